@@ -1,0 +1,50 @@
+//! The document model: text, line index, position encodings and the error-tolerant JSON tree.
+
+mod line_index;
+mod lookup;
+mod parser;
+mod tree;
+
+pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use lookup::{CursorContext, PathSegment};
+pub use parser::parse;
+pub use tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
+
+/// One order request file: its text, its line index and its parsed tree.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    line_index: LineIndex,
+    parsed: ParsedJson,
+}
+
+impl Document {
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_index = LineIndex::new(&text);
+        let parsed = parse(&text);
+        Document { text, line_index, parsed }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        &self.line_index
+    }
+
+    /// The root value, absent only when the text holds no value at all.
+    pub fn root(&self) -> Option<&Node> {
+        self.parsed.root.as_ref()
+    }
+
+    pub fn syntax_errors(&self) -> &[SyntaxError] {
+        &self.parsed.errors
+    }
+
+    /// The text a range covers.
+    pub fn slice(&self, range: TextRange) -> &str {
+        &self.text[range.start as usize..range.end as usize]
+    }
+}

@@ -1,0 +1,12 @@
+//! tasking-ls: the language server and validator for satellite tasking order requests.
+//!
+//! Layers point one way: `document` <- `schema` <- `check` <- `ide`; `lsp` and `cli` are thin
+//! adapters over them and `api` is the only code that talks HTTP.
+
+pub mod api;
+pub mod check;
+pub mod cli;
+pub mod document;
+pub mod ide;
+pub mod lsp;
+pub mod schema;
