@@ -1,1 +1,3 @@
-//! cli
+//! The command line: subcommands and output formats.
+
+pub mod orders;

@@ -1,0 +1,1 @@
+//! quote, submit, status, quotation and feasibility subcommands.

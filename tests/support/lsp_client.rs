@@ -1,0 +1,1 @@
+//! A small LSP client that drives the real binary over stdio.
