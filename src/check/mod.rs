@@ -1,1 +1,63 @@
-//! check
+//! Diagnostics for an order request: syntax, envelope, the product schema, geometry and dates,
+//! computed in one pass over a parsed [`Document`]. Fixes are built next to the diagnostic
+//! that needs them, so the CLI and the language server offer the same ones.
+
+mod dates;
+mod diagnostic;
+mod edits;
+mod envelope;
+mod geometry;
+mod messages;
+mod params;
+mod syntax;
+
+use chrono::{DateTime, Utc};
+
+pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
+pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
+pub use messages::closest;
+pub use params::suggested_value;
+
+use crate::document::Document;
+use crate::schema::SchemaStore;
+
+/// What the checks need besides the document.
+#[derive(Clone, Debug)]
+pub struct CheckOptions<'a> {
+    pub store: &'a SchemaStore,
+    /// "Now", for `dates.past`; a parameter so results are reproducible.
+    pub now: DateTime<Utc>,
+    /// Why a product has no schema, when the caller knows (offline, 404, network...).
+    pub unknown_product_reason: Option<&'a str>,
+}
+
+impl<'a> CheckOptions<'a> {
+    pub fn new(store: &'a SchemaStore) -> Self {
+        CheckOptions {
+            store,
+            now: Utc::now(),
+            unknown_product_reason: None,
+        }
+    }
+}
+
+/// Every diagnostic of the document, sorted by position then code.
+pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    syntax::check(doc, &mut diagnostics);
+    if let Some(root) = doc.root() {
+        let request = envelope::check(doc, root, options, &mut diagnostics);
+        if let Some(schema) = &request.schema {
+            params::check(doc, &request, schema, &mut diagnostics);
+        }
+        for site in find_polygons(root, request.form, request.schema.as_deref()) {
+            geometry::check(doc, &site, &mut diagnostics);
+        }
+        dates::check(doc, &request, options.now, &mut diagnostics);
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+    diagnostics
+}

@@ -23,7 +23,11 @@ impl Document {
         let text = text.into();
         let line_index = LineIndex::new(&text);
         let parsed = parse(&text);
-        Document { text, line_index, parsed }
+        Document {
+            text,
+            line_index,
+            parsed,
+        }
     }
 
     pub fn text(&self) -> &str {

@@ -1,0 +1,221 @@
+//! The diagnostic type, its stable codes and the fixes it carries.
+
+use crate::document::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The stable diagnostic codes of the design's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    Syntax,
+    DuplicateKey,
+    ProductMissing,
+    ProductInvalidId,
+    ProductUnknown,
+    SchemaRequired,
+    SchemaAdditionalProperty,
+    SchemaType,
+    SchemaEnum,
+    SchemaRange,
+    SchemaLength,
+    SchemaFormat,
+    SchemaOther,
+    GeometryUnclosedRing,
+    GeometryTooFewPositions,
+    GeometryCoordinateRange,
+    GeometryWinding,
+    GeometrySelfIntersection,
+    GeometryInvalid,
+    DatesOrder,
+    DatesPast,
+}
+
+impl Code {
+    pub const ALL: [Code; 21] = [
+        Code::Syntax,
+        Code::DuplicateKey,
+        Code::ProductMissing,
+        Code::ProductInvalidId,
+        Code::ProductUnknown,
+        Code::SchemaRequired,
+        Code::SchemaAdditionalProperty,
+        Code::SchemaType,
+        Code::SchemaEnum,
+        Code::SchemaRange,
+        Code::SchemaLength,
+        Code::SchemaFormat,
+        Code::SchemaOther,
+        Code::GeometryUnclosedRing,
+        Code::GeometryTooFewPositions,
+        Code::GeometryCoordinateRange,
+        Code::GeometryWinding,
+        Code::GeometrySelfIntersection,
+        Code::GeometryInvalid,
+        Code::DatesOrder,
+        Code::DatesPast,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::DuplicateKey => "document.duplicate-key",
+            Code::ProductMissing => "product.missing",
+            Code::ProductInvalidId => "product.invalid-id",
+            Code::ProductUnknown => "product.unknown",
+            Code::SchemaRequired => "schema.required",
+            Code::SchemaAdditionalProperty => "schema.additional-property",
+            Code::SchemaType => "schema.type",
+            Code::SchemaEnum => "schema.enum",
+            Code::SchemaRange => "schema.range",
+            Code::SchemaLength => "schema.length",
+            Code::SchemaFormat => "schema.format",
+            Code::SchemaOther => "schema.other",
+            Code::GeometryUnclosedRing => "geometry.unclosed-ring",
+            Code::GeometryTooFewPositions => "geometry.too-few-positions",
+            Code::GeometryCoordinateRange => "geometry.coordinate-range",
+            Code::GeometryWinding => "geometry.winding",
+            Code::GeometrySelfIntersection => "geometry.self-intersection",
+            Code::GeometryInvalid => "geometry.invalid",
+            Code::DatesOrder => "dates.order",
+            Code::DatesPast => "dates.past",
+        }
+    }
+
+    pub fn from_str(code: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::ProductUnknown | Code::GeometryWinding | Code::DatesPast => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// One line on what the code means, for SARIF rules and docs.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::Syntax => "The text is not valid JSON.",
+            Code::DuplicateKey => "A key appears twice in one object.",
+            Code::ProductMissing => "The request has no dataProduct.",
+            Code::ProductInvalidId => "dataProduct is not a UUID.",
+            Code::ProductUnknown => "No schema is known for this data product.",
+            Code::SchemaRequired => "A required property is missing.",
+            Code::SchemaAdditionalProperty => "A property the schema does not allow.",
+            Code::SchemaType => "A value has the wrong JSON type.",
+            Code::SchemaEnum => "A value is not among the allowed values.",
+            Code::SchemaRange => "A number is outside its minimum/maximum.",
+            Code::SchemaLength => "A string or array length is outside its bounds.",
+            Code::SchemaFormat => "A value violates its format (date-time, uuid, ...).",
+            Code::SchemaOther => "Another schema violation.",
+            Code::GeometryUnclosedRing => "The first and last positions of a ring differ.",
+            Code::GeometryTooFewPositions => "A ring has fewer than 4 positions.",
+            Code::GeometryCoordinateRange => {
+                "A longitude is outside [-180, 180] or a latitude outside [-90, 90]."
+            }
+            Code::GeometryWinding => {
+                "An exterior ring is not counter-clockwise or a hole not clockwise (RFC 7946)."
+            }
+            Code::GeometrySelfIntersection => "A ring crosses itself or another ring.",
+            Code::GeometryInvalid => "The geometry is not a valid GeoJSON Polygon.",
+            Code::DatesOrder => "acquisitionEnd is not after acquisitionStart.",
+            Code::DatesPast => "acquisitionStart is in the past.",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text replacement in the document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// A fix for one diagnostic: applying all its edits makes the diagnostic go away.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// The one fix an editor may apply without asking ("quick fix" / fix-all).
+    pub preferred: bool,
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            title: title.into(),
+            edits,
+            preferred: false,
+        }
+    }
+
+    pub fn replace(
+        title: impl Into<String>,
+        range: TextRange,
+        new_text: impl Into<String>,
+    ) -> Self {
+        Fix::new(
+            title,
+            vec![Edit {
+                range,
+                new_text: new_text.into(),
+            }],
+        )
+    }
+
+    pub fn preferred(mut self) -> Self {
+        self.preferred = true;
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, range: TextRange, message: impl Into<String>) -> Self {
+        Diagnostic {
+            range,
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+}

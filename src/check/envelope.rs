@@ -1,0 +1,554 @@
+//! The request envelope: which of the two forms it is, `dataProduct`, the top-level keys, and
+//! where its polygons sit.
+
+use std::sync::Arc;
+
+use super::messages::{closest, show_value};
+use super::syntax::member_with_separator;
+use super::{CheckOptions, Code, Diagnostic, Fix};
+use crate::document::{Document, Node, NodeKind, PathSegment, TextRange};
+use crate::schema::ProductSchema;
+
+/// The two request envelopes of the provider's API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestForm {
+    /// `{"dataProduct", "params": {..., "geometry"}}`, posted to `/workspaces/{id}/orders`.
+    Seed,
+    /// `{"dataProduct", "displayName", "params", "featureCollection", "tags"}`, posted to `/v2/orders`.
+    Current,
+}
+
+const SEED_KEYS: &[&str] = &["dataProduct", "params"];
+const CURRENT_KEYS: &[&str] = &[
+    "dataProduct",
+    "displayName",
+    "params",
+    "featureCollection",
+    "tags",
+    "budgetId",
+];
+
+/// The form, from the keys present: any current-only key makes it the current form.
+pub fn request_form(root: &Node) -> RequestForm {
+    let current_only = ["displayName", "featureCollection", "tags", "budgetId"];
+    match root.members() {
+        Some(members)
+            if members
+                .iter()
+                .any(|m| current_only.contains(&m.key.name.as_str())) =>
+        {
+            RequestForm::Current
+        }
+        _ => RequestForm::Seed,
+    }
+}
+
+/// The `dataProduct` string, whatever it holds.
+pub fn product_id(root: &Node) -> Option<&str> {
+    root.get("dataProduct")?.as_str()
+}
+
+pub(crate) fn is_uuid(text: &str) -> bool {
+    text.len() == 36 && uuid::Uuid::try_parse(text).is_ok()
+}
+
+/// What the envelope check learned, for the checks that follow.
+pub(super) struct Request<'a> {
+    pub form: RequestForm,
+    pub root: &'a Node,
+    pub params: Option<&'a Node>,
+    pub schema: Option<Arc<ProductSchema>>,
+}
+
+pub(super) fn check<'a>(
+    doc: &Document,
+    root: &'a Node,
+    options: &CheckOptions<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Request<'a> {
+    let form = request_form(root);
+    let mut request = Request {
+        form,
+        root,
+        params: None,
+        schema: None,
+    };
+    let Some(members) = root.members() else {
+        if !matches!(root.kind, NodeKind::Error) {
+            out.push(Diagnostic::new(
+                Code::SchemaType,
+                root.range,
+                format!(
+                    "an order request must be a JSON object with dataProduct and params, found {}",
+                    root.type_name()
+                ),
+            ));
+        }
+        return request;
+    };
+    let allowed_keys = match form {
+        RequestForm::Seed => SEED_KEYS,
+        RequestForm::Current => CURRENT_KEYS,
+    };
+    for (index, member) in members.iter().enumerate() {
+        if allowed_keys.contains(&member.key.name.as_str()) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::SchemaAdditionalProperty,
+            member.key.range,
+            format!("unknown top-level property '{}'", member.key.name),
+        );
+        if let Some(suggestion) = closest(&member.key.name, CURRENT_KEYS.iter().copied()) {
+            diagnostic
+                .message
+                .push_str(&format!("; did you mean '{suggestion}'?"));
+            diagnostic = diagnostic.with_fix(
+                Fix::replace(
+                    format!("Rename to '{suggestion}'"),
+                    member.key.range,
+                    format!("\"{suggestion}\""),
+                )
+                .preferred(),
+            );
+        } else {
+            diagnostic.message.push_str(&format!(
+                "; an order request has {}",
+                allowed_keys
+                    .iter()
+                    .map(|k| format!("'{k}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        out.push(diagnostic.with_fix(Fix::replace(
+            format!("Remove property '{}'", member.key.name),
+            member_with_separator(members, index),
+            "",
+        )));
+    }
+
+    request.schema = check_product(root, options, out);
+    request.params = check_params_object(root, out);
+    if form == RequestForm::Current {
+        check_current_envelope(doc, root, out);
+    }
+    request
+}
+
+fn opening_brace(node: &Node) -> TextRange {
+    TextRange::new(node.range.start as usize, node.range.start as usize + 1)
+}
+
+fn check_product(
+    root: &Node,
+    options: &CheckOptions<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Arc<ProductSchema>> {
+    let Some(member) = root.member("dataProduct") else {
+        out.push(Diagnostic::new(
+            Code::ProductMissing,
+            opening_brace(root),
+            "the request has no dataProduct: add the id of the data product to order (see `tasking-ls products`)",
+        ));
+        return None;
+    };
+    let value = member.value.as_ref()?;
+    let Some(id) = value.as_str() else {
+        out.push(Diagnostic::new(
+            Code::ProductInvalidId,
+            value.range,
+            format!(
+                "dataProduct must be a UUID string, found {}",
+                value.type_name()
+            ),
+        ));
+        return None;
+    };
+    let trimmed = id.trim();
+    if !is_uuid(trimmed) {
+        let mut diagnostic = Diagnostic::new(
+            Code::ProductInvalidId,
+            value.range,
+            format!("dataProduct '{id}' is not a UUID (like bd102407-1814-4f92-8b5a-7697b7a73f5a)"),
+        );
+        if let Some(product) =
+            options.store.products().iter().find(|p| {
+                p.name.eq_ignore_ascii_case(trimmed) || p.title.eq_ignore_ascii_case(trimmed)
+            })
+        {
+            diagnostic.message = format!(
+                "{}; '{}' is the product {}",
+                diagnostic.message, id, product.id
+            );
+            diagnostic = diagnostic.with_fix(
+                Fix::replace(
+                    format!("Use the id of '{}'", product.title),
+                    value.range,
+                    format!("\"{}\"", product.id),
+                )
+                .preferred(),
+            );
+        } else if is_uuid(&trimmed.to_lowercase()) || (trimmed != id && is_uuid(trimmed)) {
+            diagnostic = diagnostic.with_fix(Fix::replace(
+                "Normalize the id",
+                value.range,
+                format!("\"{}\"", trimmed.to_lowercase()),
+            ));
+        }
+        out.push(diagnostic);
+        return None;
+    }
+    let schema = options
+        .store
+        .get(trimmed)
+        .or_else(|| options.store.get(&trimmed.to_lowercase()));
+    if schema.is_none() {
+        let reason = options
+            .unknown_product_reason
+            .map(str::to_string)
+            .unwrap_or_else(|| "it is not bundled and not in the schema cache".to_string());
+        out.push(Diagnostic::new(
+            Code::ProductUnknown,
+            value.range,
+            format!(
+                "no schema for data product {id} ({reason}); params are not checked. Run `tasking-ls schema fetch {id}` or pass --schema-dir"
+            ),
+        ));
+    }
+    schema
+}
+
+fn check_params_object<'a>(root: &'a Node, out: &mut Vec<Diagnostic>) -> Option<&'a Node> {
+    let Some(member) = root.member("params") else {
+        out.push(Diagnostic::new(
+            Code::SchemaRequired,
+            opening_brace(root),
+            "missing required property 'params': the order's parameters for the data product",
+        ));
+        return None;
+    };
+    let value = member.value.as_ref()?;
+    if value.members().is_none() {
+        if !matches!(value.kind, NodeKind::Error) {
+            out.push(Diagnostic::new(
+                Code::SchemaType,
+                value.range,
+                format!(
+                    "params must be an object, found {} {}",
+                    value.type_name(),
+                    show_node(value)
+                ),
+            ));
+        }
+        return None;
+    }
+    Some(value)
+}
+
+fn show_node(node: &Node) -> String {
+    node.to_value().map(|v| show_value(&v)).unwrap_or_default()
+}
+
+/// The current form's own fields: displayName, featureCollection, tags, budgetId.
+fn check_current_envelope(doc: &Document, root: &Node, out: &mut Vec<Diagnostic>) {
+    let _ = doc;
+    match root.member("displayName") {
+        None => out.push(Diagnostic::new(
+            Code::SchemaRequired,
+            opening_brace(root),
+            "missing required property 'displayName': the order's name (1 to 200 characters)",
+        )),
+        Some(member) => {
+            if let Some(value) = &member.value {
+                match value.as_str() {
+                    None => out.push(type_error("displayName", "a string", value)),
+                    Some(name) => {
+                        length_check("displayName", name.chars().count(), 1, 200, value, out)
+                    }
+                }
+            }
+        }
+    }
+    match root.member("featureCollection") {
+        None => out.push(Diagnostic::new(
+            Code::SchemaRequired,
+            opening_brace(root),
+            "missing required property 'featureCollection': a GeoJSON FeatureCollection holding the area to image",
+        )),
+        Some(member) => {
+            if let Some(value) = &member.value {
+                check_feature_collection(value, out);
+            }
+        }
+    }
+    if let Some(tags) = root.get("tags") {
+        check_tags(tags, out);
+    }
+    if let Some(budget) = root.get("budgetId") {
+        match &budget.kind {
+            NodeKind::Null => {}
+            NodeKind::String(id) if is_uuid(id) => {}
+            NodeKind::String(id) => out.push(Diagnostic::new(
+                Code::SchemaFormat,
+                budget.range,
+                format!("budgetId '{id}' is not a UUID"),
+            )),
+            _ => out.push(type_error("budgetId", "a UUID string or null", budget)),
+        }
+    }
+}
+
+fn type_error(label: &str, expected: &str, found: &Node) -> Diagnostic {
+    Diagnostic::new(
+        Code::SchemaType,
+        found.range,
+        format!(
+            "{label} must be {expected}, found {} {}",
+            found.type_name(),
+            show_node(found)
+        )
+        .trim_end()
+        .to_string(),
+    )
+}
+
+fn length_check(
+    label: &str,
+    length: usize,
+    min: usize,
+    max: usize,
+    node: &Node,
+    out: &mut Vec<Diagnostic>,
+) {
+    if length < min {
+        out.push(Diagnostic::new(
+            Code::SchemaLength,
+            node.range,
+            format!("{label} must not be empty (at least {min} character)"),
+        ));
+    } else if length > max {
+        out.push(Diagnostic::new(
+            Code::SchemaLength,
+            node.range,
+            format!("{label} has {length} characters; at most {max} are allowed"),
+        ));
+    }
+}
+
+fn check_feature_collection(collection: &Node, out: &mut Vec<Diagnostic>) {
+    if collection.members().is_none() {
+        out.push(type_error(
+            "featureCollection",
+            "a GeoJSON FeatureCollection object",
+            collection,
+        ));
+        return;
+    }
+    match collection.get("type") {
+        Some(node) if node.as_str() == Some("FeatureCollection") => {}
+        Some(node) => out.push(
+            Diagnostic::new(
+                Code::SchemaEnum,
+                node.range,
+                format!(
+                    "featureCollection.type must be 'FeatureCollection', found {}",
+                    show_node(node)
+                ),
+            )
+            .with_fix(
+                Fix::replace(
+                    "Change to 'FeatureCollection'",
+                    node.range,
+                    "\"FeatureCollection\"",
+                )
+                .preferred(),
+            ),
+        ),
+        None => out.push(Diagnostic::new(
+            Code::SchemaRequired,
+            opening_brace(collection),
+            "featureCollection is missing \"type\": \"FeatureCollection\"",
+        )),
+    }
+    let Some(features) = collection.get("features") else {
+        out.push(Diagnostic::new(
+            Code::SchemaRequired,
+            opening_brace(collection),
+            "featureCollection is missing 'features': the list of areas to image",
+        ));
+        return;
+    };
+    let Some(items) = features.items() else {
+        out.push(type_error(
+            "featureCollection.features",
+            "an array of Features",
+            features,
+        ));
+        return;
+    };
+    if items.is_empty() {
+        out.push(Diagnostic::new(
+            Code::SchemaLength,
+            features.range,
+            "featureCollection.features must not be empty: add a Feature with the Polygon to image",
+        ));
+    }
+    for (index, feature) in items.iter().enumerate() {
+        let label = format!("featureCollection.features[{index}]");
+        if feature.members().is_none() {
+            out.push(type_error(&label, "a GeoJSON Feature object", feature));
+            continue;
+        }
+        match feature.get("type") {
+            Some(node) if node.as_str() == Some("Feature") => {}
+            Some(node) => out.push(Diagnostic::new(
+                Code::SchemaEnum,
+                node.range,
+                format!("{label}.type must be 'Feature', found {}", show_node(node)),
+            )),
+            None => out.push(Diagnostic::new(
+                Code::SchemaRequired,
+                opening_brace(feature),
+                format!("{label} is missing \"type\": \"Feature\""),
+            )),
+        }
+        match feature.get("geometry") {
+            None => out.push(Diagnostic::new(
+                Code::SchemaRequired,
+                opening_brace(feature),
+                format!("{label} is missing 'geometry' (a Polygon or Point)"),
+            )),
+            Some(geometry) if geometry.members().is_none() => out.push(type_error(
+                &format!("{label}.geometry"),
+                "a GeoJSON Polygon or Point object",
+                geometry,
+            )),
+            Some(geometry) => match geometry.get("type").map(|t| (t, t.as_str())) {
+                Some((_, Some("Polygon" | "Point"))) => {}
+                Some((node, _)) => out.push(Diagnostic::new(
+                    Code::GeometryInvalid,
+                    node.range,
+                    format!(
+                        "{label}.geometry.type must be 'Polygon' or 'Point', found {}",
+                        show_node(node)
+                    ),
+                )),
+                None => out.push(Diagnostic::new(
+                    Code::GeometryInvalid,
+                    opening_brace(geometry),
+                    format!("{label}.geometry is missing \"type\": \"Polygon\""),
+                )),
+            },
+        }
+        if let Some(properties) = feature.get("properties") {
+            if !matches!(properties.kind, NodeKind::Object(_) | NodeKind::Null) {
+                out.push(type_error(
+                    &format!("{label}.properties"),
+                    "an object or null",
+                    properties,
+                ));
+            }
+        }
+    }
+}
+
+fn check_tags(tags: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(items) = tags.items() else {
+        out.push(type_error("tags", "an array of strings", tags));
+        return;
+    };
+    if items.len() > 30 {
+        out.push(Diagnostic::new(
+            Code::SchemaLength,
+            tags.range,
+            format!("tags has {} entries; at most 30 are allowed", items.len()),
+        ));
+    }
+    for (index, tag) in items.iter().enumerate() {
+        let label = format!("tags[{index}]");
+        let Some(text) = tag.as_str() else {
+            out.push(type_error(&label, "a string", tag));
+            continue;
+        };
+        let length = text.chars().count();
+        if !(1..=180).contains(&length) {
+            length_check(&label, length, 1, 180, tag, out);
+        } else if let Some(bad) = text
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || " .-_/:".contains(*c)))
+        {
+            out.push(Diagnostic::new(
+                Code::SchemaFormat,
+                tag.range,
+                format!(
+                    "{label} contains '{bad}'; tags may use letters, digits, spaces and . - _ / :"
+                ),
+            ));
+        }
+    }
+}
+
+/// A GeoJSON Polygon somewhere in the request, with a label for messages.
+#[derive(Clone, Debug)]
+pub struct PolygonSite<'a> {
+    pub node: &'a Node,
+    /// `params.geometry` or `featureCollection.features[0].geometry`.
+    pub label: String,
+    pub path: Vec<PathSegment>,
+}
+
+/// Every polygon of the request: polygon fields of `params` (by schema, or named `geometry`
+/// or `aoi` when there is no schema) and each Polygon feature of `featureCollection`.
+pub fn find_polygons<'a>(
+    root: &'a Node,
+    form: RequestForm,
+    schema: Option<&ProductSchema>,
+) -> Vec<PolygonSite<'a>> {
+    let mut sites = Vec::new();
+    if let Some(params) = root.get("params").filter(|p| p.members().is_some()) {
+        let polygon_fields: Vec<String> = match schema {
+            Some(schema) => schema
+                .fields()
+                .into_iter()
+                .filter(|f| f.is_polygon)
+                .map(|f| f.name)
+                .collect(),
+            None => vec!["geometry".to_string(), "aoi".to_string()],
+        };
+        for name in polygon_fields {
+            if let Some(node) = params.get(&name).filter(|n| n.members().is_some()) {
+                sites.push(PolygonSite {
+                    node,
+                    label: format!("params.{name}"),
+                    path: vec![PathSegment::Key("params".into()), PathSegment::Key(name)],
+                });
+            }
+        }
+    }
+    if form == RequestForm::Current {
+        if let Some(features) = root
+            .get("featureCollection")
+            .and_then(|c| c.get("features"))
+            .and_then(Node::items)
+        {
+            for (index, feature) in features.iter().enumerate() {
+                if let Some(geometry) = feature.get("geometry") {
+                    if geometry.get("type").and_then(Node::as_str) == Some("Polygon") {
+                        sites.push(PolygonSite {
+                            node: geometry,
+                            label: format!("featureCollection.features[{index}].geometry"),
+                            path: vec![
+                                PathSegment::Key("featureCollection".into()),
+                                PathSegment::Key("features".into()),
+                                PathSegment::Index(index),
+                                PathSegment::Key("geometry".into()),
+                            ],
+                        });
+                    }
+                }
+            }
+        }
+    }
+    sites
+}
