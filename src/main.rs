@@ -1,1 +1,143 @@
-fn main() {}
+//! The `tasking-ls` command line: parses arguments and hands over to `cli::` or `lsp::`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tasking_ls::cli::{self, format::Format, validate::ValidateArgs, GlobalOptions};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tasking-ls",
+    version,
+    about = "Language server and validator for satellite tasking order requests"
+)]
+struct Cli {
+    /// Extra product schemas (`<product-id>.json`), taking precedence over bundled and cached ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    schema_dir: Option<PathBuf>,
+    /// Where fetched schemas are cached (default: the user's cache directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Never touch the network.
+    #[arg(long, global = true)]
+    offline: bool,
+    /// The provider's API (default: $UP42_API_URL, else https://api.up42.com).
+    #[arg(long, global = true, value_name = "URL")]
+    api_url: Option<String>,
+    /// Log to stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the language server on stdio.
+    Serve {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Validate order request files (a directory means every *_tasking_request.json below it; `-` reads stdin).
+    Validate {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Warnings fail the run too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// List the data products known.
+    Products,
+    /// Inspect and refresh product schemas.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
+    /// Write NAME_tasking_request.json, a request skeleton for a product.
+    Init {
+        /// The data product (default: the Pléiades analytic tasking product).
+        #[arg(long, value_name = "ID")]
+        product: Option<String>,
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SchemaCommand {
+    /// List the product schemas known, with where each comes from.
+    List,
+    /// Print a product's schema.
+    Show { id: String },
+}
+
+fn init_logging(verbose: u8) {
+    if verbose == 0 {
+        return;
+    }
+    let level = if verbose == 1 { "info" } else { "debug" };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(format!(
+            "tasking_ls={level}"
+        )))
+        .try_init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let global = GlobalOptions {
+        schema_dir: cli.schema_dir.clone(),
+        cache_dir: cli.cache_dir.clone(),
+        offline: cli.offline,
+        api_url: cli.api_url.clone(),
+    };
+    let code = match cli.command {
+        Command::Serve { stdio: _ } => tasking_ls::lsp::run_stdio(global),
+        Command::Validate {
+            paths,
+            format,
+            strict,
+        } => match cli::load_store(&global) {
+            Ok(store) => cli::validate::run(
+                &ValidateArgs {
+                    paths,
+                    format,
+                    strict,
+                },
+                &store,
+            ),
+            Err(message) => fail(&message),
+        },
+        Command::Products => with_store(&global, cli::products::products),
+        Command::Schema {
+            command: SchemaCommand::List,
+        } => with_store(&global, cli::products::schema_list),
+        Command::Schema {
+            command: SchemaCommand::Show { id },
+        } => with_store(&global, |store| cli::products::schema_show(store, &id)),
+        Command::Init { product, name } => with_store(&global, |store| {
+            cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
+        }),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn with_store(
+    global: &GlobalOptions,
+    run: impl FnOnce(&tasking_ls::schema::SchemaStore) -> i32,
+) -> i32 {
+    match cli::load_store(global) {
+        Ok(store) => run(&store),
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> i32 {
+    eprintln!("tasking-ls: {message}");
+    cli::EXIT_FAILURE
+}

@@ -1,0 +1,180 @@
+//! `products`, `schema list`, `schema show` and `init`: what the schema store knows, and a
+//! request skeleton built from a product's schema.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_FAILURE, EXIT_OK};
+use crate::check::suggested_value;
+use crate::schema::{SchemaOrigin, SchemaStore};
+
+/// The seed's Pléiades analytic tasking product, used when `init` is given no product.
+pub const DEFAULT_PRODUCT: &str = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
+
+pub fn products(store: &SchemaStore) -> i32 {
+    let mut rows: Vec<[String; 3]> = store
+        .products()
+        .iter()
+        .map(|p| {
+            let collection = if p.collection_title.is_empty() {
+                p.collection.clone()
+            } else {
+                format!("{} ({})", p.collection, p.collection_title)
+            };
+            [p.id.clone(), p.title.clone(), collection]
+        })
+        .collect();
+    rows.sort_by(|a, b| a[2].cmp(&b[2]).then(a[1].cmp(&b[1])));
+    print_table(["ID", "TITLE", "COLLECTION"], &rows);
+    EXIT_OK
+}
+
+pub fn schema_list(store: &SchemaStore) -> i32 {
+    let rows: Vec<[String; 3]> = store
+        .schema_ids()
+        .into_iter()
+        .map(|id| {
+            let origin = store
+                .get(&id)
+                .map_or_else(String::new, |s| origin_label(&s.origin));
+            let title = store.product(&id).map_or_else(
+                || "(not in the products index)".to_string(),
+                |p| p.title.clone(),
+            );
+            [id, title, origin]
+        })
+        .collect();
+    print_table(["ID", "TITLE", "SOURCE"], &rows);
+    EXIT_OK
+}
+
+pub fn origin_label(origin: &SchemaOrigin) -> String {
+    match origin {
+        SchemaOrigin::Bundled => "bundled".to_string(),
+        SchemaOrigin::Cache { fetched_at, stale } => {
+            format!(
+                "cache, fetched {}{}",
+                fetched_at.format("%Y-%m-%d %H:%M UTC"),
+                if *stale { ", stale" } else { "" }
+            )
+        }
+        SchemaOrigin::Fetched => "fetched".to_string(),
+        SchemaOrigin::SchemaDir(path) => format!("--schema-dir {}", path.display()),
+    }
+}
+
+pub fn schema_show(store: &SchemaStore, id: &str) -> i32 {
+    match store.get(id) {
+        Some(schema) => {
+            let text = serde_json::to_string_pretty(&schema.schema).unwrap_or_default();
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{text}");
+            EXIT_OK
+        }
+        None => {
+            eprintln!("tasking-ls: no schema for product '{id}'; `tasking-ls schema list` shows the known ones");
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", line(header.to_vec()));
+    for row in rows {
+        let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
+    }
+}
+
+/// The file `init NAME` writes: `NAME_tasking_request.json` unless NAME already ends so.
+pub fn init_path(name: &str) -> PathBuf {
+    let name = name.strip_suffix(".json").unwrap_or(name);
+    let name = name.strip_suffix("_tasking_request").unwrap_or(name);
+    PathBuf::from(format!("{name}_tasking_request.json"))
+}
+
+/// A request skeleton: every required field of the product with its default, first allowed
+/// value or a placeholder of the right type; the window starts in a week and lasts a month.
+pub fn skeleton(
+    store: &SchemaStore,
+    product_id: &str,
+    display_name: &str,
+) -> Result<String, String> {
+    let schema = store.get(product_id).ok_or_else(|| {
+        format!("no schema for product '{product_id}'; `tasking-ls products` lists the known ones")
+    })?;
+    let today = chrono::Utc::now().date_naive();
+    let start = today + chrono::Days::new(7);
+    let end = today + chrono::Days::new(37);
+    let mut params = serde_json::Map::new();
+    let required = schema.required();
+    for field in schema
+        .fields()
+        .into_iter()
+        .filter(|f| required.contains(&f.name))
+    {
+        let value = match field.name.as_str() {
+            "displayName" => serde_json::Value::String(display_name.to_string()),
+            "acquisitionStart" => serde_json::Value::String(format!("{start}T00:00:00Z")),
+            "acquisitionEnd" => serde_json::Value::String(format!("{end}T00:00:00Z")),
+            _ if field.is_polygon => serde_json::json!({
+                "type": "Polygon",
+                "coordinates": [[[13.3777, 52.5162], [13.3777, 52.5116], [13.3848, 52.5116], [13.3848, 52.5162], [13.3777, 52.5162]]]
+            }),
+            _ => serde_json::from_str(&suggested_value(&field)).unwrap_or(serde_json::Value::Null),
+        };
+        params.insert(field.name, value);
+    }
+    let request = serde_json::json!({"dataProduct": product_id, "params": params});
+    Ok(format!(
+        "{}\n",
+        serde_json::to_string_pretty(&request).unwrap_or_default()
+    ))
+}
+
+pub fn init(store: &SchemaStore, product: Option<&str>, name: &str, dir: &Path) -> i32 {
+    let path = dir.join(init_path(name));
+    if path.exists() {
+        eprintln!(
+            "tasking-ls: {} already exists; not overwriting it",
+            path.display()
+        );
+        return EXIT_FAILURE;
+    }
+    let display_name = Path::new(name)
+        .file_name()
+        .map_or(name.to_string(), |n| n.to_string_lossy().replace('_', " "));
+    let text = match skeleton(store, product.unwrap_or(DEFAULT_PRODUCT), &display_name) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("tasking-ls: {message}");
+            return EXIT_FAILURE;
+        }
+    };
+    match std::fs::write(&path, text) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            EXIT_OK
+        }
+        Err(error) => {
+            eprintln!("tasking-ls: cannot write {}: {error}", path.display());
+            EXIT_FAILURE
+        }
+    }
+}
