@@ -1,5 +1,12 @@
 //! Line starts and the non-ASCII characters of each line: byte offsets <-> (line, column) in
 //! UTF-8, UTF-16 or UTF-32 columns, exact with CRLF and multi-byte text.
+//!
+//! The idea is rust-analyzer's `line-index` crate: ASCII-only text needs nothing but the line
+//! starts, so only the (rare) multi-byte characters are remembered, with their byte offset and
+//! length. A column is then the byte distance corrected by the characters before it on its line.
+//!
+//! Line breaks are `\n`, `\r\n` and a lone `\r`: the LSP specification counts all three, and a
+//! client that sees a lone `\r` as a break must agree with us on every line number after it.
 
 /// How columns are counted, as negotiated with an LSP client.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -17,33 +24,155 @@ pub struct LineCol {
     pub col: u32,
 }
 
+/// A character encoded in more than one UTF-8 byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WideChar {
+    /// Byte offset of the character in the text.
+    start: u32,
+    /// Its length in UTF-8 bytes (2 to 4).
+    len: u8,
+}
+
+impl WideChar {
+    fn end(self) -> u32 {
+        self.start + self.len as u32
+    }
+
+    /// Its length in the units of `encoding`.
+    fn units(self, encoding: PositionEncoding) -> u32 {
+        match encoding {
+            PositionEncoding::Utf8 => self.len as u32,
+            // Only characters outside the Basic Multilingual Plane (4 UTF-8 bytes) need a
+            // surrogate pair.
+            PositionEncoding::Utf16 => {
+                if self.len == 4 {
+                    2
+                } else {
+                    1
+                }
+            }
+            PositionEncoding::Utf32 => 1,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
-    // filled by the implementation
+    /// Byte offset where each line starts; `starts[0] == 0`, so there is always one line.
+    starts: Vec<u32>,
+    /// Byte offset where each line's content ends, before its line break.
+    ends: Vec<u32>,
+    /// Every multi-byte character of the text, sorted by offset.
+    wide: Vec<WideChar>,
+    len: u32,
 }
 
 impl LineIndex {
-    pub fn new(_text: &str) -> Self {
-        unimplemented!("line index")
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut ends = Vec::new();
+        let mut wide = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                match b {
+                    b'\n' => {
+                        ends.push(i as u32);
+                        starts.push(i as u32 + 1);
+                    }
+                    b'\r' => {
+                        ends.push(i as u32);
+                        if bytes.get(i + 1) == Some(&b'\n') {
+                            i += 1;
+                        }
+                        starts.push(i as u32 + 1);
+                    }
+                    _ => {}
+                }
+                i += 1;
+            } else {
+                // `text` is valid UTF-8, so `b` is a lead byte and tells the length.
+                let len = match b {
+                    0xF0.. => 4,
+                    0xE0.. => 3,
+                    _ => 2,
+                };
+                wide.push(WideChar { start: i as u32, len });
+                i += len as usize;
+            }
+        }
+        ends.push(bytes.len() as u32);
+        LineIndex { starts, ends, wide, len: bytes.len() as u32 }
     }
 
     /// The position of a byte offset; an offset inside a character or past the end is clamped.
-    pub fn line_col(&self, _offset: usize, _encoding: PositionEncoding) -> LineCol {
-        unimplemented!("line index")
+    /// An offset inside a line break (between `\r` and `\n`) maps to the end of the line's content.
+    pub fn line_col(&self, offset: usize, encoding: PositionEncoding) -> LineCol {
+        let offset = offset.min(self.len as usize) as u32;
+        // The last line starting at or before the offset.
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let offset = offset.min(self.ends[line]);
+        let mut col = offset - start;
+        for wc in self.wide_chars(start, offset) {
+            if wc.end() > offset {
+                // Inside this character: count up to its start only.
+                col -= offset - wc.start;
+                break;
+            }
+            col = col - wc.len as u32 + wc.units(encoding);
+        }
+        LineCol { line: line as u32, col }
     }
 
     /// The byte offset of a position. A column past the end of its line is clamped to the line's
-    /// end (before its line break); a line past the end gives the text's length.
-    pub fn offset(&self, _pos: LineCol, _encoding: PositionEncoding) -> usize {
-        unimplemented!("line index")
+    /// end (before its line break); a line past the end gives the text's length. A column inside
+    /// a character (half of a surrogate pair, a byte of a UTF-8 sequence) gives its start.
+    pub fn offset(&self, pos: LineCol, encoding: PositionEncoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.starts.len() {
+            return self.len as usize;
+        }
+        let (start, end) = (self.starts[line], self.ends[line]);
+        let col = pos.col;
+        let mut byte = start;
+        let mut units = 0u32;
+        for wc in self.wide_chars(start, end) {
+            // The ASCII run before this character: one unit per byte in every encoding.
+            let run = wc.start - byte;
+            if col - units <= run {
+                return (byte + (col - units)) as usize;
+            }
+            units += run;
+            let width = wc.units(encoding);
+            if col - units < width {
+                return wc.start as usize;
+            }
+            units += width;
+            byte = wc.end();
+        }
+        (byte as u64 + (col - units) as u64).min(end as u64) as usize
     }
 
     pub fn line_count(&self) -> usize {
-        unimplemented!("line index")
+        self.starts.len()
     }
 
-    /// The byte range of a line's content, without its line break.
-    pub fn line_range(&self, _line: usize) -> std::ops::Range<usize> {
-        unimplemented!("line index")
+    /// The byte range of a line's content, without its line break. A line past the end gives an
+    /// empty range at the end of the text.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        match (self.starts.get(line), self.ends.get(line)) {
+            (Some(&s), Some(&e)) => s as usize..e as usize,
+            _ => self.len as usize..self.len as usize,
+        }
+    }
+
+    /// The multi-byte characters starting in `from..to`.
+    fn wide_chars(&self, from: u32, to: u32) -> &[WideChar] {
+        let lo = self.wide.partition_point(|wc| wc.start < from);
+        let hi = self.wide.partition_point(|wc| wc.start < to);
+        &self.wide[lo..hi]
     }
 }

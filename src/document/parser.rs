@@ -1,8 +1,770 @@
 //! The error-tolerant JSON parser: it never fails, reports every syntax error it finds and
 //! recovers, so completion and hover work on half-typed documents.
+//!
+//! A byte-level lexer feeds a recursive-descent parser with two tokens of lookahead. Recursion
+//! is capped at [`MAX_DEPTH`] containers; anything deeper is skipped without recursing, so no
+//! input can overflow the stack (nor the recursive `Drop` of the tree).
+//!
+//! Where errors go: a missing piece (`,`, `:`, a value) is reported as an empty range where it
+//! should be inserted, right after the previous token, like rust-analyzer does; a token that does
+//! not belong is reported at its own range, with the token quoted in the message.
 
-use super::tree::ParsedJson;
+use super::tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
+use std::collections::VecDeque;
 
-pub fn parse(_text: &str) -> ParsedJson {
-    unimplemented!("parser")
+/// Containers nested deeper than this are reported and skipped. serde_json, which the checks
+/// use on the same text, refuses more than 128 levels too.
+pub const MAX_DEPTH: usize = 128;
+
+/// The message of a comment's error; the lookups use it to find comments again.
+pub(crate) const COMMENT_MESSAGE: &str = "comments are not allowed in JSON";
+pub(crate) const UNTERMINATED_COMMENT_MESSAGE: &str = "unterminated comment";
+
+pub fn parse(text: &str) -> ParsedJson {
+    let mut parser = Parser::new(text);
+    let root = parser.parse_root();
+    let mut errors = parser.errors;
+    // Stable, so when two errors share a range the first one found (the more specific) stays.
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors.dedup_by_key(|e| e.range);
+    ParsedJson { root, errors }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Colon,
+    Comma,
+    /// A string, terminated or not.
+    Str,
+    /// A run of anything else: numbers, literals, bare words.
+    Word,
+    Eof,
+}
+
+#[derive(Debug)]
+struct Token {
+    kind: Kind,
+    range: TextRange,
+    /// The decoded value of a `Str`; empty otherwise.
+    value: String,
+}
+
+impl Token {
+    fn starts_value(&self) -> bool {
+        matches!(self.kind, Kind::LBrace | Kind::LBracket | Kind::Str | Kind::Word)
+    }
+}
+
+/// What an object or array expects next, to word the error when something else comes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Right after the opening bracket.
+    First,
+    /// After a comma.
+    Next,
+    /// After a member or item.
+    CommaOrClose,
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    /// Lexer position: everything before it has been turned into tokens.
+    pos: usize,
+    lookahead: VecDeque<Token>,
+    errors: Vec<SyntaxError>,
+    /// The opening brackets of the containers being parsed, to tell a mismatched closing bracket
+    /// that ends an enclosing container from a stray one.
+    open: Vec<u8>,
+    /// End of the last token taken, where a missing separator is reported.
+    prev_end: usize,
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            lookahead: VecDeque::with_capacity(2),
+            errors: Vec::new(),
+            open: Vec::new(),
+            prev_end: 0,
+        }
+    }
+
+    fn error(&mut self, range: TextRange, message: impl Into<String>) {
+        self.errors.push(SyntaxError { range, message: message.into() });
+    }
+
+    // ---- tokens ----
+
+    fn peek(&mut self) -> &Token {
+        if self.lookahead.is_empty() {
+            let token = self.lex();
+            self.lookahead.push_back(token);
+        }
+        &self.lookahead[0]
+    }
+
+    fn peek_kind(&mut self) -> Kind {
+        self.peek().kind
+    }
+
+    /// The kind of the token after the next one.
+    fn peek2_kind(&mut self) -> Kind {
+        while self.lookahead.len() < 2 {
+            let token = self.lex();
+            self.lookahead.push_back(token);
+        }
+        self.lookahead[1].kind
+    }
+
+    fn bump(&mut self) -> Token {
+        self.peek();
+        let token = self.lookahead.pop_front().expect("peeked");
+        if token.kind != Kind::Eof {
+            self.prev_end = token.range.end as usize;
+        }
+        token
+    }
+
+    /// How a token is named in a message: quoted and cut short.
+    fn describe(&self, token: &Token) -> String {
+        if token.kind == Kind::Eof {
+            return "end of file".to_string();
+        }
+        format!("'{}'", shorten(&self.text[token.range.as_range()]))
+    }
+
+    fn lex(&mut self) -> Token {
+        let bytes = self.bytes;
+        loop {
+            while self.pos < bytes.len() && matches!(bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            }
+            let start = self.pos;
+            let Some(&b) = bytes.get(start) else {
+                return Token { kind: Kind::Eof, range: TextRange::empty(start), value: String::new() };
+            };
+            let single = |kind| Token { kind, range: TextRange::new(start, start + 1), value: String::new() };
+            let token = match b {
+                b'{' => single(Kind::LBrace),
+                b'}' => single(Kind::RBrace),
+                b'[' => single(Kind::LBracket),
+                b']' => single(Kind::RBracket),
+                b':' => single(Kind::Colon),
+                b',' => single(Kind::Comma),
+                b'"' => return self.lex_string(),
+                b'/' if matches!(bytes.get(start + 1), Some(b'/' | b'*')) => {
+                    self.skip_comment();
+                    continue;
+                }
+                _ => {
+                    let mut end = start + 1;
+                    while end < bytes.len() && !ends_word(bytes, end) {
+                        end += 1;
+                    }
+                    // Words end on ASCII bytes, so `end` is a character boundary.
+                    self.pos = end;
+                    return Token { kind: Kind::Word, range: TextRange::new(start, end), value: String::new() };
+                }
+            };
+            self.pos += 1;
+            return token;
+        }
+    }
+
+    fn skip_comment(&mut self) {
+        let bytes = self.bytes;
+        let start = self.pos;
+        if bytes[start + 1] == b'/' {
+            let mut end = start + 2;
+            while end < bytes.len() && !matches!(bytes[end], b'\n' | b'\r') {
+                end += 1;
+            }
+            self.pos = end;
+            self.error(TextRange::new(start, end), COMMENT_MESSAGE);
+        } else {
+            match find(&bytes[start + 2..], b"*/") {
+                Some(i) => {
+                    self.pos = start + 2 + i + 2;
+                    self.error(TextRange::new(start, self.pos), COMMENT_MESSAGE);
+                }
+                None => {
+                    self.pos = bytes.len();
+                    self.error(TextRange::new(start, self.pos), UNTERMINATED_COMMENT_MESSAGE);
+                }
+            }
+        }
+    }
+
+    /// A string from its opening quote to its closing quote, or to the end of its line when
+    /// unterminated (a JSON string cannot span lines, and stopping there keeps the next lines
+    /// parseable while the user types).
+    fn lex_string(&mut self) -> Token {
+        let bytes = self.bytes;
+        let start = self.pos;
+        let mut i = start + 1;
+        let mut value = String::new();
+        let mut segment = i;
+        let terminated = loop {
+            // The common case: a run of ordinary bytes.
+            while i < bytes.len() && !matches!(bytes[i], b'"' | b'\\' | 0..=0x1f) {
+                i += 1;
+            }
+            let Some(&b) = bytes.get(i) else { break false };
+            match b {
+                b'"' => {
+                    value.push_str(&self.text[segment..i]);
+                    i += 1;
+                    break true;
+                }
+                b'\n' | b'\r' => break false,
+                b'\\' => {
+                    value.push_str(&self.text[segment..i]);
+                    i = self.lex_escape(i, &mut value);
+                    segment = i;
+                }
+                _ => {
+                    self.error(
+                        TextRange::new(i, i + 1),
+                        format!("unescaped control character U+{b:04X} in string"),
+                    );
+                    i += 1;
+                }
+            }
+        };
+        if !terminated {
+            value.push_str(&self.text[segment..i]);
+            self.error(TextRange::new(start, i), "unterminated string");
+        }
+        self.pos = i;
+        Token { kind: Kind::Str, range: TextRange::new(start, i), value }
+    }
+
+    /// Decodes the escape at `at` (a backslash) into `value`; returns where the string goes on.
+    fn lex_escape(&mut self, at: usize, value: &mut String) -> usize {
+        let bytes = self.bytes;
+        let Some(&c) = bytes.get(at + 1) else { return at + 1 };
+        let simple = match c {
+            b'"' => Some('"'),
+            b'\\' => Some('\\'),
+            b'/' => Some('/'),
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'n' => Some('\n'),
+            b'r' => Some('\r'),
+            b't' => Some('\t'),
+            _ => None,
+        };
+        if let Some(ch) = simple {
+            value.push(ch);
+            return at + 2;
+        }
+        if c == b'u' {
+            return self.lex_unicode_escape(at, value);
+        }
+        if matches!(c, b'\n' | b'\r') {
+            // The line ends the (unterminated) string; the backslash alone is the invalid part.
+            self.error(TextRange::new(at, at + 1), "invalid escape '\\' at the end of the line");
+            return at + 1;
+        }
+        let ch = self.text[at + 1..].chars().next().unwrap_or('\\');
+        let end = at + 1 + ch.len_utf8();
+        self.error(TextRange::new(at, end), format!("invalid escape '\\{ch}'"));
+        // Keep the character: the decoded text then reads as the user meant it.
+        value.push(ch);
+        end
+    }
+
+    fn lex_unicode_escape(&mut self, at: usize, value: &mut String) -> usize {
+        let (code, end) = match hex4(self.bytes, at + 2) {
+            Ok(code) => (code, at + 6),
+            Err(end) => {
+                let range = TextRange::new(at, end);
+                self.error(range, format!("invalid unicode escape '{}'", &self.text[range.as_range()]));
+                value.push(char::REPLACEMENT_CHARACTER);
+                return end;
+            }
+        };
+        if (0xD800..0xDC00).contains(&code) {
+            // A high surrogate must be followed by a low one: together they make one character.
+            if self.bytes.get(end) == Some(&b'\\') && self.bytes.get(end + 1) == Some(&b'u') {
+                if let Ok(low @ 0xDC00..0xE000) = hex4(self.bytes, end + 2) {
+                    let ch = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                    value.push(char::from_u32(ch).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    return end + 6;
+                }
+            }
+        }
+        match char::from_u32(code) {
+            Some(ch) => value.push(ch),
+            None => {
+                let range = TextRange::new(at, end);
+                self.error(range, format!("unpaired surrogate '{}'", &self.text[range.as_range()]));
+                value.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        end
+    }
+
+    // ---- values ----
+
+    fn parse_root(&mut self) -> Option<Node> {
+        let mut junk = false;
+        let root = loop {
+            let token = self.peek();
+            if token.starts_value() {
+                break Some(self.parse_value());
+            }
+            if token.kind == Kind::Eof {
+                let at = TextRange::empty(self.text.len());
+                let message =
+                    if junk { "expected a JSON value, found end of file" } else { "empty document: expected a JSON value" };
+                self.error(at, message);
+                break None;
+            }
+            let token = self.bump();
+            let message = format!("unexpected {}", self.describe(&token));
+            self.error(token.range, message);
+            junk = true;
+        };
+        loop {
+            let token = self.bump();
+            match token.kind {
+                Kind::Eof => break,
+                Kind::RBrace | Kind::RBracket => {
+                    let message = format!("unexpected {}", self.describe(&token));
+                    self.error(token.range, message);
+                }
+                _ => {
+                    // One error for the whole tail: it is most likely a second document or a
+                    // paste, and one error per token would drown the real one.
+                    let end = self.text.trim_end().len().max(token.range.end as usize);
+                    self.error(TextRange::new(token.range.start as usize, end), "unexpected text after the JSON value");
+                    break;
+                }
+            }
+        }
+        root
+    }
+
+    /// Parses the value the next token starts (the caller checked `starts_value`).
+    fn parse_value(&mut self) -> Node {
+        let token = self.bump();
+        match token.kind {
+            Kind::LBrace | Kind::LBracket if self.open.len() >= MAX_DEPTH => self.skip_nested(token),
+            Kind::LBrace => self.parse_object(token),
+            Kind::LBracket => self.parse_array(token),
+            Kind::Str => Node { range: token.range, kind: NodeKind::String(token.value) },
+            _ => self.parse_word(token.range),
+        }
+    }
+
+    /// Skips a container nested too deep, without recursion.
+    fn skip_nested(&mut self, open: Token) -> Node {
+        self.error(open.range, format!("nesting deeper than {MAX_DEPTH} levels"));
+        let mut depth = 1usize;
+        let mut end = open.range.end as usize;
+        while depth > 0 {
+            let token = self.bump();
+            match token.kind {
+                Kind::Eof => break,
+                Kind::LBrace | Kind::LBracket => depth += 1,
+                Kind::RBrace | Kind::RBracket => depth -= 1,
+                _ => {}
+            }
+            end = token.range.end as usize;
+        }
+        Node { range: TextRange::new(open.range.start as usize, end), kind: NodeKind::Error }
+    }
+
+    /// True when `close` closes a container around the one being parsed.
+    fn closes_enclosing(&self, close: Kind) -> bool {
+        let open = if close == Kind::RBrace { b'{' } else { b'[' };
+        self.open[..self.open.len().saturating_sub(1)].contains(&open)
+    }
+
+    fn parse_object(&mut self, open: Token) -> Node {
+        self.open.push(b'{');
+        let start = open.range.start as usize;
+        let mut members: Vec<Member> = Vec::new();
+        let mut expect = Expect::First;
+        let mut pending_comma: Option<TextRange> = None;
+        let end = loop {
+            let token = self.peek();
+            let kind = token.kind;
+            let range = token.range;
+            let wanted = match expect {
+                Expect::First => "expected a key or '}'",
+                Expect::Next => "expected a key",
+                Expect::CommaOrClose => "expected ',' or '}' after member",
+            };
+            match kind {
+                Kind::RBrace => {
+                    if let Some(comma) = pending_comma {
+                        self.error(comma, "trailing comma");
+                    }
+                    self.bump();
+                    break range.end as usize;
+                }
+                Kind::Eof | Kind::RBracket if kind == Kind::Eof || self.closes_enclosing(kind) => {
+                    let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                    self.error(range, message);
+                    self.error(open.range, "unclosed '{'");
+                    break if kind == Kind::Eof { self.text.len() } else { range.start as usize };
+                }
+                Kind::Comma => {
+                    let token = self.bump();
+                    match expect {
+                        Expect::CommaOrClose => {
+                            pending_comma = Some(token.range);
+                            expect = Expect::Next;
+                        }
+                        Expect::Next => self.error(token.range, "extra comma"),
+                        Expect::First => self.error(token.range, "expected a key or '}', found ','"),
+                    }
+                }
+                Kind::Str | Kind::Word => {
+                    let mut bare_key_reported = false;
+                    if expect == Expect::CommaOrClose {
+                        if kind == Kind::Str {
+                            self.error(TextRange::empty(self.prev_end), "expected ',' between members");
+                        } else {
+                            let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                            self.error(range, message);
+                            bare_key_reported = true;
+                        }
+                    }
+                    let member = self.parse_member(bare_key_reported);
+                    members.push(member);
+                    pending_comma = None;
+                    expect = Expect::CommaOrClose;
+                }
+                Kind::LBrace | Kind::LBracket => {
+                    // A value where a key belongs: parse it so the brackets stay balanced, then
+                    // drop it, since it has no name to be found by.
+                    let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                    self.error(range, message);
+                    self.parse_value();
+                    expect = Expect::CommaOrClose;
+                }
+                _ => {
+                    // A stray ':' or a closing bracket that closes nothing here.
+                    let token = self.bump();
+                    let message = if kind == Kind::Colon && expect == Expect::CommaOrClose {
+                        format!("{wanted}, found ':'")
+                    } else {
+                        format!("unexpected {}", self.describe(&token))
+                    };
+                    self.error(token.range, message);
+                }
+            }
+        };
+        self.open.pop();
+        Node { range: TextRange::new(start, end), kind: NodeKind::Object(members) }
+    }
+
+    /// A member from its key (the next token, a string or a bare word).
+    fn parse_member(&mut self, bare_key_reported: bool) -> Member {
+        let key_token = self.bump();
+        let name = if key_token.kind == Kind::Str {
+            key_token.value
+        } else {
+            let word = &self.text[key_token.range.as_range()];
+            if !bare_key_reported {
+                self.error(key_token.range, format!("keys must be strings in double quotes, found '{}'", shorten(word)));
+            }
+            word.to_string()
+        };
+        let key = Key { name, range: key_token.range };
+        let mut member = Member { range: key.range, key, colon: None, value: None };
+        let key_end = member.key.range.end as usize;
+
+        match self.peek_kind() {
+            Kind::Colon => {
+                let colon = self.bump();
+                member.colon = Some(colon.range.start);
+                member.range.end = colon.range.end;
+                member.value = self.parse_member_value(colon.range.end as usize);
+            }
+            Kind::Str | Kind::Word if self.peek2_kind() == Kind::Colon => {
+                // `"a" "b": 1`: the next token is the next member's key, not this one's value.
+                self.error(TextRange::empty(key_end), "expected ':' after key");
+            }
+            Kind::Str | Kind::Word | Kind::LBrace | Kind::LBracket => {
+                self.error(TextRange::empty(key_end), "expected ':' after key");
+                member.value = Some(self.parse_value());
+            }
+            _ => self.error(TextRange::empty(key_end), "expected ':' after key"),
+        }
+        if let Some(value) = &member.value {
+            member.range.end = value.range.end;
+        }
+        member
+    }
+
+    /// The value after a member's colon, or `None` (reported) when it is missing.
+    fn parse_member_value(&mut self, colon_end: usize) -> Option<Node> {
+        loop {
+            let kind = self.peek_kind();
+            match kind {
+                Kind::Colon => {
+                    let token = self.bump();
+                    self.error(token.range, "unexpected ':'");
+                }
+                // `"a": \n "b": 1`: the value is missing and the next member starts.
+                Kind::Str | Kind::Word if self.peek2_kind() == Kind::Colon => break,
+                Kind::Str | Kind::Word | Kind::LBrace | Kind::LBracket => return Some(self.parse_value()),
+                _ => break,
+            }
+        }
+        self.error(TextRange::empty(colon_end), "expected a value after ':'");
+        None
+    }
+
+    fn parse_array(&mut self, open: Token) -> Node {
+        self.open.push(b'[');
+        let start = open.range.start as usize;
+        let mut items = Vec::new();
+        let mut expect = Expect::First;
+        let mut pending_comma: Option<TextRange> = None;
+        let end = loop {
+            let token = self.peek();
+            let kind = token.kind;
+            let range = token.range;
+            let wanted = match expect {
+                Expect::First => "expected a value or ']'",
+                Expect::Next => "expected a value",
+                Expect::CommaOrClose => "expected ',' or ']' after item",
+            };
+            match kind {
+                Kind::RBracket => {
+                    if let Some(comma) = pending_comma {
+                        self.error(comma, "trailing comma");
+                    }
+                    self.bump();
+                    break range.end as usize;
+                }
+                Kind::Eof | Kind::RBrace if kind == Kind::Eof || self.closes_enclosing(kind) => {
+                    let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                    self.error(range, message);
+                    self.error(open.range, "unclosed '['");
+                    break if kind == Kind::Eof { self.text.len() } else { range.start as usize };
+                }
+                Kind::Comma => {
+                    let token = self.bump();
+                    match expect {
+                        Expect::CommaOrClose => {
+                            pending_comma = Some(token.range);
+                            expect = Expect::Next;
+                        }
+                        Expect::Next => self.error(token.range, "extra comma"),
+                        Expect::First => self.error(token.range, "expected a value or ']', found ','"),
+                    }
+                }
+                Kind::Str | Kind::Word | Kind::LBrace | Kind::LBracket => {
+                    if expect == Expect::CommaOrClose {
+                        self.error(TextRange::empty(self.prev_end), "expected ',' between items");
+                    }
+                    items.push(self.parse_value());
+                    pending_comma = None;
+                    expect = Expect::CommaOrClose;
+                }
+                _ => {
+                    let token = self.bump();
+                    let message = if kind == Kind::Colon {
+                        format!("{wanted}, found ':'")
+                    } else {
+                        format!("unexpected {}", self.describe(&token))
+                    };
+                    self.error(token.range, message);
+                }
+            }
+        };
+        self.open.pop();
+        Node { range: TextRange::new(start, end), kind: NodeKind::Array(items) }
+    }
+
+    /// A number, a literal, or a bare word (an error).
+    fn parse_word(&mut self, range: TextRange) -> Node {
+        let word = &self.text[range.as_range()];
+        let kind = match word {
+            "true" => NodeKind::Bool(true),
+            "false" => NodeKind::Bool(false),
+            "null" => NodeKind::Null,
+            _ if word.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) => {
+                match parse_number(word) {
+                    Ok(number) => NodeKind::Number(number),
+                    Err((message, number)) => {
+                        self.error(range, message);
+                        number.map_or(NodeKind::Error, NodeKind::Number)
+                    }
+                }
+            }
+            _ => {
+                let lower = word.to_ascii_lowercase();
+                let message = if ["true", "false", "null"].iter().any(|l| l.starts_with(&lower)) {
+                    format!("invalid literal '{}': expected true, false or null", shorten(word))
+                } else {
+                    format!("invalid value '{}': strings must be in double quotes", shorten(word))
+                };
+                self.error(range, message);
+                NodeKind::Error
+            }
+        };
+        Node { range, kind }
+    }
+}
+
+/// True when the byte at `i` ends a word: whitespace, structure, a quote or a comment.
+fn ends_word(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"' => true,
+        b'/' => matches!(bytes.get(i + 1), Some(b'/' | b'*')),
+        _ => false,
+    }
+}
+
+/// Four hex digits at `at`, or the end of the bad escape when they are not.
+fn hex4(bytes: &[u8], at: usize) -> Result<u32, usize> {
+    let mut code = 0;
+    for i in at..at + 4 {
+        let digit = match bytes.get(i) {
+            Some(&b) => (b as char).to_digit(16),
+            None => None,
+        };
+        match digit {
+            Some(d) => code = code * 16 + d,
+            None => return Err(i),
+        }
+    }
+    Ok(code)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Cuts long tokens in messages, on a character boundary.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// A number token: `Ok` when it is valid JSON; otherwise the error message and, when the text is
+/// still a readable number (`+1`, `.5`, `01`), its value so the checks can use it.
+fn parse_number(word: &str) -> Result<serde_json::Number, (String, Option<serde_json::Number>)> {
+    let b = word.as_bytes();
+    match json_number_shape(b) {
+        Ok(is_integer) => convert_number(word, is_integer)
+            .ok_or_else(|| (format!("number out of range '{}'", shorten(word)), None)),
+        Err(()) => {
+            let invalid = format!("invalid number '{}'", shorten(word));
+            if !b.iter().all(|c| matches!(c, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')) {
+                return Err((invalid, None));
+            }
+            let unsigned = word.strip_prefix(['-', '+']).unwrap_or(word);
+            let reason = if word.starts_with('+') {
+                Some("a leading '+' is not allowed")
+            } else if unsigned.starts_with('.') {
+                Some("a digit is required before '.'")
+            } else if unsigned.len() > 1 && unsigned.starts_with('0') && unsigned.as_bytes()[1].is_ascii_digit() {
+                Some("leading zeros are not allowed")
+            } else if word.contains('.') && !word.split_once('.').is_some_and(|(_, after)| after.starts_with(|c: char| c.is_ascii_digit())) {
+                Some("a digit is required after '.'")
+            } else {
+                None
+            };
+            let message = match reason {
+                Some(reason) => format!("{invalid}: {reason}"),
+                None => invalid,
+            };
+            // Rust's float syntax accepts these forms; a word it rejects (`1e`, `--1`) has no value.
+            let lenient = word.strip_prefix('+').unwrap_or(word);
+            let value = if lenient.bytes().all(|c| c.is_ascii_digit() || c == b'-') {
+                lenient.parse::<i64>().ok().map(Into::into).or_else(|| lenient.parse::<u64>().ok().map(Into::into))
+            } else {
+                None
+            }
+            .or_else(|| lenient.parse::<f64>().ok().and_then(serde_json::Number::from_f64));
+            Err((message, value))
+        }
+    }
+}
+
+/// Checks the JSON number grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; `Ok(true)`
+/// for an integer (no fraction, no exponent).
+fn json_number_shape(b: &[u8]) -> Result<bool, ()> {
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        _ => return Err(()),
+    }
+    let mut integer = true;
+    if b.get(i) == Some(&b'.') {
+        integer = false;
+        i += 1;
+        let digits = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == digits {
+            return Err(());
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        integer = false;
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let digits = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == digits {
+            return Err(());
+        }
+    }
+    if i == b.len() {
+        Ok(integer)
+    } else {
+        Err(())
+    }
+}
+
+/// The number as serde_json reads it: integers that fit stay integers (`-0` is a float there),
+/// everything else is an `f64`. serde_json is built with `float_roundtrip` here (jsonschema
+/// enables it), so its floats are correctly rounded, exactly as Rust's own `f64` parsing.
+fn convert_number(word: &str, is_integer: bool) -> Option<serde_json::Number> {
+    if is_integer {
+        if let Some(digits) = word.strip_prefix('-') {
+            if let Ok(n) = digits.parse::<u64>() {
+                if n != 0 && n <= i64::MAX as u64 + 1 {
+                    return Some(serde_json::Number::from((n as i64).wrapping_neg()));
+                }
+            }
+        } else if let Ok(n) = word.parse::<u64>() {
+            return Some(n.into());
+        }
+    }
+    let f = word.parse::<f64>().ok()?;
+    serde_json::Number::from_f64(f)
 }

@@ -61,4 +61,44 @@ impl ProductSchema {
             validator: OnceLock::new(),
         })
     }
+
+    /// Like [`ProductSchema::new`] with a validator compiled already (the store compiles each
+    /// loaded file to reject broken ones, and keeps the result rather than compiling twice).
+    fn with_validator(
+        id: String,
+        schema: Value,
+        origin: SchemaOrigin,
+        validator: jsonschema::Validator,
+    ) -> Arc<Self> {
+        let cell = OnceLock::new();
+        let _ = cell.set(Ok(validator));
+        Arc::new(ProductSchema {
+            id,
+            schema,
+            origin,
+            validator: cell,
+        })
+    }
 }
+
+/// Compiles a product schema the way every check does: draft 7 whatever its `$schema` says
+/// (the provider writes `https://json-schema.org/draft-07/schema`, without the `#`), and
+/// `format` enforced, since a malformed `acquisitionStart` is a real error for the provider.
+pub fn compile_validator(schema: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|error| {
+            // The error's instance is the schema itself: say where in it the problem is.
+            let location = error.instance_path().as_str();
+            if location.is_empty() {
+                error.to_string()
+            } else {
+                format!("at {location}: {error}")
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests;
