@@ -6,10 +6,21 @@ use super::envelope::Request;
 use super::{Code, Diagnostic, Edit, Fix};
 use crate::document::{Document, Node};
 
-fn read_date<'a>(params: &'a Node, key: &str) -> Option<(DateTime<Utc>, &'a Node)> {
+struct Dated<'a> {
+    at: DateTime<Utc>,
+    text: &'a str,
+    node: &'a Node,
+}
+
+fn read_date<'a>(params: &'a Node, key: &str) -> Option<Dated<'a>> {
     let node = params.get(key)?;
-    let date = DateTime::parse_from_rfc3339(node.as_str()?.trim()).ok()?;
-    Some((date.with_timezone(&Utc), node))
+    let text = node.as_str()?.trim();
+    let date = DateTime::parse_from_rfc3339(text).ok()?;
+    Some(Dated {
+        at: date.with_timezone(&Utc),
+        text,
+        node,
+    })
 }
 
 pub(super) fn check(
@@ -21,15 +32,15 @@ pub(super) fn check(
     let Some(params) = request.params else { return };
     let start = read_date(params, "acquisitionStart");
     let end = read_date(params, "acquisitionEnd");
-    if let (Some((start_at, start_node)), Some((end_at, end_node))) = (start, end) {
+    if let (Some(start), Some(end)) = (&start, &end) {
+        let (start_at, start_node, end_at, end_node) = (start.at, start.node, end.at, end.node);
         if end_at <= start_at {
             let mut diagnostic = Diagnostic::new(
                 Code::DatesOrder,
                 end_node.range,
                 format!(
                     "acquisitionEnd {} is not after acquisitionStart {}; the acquisition window must end after it starts",
-                    end_at.to_rfc3339(),
-                    start_at.to_rfc3339()
+                    end.text, start.text
                 ),
             );
             if end_at < start_at {
@@ -53,14 +64,14 @@ pub(super) fn check(
             out.push(diagnostic);
         }
     }
-    if let Some((start_at, start_node)) = start {
-        if start_at < now {
+    if let Some(start) = start {
+        if start.at < now {
             out.push(Diagnostic::new(
                 Code::DatesPast,
-                start_node.range,
+                start.node.range,
                 format!(
                     "acquisitionStart {} is in the past; a satellite can only be tasked for a window that has not started",
-                    start_at.to_rfc3339()
+                    start.text
                 ),
             ));
         }

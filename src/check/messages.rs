@@ -28,7 +28,13 @@ pub(crate) fn list_allowed(allowed: &[AllowedValue]) -> String {
         .iter()
         .take(SHOWN)
         .map(|option| match &option.title {
-            Some(title) if !title.is_empty() && Some(title.as_str()) != option.value.as_str() => {
+            Some(title)
+                if !title.is_empty()
+                    && !option
+                        .value
+                        .as_str()
+                        .is_some_and(|v| v.eq_ignore_ascii_case(title)) =>
+            {
                 format!("{} ({title})", show_value(&option.value))
             }
             _ => show_value(&option.value),

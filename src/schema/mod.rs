@@ -35,7 +35,10 @@ pub struct ProductInfo {
 pub enum SchemaOrigin {
     Bundled,
     /// From the on-disk cache; `stale` when older than its TTL or its last refresh failed.
-    Cache { fetched_at: chrono::DateTime<chrono::Utc>, stale: bool },
+    Cache {
+        fetched_at: chrono::DateTime<chrono::Utc>,
+        stale: bool,
+    },
     Fetched,
     SchemaDir(PathBuf),
 }
@@ -51,7 +54,12 @@ pub struct ProductSchema {
 
 impl ProductSchema {
     pub fn new(id: impl Into<String>, schema: Value, origin: SchemaOrigin) -> Arc<Self> {
-        Arc::new(ProductSchema { id: id.into(), schema, origin, validator: OnceLock::new() })
+        Arc::new(ProductSchema {
+            id: id.into(),
+            schema,
+            origin,
+            validator: OnceLock::new(),
+        })
     }
 
     /// Like [`ProductSchema::new`] with a validator compiled already (the store compiles each

@@ -14,7 +14,12 @@ pub enum SchemaError {
     #[error("{path}: cannot read schema: {message}")]
     Read { path: PathBuf, message: String },
     #[error("{path}:{line}:{column}: invalid schema JSON: {message}")]
-    Parse { path: PathBuf, line: usize, column: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: not a valid product schema: {message}")]
     Invalid { path: PathBuf, message: String },
 }
