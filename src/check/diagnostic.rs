@@ -95,7 +95,7 @@ impl Code {
         }
     }
 
-    pub fn from_str(code: &str) -> Option<Code> {
+    pub fn parse(code: &str) -> Option<Code> {
         Code::ALL.into_iter().find(|c| c.as_str() == code)
     }
 

@@ -510,9 +510,9 @@ pub fn find_polygons<'a>(
         let polygon_fields: Vec<String> = match schema {
             Some(schema) => schema
                 .fields()
-                .into_iter()
+                .iter()
                 .filter(|f| f.is_polygon)
-                .map(|f| f.name)
+                .map(|f| f.name.clone())
                 .collect(),
             None => vec!["geometry".to_string(), "aoi".to_string()],
         };

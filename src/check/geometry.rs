@@ -109,8 +109,7 @@ fn read_ring<'a>(node: &'a Node, label: &str, out: &mut Vec<Diagnostic>) -> Opti
     for item in items {
         let numbers: Option<Vec<f64>> = item
             .items()
-            .map(|xs| xs.iter().map(Node::as_f64).collect::<Option<Vec<f64>>>())
-            .flatten();
+            .and_then(|xs| xs.iter().map(Node::as_f64).collect::<Option<Vec<f64>>>());
         match numbers {
             Some(numbers) if numbers.len() >= 2 => positions.push(Position {
                 lon: numbers[0],

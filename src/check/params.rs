@@ -45,9 +45,9 @@ pub(super) fn check(
     };
     let polygon_fields: HashSet<String> = schema
         .fields()
-        .into_iter()
+        .iter()
         .filter(|f| f.is_polygon)
-        .map(|f| f.name)
+        .map(|f| f.name.clone())
         .collect();
     let errors: Vec<_> = validator.iter_errors(&value).collect();
     let mistyped: HashSet<String> = errors
@@ -366,7 +366,11 @@ impl Context<'_> {
             label(path)
         };
         let known: Vec<String> = if path.is_empty() {
-            self.schema.fields().into_iter().map(|f| f.name).collect()
+            self.schema
+                .fields()
+                .iter()
+                .map(|f| f.name.clone())
+                .collect()
         } else {
             self.schema
                 .field_at(path)

@@ -126,7 +126,7 @@ pub fn skeleton(
     let required = schema.required();
     for field in schema
         .fields()
-        .into_iter()
+        .iter()
         .filter(|f| required.contains(&f.name))
     {
         let value = match field.name.as_str() {
@@ -137,9 +137,9 @@ pub fn skeleton(
                 "type": "Polygon",
                 "coordinates": [[[13.3777, 52.5162], [13.3777, 52.5116], [13.3848, 52.5116], [13.3848, 52.5162], [13.3777, 52.5162]]]
             }),
-            _ => serde_json::from_str(&suggested_value(&field)).unwrap_or(serde_json::Value::Null),
+            _ => serde_json::from_str(&suggested_value(field)).unwrap_or(serde_json::Value::Null),
         };
-        params.insert(field.name, value);
+        params.insert(field.name.clone(), value);
     }
     let request = serde_json::json!({"dataProduct": product_id, "params": params});
     Ok(format!(

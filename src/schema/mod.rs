@@ -50,6 +50,7 @@ pub struct ProductSchema {
     pub schema: Value,
     pub origin: SchemaOrigin,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
+    fields: OnceLock<Vec<FieldInfo>>,
 }
 
 impl ProductSchema {
@@ -59,6 +60,7 @@ impl ProductSchema {
             schema,
             origin,
             validator: OnceLock::new(),
+            fields: OnceLock::new(),
         })
     }
 
@@ -77,6 +79,7 @@ impl ProductSchema {
             schema,
             origin,
             validator: cell,
+            fields: OnceLock::new(),
         })
     }
 }

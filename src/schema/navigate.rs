@@ -43,7 +43,11 @@ pub struct FieldInfo {
 
 impl ProductSchema {
     /// Every property of `params`, in the schema's order.
-    pub fn fields(&self) -> Vec<FieldInfo> {
+    pub fn fields(&self) -> &[FieldInfo] {
+        self.fields.get_or_init(|| self.compute_fields())
+    }
+
+    fn compute_fields(&self) -> Vec<FieldInfo> {
         let root = self.merged_root();
         let required = required_names(&root);
         let Some(properties) = root.get("properties").and_then(Value::as_object) else {
@@ -60,7 +64,7 @@ impl ProductSchema {
 
     /// One top-level property of `params`.
     pub fn field(&self, name: &str) -> Option<FieldInfo> {
-        self.field_at(&[PathSegment::Key(name.to_owned())])
+        self.fields().iter().find(|f| f.name == name).cloned()
     }
 
     /// The field at a path inside `params` (`[Key("geometry"), Key("type")]`); array indexes

@@ -285,7 +285,7 @@ fn field_at_uses_tuple_items_and_additional_properties() {
 #[test]
 fn fields_keep_the_schema_order_and_required() {
     let schema = bundled(ANALYTIC);
-    let names: Vec<String> = schema.fields().into_iter().map(|f| f.name).collect();
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name.clone()).collect();
     assert_eq!(names.first().map(String::as_str), Some("displayName"));
     assert_eq!(names.last().map(String::as_str), Some("projection"));
     assert_eq!(names.len(), 14);
