@@ -99,12 +99,20 @@ impl LineIndex {
                     0xE0.. => 3,
                     _ => 2,
                 };
-                wide.push(WideChar { start: i as u32, len });
+                wide.push(WideChar {
+                    start: i as u32,
+                    len,
+                });
                 i += len as usize;
             }
         }
         ends.push(bytes.len() as u32);
-        LineIndex { starts, ends, wide, len: bytes.len() as u32 }
+        LineIndex {
+            starts,
+            ends,
+            wide,
+            len: bytes.len() as u32,
+        }
     }
 
     /// The position of a byte offset; an offset inside a character or past the end is clamped.
@@ -124,7 +132,10 @@ impl LineIndex {
             }
             col = col - wc.len as u32 + wc.units(encoding);
         }
-        LineCol { line: line as u32, col }
+        LineCol {
+            line: line as u32,
+            col,
+        }
     }
 
     /// The byte offset of a position. A column past the end of its line is clamped to the line's

@@ -89,7 +89,9 @@ impl Document {
             match &node.kind {
                 NodeKind::Object(members) => {
                     for member in members {
-                        if let Some(value) = member.value.as_ref().filter(|v| v.range.touches(offset)) {
+                        if let Some(value) =
+                            member.value.as_ref().filter(|v| v.range.touches(offset))
+                        {
                             path.push(PathSegment::Key(member.key.name.clone()));
                             node = value;
                             continue 'descend;
@@ -120,7 +122,9 @@ impl Document {
                         return Some((path, member));
                     }
                     for member in members {
-                        if let Some(value) = member.value.as_ref().filter(|v| v.range.touches(offset)) {
+                        if let Some(value) =
+                            member.value.as_ref().filter(|v| v.range.touches(offset))
+                        {
                             path.push(PathSegment::Key(member.key.name.clone()));
                             node = value;
                             continue 'descend;
@@ -146,7 +150,12 @@ impl Document {
             return CursorContext::None;
         }
         let Some(root) = self.root() else {
-            return CursorContext::Value { path: Vec::new(), node: None, partial: String::new(), range: TextRange::empty(offset) };
+            return CursorContext::Value {
+                path: Vec::new(),
+                node: None,
+                partial: String::new(),
+                range: TextRange::empty(offset),
+            };
         };
         let mut path = Vec::new();
         match self.in_value(root, offset) {
@@ -164,14 +173,22 @@ impl Document {
                             break;
                         }
                         // A member's zone runs to the next member's key.
-                        let next = members.get(i + 1).map_or(usize::MAX, |m| m.range.start as usize);
+                        let next = members
+                            .get(i + 1)
+                            .map_or(usize::MAX, |m| m.range.start as usize);
                         if offset >= next {
                             continue;
                         }
                         let key = member.key.range;
                         if self.token_holds(key, offset) {
                             let partial = self.partial(key, offset);
-                            return CursorContext::Key { object_path: path, object: node, member: Some(member), partial, range: key };
+                            return CursorContext::Key {
+                                object_path: path,
+                                object: node,
+                                member: Some(member),
+                                partial,
+                                range: key,
+                            };
                         }
                         let value_zone_start = match member.colon {
                             // Between a key and its colon nothing can be completed.
@@ -190,7 +207,9 @@ impl Document {
                                     node = value;
                                     continue 'descend;
                                 }
-                                Place::At(context) => return context.into_value(member_path, value),
+                                Place::At(context) => {
+                                    return context.into_value(member_path, value)
+                                }
                                 Place::Outside if offset < value.range.start as usize => {
                                     return CursorContext::Value {
                                         path: member_path,
@@ -239,9 +258,17 @@ impl Document {
                             Place::Outside => {}
                         }
                     }
-                    let slot = items.iter().take_while(|item| item.range.end as usize <= offset).count();
+                    let slot = items
+                        .iter()
+                        .take_while(|item| item.range.end as usize <= offset)
+                        .count();
                     path.push(PathSegment::Index(slot));
-                    return CursorContext::Value { path, node: None, partial: String::new(), range: TextRange::empty(offset) };
+                    return CursorContext::Value {
+                        path,
+                        node: None,
+                        partial: String::new(),
+                        range: TextRange::empty(offset),
+                    };
                 }
                 _ => unreachable!("only containers are descended into"),
             }
@@ -256,8 +283,13 @@ impl Document {
             NodeKind::Object(_) | NodeKind::Array(_) => {
                 if offset == start {
                     // Before the opening bracket: the whole value would be replaced.
-                    Place::At(At { partial: String::new(), range: TextRange::empty(offset) })
-                } else if start < offset && (offset < end || (offset == end && !self.is_closed(node))) {
+                    Place::At(At {
+                        partial: String::new(),
+                        range: TextRange::empty(offset),
+                    })
+                } else if start < offset
+                    && (offset < end || (offset == end && !self.is_closed(node)))
+                {
                     Place::Inside
                 } else {
                     Place::Outside
@@ -265,14 +297,23 @@ impl Document {
             }
             NodeKind::String(_) => {
                 if offset == start {
-                    Place::At(At { partial: String::new(), range: TextRange::empty(offset) })
+                    Place::At(At {
+                        partial: String::new(),
+                        range: TextRange::empty(offset),
+                    })
                 } else if self.token_holds(range, offset) {
-                    Place::At(At { partial: self.partial(range, offset), range })
+                    Place::At(At {
+                        partial: self.partial(range, offset),
+                        range,
+                    })
                 } else {
                     Place::Outside
                 }
             }
-            _ if range.touches(offset) => Place::At(At { partial: self.text[start..offset].to_string(), range }),
+            _ if range.touches(offset) => Place::At(At {
+                partial: self.text[start..offset].to_string(),
+                range,
+            }),
             _ => Place::Outside,
         }
     }
@@ -290,8 +331,15 @@ impl Document {
     /// The typed text of a token up to the cursor, without its opening quote.
     fn partial(&self, range: TextRange, offset: usize) -> String {
         let start = range.start as usize;
-        let from = if self.text[start..].starts_with('"') { start + 1 } else { start };
-        self.text.get(from..offset.max(from)).unwrap_or_default().to_string()
+        let from = if self.text[start..].starts_with('"') {
+            start + 1
+        } else {
+            start
+        };
+        self.text
+            .get(from..offset.max(from))
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn is_terminated_string(&self, range: TextRange) -> bool {
@@ -300,7 +348,11 @@ impl Document {
             return false;
         }
         // The last quote closes the string unless an odd run of backslashes escapes it.
-        let backslashes = raw[1..raw.len() - 1].iter().rev().take_while(|&&b| b == b'\\').count();
+        let backslashes = raw[1..raw.len() - 1]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
         backslashes % 2 == 0
     }
 
@@ -324,7 +376,9 @@ impl Document {
             match e.message.as_str() {
                 UNTERMINATED_COMMENT_MESSAGE => start < offset && offset <= end,
                 // A line comment runs to the end of its line, so its end is still inside it.
-                COMMENT_MESSAGE if self.text[start..].starts_with("//") => start < offset && offset <= end,
+                COMMENT_MESSAGE if self.text[start..].starts_with("//") => {
+                    start < offset && offset <= end
+                }
                 COMMENT_MESSAGE => start < offset && offset < end,
                 _ => false,
             }
@@ -348,7 +402,12 @@ struct At {
 
 impl At {
     fn into_value(self, path: Vec<PathSegment>, node: &Node) -> CursorContext<'_> {
-        CursorContext::Value { path, node: Some(node), partial: self.partial, range: self.range }
+        CursorContext::Value {
+            path,
+            node: Some(node),
+            partial: self.partial,
+            range: self.range,
+        }
     }
 }
 

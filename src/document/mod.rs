@@ -5,6 +5,9 @@ mod lookup;
 mod parser;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
 pub use parser::parse;
@@ -23,7 +26,11 @@ impl Document {
         let text = text.into();
         let line_index = LineIndex::new(&text);
         let parsed = parse(&text);
-        Document { text, line_index, parsed }
+        Document {
+            text,
+            line_index,
+            parsed,
+        }
     }
 
     pub fn text(&self) -> &str {

@@ -55,7 +55,10 @@ struct Token {
 
 impl Token {
     fn starts_value(&self) -> bool {
-        matches!(self.kind, Kind::LBrace | Kind::LBracket | Kind::Str | Kind::Word)
+        matches!(
+            self.kind,
+            Kind::LBrace | Kind::LBracket | Kind::Str | Kind::Word
+        )
     }
 }
 
@@ -98,7 +101,10 @@ impl<'t> Parser<'t> {
     }
 
     fn error(&mut self, range: TextRange, message: impl Into<String>) {
-        self.errors.push(SyntaxError { range, message: message.into() });
+        self.errors.push(SyntaxError {
+            range,
+            message: message.into(),
+        });
     }
 
     // ---- tokens ----
@@ -144,14 +150,23 @@ impl<'t> Parser<'t> {
     fn lex(&mut self) -> Token {
         let bytes = self.bytes;
         loop {
-            while self.pos < bytes.len() && matches!(bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+            while self.pos < bytes.len() && matches!(bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r')
+            {
                 self.pos += 1;
             }
             let start = self.pos;
             let Some(&b) = bytes.get(start) else {
-                return Token { kind: Kind::Eof, range: TextRange::empty(start), value: String::new() };
+                return Token {
+                    kind: Kind::Eof,
+                    range: TextRange::empty(start),
+                    value: String::new(),
+                };
             };
-            let single = |kind| Token { kind, range: TextRange::new(start, start + 1), value: String::new() };
+            let single = |kind| Token {
+                kind,
+                range: TextRange::new(start, start + 1),
+                value: String::new(),
+            };
             let token = match b {
                 b'{' => single(Kind::LBrace),
                 b'}' => single(Kind::RBrace),
@@ -171,7 +186,11 @@ impl<'t> Parser<'t> {
                     }
                     // Words end on ASCII bytes, so `end` is a character boundary.
                     self.pos = end;
-                    return Token { kind: Kind::Word, range: TextRange::new(start, end), value: String::new() };
+                    return Token {
+                        kind: Kind::Word,
+                        range: TextRange::new(start, end),
+                        value: String::new(),
+                    };
                 }
             };
             self.pos += 1;
@@ -197,7 +216,10 @@ impl<'t> Parser<'t> {
                 }
                 None => {
                     self.pos = bytes.len();
-                    self.error(TextRange::new(start, self.pos), UNTERMINATED_COMMENT_MESSAGE);
+                    self.error(
+                        TextRange::new(start, self.pos),
+                        UNTERMINATED_COMMENT_MESSAGE,
+                    );
                 }
             }
         }
@@ -244,13 +266,19 @@ impl<'t> Parser<'t> {
             self.error(TextRange::new(start, i), "unterminated string");
         }
         self.pos = i;
-        Token { kind: Kind::Str, range: TextRange::new(start, i), value }
+        Token {
+            kind: Kind::Str,
+            range: TextRange::new(start, i),
+            value,
+        }
     }
 
     /// Decodes the escape at `at` (a backslash) into `value`; returns where the string goes on.
     fn lex_escape(&mut self, at: usize, value: &mut String) -> usize {
         let bytes = self.bytes;
-        let Some(&c) = bytes.get(at + 1) else { return at + 1 };
+        let Some(&c) = bytes.get(at + 1) else {
+            return at + 1;
+        };
         let simple = match c {
             b'"' => Some('"'),
             b'\\' => Some('\\'),
@@ -271,7 +299,10 @@ impl<'t> Parser<'t> {
         }
         if matches!(c, b'\n' | b'\r') {
             // The line ends the (unterminated) string; the backslash alone is the invalid part.
-            self.error(TextRange::new(at, at + 1), "invalid escape '\\' at the end of the line");
+            self.error(
+                TextRange::new(at, at + 1),
+                "invalid escape '\\' at the end of the line",
+            );
             return at + 1;
         }
         let ch = self.text[at + 1..].chars().next().unwrap_or('\\');
@@ -287,7 +318,10 @@ impl<'t> Parser<'t> {
             Ok(code) => (code, at + 6),
             Err(end) => {
                 let range = TextRange::new(at, end);
-                self.error(range, format!("invalid unicode escape '{}'", &self.text[range.as_range()]));
+                self.error(
+                    range,
+                    format!("invalid unicode escape '{}'", &self.text[range.as_range()]),
+                );
                 value.push(char::REPLACEMENT_CHARACTER);
                 return end;
             }
@@ -306,7 +340,10 @@ impl<'t> Parser<'t> {
             Some(ch) => value.push(ch),
             None => {
                 let range = TextRange::new(at, end);
-                self.error(range, format!("unpaired surrogate '{}'", &self.text[range.as_range()]));
+                self.error(
+                    range,
+                    format!("unpaired surrogate '{}'", &self.text[range.as_range()]),
+                );
                 value.push(char::REPLACEMENT_CHARACTER);
             }
         }
@@ -324,8 +361,11 @@ impl<'t> Parser<'t> {
             }
             if token.kind == Kind::Eof {
                 let at = TextRange::empty(self.text.len());
-                let message =
-                    if junk { "expected a JSON value, found end of file" } else { "empty document: expected a JSON value" };
+                let message = if junk {
+                    "expected a JSON value, found end of file"
+                } else {
+                    "empty document: expected a JSON value"
+                };
                 self.error(at, message);
                 break None;
             }
@@ -346,7 +386,10 @@ impl<'t> Parser<'t> {
                     // One error for the whole tail: it is most likely a second document or a
                     // paste, and one error per token would drown the real one.
                     let end = self.text.trim_end().len().max(token.range.end as usize);
-                    self.error(TextRange::new(token.range.start as usize, end), "unexpected text after the JSON value");
+                    self.error(
+                        TextRange::new(token.range.start as usize, end),
+                        "unexpected text after the JSON value",
+                    );
                     break;
                 }
             }
@@ -358,17 +401,25 @@ impl<'t> Parser<'t> {
     fn parse_value(&mut self) -> Node {
         let token = self.bump();
         match token.kind {
-            Kind::LBrace | Kind::LBracket if self.open.len() >= MAX_DEPTH => self.skip_nested(token),
+            Kind::LBrace | Kind::LBracket if self.open.len() >= MAX_DEPTH => {
+                self.skip_nested(token)
+            }
             Kind::LBrace => self.parse_object(token),
             Kind::LBracket => self.parse_array(token),
-            Kind::Str => Node { range: token.range, kind: NodeKind::String(token.value) },
+            Kind::Str => Node {
+                range: token.range,
+                kind: NodeKind::String(token.value),
+            },
             _ => self.parse_word(token.range),
         }
     }
 
     /// Skips a container nested too deep, without recursion.
     fn skip_nested(&mut self, open: Token) -> Node {
-        self.error(open.range, format!("nesting deeper than {MAX_DEPTH} levels"));
+        self.error(
+            open.range,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        );
         let mut depth = 1usize;
         let mut end = open.range.end as usize;
         while depth > 0 {
@@ -381,7 +432,10 @@ impl<'t> Parser<'t> {
             }
             end = token.range.end as usize;
         }
-        Node { range: TextRange::new(open.range.start as usize, end), kind: NodeKind::Error }
+        Node {
+            range: TextRange::new(open.range.start as usize, end),
+            kind: NodeKind::Error,
+        }
     }
 
     /// True when `close` closes a container around the one being parsed.
@@ -414,10 +468,17 @@ impl<'t> Parser<'t> {
                     break range.end as usize;
                 }
                 Kind::Eof | Kind::RBracket if kind == Kind::Eof || self.closes_enclosing(kind) => {
-                    let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                    let message = format!(
+                        "{wanted}, found {}",
+                        self.describe(self.lookahead.front().expect("peeked"))
+                    );
                     self.error(range, message);
                     self.error(open.range, "unclosed '{'");
-                    break if kind == Kind::Eof { self.text.len() } else { range.start as usize };
+                    break if kind == Kind::Eof {
+                        self.text.len()
+                    } else {
+                        range.start as usize
+                    };
                 }
                 Kind::Comma => {
                     let token = self.bump();
@@ -427,16 +488,24 @@ impl<'t> Parser<'t> {
                             expect = Expect::Next;
                         }
                         Expect::Next => self.error(token.range, "extra comma"),
-                        Expect::First => self.error(token.range, "expected a key or '}', found ','"),
+                        Expect::First => {
+                            self.error(token.range, "expected a key or '}', found ','")
+                        }
                     }
                 }
                 Kind::Str | Kind::Word => {
                     let mut bare_key_reported = false;
                     if expect == Expect::CommaOrClose {
                         if kind == Kind::Str {
-                            self.error(TextRange::empty(self.prev_end), "expected ',' between members");
+                            self.error(
+                                TextRange::empty(self.prev_end),
+                                "expected ',' between members",
+                            );
                         } else {
-                            let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                            let message = format!(
+                                "{wanted}, found {}",
+                                self.describe(self.lookahead.front().expect("peeked"))
+                            );
                             self.error(range, message);
                             bare_key_reported = true;
                         }
@@ -449,7 +518,10 @@ impl<'t> Parser<'t> {
                 Kind::LBrace | Kind::LBracket => {
                     // A value where a key belongs: parse it so the brackets stay balanced, then
                     // drop it, since it has no name to be found by.
-                    let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                    let message = format!(
+                        "{wanted}, found {}",
+                        self.describe(self.lookahead.front().expect("peeked"))
+                    );
                     self.error(range, message);
                     self.parse_value();
                     expect = Expect::CommaOrClose;
@@ -467,7 +539,10 @@ impl<'t> Parser<'t> {
             }
         };
         self.open.pop();
-        Node { range: TextRange::new(start, end), kind: NodeKind::Object(members) }
+        Node {
+            range: TextRange::new(start, end),
+            kind: NodeKind::Object(members),
+        }
     }
 
     /// A member from its key (the next token, a string or a bare word).
@@ -478,12 +553,26 @@ impl<'t> Parser<'t> {
         } else {
             let word = &self.text[key_token.range.as_range()];
             if !bare_key_reported {
-                self.error(key_token.range, format!("keys must be strings in double quotes, found '{}'", shorten(word)));
+                self.error(
+                    key_token.range,
+                    format!(
+                        "keys must be strings in double quotes, found '{}'",
+                        shorten(word)
+                    ),
+                );
             }
             word.to_string()
         };
-        let key = Key { name, range: key_token.range };
-        let mut member = Member { range: key.range, key, colon: None, value: None };
+        let key = Key {
+            name,
+            range: key_token.range,
+        };
+        let mut member = Member {
+            range: key.range,
+            key,
+            colon: None,
+            value: None,
+        };
         let key_end = member.key.range.end as usize;
 
         match self.peek_kind() {
@@ -520,7 +609,9 @@ impl<'t> Parser<'t> {
                 }
                 // `"a": \n "b": 1`: the value is missing and the next member starts.
                 Kind::Str | Kind::Word if self.peek2_kind() == Kind::Colon => break,
-                Kind::Str | Kind::Word | Kind::LBrace | Kind::LBracket => return Some(self.parse_value()),
+                Kind::Str | Kind::Word | Kind::LBrace | Kind::LBracket => {
+                    return Some(self.parse_value())
+                }
                 _ => break,
             }
         }
@@ -552,10 +643,17 @@ impl<'t> Parser<'t> {
                     break range.end as usize;
                 }
                 Kind::Eof | Kind::RBrace if kind == Kind::Eof || self.closes_enclosing(kind) => {
-                    let message = format!("{wanted}, found {}", self.describe(self.lookahead.front().expect("peeked")));
+                    let message = format!(
+                        "{wanted}, found {}",
+                        self.describe(self.lookahead.front().expect("peeked"))
+                    );
                     self.error(range, message);
                     self.error(open.range, "unclosed '['");
-                    break if kind == Kind::Eof { self.text.len() } else { range.start as usize };
+                    break if kind == Kind::Eof {
+                        self.text.len()
+                    } else {
+                        range.start as usize
+                    };
                 }
                 Kind::Comma => {
                     let token = self.bump();
@@ -565,12 +663,17 @@ impl<'t> Parser<'t> {
                             expect = Expect::Next;
                         }
                         Expect::Next => self.error(token.range, "extra comma"),
-                        Expect::First => self.error(token.range, "expected a value or ']', found ','"),
+                        Expect::First => {
+                            self.error(token.range, "expected a value or ']', found ','")
+                        }
                     }
                 }
                 Kind::Str | Kind::Word | Kind::LBrace | Kind::LBracket => {
                     if expect == Expect::CommaOrClose {
-                        self.error(TextRange::empty(self.prev_end), "expected ',' between items");
+                        self.error(
+                            TextRange::empty(self.prev_end),
+                            "expected ',' between items",
+                        );
                     }
                     items.push(self.parse_value());
                     pending_comma = None;
@@ -588,7 +691,10 @@ impl<'t> Parser<'t> {
             }
         };
         self.open.pop();
-        Node { range: TextRange::new(start, end), kind: NodeKind::Array(items) }
+        Node {
+            range: TextRange::new(start, end),
+            kind: NodeKind::Array(items),
+        }
     }
 
     /// A number, a literal, or a bare word (an error).
@@ -609,10 +715,19 @@ impl<'t> Parser<'t> {
             }
             _ => {
                 let lower = word.to_ascii_lowercase();
-                let message = if ["true", "false", "null"].iter().any(|l| l.starts_with(&lower)) {
-                    format!("invalid literal '{}': expected true, false or null", shorten(word))
+                let message = if ["true", "false", "null"]
+                    .iter()
+                    .any(|l| l.starts_with(&lower))
+                {
+                    format!(
+                        "invalid literal '{}': expected true, false or null",
+                        shorten(word)
+                    )
                 } else {
-                    format!("invalid value '{}': strings must be in double quotes", shorten(word))
+                    format!(
+                        "invalid value '{}': strings must be in double quotes",
+                        shorten(word)
+                    )
                 };
                 self.error(range, message);
                 NodeKind::Error
@@ -669,7 +784,10 @@ fn parse_number(word: &str) -> Result<serde_json::Number, (String, Option<serde_
             .ok_or_else(|| (format!("number out of range '{}'", shorten(word)), None)),
         Err(()) => {
             let invalid = format!("invalid number '{}'", shorten(word));
-            if !b.iter().all(|c| matches!(c, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')) {
+            if !b
+                .iter()
+                .all(|c| matches!(c, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E'))
+            {
                 return Err((invalid, None));
             }
             let unsigned = word.strip_prefix(['-', '+']).unwrap_or(word);
@@ -677,9 +795,16 @@ fn parse_number(word: &str) -> Result<serde_json::Number, (String, Option<serde_
                 Some("a leading '+' is not allowed")
             } else if unsigned.starts_with('.') {
                 Some("a digit is required before '.'")
-            } else if unsigned.len() > 1 && unsigned.starts_with('0') && unsigned.as_bytes()[1].is_ascii_digit() {
+            } else if unsigned.len() > 1
+                && unsigned.starts_with('0')
+                && unsigned.as_bytes()[1].is_ascii_digit()
+            {
                 Some("leading zeros are not allowed")
-            } else if word.contains('.') && !word.split_once('.').is_some_and(|(_, after)| after.starts_with(|c: char| c.is_ascii_digit())) {
+            } else if word.contains('.')
+                && !word
+                    .split_once('.')
+                    .is_some_and(|(_, after)| after.starts_with(|c: char| c.is_ascii_digit()))
+            {
                 Some("a digit is required after '.'")
             } else {
                 None
@@ -691,11 +816,20 @@ fn parse_number(word: &str) -> Result<serde_json::Number, (String, Option<serde_
             // Rust's float syntax accepts these forms; a word it rejects (`1e`, `--1`) has no value.
             let lenient = word.strip_prefix('+').unwrap_or(word);
             let value = if lenient.bytes().all(|c| c.is_ascii_digit() || c == b'-') {
-                lenient.parse::<i64>().ok().map(Into::into).or_else(|| lenient.parse::<u64>().ok().map(Into::into))
+                lenient
+                    .parse::<i64>()
+                    .ok()
+                    .map(Into::into)
+                    .or_else(|| lenient.parse::<u64>().ok().map(Into::into))
             } else {
                 None
             }
-            .or_else(|| lenient.parse::<f64>().ok().and_then(serde_json::Number::from_f64));
+            .or_else(|| {
+                lenient
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+            });
             Err((message, value))
         }
     }

@@ -10,7 +10,10 @@ pub struct TextRange {
 impl TextRange {
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end);
-        TextRange { start: start as u32, end: end as u32 }
+        TextRange {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     pub fn empty(at: usize) -> Self {
@@ -36,7 +39,10 @@ impl TextRange {
     }
 
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange { start: self.start.min(other.start), end: self.end.max(other.end) }
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn as_range(self) -> std::ops::Range<usize> {
@@ -166,7 +172,9 @@ impl Node {
                 }
                 Value::Object(map)
             }
-            NodeKind::Array(items) => Value::Array(items.iter().filter_map(Node::to_value).collect()),
+            NodeKind::Array(items) => {
+                Value::Array(items.iter().filter_map(Node::to_value).collect())
+            }
             NodeKind::String(s) => Value::String(s.clone()),
             NodeKind::Number(n) => Value::Number(n.clone()),
             NodeKind::Bool(b) => Value::Bool(*b),
