@@ -771,3 +771,40 @@ fn cursor_outside_anything() {
     );
     check_cursor(r#"{"a": /* x$0 */ 1}"#, expect![[r#"None"#]]);
 }
+
+/// A sanity timing, not a benchmark: `cargo test --release --lib parse_timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn parse_timing_of_a_large_polygon() {
+    let mut text = String::from(
+        r#"{"dataProduct": "47dadb27-0000-4000-8000-000000000000", "params": {"geometry": {"type": "Polygon", "coordinates": [["#,
+    );
+    for i in 0..200_000u32 {
+        let angle = i as f64 / 200_000.0 * std::f64::consts::TAU;
+        if i > 0 {
+            text.push_str(", ");
+        }
+        write!(
+            text,
+            "[{}, {}]",
+            13.404954 + angle.cos() * 0.123456789,
+            52.520008 + angle.sin() * 0.0987654321
+        )
+        .unwrap();
+    }
+    text.push_str("]]}}}");
+    let started = std::time::Instant::now();
+    let runs = 10;
+    for _ in 0..runs {
+        let parsed = parse(&text);
+        assert!(parsed.errors.is_empty());
+    }
+    let per_parse = started.elapsed() / runs;
+    let index_started = std::time::Instant::now();
+    let _ = LineIndex::new(&text);
+    eprintln!(
+        "{:.1} MB: parse {per_parse:?}, line index {:?}",
+        text.len() as f64 / 1e6,
+        index_started.elapsed()
+    );
+}
