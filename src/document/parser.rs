@@ -164,6 +164,7 @@ impl<'t> Parser<'t> {
         format!("'{}'", shorten(&self.text[token.range.as_range()]))
     }
 
+    #[inline(always)]
     fn lex(&mut self) -> Token {
         let bytes = self.bytes;
         loop {
