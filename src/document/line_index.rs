@@ -75,6 +75,13 @@ impl LineIndex {
         let mut wide = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
+            // Skip eight plain ASCII bytes at a time: most of a large document is numbers.
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                if is_plain_ascii(u64::from_le_bytes(chunk.try_into().expect("8 bytes"))) {
+                    i += 8;
+                    continue;
+                }
+            }
             let b = bytes[i];
             if b < 0x80 {
                 match b {
@@ -186,4 +193,16 @@ impl LineIndex {
         let hi = self.wide.partition_point(|wc| wc.start < to);
         &self.wide[lo..hi]
     }
+}
+
+/// True when none of the eight bytes is a line break or part of a multi-byte character.
+fn is_plain_ascii(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The classic "has a zero byte" test, applied to the word xor-ed with the byte sought.
+    let has = |byte: u8| {
+        let x = word ^ (ONES * byte as u64);
+        x.wrapping_sub(ONES) & !x & HIGH != 0
+    };
+    word & HIGH == 0 && !has(b'\n') && !has(b'\r')
 }

@@ -146,7 +146,15 @@ impl Document {
 
     /// What the cursor at `offset` is in, for completion and hover (rules in the module docs).
     pub fn cursor_context(&self, offset: usize) -> CursorContext<'_> {
-        if offset > self.text.len() || self.in_comment(offset) {
+        if offset > self.text.len() {
+            return CursorContext::None;
+        }
+        // An offset inside a multi-byte character means that character's start.
+        let offset = (0..=offset)
+            .rev()
+            .find(|&o| self.text.is_char_boundary(o))
+            .unwrap_or(0);
+        if self.in_comment(offset) {
             return CursorContext::None;
         }
         let Some(root) = self.root() else {

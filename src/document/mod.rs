@@ -5,6 +5,12 @@ mod lookup;
 mod parser;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod proptests;
+
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
 pub use parser::parse;

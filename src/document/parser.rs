@@ -10,7 +10,6 @@
 //! not belong is reported at its own range, with the token quoted in the message.
 
 use super::tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
-use std::collections::VecDeque;
 
 /// Containers nested deeper than this are reported and skipped. serde_json, which the checks
 /// use on the same text, refuses more than 128 levels too.
@@ -45,12 +44,14 @@ enum Kind {
     Eof,
 }
 
-#[derive(Debug)]
+/// A token is small and `Copy`: a string's value is read from the text only when a node needs
+/// it, so the lexer never allocates.
+#[derive(Clone, Copy, Debug)]
 struct Token {
     kind: Kind,
     range: TextRange,
-    /// The decoded value of a `Str`; empty otherwise.
-    value: String,
+    /// A `Str` with escapes, whose value must be decoded rather than sliced.
+    escaped: bool,
 }
 
 impl Token {
@@ -78,13 +79,17 @@ struct Parser<'t> {
     bytes: &'t [u8],
     /// Lexer position: everything before it has been turned into tokens.
     pos: usize,
-    lookahead: VecDeque<Token>,
+    /// The next token and the one after it, once lexed (two tokens of lookahead).
+    next: Option<Token>,
+    after_next: Option<Token>,
     errors: Vec<SyntaxError>,
     /// The opening brackets of the containers being parsed, to tell a mismatched closing bracket
     /// that ends an enclosing container from a stray one.
     open: Vec<u8>,
     /// End of the last token taken, where a missing separator is reported.
     prev_end: usize,
+    /// Set while a string is decoded a second time, so its errors are not reported twice.
+    quiet: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -93,14 +98,19 @@ impl<'t> Parser<'t> {
             text,
             bytes: text.as_bytes(),
             pos: 0,
-            lookahead: VecDeque::with_capacity(2),
+            next: None,
+            after_next: None,
             errors: Vec::new(),
             open: Vec::new(),
             prev_end: 0,
+            quiet: false,
         }
     }
 
     fn error(&mut self, range: TextRange, message: impl Into<String>) {
+        if self.quiet {
+            return;
+        }
         self.errors.push(SyntaxError {
             range,
             message: message.into(),
@@ -110,11 +120,15 @@ impl<'t> Parser<'t> {
     // ---- tokens ----
 
     fn peek(&mut self) -> &Token {
-        if self.lookahead.is_empty() {
-            let token = self.lex();
-            self.lookahead.push_back(token);
+        if self.next.is_none() {
+            self.next = Some(self.lex());
         }
-        &self.lookahead[0]
+        self.next.as_ref().expect("just lexed")
+    }
+
+    /// The next token, which the caller has peeked.
+    fn peeked(&self) -> &Token {
+        self.next.as_ref().expect("peeked")
     }
 
     fn peek_kind(&mut self) -> Kind {
@@ -123,16 +137,19 @@ impl<'t> Parser<'t> {
 
     /// The kind of the token after the next one.
     fn peek2_kind(&mut self) -> Kind {
-        while self.lookahead.len() < 2 {
-            let token = self.lex();
-            self.lookahead.push_back(token);
+        self.peek();
+        if self.after_next.is_none() {
+            self.after_next = Some(self.lex());
         }
-        self.lookahead[1].kind
+        self.after_next.as_ref().expect("just lexed").kind
     }
 
     fn bump(&mut self) -> Token {
-        self.peek();
-        let token = self.lookahead.pop_front().expect("peeked");
+        let token = match self.next.take() {
+            Some(token) => token,
+            None => self.lex(),
+        };
+        self.next = self.after_next.take();
         if token.kind != Kind::Eof {
             self.prev_end = token.range.end as usize;
         }
@@ -147,6 +164,7 @@ impl<'t> Parser<'t> {
         format!("'{}'", shorten(&self.text[token.range.as_range()]))
     }
 
+    #[inline(always)]
     fn lex(&mut self) -> Token {
         let bytes = self.bytes;
         loop {
@@ -159,13 +177,13 @@ impl<'t> Parser<'t> {
                 return Token {
                     kind: Kind::Eof,
                     range: TextRange::empty(start),
-                    value: String::new(),
+                    escaped: false,
                 };
             };
             let single = |kind| Token {
                 kind,
                 range: TextRange::new(start, start + 1),
-                value: String::new(),
+                escaped: false,
             };
             let token = match b {
                 b'{' => single(Kind::LBrace),
@@ -189,7 +207,7 @@ impl<'t> Parser<'t> {
                     return Token {
                         kind: Kind::Word,
                         range: TextRange::new(start, end),
-                        value: String::new(),
+                        escaped: false,
                     };
                 }
             };
@@ -229,10 +247,22 @@ impl<'t> Parser<'t> {
     /// unterminated (a JSON string cannot span lines, and stopping there keeps the next lines
     /// parseable while the user types).
     fn lex_string(&mut self) -> Token {
-        let bytes = self.bytes;
         let start = self.pos;
+        let (end, decoded) = self.scan_string(start);
+        self.pos = end;
+        Token {
+            kind: Kind::Str,
+            range: TextRange::new(start, end),
+            escaped: decoded.is_some(),
+        }
+    }
+
+    /// Scans the string starting at `start` and reports its errors; returns its end, and its
+    /// decoded value when it has escapes (else the value is the text between the quotes).
+    fn scan_string(&mut self, start: usize) -> (usize, Option<String>) {
+        let bytes = self.bytes;
         let mut i = start + 1;
-        let mut value = String::new();
+        let mut decoded: Option<String> = None;
         let mut segment = i;
         let terminated = loop {
             // The common case: a run of ordinary bytes.
@@ -241,15 +271,12 @@ impl<'t> Parser<'t> {
             }
             let Some(&b) = bytes.get(i) else { break false };
             match b {
-                b'"' => {
-                    value.push_str(&self.text[segment..i]);
-                    i += 1;
-                    break true;
-                }
+                b'"' => break true,
                 b'\n' | b'\r' => break false,
                 b'\\' => {
+                    let value = decoded.get_or_insert_with(String::new);
                     value.push_str(&self.text[segment..i]);
-                    i = self.lex_escape(i, &mut value);
+                    i = self.lex_escape(i, value);
                     segment = i;
                 }
                 _ => {
@@ -261,16 +288,30 @@ impl<'t> Parser<'t> {
                 }
             }
         };
-        if !terminated {
+        if let Some(value) = &mut decoded {
             value.push_str(&self.text[segment..i]);
+        }
+        if terminated {
+            i += 1;
+        } else {
             self.error(TextRange::new(start, i), "unterminated string");
         }
-        self.pos = i;
-        Token {
-            kind: Kind::Str,
-            range: TextRange::new(start, i),
-            value,
+        (i, decoded)
+    }
+
+    /// The value of a `Str` token.
+    fn string_value(&mut self, token: Token) -> String {
+        let range = token.range.as_range();
+        if token.escaped {
+            // Scan again to decode; its errors were reported when it was lexed.
+            self.quiet = true;
+            let (_, decoded) = self.scan_string(range.start);
+            self.quiet = false;
+            return decoded.unwrap_or_default();
         }
+        // Without escapes, a string ending with a quote is terminated by it.
+        let raw = &self.text[range.start + 1..range.end];
+        raw.strip_suffix('"').unwrap_or(raw).to_string()
     }
 
     /// Decodes the escape at `at` (a backslash) into `value`; returns where the string goes on.
@@ -408,7 +449,7 @@ impl<'t> Parser<'t> {
             Kind::LBracket => self.parse_array(token),
             Kind::Str => Node {
                 range: token.range,
-                kind: NodeKind::String(token.value),
+                kind: NodeKind::String(self.string_value(token)),
             },
             _ => self.parse_word(token.range),
         }
@@ -468,10 +509,7 @@ impl<'t> Parser<'t> {
                     break range.end as usize;
                 }
                 Kind::Eof | Kind::RBracket if kind == Kind::Eof || self.closes_enclosing(kind) => {
-                    let message = format!(
-                        "{wanted}, found {}",
-                        self.describe(self.lookahead.front().expect("peeked"))
-                    );
+                    let message = format!("{wanted}, found {}", self.describe(self.peeked()));
                     self.error(range, message);
                     self.error(open.range, "unclosed '{'");
                     break if kind == Kind::Eof {
@@ -502,10 +540,8 @@ impl<'t> Parser<'t> {
                                 "expected ',' between members",
                             );
                         } else {
-                            let message = format!(
-                                "{wanted}, found {}",
-                                self.describe(self.lookahead.front().expect("peeked"))
-                            );
+                            let message =
+                                format!("{wanted}, found {}", self.describe(self.peeked()));
                             self.error(range, message);
                             bare_key_reported = true;
                         }
@@ -518,10 +554,7 @@ impl<'t> Parser<'t> {
                 Kind::LBrace | Kind::LBracket => {
                     // A value where a key belongs: parse it so the brackets stay balanced, then
                     // drop it, since it has no name to be found by.
-                    let message = format!(
-                        "{wanted}, found {}",
-                        self.describe(self.lookahead.front().expect("peeked"))
-                    );
+                    let message = format!("{wanted}, found {}", self.describe(self.peeked()));
                     self.error(range, message);
                     self.parse_value();
                     expect = Expect::CommaOrClose;
@@ -549,7 +582,7 @@ impl<'t> Parser<'t> {
     fn parse_member(&mut self, bare_key_reported: bool) -> Member {
         let key_token = self.bump();
         let name = if key_token.kind == Kind::Str {
-            key_token.value
+            self.string_value(key_token)
         } else {
             let word = &self.text[key_token.range.as_range()];
             if !bare_key_reported {
@@ -643,10 +676,7 @@ impl<'t> Parser<'t> {
                     break range.end as usize;
                 }
                 Kind::Eof | Kind::RBrace if kind == Kind::Eof || self.closes_enclosing(kind) => {
-                    let message = format!(
-                        "{wanted}, found {}",
-                        self.describe(self.lookahead.front().expect("peeked"))
-                    );
+                    let message = format!("{wanted}, found {}", self.describe(self.peeked()));
                     self.error(range, message);
                     self.error(open.range, "unclosed '['");
                     break if kind == Kind::Eof {

@@ -1,0 +1,204 @@
+//! Property tests: the parser never panics and agrees with serde_json on valid JSON; the line
+//! index agrees with a naive character walk and round-trips every offset.
+
+use super::*;
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// Cases for the properties over valid JSON and the line index.
+const CASES: u32 = 2000;
+/// The no-panic properties are cheap and search a larger space: more cases.
+const FUZZ_CASES: u32 = 5000;
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
+        (-1e6f64..1e6).prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
+        any::<String>().prop_map(Value::String),
+        "[a-zA-Z\\\\\"/\u{0}-\u{1f}é😀 ]{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(5, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec(("[a-z\"\\\\é😀]{0,6}", inner), 0..8)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+/// What must hold for any text: sorted, distinct error ranges and tree ranges on character
+/// boundaries (so slicing never panics), and lookups that never panic anywhere.
+fn check_invariants(text: &str) {
+    let doc = Document::new(text);
+    let errors = doc.syntax_errors();
+    for pair in errors.windows(2) {
+        assert!(
+            (pair[0].range.start, pair[0].range.end) < (pair[1].range.start, pair[1].range.end),
+            "{errors:?}"
+        );
+    }
+    for e in errors {
+        assert!(e.range.end as usize <= text.len());
+        let _ = doc.slice(e.range);
+    }
+    if let Some(root) = doc.root() {
+        check_ranges(&doc, root);
+    } else {
+        assert!(!errors.is_empty());
+    }
+    for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+        let _ = doc.cursor_context(offset);
+        let _ = doc.node_at_offset(offset);
+        let _ = doc.key_at_offset(offset);
+    }
+}
+
+fn check_ranges(doc: &Document, node: &Node) {
+    let _ = doc.slice(node.range);
+    match &node.kind {
+        NodeKind::Object(members) => {
+            for m in members {
+                assert!(node.range.start <= m.range.start && m.range.end <= node.range.end);
+                let _ = doc.slice(m.range);
+                let _ = doc.slice(m.key.range);
+                if let Some(v) = &m.value {
+                    check_ranges(doc, v);
+                }
+            }
+        }
+        NodeKind::Array(items) => {
+            for item in items {
+                assert!(node.range.start <= item.range.start && item.range.end <= node.range.end);
+                check_ranges(doc, item);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One edit of a text: insert, delete or replace one character at a character boundary.
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(usize, char),
+    Delete(usize),
+    Replace(usize, char),
+}
+
+fn edit_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        prop::sample::select(vec![
+            '{', '}', '[', ']', ',', ':', '"', '\\', '/', '*', ' ', '\n', '\r', 'e', '-', '.', '0',
+            't', 'u'
+        ]),
+        any::<char>(),
+    ]
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), edit_char()).prop_map(|(i, c)| Edit::Insert(i, c)),
+        any::<usize>().prop_map(Edit::Delete),
+        (any::<usize>(), edit_char()).prop_map(|(i, c)| Edit::Replace(i, c)),
+    ]
+}
+
+fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for e in edits {
+        match *e {
+            Edit::Insert(i, c) => chars.insert(i % (chars.len() + 1), c),
+            Edit::Delete(i) if !chars.is_empty() => {
+                chars.remove(i % chars.len());
+            }
+            Edit::Replace(i, c) if !chars.is_empty() => {
+                let n = chars.len();
+                chars[i % n] = c;
+            }
+            _ => {}
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Line and column of every character boundary, by walking the characters one by one.
+fn naive_positions(text: &str, encoding: PositionEncoding) -> Vec<(usize, LineCol)> {
+    let mut out = Vec::new();
+    let (mut line, mut col) = (0u32, 0u32);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        out.push((i, LineCol { line, col }));
+        match c {
+            '\n' => (line, col) = (line + 1, 0),
+            '\r' if chars.peek().map(|&(_, c)| c) == Some('\n') => {
+                // Inside the CRLF: the index clamps it to the end of the line's content.
+                let (j, _) = chars.next().unwrap();
+                out.push((j, LineCol { line, col }));
+                (line, col) = (line + 1, 0);
+            }
+            '\r' => (line, col) = (line + 1, 0),
+            _ => {
+                col += match encoding {
+                    PositionEncoding::Utf8 => c.len_utf8() as u32,
+                    PositionEncoding::Utf16 => c.len_utf16() as u32,
+                    PositionEncoding::Utf32 => 1,
+                }
+            }
+        }
+    }
+    out.push((text.len(), LineCol { line, col }));
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn valid_json_reads_as_serde_json_does(value in json_value(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let parsed = parse(&text);
+        prop_assert_eq!(&parsed.errors, &Vec::new());
+        let expected: Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(parsed.root.unwrap().to_value(), Some(expected));
+    }
+
+    #[test]
+    fn line_index_matches_a_naive_walk(text in prop_oneof!["(a|é|😀|\n|\r\n|\r| |€){0,60}", any::<String>()]) {
+        let index = LineIndex::new(&text);
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+            for (offset, expected) in naive_positions(&text, encoding) {
+                let pos = index.line_col(offset, encoding);
+                prop_assert_eq!(pos, expected, "offset {} in {:?}", offset, encoding);
+                let inside_crlf = offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n');
+                if !inside_crlf {
+                    prop_assert_eq!(index.offset(pos, encoding), offset);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(FUZZ_CASES))]
+
+    #[test]
+    fn never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        check_invariants(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn never_panics_on_json_like_text(text in "[\\[\\]{}:,\"\\\\ a-z0-9.+\\-eE/*\n\r\té😀]{0,120}") {
+        check_invariants(&text);
+    }
+
+    #[test]
+    fn never_panics_on_mutated_json(value in json_value(), pretty in any::<bool>(), edits in prop::collection::vec(edit(), 1..6)) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        check_invariants(&apply(&text, &edits));
+    }
+}
