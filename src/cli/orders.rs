@@ -134,9 +134,9 @@ impl Console {
 
     /// Asks `question` and accepts only `yes` (or `y`); `None` when there is no terminal.
     fn confirm(&mut self, question: &str) -> Option<bool> {
+        let input = self.input.as_mut()?;
         let _ = write!(self.err, "{question} [yes/no] ");
         let _ = self.err.flush();
-        let input = self.input.as_mut()?;
         let mut line = String::new();
         if input.read_line(&mut line).unwrap_or(0) == 0 {
             return Some(false);
