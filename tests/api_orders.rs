@@ -57,8 +57,16 @@ struct Setup {
 
 fn setup() -> Setup {
     let api = FakeApi::start();
-    let ctx = ApiContext { settings: api.settings(T), credentials: FakeApi::account(), cache_dir: None };
-    Setup { api, ctx, dir: tempfile::tempdir().unwrap() }
+    let ctx = ApiContext {
+        settings: api.settings(T),
+        credentials: FakeApi::account(),
+        cache_dir: None,
+    };
+    Setup {
+        api,
+        ctx,
+        dir: tempfile::tempdir().unwrap(),
+    }
 }
 
 impl Setup {
@@ -72,13 +80,19 @@ impl Setup {
         self.api
             .requests()
             .into_iter()
-            .filter(|r| r.method == "POST" && (r.path == "/v2/orders" || r.path.starts_with("/workspaces/")))
+            .filter(|r| {
+                r.method == "POST" && (r.path == "/v2/orders" || r.path.starts_with("/workspaces/"))
+            })
             .collect()
     }
 }
 
 fn submit_args(file: &Path, yes: bool, again: bool) -> SubmitArgs {
-    SubmitArgs { file: file.to_path_buf(), yes, again }
+    SubmitArgs {
+        file: file.to_path_buf(),
+        yes,
+        again,
+    }
 }
 
 #[tokio::test]
@@ -119,8 +133,12 @@ async fn the_seed_form_is_converted_for_the_estimate() {
     let cur: Value = serde_json::from_str(&current(PRODUCT_ID)).unwrap();
     assert_eq!(to_current_form(&cur).unwrap(), cur);
     // Missing pieces are named.
-    let e = to_current_form(&json!({"dataProduct": PRODUCT_ID, "params": {"displayName": "x"}})).unwrap_err();
-    assert_eq!(e.to_string(), "`params.geometry` is missing: the order needs an area");
+    let e = to_current_form(&json!({"dataProduct": PRODUCT_ID, "params": {"displayName": "x"}}))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`params.geometry` is missing: the order needs an area"
+    );
 }
 
 #[tokio::test]
@@ -128,8 +146,14 @@ async fn quote_prints_the_estimate_and_feature_errors() {
     let s = setup();
     let file = s.file("a_tasking_request.json", SEED);
     let (mut console, out) = Console::captured(None);
-    assert_eq!(quote(&s.ctx, &QuoteArgs { file: file.clone() }, &mut console).await, 0);
-    assert_eq!(out.out(), format!("{}: ≈ 14,424 credits for 8.48 km²\n", file.display()));
+    assert_eq!(
+        quote(&s.ctx, &QuoteArgs { file: file.clone() }, &mut console).await,
+        0
+    );
+    assert_eq!(
+        out.out(),
+        format!("{}: ≈ 14,424 credits for 8.48 km²\n", file.display())
+    );
 
     let mut two: Value = serde_json::from_str(&current(PRODUCT_ID)).unwrap();
     two["featureCollection"]["features"]
@@ -138,28 +162,61 @@ async fn quote_prints_the_estimate_and_feature_errors() {
         .push(json!({"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}));
     let file = s.file("b_tasking_request.json", &two.to_string());
     let (mut console, out) = Console::captured(None);
-    assert_eq!(quote(&s.ctx, &QuoteArgs { file: file.clone() }, &mut console).await, 1);
-    assert_eq!(out.out(), format!("{}: ≈ 14,424 credits for 8.48 km²\n", file.display()));
-    assert_eq!(out.err(), format!("error: {}: feature 1: Failed (Invalid geometry)\n", file.display()));
+    assert_eq!(
+        quote(&s.ctx, &QuoteArgs { file: file.clone() }, &mut console).await,
+        1
+    );
+    assert_eq!(
+        out.out(),
+        format!("{}: ≈ 14,424 credits for 8.48 km²\n", file.display())
+    );
+    assert_eq!(
+        out.err(),
+        format!(
+            "error: {}: feature 1: Failed (Invalid geometry)\n",
+            file.display()
+        )
+    );
 }
 
 #[tokio::test]
 async fn a_request_with_syntax_errors_is_refused_before_any_request() {
     let s = setup();
-    let file = s.file("bad_tasking_request.json", "{\n  \"dataProduct\": \"x\",\n  \"params\": {\n}");
+    let file = s.file(
+        "bad_tasking_request.json",
+        "{\n  \"dataProduct\": \"x\",\n  \"params\": {\n}",
+    );
     let (mut console, out) = Console::captured(None);
-    assert_eq!(quote(&s.ctx, &QuoteArgs { file: file.clone() }, &mut console).await, 1);
+    assert_eq!(
+        quote(&s.ctx, &QuoteArgs { file: file.clone() }, &mut console).await,
+        1
+    );
     assert_eq!(
         out.err(),
         format!("error: {}:4:1: not valid JSON: EOF while parsing an object; fix it before sending it\n", file.display())
     );
     let (mut console, _) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, true), &mut console).await, 1);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, true), &mut console).await,
+        1
+    );
     assert!(s.api.requests().is_empty());
     let missing = s.dir.path().join("missing.json");
     let (mut console, out) = Console::captured(None);
-    assert_eq!(quote(&s.ctx, &QuoteArgs { file: missing.clone() }, &mut console).await, 2);
-    assert!(out.err().starts_with(&format!("error: {}: cannot read: ", missing.display())));
+    assert_eq!(
+        quote(
+            &s.ctx,
+            &QuoteArgs {
+                file: missing.clone()
+            },
+            &mut console
+        )
+        .await,
+        2
+    );
+    assert!(out
+        .err()
+        .starts_with(&format!("error: {}: cannot read: ", missing.display())));
 }
 
 #[tokio::test]
@@ -167,7 +224,12 @@ async fn submit_posts_the_seed_file_exactly_once_and_writes_a_receipt() {
     let s = setup();
     let file = s.file("pleiades_tasking_request.json", SEED);
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
     let posts = s.posts();
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].path, format!("/workspaces/{WORKSPACE_ID}/orders"));
@@ -193,7 +255,10 @@ async fn submit_posts_the_seed_file_exactly_once_and_writes_a_receipt() {
     assert_eq!(receipt["dataProduct"], PRODUCT_ID);
     assert_eq!(receipt["workspaceId"], WORKSPACE_ID);
     assert_eq!(receipt["bodySha256"], body_sha256(SEED.as_bytes()).as_str());
-    assert_eq!(receipt["endpoint"], format!("POST /workspaces/{WORKSPACE_ID}/orders").as_str());
+    assert_eq!(
+        receipt["endpoint"],
+        format!("POST /workspaces/{WORKSPACE_ID}/orders").as_str()
+    );
     assert!(receipt["submittedAt"].as_str().is_some());
 }
 
@@ -203,7 +268,12 @@ async fn submit_posts_the_current_form_to_v2_orders() {
     let text = current(PRODUCT_ID);
     let file = s.file("cur_tasking_request.json", &text);
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
     let posts = s.posts();
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].path, "/v2/orders");
@@ -211,8 +281,14 @@ async fn submit_posts_the_current_form_to_v2_orders() {
     assert_eq!(posts[0].body_text(), text);
     let order_id = s.api.orders()[0]["id"].as_str().unwrap().to_string();
     assert!(out.out().contains(&format!("Order placed: {order_id}\n")));
-    let receipt: Value = serde_json::from_slice(&std::fs::read(s.dir.path().join("cur_tasking_request.order.json")).unwrap()).unwrap();
-    assert_eq!(receipt["endpoint"], format!("POST /v2/orders?workspaceId={WORKSPACE_ID}").as_str());
+    let receipt: Value = serde_json::from_slice(
+        &std::fs::read(s.dir.path().join("cur_tasking_request.order.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        receipt["endpoint"],
+        format!("POST /v2/orders?workspaceId={WORKSPACE_ID}").as_str()
+    );
 }
 
 #[tokio::test]
@@ -220,17 +296,26 @@ async fn submitting_needs_a_confirmation() {
     let s = setup();
     let file = s.file("pleiades_tasking_request.json", SEED);
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, false, false), &mut console).await, 2);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, false, false), &mut console).await,
+        2
+    );
     assert_eq!(
         out.err(),
         "error: not submitted: placing an order needs a confirmation and stdin is not a terminal; pass --yes to confirm\n"
     );
     let (mut console, out) = Console::captured(Some("no\n"));
-    assert_eq!(submit(&s.ctx, &submit_args(&file, false, false), &mut console).await, 2);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, false, false), &mut console).await,
+        2
+    );
     assert_eq!(out.err(), "Place this order? [yes/no] Not submitted.\n");
     assert!(s.posts().is_empty());
     let (mut console, _) = Console::captured(Some("yes\n"));
-    assert_eq!(submit(&s.ctx, &submit_args(&file, false, false), &mut console).await, 0);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, false, false), &mut console).await,
+        0
+    );
     assert_eq!(s.posts().len(), 1);
 }
 
@@ -239,21 +324,39 @@ async fn resubmitting_the_same_content_needs_a_second_confirmation() {
     let s = setup();
     let file = s.file("pleiades_tasking_request.json", SEED);
     let (mut console, _) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 0);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        0
+    );
     let first = s.api.orders()[0]["id"].as_str().unwrap().to_string();
 
     // --yes alone is not enough.
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 2);
-    assert!(out.out().contains(&format!("This exact content was already submitted on ")), "{}", out.out());
-    assert!(out.out().contains(&format!(" as order {first} (see ")), "{}", out.out());
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        2
+    );
+    assert!(
+        out.out()
+            .contains("This exact content was already submitted on "),
+        "{}",
+        out.out()
+    );
+    assert!(
+        out.out().contains(&format!(" as order {first} (see ")),
+        "{}",
+        out.out()
+    );
     assert_eq!(
         out.err(),
         "error: not submitted: this content was already ordered; to place it a second time pass --again together with --yes\n"
     );
     // Interactive: yes, then no.
     let (mut console, out) = Console::captured(Some("yes\nno\n"));
-    assert_eq!(submit(&s.ctx, &submit_args(&file, false, false), &mut console).await, 2);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, false, false), &mut console).await,
+        2
+    );
     assert_eq!(
         out.err(),
         "Place this order? [yes/no] Place it AGAIN, as a second, separate order? [yes/no] Not submitted again.\n"
@@ -264,22 +367,39 @@ async fn resubmitting_the_same_content_needs_a_second_confirmation() {
     let changed = SEED.replace("My satellite tasking order", "Second area");
     std::fs::write(&file, &changed).unwrap();
     let (mut console, _) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 0);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        0
+    );
     assert_eq!(s.posts().len(), 2);
 
     // The first content again, in the receipt's history: --yes --again.
     std::fs::write(&file, SEED).unwrap();
     let (mut console, _) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 2);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        2
+    );
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, true), &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, true), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
     assert_eq!(s.posts().len(), 3);
-    let receipt: Value = serde_json::from_slice(&std::fs::read(s.dir.path().join("pleiades_tasking_request.order.json")).unwrap()).unwrap();
+    let receipt: Value = serde_json::from_slice(
+        &std::fs::read(s.dir.path().join("pleiades_tasking_request.order.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(receipt["earlier"].as_array().unwrap().len(), 2);
     assert_eq!(receipt["earlier"][1]["orderId"], first.as_str());
     // Interactive second yes works too.
     let (mut console, _) = Console::captured(Some("yes\nyes\n"));
-    assert_eq!(submit(&s.ctx, &submit_args(&file, false, false), &mut console).await, 0);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, false, false), &mut console).await,
+        0
+    );
     assert_eq!(s.posts().len(), 4);
 }
 
@@ -287,9 +407,17 @@ async fn resubmitting_the_same_content_needs_a_second_confirmation() {
 async fn a_timed_out_post_is_not_retried_and_the_outcome_is_unknown() {
     let s = setup();
     let file = s.file("cur_tasking_request.json", &current(PRODUCT_ID));
-    s.api.inject_method(Some("POST"), "/v2/orders", Fault::Slow(Duration::from_millis(800)), 1);
+    s.api.inject_method(
+        Some("POST"),
+        "/v2/orders",
+        Fault::Slow(Duration::from_millis(800)),
+        1,
+    );
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 2);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        2
+    );
     assert_eq!(
         out.err(),
         "error: no complete answer to the order submission (no answer within 0.3 s): outcome unknown — check `tasking-ls status` or your order list\n"
@@ -299,18 +427,29 @@ async fn a_timed_out_post_is_not_retried_and_the_outcome_is_unknown() {
 
     // A connection dropped after sending is just as unknown.
     let seed = s.file("seed_tasking_request.json", SEED);
-    s.api.inject(&format!("/workspaces/{WORKSPACE_ID}/orders"), Fault::Drop, 1);
+    s.api.inject(
+        &format!("/workspaces/{WORKSPACE_ID}/orders"),
+        Fault::Drop,
+        1,
+    );
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&seed, true, false), &mut console).await, 2);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&seed, true, false), &mut console).await,
+        2
+    );
     assert_eq!(
         out.err(),
         "error: no complete answer to the order submission (connection closed before message completed): outcome unknown — check `tasking-ls status` or your order list\n"
     );
     assert_eq!(s.posts().len(), 2);
     // A 500 is an answer: the order was refused, said plainly, not retried.
-    s.api.inject_method(Some("POST"), "/v2/orders", Fault::ServerError, 1);
+    s.api
+        .inject_method(Some("POST"), "/v2/orders", Fault::ServerError, 1);
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 1);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        1
+    );
     assert_eq!(out.err(), "error: POST /v2/orders answered HTTP 500 Internal Server Error: Internal Server Error — Something went wrong on our side\n");
     assert_eq!(s.posts().len(), 3);
 }
@@ -319,9 +458,15 @@ async fn a_timed_out_post_is_not_retried_and_the_outcome_is_unknown() {
 async fn a_401_on_the_order_post_renews_and_posts_once_more() {
     let s = setup();
     let file = s.file("cur_tasking_request.json", &current(PRODUCT_ID));
-    s.api.inject_method(Some("POST"), "/v2/orders", Fault::ExpiredToken, 1);
+    s.api
+        .inject_method(Some("POST"), "/v2/orders", Fault::ExpiredToken, 1);
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
     assert_eq!(s.posts().len(), 2, "the 401 was not an order; the retry is");
     assert_eq!(s.api.orders().len(), 1);
     assert_eq!(s.api.tokens_issued(), 2);
@@ -332,7 +477,10 @@ async fn a_403_on_submit_explains_how_to_get_access() {
     let s = setup();
     let file = s.file("x_tasking_request.json", &current(FORBIDDEN_PRODUCT_ID));
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 1);
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        1
+    );
     assert_eq!(
         out.err(),
         format!(
@@ -346,19 +494,46 @@ async fn a_403_on_submit_explains_how_to_get_access() {
 async fn placed(s: &Setup) -> (String, Value, Value) {
     let file = s.file("p_tasking_request.json", &current(PRODUCT_ID));
     let (mut console, out) = Console::captured(None);
-    assert_eq!(submit(&s.ctx, &submit_args(&file, true, false), &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
     let order = s.api.orders()[0]["id"].as_str().unwrap().to_string();
-    (order, s.api.studies()[0].clone(), s.api.quotations()[0].clone())
+    (
+        order,
+        s.api.studies()[0].clone(),
+        s.api.quotations()[0].clone(),
+    )
 }
 
 #[tokio::test]
 async fn status_shows_sub_status_studies_and_quotations() {
     let s = setup();
     let (order, study, quotation) = placed(&s).await;
-    let (sid, q) = (study["id"].as_str().unwrap(), quotation["id"].as_str().unwrap());
-    let (o1, o2) = (study["options"][0]["id"].as_str().unwrap(), study["options"][1]["id"].as_str().unwrap());
+    let (sid, q) = (
+        study["id"].as_str().unwrap(),
+        quotation["id"].as_str().unwrap(),
+    );
+    let (o1, o2) = (
+        study["options"][0]["id"].as_str().unwrap(),
+        study["options"][1]["id"].as_str().unwrap(),
+    );
     let (mut console, out) = Console::captured(None);
-    assert_eq!(status(&s.ctx, &StatusArgs { order: order.clone() }, &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        status(
+            &s.ctx,
+            &StatusArgs {
+                order: order.clone()
+            },
+            &mut console
+        )
+        .await,
+        0,
+        "{}",
+        out.err()
+    );
     let expected = format!(
         "Order {order} \"Current form\": PLACED\n  \
          sub-status: FEASIBILITY_WAITING_RESPONSE (choose a feasibility option)\n  \
@@ -370,15 +545,36 @@ async fn status_shows_sub_status_studies_and_quotations() {
          decide with: tasking-ls quotation accept {q} (spends the credits, cannot be undone) or tasking-ls quotation reject {q}\n"
     );
     assert_eq!(out.out(), expected);
-    assert_eq!(s.api.requests_to("GET", "/v2/tasking/quotation")[0].query, format!("orderId={order}&size=100"));
+    assert_eq!(
+        s.api.requests_to("GET", "/v2/tasking/quotation")[0].query,
+        format!("orderId={order}&size=100")
+    );
     // The request file (via its receipt) works as well.
     let (mut console, out) = Console::captured(None);
-    let file = s.dir.path().join("p_tasking_request.json").display().to_string();
-    assert_eq!(status(&s.ctx, &StatusArgs { order: file }, &mut console).await, 0);
+    let file = s
+        .dir
+        .path()
+        .join("p_tasking_request.json")
+        .display()
+        .to_string();
+    assert_eq!(
+        status(&s.ctx, &StatusArgs { order: file }, &mut console).await,
+        0
+    );
     assert_eq!(out.out(), expected);
     // An unknown order.
     let (mut console, out) = Console::captured(None);
-    assert_eq!(status(&s.ctx, &StatusArgs { order: "nope".into() }, &mut console).await, 1);
+    assert_eq!(
+        status(
+            &s.ctx,
+            &StatusArgs {
+                order: "nope".into()
+            },
+            &mut console
+        )
+        .await,
+        1
+    );
     assert_eq!(out.err(), "error: not found: GET /v2/orders/nope answered HTTP 404 Not Found: Order not found — No order with id nope\n");
 }
 
@@ -387,37 +583,72 @@ async fn accepting_a_quotation_warns_confirms_and_patches() {
     let s = setup();
     let (order, _, quotation) = placed(&s).await;
     let q = quotation["id"].as_str().unwrap().to_string();
-    let accept = |yes| QuotationArgs { action: QuotationAction::Accept(DecideArgs { quotation_id: q.clone(), yes }) };
+    let accept = |yes| QuotationArgs {
+        action: QuotationAction::Accept(DecideArgs {
+            quotation_id: q.clone(),
+            yes,
+        }),
+    };
 
     let (mut console, out) = Console::captured(None);
     assert_eq!(quotation_cmd(&s, &accept(false), &mut console).await, 2);
     assert_eq!(out.out(), format!("Accepting quotation {q} for order {order} spends 14,424 credits. This cannot be undone.\n"));
     assert_eq!(out.err(), "error: nothing decided: this needs a confirmation and stdin is not a terminal; pass --yes to confirm\n");
-    assert_eq!(s.api.count("PATCH", &format!("/v2/tasking/quotation/{q}")), 0);
+    assert_eq!(
+        s.api.count("PATCH", &format!("/v2/tasking/quotation/{q}")),
+        0
+    );
 
     let (mut console, out) = Console::captured(Some("yes\n"));
-    assert_eq!(quotation_cmd(&s, &accept(false), &mut console).await, 0, "{}", out.err());
-    assert_eq!(out.err(), "Accept the quotation and spend the credits? [yes/no] ");
+    assert_eq!(
+        quotation_cmd(&s, &accept(false), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
+    assert_eq!(
+        out.err(),
+        "Accept the quotation and spend the credits? [yes/no] "
+    );
     assert!(out.out().ends_with(&format!("Quotation {q}: ACCEPTED.\n")));
-    let patch = &s.api.requests_to("PATCH", &format!("/v2/tasking/quotation/{q}"))[0];
+    let patch = &s
+        .api
+        .requests_to("PATCH", &format!("/v2/tasking/quotation/{q}"))[0];
     assert_eq!(patch.json(), json!({"decision": "ACCEPTED"}));
     assert_eq!(patch.header("content-type"), Some("application/json"));
 
     let (mut console, out) = Console::captured(None);
     assert_eq!(quotation_cmd(&s, &accept(true), &mut console).await, 1);
-    assert_eq!(out.err(), format!("error: quotation {q} is already ACCEPTED and cannot be changed\n"));
+    assert_eq!(
+        out.err(),
+        format!("error: quotation {q} is already ACCEPTED and cannot be changed\n")
+    );
 
     // The provider's own refusals, as the client reports them.
     let c = Client::new(s.api.settings(T), FakeApi::account()).unwrap();
-    let e = c.decide_quotation(&q, Decision::Rejected).await.unwrap_err();
+    let e = c
+        .decide_quotation(&q, Decision::Rejected)
+        .await
+        .unwrap_err();
     assert_eq!(e.to_string(), format!("PATCH /v2/tasking/quotation/{q} answered HTTP 405 Method Not Allowed: Resource (Quotation) is write-protected"));
-    let e = c.decide_quotation("unknown", Decision::Accepted).await.unwrap_err();
+    let e = c
+        .decide_quotation("unknown", Decision::Accepted)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.to_string(), "not found: PATCH /v2/tasking/quotation/unknown answered HTTP 404 Not Found: Resource does not exist");
     let (mut console, out) = Console::captured(None);
-    let unknown = QuotationArgs { action: QuotationAction::Reject(DecideArgs { quotation_id: "unknown".into(), yes: true }) };
+    let unknown = QuotationArgs {
+        action: QuotationAction::Reject(DecideArgs {
+            quotation_id: "unknown".into(),
+            yes: true,
+        }),
+    };
     assert_eq!(quotation_cmd(&s, &unknown, &mut console).await, 1);
-    assert_eq!(out.err(), "error: no quotation unknown is visible to this account\n");
+    assert_eq!(
+        out.err(),
+        "error: no quotation unknown is visible to this account\n"
+    );
 }
 
 async fn quotation_cmd(s: &Setup, args: &QuotationArgs, console: &mut Console) -> i32 {
@@ -429,14 +660,24 @@ async fn rejecting_a_quotation_says_the_order_will_not_be_activated() {
     let s = setup();
     let (order, _, quotation) = placed(&s).await;
     let q = quotation["id"].as_str().unwrap().to_string();
-    let args = QuotationArgs { action: QuotationAction::Reject(DecideArgs { quotation_id: q.clone(), yes: true }) };
+    let args = QuotationArgs {
+        action: QuotationAction::Reject(DecideArgs {
+            quotation_id: q.clone(),
+            yes: true,
+        }),
+    };
     let (mut console, out) = Console::captured(None);
     assert_eq!(quotation_cmd(&s, &args, &mut console).await, 0);
     assert_eq!(
         out.out(),
         format!("Rejecting quotation {q} means order {order} will not be activated. This cannot be undone.\nQuotation {q}: REJECTED.\n")
     );
-    assert_eq!(s.api.requests_to("PATCH", &format!("/v2/tasking/quotation/{q}"))[0].json(), json!({"decision": "REJECTED"}));
+    assert_eq!(
+        s.api
+            .requests_to("PATCH", &format!("/v2/tasking/quotation/{q}"))[0]
+            .json(),
+        json!({"decision": "REJECTED"})
+    );
 }
 
 #[tokio::test]
@@ -446,22 +687,43 @@ async fn choosing_a_feasibility_option_patches_the_study() {
     let sid = study["id"].as_str().unwrap().to_string();
     let option = study["options"][1]["id"].as_str().unwrap().to_string();
     let choose = |option: &str| FeasibilityArgs {
-        action: FeasibilityAction::Choose(ChooseArgs { study_id: sid.clone(), option_id: option.into(), yes: true }),
+        action: FeasibilityAction::Choose(ChooseArgs {
+            study_id: sid.clone(),
+            option_id: option.into(),
+            yes: true,
+        }),
     };
     let (mut console, out) = Console::captured(None);
     assert_eq!(feasibility(&s.ctx, &choose("nope"), &mut console).await, 1);
     let o1 = study["options"][0]["id"].as_str().unwrap();
-    assert_eq!(out.err(), format!("error: feasibility study {sid} has no option nope; its options are: {o1}, {option}\n"));
+    assert_eq!(
+        out.err(),
+        format!(
+            "error: feasibility study {sid} has no option nope; its options are: {o1}, {option}\n"
+        )
+    );
 
     let (mut console, out) = Console::captured(None);
-    assert_eq!(feasibility(&s.ctx, &choose(&option), &mut console).await, 0, "{}", out.err());
+    assert_eq!(
+        feasibility(&s.ctx, &choose(&option), &mut console).await,
+        0,
+        "{}",
+        out.err()
+    );
     assert_eq!(
         out.out(),
         format!("Choosing option {option} (Option 2: 4 acquisitions) for feasibility study {sid} of order {order}. The choice cannot be changed afterwards.\nFeasibility study {sid}: ACCEPTED.\n")
     );
-    let patch = &s.api.requests_to("PATCH", &format!("/v2/tasking/feasibility-studies/{sid}"))[0];
+    let patch = &s
+        .api
+        .requests_to("PATCH", &format!("/v2/tasking/feasibility-studies/{sid}"))[0];
     assert_eq!(patch.json(), json!({"acceptedOptionId": option}));
     let (mut console, out) = Console::captured(None);
     assert_eq!(feasibility(&s.ctx, &choose(&option), &mut console).await, 1);
-    assert_eq!(out.err(), format!("error: feasibility study {sid} is already decided (ACCEPTED) and cannot be changed\n"));
+    assert_eq!(
+        out.err(),
+        format!(
+            "error: feasibility study {sid} is already decided (ACCEPTED) and cannot be changed\n"
+        )
+    );
 }

@@ -77,22 +77,38 @@ async fn a_fetched_schema_is_cached_and_serves_offline() {
 
     // A new process, offline: the cache serves without a request.
     let before = api.requests().len();
-    let settings = ApiSettings { offline: true, ..api.settings(T) };
+    let settings = ApiSettings {
+        offline: true,
+        ..api.settings(T)
+    };
     let offline = SchemaFetcher::new(
         Client::new(settings, FakeApi::account()).unwrap(),
         Some(SchemaCache::new(dir.path())),
     );
     let cached = offline.ensure(PRODUCT_ID).await.unwrap();
-    assert!(matches!(cached.origin, SchemaOrigin::Cache { stale: false, .. }));
+    assert!(matches!(
+        cached.origin,
+        SchemaOrigin::Cache { stale: false, .. }
+    ));
     assert_eq!(cached.schema, sample_schema());
     assert_eq!(api.requests().len(), before);
 
     // Offline with a stale copy: served, marked stale.
     let stale = SchemaFetcher::new(
-        Client::new(ApiSettings { offline: true, ..api.settings(T) }, FakeApi::account()).unwrap(),
+        Client::new(
+            ApiSettings {
+                offline: true,
+                ..api.settings(T)
+            },
+            FakeApi::account(),
+        )
+        .unwrap(),
         Some(SchemaCache::new(dir.path()).with_ttl(chrono::TimeDelta::zero())),
     );
-    assert!(matches!(stale.ensure(PRODUCT_ID).await.unwrap().origin, SchemaOrigin::Cache { stale: true, .. }));
+    assert!(matches!(
+        stale.ensure(PRODUCT_ID).await.unwrap().origin,
+        SchemaOrigin::Cache { stale: true, .. }
+    ));
     // Offline without a copy: says so.
     let e = offline.ensure(OTHER_PRODUCT_ID).await.unwrap_err();
     assert_eq!(e.api_error().unwrap().kind(), ErrorKind::Offline);
@@ -114,7 +130,10 @@ async fn a_corrupt_cache_file_is_ignored_and_refetched() {
     std::fs::write(&file, "{\"id\": \"bd10").unwrap();
     let cache = SchemaCache::new(dir.path());
     let err = cache.load(PRODUCT_ID).unwrap_err();
-    assert!(err.to_string().contains("corrupt cache entry, ignored"), "{err}");
+    assert!(
+        err.to_string().contains("corrupt cache entry, ignored"),
+        "{err}"
+    );
 
     let f = fetcher(&api, dir.path());
     let schema = f.ensure(PRODUCT_ID).await.unwrap();
@@ -131,7 +150,12 @@ async fn a_stale_cache_entry_is_revalidated_by_etag() {
     let cache = SchemaCache::new(dir.path());
     let old = chrono::Utc::now() - chrono::TimeDelta::hours(25);
     cache
-        .store(&CacheEntry { id: PRODUCT_ID.into(), fetched_at: old, etag: Some("\"v1\"".into()), schema: sample_schema() })
+        .store(&CacheEntry {
+            id: PRODUCT_ID.into(),
+            fetched_at: old,
+            etag: Some("\"v1\"".into()),
+            schema: sample_schema(),
+        })
         .unwrap();
     let f = fetcher(&api, dir.path());
     let schema = f.ensure(PRODUCT_ID).await.unwrap();
@@ -147,9 +171,17 @@ async fn a_stale_cache_entry_is_revalidated_by_etag() {
     changed["title"] = json!("v2");
     api.set_schema(PRODUCT_ID, changed.clone(), "\"v2\"");
     let c = Client::new(api.settings(T), FakeApi::account()).unwrap();
-    assert_eq!(c.fetch_schema(PRODUCT_ID, Some("\"v1\"")).await.unwrap(),
-        SchemaAnswer::Fresh { schema: changed, etag: Some("\"v2\"".into()) });
-    assert_eq!(c.fetch_schema(PRODUCT_ID, Some("\"v2\"")).await.unwrap(), SchemaAnswer::NotModified);
+    assert_eq!(
+        c.fetch_schema(PRODUCT_ID, Some("\"v1\"")).await.unwrap(),
+        SchemaAnswer::Fresh {
+            schema: changed,
+            etag: Some("\"v2\"".into())
+        }
+    );
+    assert_eq!(
+        c.fetch_schema(PRODUCT_ID, Some("\"v2\"")).await.unwrap(),
+        SchemaAnswer::NotModified
+    );
 }
 
 #[tokio::test]
@@ -157,9 +189,17 @@ async fn concurrent_ensures_make_one_request() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let f = fetcher(&api, dir.path());
-    api.inject(&schema_path(PRODUCT_ID), Fault::Slow(Duration::from_millis(100)), 1);
+    api.inject(
+        &schema_path(PRODUCT_ID),
+        Fault::Slow(Duration::from_millis(100)),
+        1,
+    );
     let g = f.clone();
-    let (a, b, c) = tokio::join!(f.ensure(PRODUCT_ID), f.ensure(PRODUCT_ID), g.ensure(PRODUCT_ID));
+    let (a, b, c) = tokio::join!(
+        f.ensure(PRODUCT_ID),
+        f.ensure(PRODUCT_ID),
+        g.ensure(PRODUCT_ID)
+    );
     assert_eq!(a.unwrap().schema, sample_schema());
     assert_eq!(b.unwrap().schema, sample_schema());
     assert_eq!(c.unwrap().schema, sample_schema());
@@ -174,7 +214,10 @@ async fn failures_back_off_and_the_stale_copy_serves_meanwhile() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let client = Client::new(api.settings(T), FakeApi::account()).unwrap();
-    let backoff = Backoff { initial: Duration::from_millis(150), max: Duration::from_secs(1) };
+    let backoff = Backoff {
+        initial: Duration::from_millis(150),
+        max: Duration::from_secs(1),
+    };
     let f = SchemaFetcher::with_backoff(client, Some(SchemaCache::new(dir.path())), backoff);
     let path = schema_path(OTHER_PRODUCT_ID);
 
@@ -184,26 +227,55 @@ async fn failures_back_off_and_the_stale_copy_serves_meanwhile() {
     assert!(matches!(e, FetchError::Api { .. }));
     let e = f.ensure(OTHER_PRODUCT_ID).await.unwrap_err();
     assert!(matches!(e, FetchError::BackingOff { .. }), "{e:?}");
-    assert!(e.to_string().contains("answered HTTP 500 Internal Server Error"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("answered HTTP 500 Internal Server Error"),
+        "{e}"
+    );
     assert!(e.to_string().contains("(next attempt in "), "{e}");
     assert_eq!(api.count("GET", &path), 1);
     assert!(f.last_error(OTHER_PRODUCT_ID).is_some());
     // After the back-off: fetched.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(f.ensure(OTHER_PRODUCT_ID).await.unwrap().origin, SchemaOrigin::Fetched);
+    assert_eq!(
+        f.ensure(OTHER_PRODUCT_ID).await.unwrap().origin,
+        SchemaOrigin::Fetched
+    );
     assert_eq!(api.count("GET", &path), 2);
     assert!(f.last_error(OTHER_PRODUCT_ID).is_none());
 
     // With a stale copy: the copy, marked stale, while the refresh fails.
     let cache = SchemaCache::new(dir.path());
     let old = chrono::Utc::now() - chrono::TimeDelta::hours(48);
-    cache.store(&CacheEntry { id: PRODUCT_ID.into(), fetched_at: old, etag: None, schema: sample_schema() }).unwrap();
+    cache
+        .store(&CacheEntry {
+            id: PRODUCT_ID.into(),
+            fetched_at: old,
+            etag: None,
+            schema: sample_schema(),
+        })
+        .unwrap();
     api.inject(&schema_path(PRODUCT_ID), Fault::Drop, 1);
     let s = f.ensure(PRODUCT_ID).await.unwrap();
-    assert_eq!(s.origin, SchemaOrigin::Cache { fetched_at: old, stale: true });
+    assert_eq!(
+        s.origin,
+        SchemaOrigin::Cache {
+            fetched_at: old,
+            stale: true
+        }
+    );
     assert!(f.peek(PRODUCT_ID).is_some());
-    assert!(matches!(f.last_error(PRODUCT_ID), Some(FetchError::Api { .. })));
-    assert_eq!(f.ensure(PRODUCT_ID).await.unwrap().origin, SchemaOrigin::Cache { fetched_at: old, stale: true });
+    assert!(matches!(
+        f.last_error(PRODUCT_ID),
+        Some(FetchError::Api { .. })
+    ));
+    assert_eq!(
+        f.ensure(PRODUCT_ID).await.unwrap().origin,
+        SchemaOrigin::Cache {
+            fetched_at: old,
+            stale: true
+        }
+    );
     assert_eq!(api.count("GET", &schema_path(PRODUCT_ID)), 1);
 }
 
@@ -220,8 +292,15 @@ async fn invalid_ids_never_reach_the_network_or_the_disk() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let f = fetcher(&api, dir.path());
-    for id in ["../../etc/passwd", "not-a-uuid", "{bd102407-1814-4f92-8b5a-7697b7a73f5a}"] {
-        assert_eq!(f.ensure(id).await.unwrap_err(), FetchError::InvalidId(id.into()));
+    for id in [
+        "../../etc/passwd",
+        "not-a-uuid",
+        "{bd102407-1814-4f92-8b5a-7697b7a73f5a}",
+    ] {
+        assert_eq!(
+            f.ensure(id).await.unwrap_err(),
+            FetchError::InvalidId(id.into())
+        );
         assert!(SchemaCache::new(dir.path()).path_for(id).is_err());
     }
     assert_eq!(
@@ -262,23 +341,43 @@ async fn each_fault_gives_a_clear_message() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.to_string(), format!("not found: GET /orders/schema/{unknown} answered HTTP 404 Not Found: Schema not found — No schema for data product {unknown}"));
     // Nothing listening.
-    let dead = ApiSettings { api_url: "http://127.0.0.1:9".into(), ..api.settings(T) };
-    let e = Client::new(dead, FakeApi::static_token()).unwrap().fetch_schema(PRODUCT_ID, None).await.unwrap_err();
+    let dead = ApiSettings {
+        api_url: "http://127.0.0.1:9".into(),
+        ..api.settings(T)
+    };
+    let e = Client::new(dead, FakeApi::static_token())
+        .unwrap()
+        .fetch_schema(PRODUCT_ID, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network);
-    assert!(e.to_string().starts_with(&format!("network error on GET {path} to http://127.0.0.1:9: cannot connect (")), "{e}");
+    assert!(
+        e.to_string().starts_with(&format!(
+            "network error on GET {path} to http://127.0.0.1:9: cannot connect ("
+        )),
+        "{e}"
+    );
 }
 
 #[tokio::test]
 async fn schema_fetch_into_a_directory_writes_schemas_and_the_products_index() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
-    let ctx = ApiContext { settings: api.settings(T), credentials: FakeApi::account(), cache_dir: None };
+    let ctx = ApiContext {
+        settings: api.settings(T),
+        credentials: FakeApi::account(),
+        cache_dir: None,
+    };
     std::fs::write(
         dir.path().join("products.json"),
         r#"[{"id":"22222222-0000-4000-8000-000000000000","name":"kept","title":"Kept","collection":"aaa","collection_title":"","description":""}]"#,
     )
     .unwrap();
-    let args = SchemaFetchArgs { ids: vec![], all: true, into: Some(dir.path().to_path_buf()) };
+    let args = SchemaFetchArgs {
+        ids: vec![],
+        all: true,
+        into: Some(dir.path().to_path_buf()),
+    };
     let (mut console, out) = Console::captured(None);
     let code = schema_fetch(&ctx, &args, &mut console).await;
     // The forbidden product has no schema in the fake: a 404 for it, exit 1.
@@ -288,34 +387,81 @@ async fn schema_fetch_into_a_directory_writes_schemas_and_the_products_index() {
         format!("error: {FORBIDDEN_PRODUCT_ID}: not found: GET /orders/schema/{FORBIDDEN_PRODUCT_ID} answered HTTP 404 Not Found: Schema not found — No schema for data product {FORBIDDEN_PRODUCT_ID}\n")
     );
     let written = std::fs::read_to_string(dir.path().join(format!("{PRODUCT_ID}.json"))).unwrap();
-    assert_eq!(written, serde_json::to_string_pretty(&sample_schema()).unwrap() + "\n");
-    let index: Vec<Value> = serde_json::from_slice(&std::fs::read(dir.path().join("products.json")).unwrap()).unwrap();
+    assert_eq!(
+        written,
+        serde_json::to_string_pretty(&sample_schema()).unwrap() + "\n"
+    );
+    let index: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(dir.path().join("products.json")).unwrap()).unwrap();
     let ids: Vec<&str> = index.iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["22222222-0000-4000-8000-000000000000", PRODUCT_ID, OTHER_PRODUCT_ID, FORBIDDEN_PRODUCT_ID]);
-    assert!(out.out().contains(&format!("{PRODUCT_ID}: written ")), "{}", out.out());
+    assert_eq!(
+        ids,
+        [
+            "22222222-0000-4000-8000-000000000000",
+            PRODUCT_ID,
+            OTHER_PRODUCT_ID,
+            FORBIDDEN_PRODUCT_ID
+        ]
+    );
+    assert!(
+        out.out().contains(&format!("{PRODUCT_ID}: written ")),
+        "{}",
+        out.out()
+    );
 }
 
 #[tokio::test]
 async fn schema_fetch_refreshes_the_cache() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
-    let ctx = ApiContext { settings: api.settings(T), credentials: FakeApi::account(), cache_dir: Some(dir.path().to_path_buf()) };
-    let args = SchemaFetchArgs { ids: vec![PRODUCT_ID.into()], all: false, into: None };
+    let ctx = ApiContext {
+        settings: api.settings(T),
+        credentials: FakeApi::account(),
+        cache_dir: Some(dir.path().to_path_buf()),
+    };
+    let args = SchemaFetchArgs {
+        ids: vec![PRODUCT_ID.into()],
+        all: false,
+        into: None,
+    };
     let (mut console, out) = Console::captured(None);
     assert_eq!(schema_fetch(&ctx, &args, &mut console).await, 0);
     let cached = dir.path().join(format!("{PRODUCT_ID}.json"));
-    assert_eq!(out.out(), format!("{PRODUCT_ID}: updated, cached in {}\n", cached.display()));
+    assert_eq!(
+        out.out(),
+        format!("{PRODUCT_ID}: updated, cached in {}\n", cached.display())
+    );
     let (mut console, out) = Console::captured(None);
     assert_eq!(schema_fetch(&ctx, &args, &mut console).await, 0);
-    assert_eq!(out.out(), format!("{PRODUCT_ID}: unchanged, cached in {}\n", cached.display()));
-    assert_eq!(api.requests_to("GET", &schema_path(PRODUCT_ID))[1].header("if-none-match"), Some("\"v1\""));
+    assert_eq!(
+        out.out(),
+        format!("{PRODUCT_ID}: unchanged, cached in {}\n", cached.display())
+    );
+    assert_eq!(
+        api.requests_to("GET", &schema_path(PRODUCT_ID))[1].header("if-none-match"),
+        Some("\"v1\"")
+    );
 
-    let bad = SchemaFetchArgs { ids: vec!["nope".into()], all: false, into: None };
+    let bad = SchemaFetchArgs {
+        ids: vec!["nope".into()],
+        all: false,
+        into: None,
+    };
     let (mut console, out) = Console::captured(None);
     assert_eq!(schema_fetch(&ctx, &bad, &mut console).await, 2);
-    assert_eq!(out.err(), "error: `nope` is not a product id (expected a UUID)\n");
-    let none = SchemaFetchArgs { ids: vec![], all: false, into: None };
+    assert_eq!(
+        out.err(),
+        "error: `nope` is not a product id (expected a UUID)\n"
+    );
+    let none = SchemaFetchArgs {
+        ids: vec![],
+        all: false,
+        into: None,
+    };
     let (mut console, out) = Console::captured(None);
     assert_eq!(schema_fetch(&ctx, &none, &mut console).await, 2);
-    assert_eq!(out.err(), "error: name the product ids to fetch, or pass --all\n");
+    assert_eq!(
+        out.err(),
+        "error: name the product ids to fetch, or pass --all\n"
+    );
 }

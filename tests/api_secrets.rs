@@ -49,14 +49,24 @@ async fn no_secret_in_logs_or_errors_across_every_path() {
 
     let api = FakeApi::start();
     let mut seen = String::new();
-    for creds in [FakeApi::account(), FakeApi::project(), FakeApi::static_token()] {
+    for creds in [
+        FakeApi::account(),
+        FakeApi::project(),
+        FakeApi::static_token(),
+    ] {
         let c = client(&api, creds.clone());
         seen += &format!("{creds:?}{c:?}");
         let path = format!("/orders/schema/{PRODUCT_ID}");
         c.fetch_schema(PRODUCT_ID, None).await.unwrap();
-        for fault in [Fault::ExpiredToken, Fault::ServerError, Fault::Malformed, Fault::Drop,
-            Fault::Slow(Duration::from_millis(600)), Fault::Forbidden, Fault::SchemaNotFound]
-        {
+        for fault in [
+            Fault::ExpiredToken,
+            Fault::ServerError,
+            Fault::Malformed,
+            Fault::Drop,
+            Fault::Slow(Duration::from_millis(600)),
+            Fault::Forbidden,
+            Fault::SchemaNotFound,
+        ] {
             api.inject(&path, fault, 2);
             if let Err(e) = c.fetch_schema(PRODUCT_ID, None).await {
                 seen += &format!("{e}\n{e:?}\n");

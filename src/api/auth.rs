@@ -35,7 +35,8 @@ struct Token {
 
 impl Token {
     fn usable(&self) -> bool {
-        self.expires_at.is_none_or(|at| Instant::now() + EXPIRY_MARGIN < at)
+        self.expires_at
+            .is_none_or(|at| Instant::now() + EXPIRY_MARGIN < at)
     }
 }
 
@@ -55,7 +56,10 @@ impl Client {
 
     /// Whether a 401 can be cured by asking for a new token.
     pub(crate) fn can_renew(&self) -> bool {
-        matches!(self.inner.credentials, Credentials::Account { .. } | Credentials::Project { .. })
+        matches!(
+            self.inner.credentials,
+            Credentials::Account { .. } | Credentials::Project { .. }
+        )
     }
 
     /// Forgets `used` after a 401, unless another call already replaced it.
@@ -69,11 +73,16 @@ impl Client {
     async fn fetch_token(&self) -> Result<Token, ApiError> {
         let settings = &self.inner.settings;
         if settings.offline {
-            return Err(ApiError::Offline { what: "logging in".to_string() });
+            return Err(ApiError::Offline {
+                what: "logging in".to_string(),
+            });
         }
         match &self.inner.credentials {
             Credentials::None => Err(ApiError::NoCredentials),
-            Credentials::Token(value) => Ok(Token { value: value.clone(), expires_at: None }),
+            Credentials::Token(value) => Ok(Token {
+                value: value.clone(),
+                expires_at: None,
+            }),
             Credentials::Account { username, password } => {
                 let form = vec![
                     ("grant_type", "password".to_string()),
@@ -84,9 +93,13 @@ impl Client {
                 ];
                 let (url, path) = self.resolve(&settings.auth_url)?;
                 let rb = self.inner.http.post(url.clone()).form(&form);
-                self.token_answer(rb, &path, &url, DEFAULT_TOKEN_LIFETIME).await
+                self.token_answer(rb, &path, &url, DEFAULT_TOKEN_LIFETIME)
+                    .await
             }
-            Credentials::Project { project_id, api_key } => {
+            Credentials::Project {
+                project_id,
+                api_key,
+            } => {
                 let (url, path) = self.resolve("/oauth/token")?;
                 let rb = self
                     .inner
@@ -94,7 +107,8 @@ impl Client {
                     .post(url.clone())
                     .basic_auth(project_id, Some(api_key.expose()))
                     .form(&[("grant_type", "client_credentials")]);
-                self.token_answer(rb, &path, &url, LEGACY_TOKEN_LIFETIME).await
+                self.token_answer(rb, &path, &url, LEGACY_TOKEN_LIFETIME)
+                    .await
             }
         }
     }
@@ -108,7 +122,7 @@ impl Client {
     ) -> Result<Token, ApiError> {
         let answer = self.send(rb, "POST", path, url, Effect::Read).await?;
         if !(200..300).contains(&answer.status) {
-            return Err(ApiError::Login(self.problem(&answer)));
+            return Err(ApiError::Login(Box::new(self.problem(&answer))));
         }
         let body: Value = answer.json()?;
         // Keycloak and the later legacy endpoint put it at the top; the legacy envelope
@@ -125,7 +139,10 @@ impl Client {
             .map(Duration::from_secs)
             .unwrap_or(default_lifetime);
         tracing::debug!(lifetime_s = lifetime.as_secs(), "obtained an access token");
-        Ok(Token { value: Secret::new(value), expires_at: Some(Instant::now() + lifetime) })
+        Ok(Token {
+            value: Secret::new(value),
+            expires_at: Some(Instant::now() + lifetime),
+        })
     }
 
     /// The workspace orders go to: the setting or `UP42_WORKSPACE_ID`, else the token's user
@@ -144,7 +161,11 @@ impl Client {
                     }
                     _ => {
                         let url = self.inner.settings.userinfo_url();
-                        (self.execute(Call::new(Method::GET, url).auth(Auth::Required)).await?, "/sub")
+                        (
+                            self.execute(Call::new(Method::GET, url).auth(Auth::Required))
+                                .await?,
+                            "/sub",
+                        )
                     }
                 };
                 let body: Value = answer.json()?;

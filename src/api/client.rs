@@ -198,7 +198,9 @@ impl Client {
         let (url, path) = self.resolve(&call.target)?;
         let method = call.method.to_string();
         if self.inner.settings.offline {
-            return Err(ApiError::Offline { what: format!("{method} {path}") });
+            return Err(ApiError::Offline {
+                what: format!("{method} {path}"),
+            });
         }
         let mut renewed = false;
         loop {
@@ -217,9 +219,9 @@ impl Client {
                 rb = rb.header(*name, value.as_str());
             }
             rb = match &call.body {
-                Some(CallBody::Json(bytes)) => {
-                    rb.header("content-type", "application/json").body(bytes.clone())
-                }
+                Some(CallBody::Json(bytes)) => rb
+                    .header("content-type", "application/json")
+                    .body(bytes.clone()),
                 None => rb,
             };
             if let Some(token) = &token {
@@ -296,16 +298,20 @@ impl Client {
         let cause = if e.is_connect() {
             format!("cannot connect ({})", innermost(e))
         } else if e.is_timeout() {
-            format!("no answer within {}", super::error::secs(self.inner.settings.timeout))
+            format!(
+                "no answer within {}",
+                super::error::secs(self.inner.settings.timeout)
+            )
         } else {
             innermost(e)
         };
         tracing::debug!(%method, %path, %cause, "transport error");
         match effect {
             // A refused connection never carried the request: the outcome is known.
-            Effect::Write(what) if !e.is_connect() => {
-                ApiError::OutcomeUnknown { what: what.to_string(), cause }
-            }
+            Effect::Write(what) if !e.is_connect() => ApiError::OutcomeUnknown {
+                what: what.to_string(),
+                cause,
+            },
             _ if e.is_timeout() && !e.is_connect() => ApiError::Timeout {
                 method: method.to_string(),
                 path: path.to_string(),
@@ -328,8 +334,8 @@ impl Client {
         } else {
             format!("{}{}", self.inner.settings.api_url, target)
         };
-        let url =
-            Url::parse(&full).map_err(|e| ApiError::Invalid(format!("invalid URL `{full}`: {e}")))?;
+        let url = Url::parse(&full)
+            .map_err(|e| ApiError::Invalid(format!("invalid URL `{full}`: {e}")))?;
         let path = url.path().to_string();
         Ok((url, path))
     }

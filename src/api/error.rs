@@ -62,7 +62,11 @@ impl Problem {
                         .filter_map(|e| {
                             let name = e.get("name").and_then(Value::as_str).unwrap_or("");
                             let reason = e.get("reason").and_then(short_text)?;
-                            Some(if name.is_empty() { reason } else { format!("{name}: {reason}") })
+                            Some(if name.is_empty() {
+                                reason
+                            } else {
+                                format!("{name}: {reason}")
+                            })
                         })
                         .take(10)
                         .collect();
@@ -116,7 +120,11 @@ impl fmt::Display for Problem {
             .and_then(|s| s.canonical_reason())
             .map(|r| format!(" {r}"))
             .unwrap_or_default();
-        write!(f, "{} {} answered HTTP {}{}", self.method, self.path, self.status, reason)?;
+        write!(
+            f,
+            "{} {} answered HTTP {}{}",
+            self.method, self.path, self.status, reason
+        )?;
         if let Some(title) = &self.title {
             write!(f, ": {}", title.trim_end_matches('.'))?;
         }
@@ -157,27 +165,44 @@ pub enum ApiError {
     )]
     NoCredentials,
     #[error("no answer from {origin} within {} ({method} {path})", secs(*.timeout))]
-    Timeout { method: String, path: String, origin: String, timeout: Duration },
+    Timeout {
+        method: String,
+        path: String,
+        origin: String,
+        timeout: Duration,
+    },
     #[error("network error on {method} {path} to {origin}: {cause}")]
-    Network { method: String, path: String, origin: String, cause: String },
+    Network {
+        method: String,
+        path: String,
+        origin: String,
+        cause: String,
+    },
     #[error("not authorized: {0}")]
-    Unauthorized(Problem),
+    Unauthorized(Box<Problem>),
     #[error("login failed: {0}")]
-    Login(Problem),
+    Login(Box<Problem>),
     #[error("forbidden: {0}")]
-    Forbidden(Problem),
+    Forbidden(Box<Problem>),
     #[error("not found: {0}")]
-    NotFound(Problem),
+    NotFound(Box<Problem>),
     #[error("{0}")]
-    Http(Problem),
+    Http(Box<Problem>),
     #[error("{method} {path} answered with {message}")]
-    Malformed { method: String, path: String, message: String },
+    Malformed {
+        method: String,
+        path: String,
+        message: String,
+    },
     #[error(
         "the account has no access to the collection of product {data_product} ({problem}); \
          request access from the product's page in the UP42 console (\"Request access\") and \
          submit again once it is granted"
     )]
-    NoCollectionAccess { data_product: String, problem: Problem },
+    NoCollectionAccess {
+        data_product: String,
+        problem: Box<Problem>,
+    },
     #[error(
         "no complete answer to {what} ({cause}): outcome unknown — check `tasking-ls status` \
          or your order list"
@@ -216,7 +241,7 @@ impl ApiError {
             | ApiError::Forbidden(p)
             | ApiError::NotFound(p)
             | ApiError::Http(p)
-            | ApiError::NoCollectionAccess { problem: p, .. } => Some(p),
+            | ApiError::NoCollectionAccess { problem: p, .. } => Some(p.as_ref()),
             _ => None,
         }
     }
@@ -232,6 +257,7 @@ impl ApiError {
 
     /// The error for an HTTP error status.
     pub(crate) fn from_problem(problem: Problem) -> ApiError {
+        let problem = Box::new(problem);
         match problem.status {
             401 => ApiError::Unauthorized(problem),
             403 => ApiError::Forbidden(problem),

@@ -34,14 +34,18 @@ pub fn request_form(request: &Value) -> Result<RequestForm, RequestError> {
         .as_object()
         .ok_or_else(|| RequestError("the order request is not a JSON object".to_string()))?;
     if !obj.get("dataProduct").is_some_and(Value::is_string) {
-        return Err(RequestError("the order request has no `dataProduct` id".to_string()));
+        return Err(RequestError(
+            "the order request has no `dataProduct` id".to_string(),
+        ));
     }
     if obj.contains_key("featureCollection") {
         return Ok(RequestForm::Current);
     }
     match obj.get("params") {
         Some(Value::Object(_)) => Ok(RequestForm::Seed),
-        _ => Err(RequestError("the order request has no `params` object".to_string())),
+        _ => Err(RequestError(
+            "the order request has no `params` object".to_string(),
+        )),
     }
 }
 
@@ -58,8 +62,11 @@ pub fn to_current_form(request: &Value) -> Result<Value, RequestError> {
     if request_form(request)? == RequestForm::Current {
         return Ok(request.clone());
     }
-    let mut params: Map<String, Value> =
-        request.get("params").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut params: Map<String, Value> = request
+        .get("params")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let display_name = params
         .get("displayName")
         .and_then(Value::as_str)
@@ -181,7 +188,10 @@ pub fn group_thousands(n: f64) -> String {
     let frac = rounded.fract().abs();
     if frac > 0.0 {
         let frac = format!("{frac:.2}");
-        format!("{sign}{grouped}{}", frac.trim_start_matches('0').trim_end_matches('0'))
+        format!(
+            "{sign}{grouped}{}",
+            frac.trim_start_matches('0').trim_end_matches('0')
+        )
     } else {
         format!("{sign}{grouped}")
     }
@@ -243,7 +253,10 @@ impl Client {
         Ok(Estimate {
             total_credits: summary.get("totalCredits").and_then(Value::as_f64),
             total_size: summary.get("totalSize").and_then(Value::as_f64),
-            unit: summary.get("unit").and_then(Value::as_str).map(str::to_string),
+            unit: summary
+                .get("unit")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             errors: feature_errors(&body),
         })
     }
@@ -266,17 +279,25 @@ impl Client {
         let (call, endpoint) = match form {
             RequestForm::Seed => {
                 let path = format!("/workspaces/{ws}/orders");
-                (Call::new(Method::POST, path.clone()), format!("POST {path}"))
+                (
+                    Call::new(Method::POST, path.clone()),
+                    format!("POST {path}"),
+                )
             }
             RequestForm::Current => (
                 Call::new(Method::POST, "/v2/orders").query("workspaceId", &workspace_id),
                 format!("POST /v2/orders?workspaceId={ws}"),
             ),
         };
-        let call = call.raw_json(text.as_bytes().to_vec()).effect(Effect::Write("the order submission"));
+        let call = call
+            .raw_json(text.as_bytes().to_vec())
+            .effect(Effect::Write("the order submission"));
         let answer = match self.execute(call).await {
             Err(ApiError::Forbidden(problem)) => {
-                return Err(ApiError::NoCollectionAccess { data_product: product, problem })
+                return Err(ApiError::NoCollectionAccess {
+                    data_product: product,
+                    problem,
+                })
             }
             other => other?,
         };
@@ -286,7 +307,7 @@ impl Client {
                 if let Some(Value::Object(_)) = body.get("error") {
                     // The legacy envelope can carry an error with a 2xx status.
                     let problem = self.problem(&answer);
-                    return Err(ApiError::Http(problem));
+                    return Err(ApiError::Http(Box::new(problem)));
                 }
                 let id = body
                     .pointer("/data/id")
@@ -312,12 +333,20 @@ impl Client {
                 (ids, errors)
             }
         };
-        Ok(Submission { form, order_ids, errors, workspace_id, endpoint })
+        Ok(Submission {
+            form,
+            order_ids,
+            errors,
+            workspace_id,
+            endpoint,
+        })
     }
 
     /// `GET /v2/orders/{id}`.
     pub async fn order(&self, id: &str) -> Result<Order, ApiError> {
-        let answer = self.execute(Call::get(format!("/v2/orders/{}", urlencode(id)))).await?;
+        let answer = self
+            .execute(Call::get(format!("/v2/orders/{}", urlencode(id))))
+            .await?;
         let body: Value = answer.json()?;
         let text = |p: &str| body.pointer(p).and_then(Value::as_str).map(str::to_string);
         Ok(Order {

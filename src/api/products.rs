@@ -43,9 +43,10 @@ impl Client {
                 .ok_or_else(|| answer.malformed("a product page without `content`"))?;
             products.extend(content.iter().filter_map(product_v2));
             let total_pages = body.get("totalPages").and_then(Value::as_u64);
-            let last = body.get("last").and_then(Value::as_bool).unwrap_or_else(|| {
-                total_pages.is_none_or(|t| page as u64 + 1 >= t)
-            });
+            let last = body
+                .get("last")
+                .and_then(Value::as_bool)
+                .unwrap_or_else(|| total_pages.is_none_or(|t| page as u64 + 1 >= t));
             if last || content.is_empty() {
                 break;
             }
@@ -71,11 +72,16 @@ impl Client {
 }
 
 fn text(v: &Value, pointer: &str) -> String {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn is_tasking(item: &Value) -> bool {
-    item.pointer("/collection/type").and_then(Value::as_str).is_none_or(|t| t == "TASKING")
+    item.pointer("/collection/type")
+        .and_then(Value::as_str)
+        .is_none_or(|t| t == "TASKING")
 }
 
 fn product_v2(item: &Value) -> Option<ProductInfo> {
@@ -98,7 +104,9 @@ fn product_legacy(item: &Value) -> Option<ProductInfo> {
     let title = text(item, "/productConfiguration/title");
     is_tasking(item).then(|| ProductInfo {
         id: id.to_string(),
-        name: Some(text(item, "/name")).filter(|n| !n.is_empty()).unwrap_or_else(|| title.clone()),
+        name: Some(text(item, "/name"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| title.clone()),
         title,
         collection,
         collection_title: text(item, "/collection/title"),

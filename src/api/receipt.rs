@@ -30,13 +30,19 @@ pub struct Receipt {
 
 /// `dir/NAME.order.json` for `dir/NAME.json`.
 pub fn receipt_path(request: &Path) -> PathBuf {
-    let stem = request.file_stem().and_then(|s| s.to_str()).unwrap_or("request");
+    let stem = request
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("request");
     request.with_file_name(format!("{stem}.order.json"))
 }
 
 /// Lowercase hex SHA-256.
 pub fn body_sha256(body: &[u8]) -> String {
-    Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The receipt next to `request`, if any; an unreadable one is an error (we must not

@@ -18,7 +18,10 @@ use crate::schema::{ProductSchema, SchemaOrigin};
 /// What the schema endpoint answered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SchemaAnswer {
-    Fresh { schema: Value, etag: Option<String> },
+    Fresh {
+        schema: Value,
+        etag: Option<String>,
+    },
     /// 304: the copy whose ETag we sent is current.
     NotModified,
 }
@@ -26,7 +29,11 @@ pub enum SchemaAnswer {
 impl Client {
     /// `GET /orders/schema/{id}`; with `etag`, asks `If-None-Match` so an unchanged schema
     /// costs a 304.
-    pub async fn fetch_schema(&self, id: &str, etag: Option<&str>) -> Result<SchemaAnswer, ApiError> {
+    pub async fn fetch_schema(
+        &self,
+        id: &str,
+        etag: Option<&str>,
+    ) -> Result<SchemaAnswer, ApiError> {
         let id = normalize_product_id(id).ok_or_else(|| {
             ApiError::Invalid(format!("`{id}` is not a product id (expected a UUID)"))
         })?;
@@ -59,7 +66,11 @@ pub enum FetchError {
     #[error("no schema for product {id}: {error}")]
     Api { id: String, error: ApiError },
     #[error("no schema for product {id}: {error} (next attempt in {})", secs(*.retry_in))]
-    BackingOff { id: String, error: ApiError, retry_in: Duration },
+    BackingOff {
+        id: String,
+        error: ApiError,
+        retry_in: Duration,
+    },
 }
 
 impl FetchError {
@@ -82,13 +93,18 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { initial: Duration::from_secs(30), max: Duration::from_secs(600) }
+        Backoff {
+            initial: Duration::from_secs(30),
+            max: Duration::from_secs(600),
+        }
     }
 }
 
 impl Backoff {
     pub fn delay(&self, failures: u32) -> Duration {
-        let factor = 1u32.checked_shl(failures.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(failures.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.initial.saturating_mul(factor).min(self.max)
     }
 }
@@ -107,6 +123,9 @@ struct Slot {
     last_error: Option<FetchError>,
 }
 
+/// The newest schema and the current failure of one product.
+type Latest = (Option<Arc<ProductSchema>>, Option<FetchError>);
+
 /// Fetches product schemas on demand. Clone it freely: clones share state.
 #[derive(Clone)]
 pub struct SchemaFetcher {
@@ -121,7 +140,7 @@ struct FetcherInner {
     /// and then finds its result, so concurrent callers cause one request.
     slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
     /// The newest schema and error per product, readable without waiting for a fetch.
-    latest: Mutex<HashMap<String, (Option<Arc<ProductSchema>>, Option<FetchError>)>>,
+    latest: Mutex<HashMap<String, Latest>>,
 }
 
 impl SchemaFetcher {
@@ -191,21 +210,33 @@ impl SchemaFetcher {
     }
 
     fn ttl(&self) -> chrono::TimeDelta {
-        self.inner.cache.as_ref().map_or(DEFAULT_TTL, SchemaCache::ttl)
+        self.inner
+            .cache
+            .as_ref()
+            .map_or(DEFAULT_TTL, SchemaCache::ttl)
     }
 
-    async fn ensure_locked(&self, id: &str, slot: &mut Slot) -> Result<Arc<ProductSchema>, FetchError> {
+    async fn ensure_locked(
+        &self,
+        id: &str,
+        slot: &mut Slot,
+    ) -> Result<Arc<ProductSchema>, FetchError> {
         if !slot.disk_checked {
             slot.disk_checked = true;
             self.load_disk(id, slot);
         }
         let now = Utc::now();
-        let fresh = slot.fetched_at.is_some_and(|at| now.signed_duration_since(at) <= self.ttl());
+        let fresh = slot
+            .fetched_at
+            .is_some_and(|at| now.signed_duration_since(at) <= self.ttl());
         if let (Some(schema), true) = (&slot.schema, fresh) {
             let origin = if slot.confirmed {
                 SchemaOrigin::Fetched
             } else {
-                SchemaOrigin::Cache { fetched_at: slot.fetched_at.unwrap_or(now), stale: false }
+                SchemaOrigin::Cache {
+                    fetched_at: slot.fetched_at.unwrap_or(now),
+                    stale: false,
+                }
             };
             return Ok(ProductSchema::new(id, schema.clone(), origin));
         }
@@ -228,27 +259,33 @@ impl SchemaFetcher {
         if self.inner.client.settings().offline {
             // Not a failure of the API: no back-off, and the copy serves as long as we are
             // offline.
-            let error = ApiError::Offline { what: format!("fetching the schema of {id}") };
-            return stale_copy(id, slot).ok_or(FetchError::Api { id: id.to_string(), error });
+            let error = ApiError::Offline {
+                what: format!("fetching the schema of {id}"),
+            };
+            return stale_copy(id, slot).ok_or(FetchError::Api {
+                id: id.to_string(),
+                error,
+            });
         }
         let etag = slot.schema.as_ref().and(slot.etag.as_deref());
         match self.inner.client.fetch_schema(id, etag).await {
             Ok(answer) => {
-                let schema = match answer {
-                    SchemaAnswer::Fresh { schema, etag } => {
-                        slot.etag = etag;
-                        schema
-                    }
-                    SchemaAnswer::NotModified => match slot.schema.take() {
-                        Some(schema) => schema,
-                        None => {
-                            return Err(self.fail(id, slot, ApiError::Invalid(
+                let schema =
+                    match answer {
+                        SchemaAnswer::Fresh { schema, etag } => {
+                            slot.etag = etag;
+                            schema
+                        }
+                        SchemaAnswer::NotModified => match slot.schema.take() {
+                            Some(schema) => schema,
+                            None => {
+                                return Err(self.fail(id, slot, ApiError::Invalid(
                                 "the API answered 304 Not Modified for a schema we do not hold"
                                     .to_string(),
                             )));
-                        }
-                    },
-                };
+                            }
+                        },
+                    };
                 let now = Utc::now();
                 slot.fetched_at = Some(now);
                 slot.confirmed = true;
@@ -281,14 +318,23 @@ impl SchemaFetcher {
         slot.failures += 1;
         let delay = self.inner.backoff.delay(slot.failures);
         slot.retry_at = Some(Instant::now() + delay);
-        tracing::info!(product = id, retry_in_s = delay.as_secs(), "schema fetch failed: {error}");
-        let failure = FetchError::Api { id: id.to_string(), error };
+        tracing::info!(
+            product = id,
+            retry_in_s = delay.as_secs(),
+            "schema fetch failed: {error}"
+        );
+        let failure = FetchError::Api {
+            id: id.to_string(),
+            error,
+        };
         slot.last_error = Some(failure.clone());
         failure
     }
 
     fn load_disk(&self, id: &str, slot: &mut Slot) {
-        let Some(cache) = &self.inner.cache else { return };
+        let Some(cache) = &self.inner.cache else {
+            return;
+        };
         match cache.load(id) {
             Ok(Some(entry)) => {
                 slot.schema = Some(entry.schema);
@@ -306,5 +352,12 @@ impl SchemaFetcher {
 fn stale_copy(id: &str, slot: &Slot) -> Option<Arc<ProductSchema>> {
     let schema = slot.schema.clone()?;
     let fetched_at = slot.fetched_at.unwrap_or_else(Utc::now);
-    Some(ProductSchema::new(id, schema, SchemaOrigin::Cache { fetched_at, stale: true }))
+    Some(ProductSchema::new(
+        id,
+        schema,
+        SchemaOrigin::Cache {
+            fetched_at,
+            stale: true,
+        },
+    ))
 }

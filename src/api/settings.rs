@@ -64,7 +64,11 @@ impl ApiSettings {
         overrides: &SettingsOverrides,
         env: impl Fn(&str) -> Option<String>,
     ) -> Self {
-        let env = |name: &str| env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let env = |name: &str| {
+            env(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let api_url = overrides
             .cli_api_url
             .clone()
@@ -154,10 +158,16 @@ impl Credentials {
             (None, None) => Ok(None),
         };
         if let Some((username, password)) = pair("UP42_USERNAME", "UP42_PASSWORD")? {
-            return Ok(Credentials::Account { username, password: Secret::new(password) });
+            return Ok(Credentials::Account {
+                username,
+                password: Secret::new(password),
+            });
         }
         if let Some((project_id, api_key)) = pair("UP42_PROJECT_ID", "UP42_PROJECT_API_KEY")? {
-            return Ok(Credentials::Project { project_id, api_key: Secret::new(api_key) });
+            return Ok(Credentials::Project {
+                project_id,
+                api_key: Secret::new(api_key),
+            });
         }
         Ok(Credentials::None)
     }

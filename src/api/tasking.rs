@@ -83,13 +83,18 @@ fn study(v: &Value) -> Option<FeasibilityStudy> {
         order_id: text(v, "orderId"),
         decision: text(v, "decision").unwrap_or_else(|| "NOT_DECIDED".to_string()),
         options,
-        decision_option: v.pointer("/decisionOption/id").and_then(Value::as_str).map(str::to_string),
+        decision_option: v
+            .pointer("/decisionOption/id")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }
 
 impl Client {
     async fn page(&self, path: &str, key: &str, value: &str) -> Result<Vec<Value>, ApiError> {
-        let answer = self.execute(Call::get(path).query(key, value).query("size", 100)).await?;
+        let answer = self
+            .execute(Call::get(path).query(key, value).query("size", 100))
+            .await?;
         let body: Value = answer.json()?;
         body.get("content")
             .and_then(Value::as_array)
@@ -99,7 +104,9 @@ impl Client {
 
     /// The quotations of an order.
     pub async fn quotations(&self, order_id: &str) -> Result<Vec<Quotation>, ApiError> {
-        let items = self.page("/v2/tasking/quotation", "orderId", order_id).await?;
+        let items = self
+            .page("/v2/tasking/quotation", "orderId", order_id)
+            .await?;
         Ok(items.iter().filter_map(quotation).collect())
     }
 
@@ -111,7 +118,11 @@ impl Client {
 
     /// `PATCH /v2/tasking/quotation/{id}`. Accepting spends the quotation's credits and
     /// cannot be undone; the caller confirms first.
-    pub async fn decide_quotation(&self, id: &str, decision: Decision) -> Result<Quotation, ApiError> {
+    pub async fn decide_quotation(
+        &self,
+        id: &str,
+        decision: Decision,
+    ) -> Result<Quotation, ApiError> {
         let path = format!("/v2/tasking/quotation/{}", urlencode(id));
         let call = Call::new(Method::PATCH, path)
             .json(&json!({ "decision": decision.as_str() }))
@@ -122,14 +133,21 @@ impl Client {
     }
 
     /// The feasibility studies of an order.
-    pub async fn feasibility_studies(&self, order_id: &str) -> Result<Vec<FeasibilityStudy>, ApiError> {
-        let items = self.page("/v2/tasking/feasibility-studies", "orderId", order_id).await?;
+    pub async fn feasibility_studies(
+        &self,
+        order_id: &str,
+    ) -> Result<Vec<FeasibilityStudy>, ApiError> {
+        let items = self
+            .page("/v2/tasking/feasibility-studies", "orderId", order_id)
+            .await?;
         Ok(items.iter().filter_map(study).collect())
     }
 
     /// One feasibility study by id, if the provider knows it.
     pub async fn feasibility_study(&self, id: &str) -> Result<Option<FeasibilityStudy>, ApiError> {
-        let items = self.page("/v2/tasking/feasibility-studies", "id", id).await?;
+        let items = self
+            .page("/v2/tasking/feasibility-studies", "id", id)
+            .await?;
         Ok(items.iter().filter_map(study).find(|s| s.id == id))
     }
 

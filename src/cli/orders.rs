@@ -47,7 +47,11 @@ impl ApiContext {
         cache_dir: Option<PathBuf>,
         offline: bool,
     ) -> Result<ApiContext, String> {
-        let overrides = SettingsOverrides { cli_api_url: api_url, offline, ..Default::default() };
+        let overrides = SettingsOverrides {
+            cli_api_url: api_url,
+            offline,
+            ..Default::default()
+        };
         Ok(ApiContext {
             settings: ApiSettings::from_env(&overrides),
             credentials: Credentials::from_env().map_err(|e| e.to_string())?,
@@ -89,7 +93,10 @@ struct SharedBuf(Arc<Mutex<Vec<u8>>>);
 
 impl Write for SharedBuf {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -107,7 +114,11 @@ impl Console {
         } else {
             None
         };
-        Console { out: Box::new(std::io::stdout()), err: Box::new(std::io::stderr()), input }
+        Console {
+            out: Box::new(std::io::stdout()),
+            err: Box::new(std::io::stderr()),
+            input,
+        }
     }
 
     /// A console writing into memory; `input` is what the "terminal" types (`None`: no
@@ -141,7 +152,10 @@ impl Console {
         if input.read_line(&mut line).unwrap_or(0) == 0 {
             return Some(false);
         }
-        Some(matches!(line.trim().to_ascii_lowercase().as_str(), "yes" | "y"))
+        Some(matches!(
+            line.trim().to_ascii_lowercase().as_str(),
+            "yes" | "y"
+        ))
     }
 }
 
@@ -256,7 +270,9 @@ fn read_request(console: &mut Console, path: &Path) -> Result<(String, Value), i
     })?;
     let value: Value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();
-        let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
+        let message = message
+            .rfind(" at line ")
+            .map_or(message.as_str(), |i| &message[..i]);
         console.err(format!(
             "error: {}:{}:{}: not valid JSON: {message}; fix it before sending it",
             path.display(),
@@ -342,7 +358,10 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         )),
         Err(e) => console.out(format!("Estimated cost: unavailable ({e}).")),
     }
-    let earlier: Vec<&Receipt> = receipt.as_ref().map(|r| r.matching(&sha)).unwrap_or_default();
+    let earlier: Vec<&Receipt> = receipt
+        .as_ref()
+        .map(|r| r.matching(&sha))
+        .unwrap_or_default();
     if let Some(previous) = earlier.first() {
         console.out(format!(
             "This exact content was already submitted on {} as order {} (see {}).",
@@ -366,7 +385,11 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         }
     }
     if !earlier.is_empty() {
-        match ask(console, args.again, "Place it AGAIN, as a second, separate order?") {
+        match ask(
+            console,
+            args.again,
+            "Place it AGAIN, as a second, separate order?",
+        ) {
             Confirmed::Yes => {}
             Confirmed::No => {
                 console.err("Not submitted again.");
@@ -391,7 +414,11 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
     for error in &submission.errors {
         console.err(format!("error: not placed: {error}"));
     }
-    let mut code = if submission.errors.is_empty() { EXIT_OK } else { EXIT_REFUSED };
+    let mut code = if submission.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_REFUSED
+    };
     if !submission.order_ids.is_empty() {
         let receipt = Receipt {
             order_id: submission.order_ids.first().cloned(),
@@ -415,7 +442,11 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         }
         console.out(format!(
             "Follow it with: tasking-ls status {}",
-            submission.order_ids.first().map(String::as_str).unwrap_or_default()
+            submission
+                .order_ids
+                .first()
+                .map(String::as_str)
+                .unwrap_or_default()
         ));
     }
     code
@@ -462,7 +493,11 @@ async fn order_status(client: &Client, id: &str, console: &mut Console) -> i32 {
         Ok(o) => o,
         Err(e) => return report(console, &e),
     };
-    let name = order.display_name.as_deref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
+    let name = order
+        .display_name
+        .as_deref()
+        .map(|n| format!(" \"{n}\""))
+        .unwrap_or_default();
     console.out(format!("Order {}{name}: {}", order.id, order.status));
     if let Some(sub) = &order.sub_status {
         match sub_status_meaning(sub) {
@@ -476,7 +511,10 @@ async fn order_status(client: &Client, id: &str, console: &mut Console) -> i32 {
     match client.feasibility_studies(&order.id).await {
         Ok(studies) => {
             for study in studies {
-                console.out(format!("  feasibility study {}: {}", study.id, study.decision));
+                console.out(format!(
+                    "  feasibility study {}: {}",
+                    study.id, study.decision
+                ));
                 for option in &study.options {
                     let chosen = if study.decision_option.as_deref() == Some(&option.id) {
                         " (chosen)"
@@ -499,8 +537,15 @@ async fn order_status(client: &Client, id: &str, console: &mut Console) -> i32 {
     match client.quotations(&order.id).await {
         Ok(quotations) => {
             for q in quotations {
-                let price = q.credits_price.map(|c| format!(", {} credits", crate::api::group_thousands(c)));
-                console.out(format!("  quotation {}: {}{}", q.id, q.decision, price.unwrap_or_default()));
+                let price = q
+                    .credits_price
+                    .map(|c| format!(", {} credits", crate::api::group_thousands(c)));
+                console.out(format!(
+                    "  quotation {}: {}{}",
+                    q.id,
+                    q.decision,
+                    price.unwrap_or_default()
+                ));
                 if q.decision == "NOT_DECIDED" {
                     console.out(format!(
                         "    decide with: tasking-ls quotation accept {0} (spends the credits, \
@@ -544,7 +589,9 @@ pub async fn quotation(ctx: &ApiContext, args: &QuotationArgs, console: &mut Con
     let quotation = match client.quotation(id).await {
         Ok(Some(q)) => q,
         Ok(None) => {
-            console.err(format!("error: no quotation {id} is visible to this account"));
+            console.err(format!(
+                "error: no quotation {id} is visible to this account"
+            ));
             return EXIT_REFUSED;
         }
         Err(e) => return report(console, &e),
@@ -557,16 +604,17 @@ pub async fn quotation(ctx: &ApiContext, args: &QuotationArgs, console: &mut Con
         return EXIT_REFUSED;
     }
     let order = quotation.order_id.as_deref().unwrap_or("(unknown order)");
-    let warning = match decision {
-        Decision::Accepted => format!(
+    let warning =
+        match decision {
+            Decision::Accepted => format!(
             "Accepting quotation {id} for order {order} spends {} credits. This cannot be undone.",
             quotation.credits_price.map_or("its".to_string(), crate::api::group_thousands)
         ),
-        Decision::Rejected => format!(
-            "Rejecting quotation {id} means order {order} will not be activated. This cannot \
+            Decision::Rejected => format!(
+                "Rejecting quotation {id} means order {order} will not be activated. This cannot \
              be undone."
-        ),
-    };
+            ),
+        };
     console.out(&warning);
     let question = match decision {
         Decision::Accepted => "Accept the quotation and spend the credits?",
@@ -606,7 +654,9 @@ pub async fn feasibility(ctx: &ApiContext, args: &FeasibilityArgs, console: &mut
     let study = match client.feasibility_study(study_id).await {
         Ok(Some(s)) => s,
         Ok(None) => {
-            console.err(format!("error: no feasibility study {study_id} is visible to this account"));
+            console.err(format!(
+                "error: no feasibility study {study_id} is visible to this account"
+            ));
             return EXIT_REFUSED;
         }
         Err(e) => return report(console, &e),
@@ -622,7 +672,11 @@ pub async fn feasibility(ctx: &ApiContext, args: &FeasibilityArgs, console: &mut
         let ids: Vec<&str> = study.options.iter().map(|o| o.id.as_str()).collect();
         console.err(format!(
             "error: feasibility study {study_id} has no option {option_id}; its options are: {}",
-            if ids.is_empty() { "none yet".to_string() } else { ids.join(", ") }
+            if ids.is_empty() {
+                "none yet".to_string()
+            } else {
+                ids.join(", ")
+            }
         ));
         return EXIT_REFUSED;
     };
@@ -662,7 +716,9 @@ pub async fn schema_fetch(ctx: &ApiContext, args: &SchemaFetchArgs, console: &mu
         match normalize_product_id(id) {
             Some(id) => ids.push(id),
             None => {
-                console.err(format!("error: `{id}` is not a product id (expected a UUID)"));
+                console.err(format!(
+                    "error: `{id}` is not a product id (expected a UUID)"
+                ));
                 return EXIT_FAILURE;
             }
         }
@@ -733,13 +789,18 @@ async fn fetch_into(client: &Client, id: &str, dir: &Path) -> Result<String, (i3
         Err(e) => return Err((e.exit_code(), e.to_string())),
     };
     let path = dir.join(format!("{id}.json"));
-    let mut bytes = serde_json::to_vec_pretty(&schema).map_err(|e| (EXIT_FAILURE, e.to_string()))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(&schema).map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     bytes.push(b'\n');
     write_atomically(&path, &bytes).map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     Ok(format!("written {}", path.display()))
 }
 
-async fn fetch_to_cache(client: &Client, id: &str, cache: &SchemaCache) -> Result<String, (i32, String)> {
+async fn fetch_to_cache(
+    client: &Client,
+    id: &str,
+    cache: &SchemaCache,
+) -> Result<String, (i32, String)> {
     let (held, note) = match cache.load(id) {
         Ok(entry) => (entry, ""),
         Err(e) => {
@@ -752,12 +813,24 @@ async fn fetch_to_cache(client: &Client, id: &str, cache: &SchemaCache) -> Resul
         Ok(SchemaAnswer::Fresh { schema, etag }) => (schema, etag, "updated"),
         Ok(SchemaAnswer::NotModified) => match held {
             Some(entry) => (entry.schema, entry.etag, "unchanged"),
-            None => return Err((EXIT_FAILURE, "the API answered 304 without a cached copy".into())),
+            None => {
+                return Err((
+                    EXIT_FAILURE,
+                    "the API answered 304 without a cached copy".into(),
+                ))
+            }
         },
         Err(e) => return Err((e.exit_code(), e.to_string())),
     };
-    let entry = CacheEntry { id: id.to_string(), fetched_at: Utc::now(), etag, schema };
-    let path = cache.store(&entry).map_err(|e| (EXIT_FAILURE, e.to_string()))?;
+    let entry = CacheEntry {
+        id: id.to_string(),
+        fetched_at: Utc::now(),
+        etag,
+        schema,
+    };
+    let path = cache
+        .store(&entry)
+        .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     Ok(format!("{what}{note}, cached in {}", path.display()))
 }
 

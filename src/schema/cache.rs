@@ -30,7 +30,9 @@ pub struct CacheEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CacheError {
-    #[error("`{0}` is not a product id (expected a UUID like bd102407-1814-4f92-8b5a-7697b7a73f5a)")]
+    #[error(
+        "`{0}` is not a product id (expected a UUID like bd102407-1814-4f92-8b5a-7697b7a73f5a)"
+    )]
     InvalidId(String),
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
@@ -47,7 +49,9 @@ pub fn normalize_product_id(id: &str) -> Option<String> {
     if id.len() != 36 {
         return None;
     }
-    uuid::Uuid::try_parse(id).ok().map(|u| u.hyphenated().to_string())
+    uuid::Uuid::try_parse(id)
+        .ok()
+        .map(|u| u.hyphenated().to_string())
 }
 
 /// The cache directory and its freshness rule.
@@ -59,7 +63,10 @@ pub struct SchemaCache {
 
 impl SchemaCache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        SchemaCache { dir: dir.into(), ttl: DEFAULT_TTL }
+        SchemaCache {
+            dir: dir.into(),
+            ttl: DEFAULT_TTL,
+        }
     }
 
     /// The user's cache (`$XDG_CACHE_HOME/tasking-ls/schemas` and the platform equivalents),
@@ -70,7 +77,10 @@ impl SchemaCache {
 
     /// `--cache-dir` when given, else the user's cache directory.
     pub fn at(cache_dir: Option<&Path>) -> Option<Self> {
-        cache_dir.map(Path::to_path_buf).or_else(Self::default_dir).map(Self::new)
+        cache_dir
+            .map(Path::to_path_buf)
+            .or_else(Self::default_dir)
+            .map(Self::new)
     }
 
     pub fn with_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
@@ -98,10 +108,19 @@ impl SchemaCache {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(CacheError::Io { path, message: e.to_string() }),
+            Err(e) => {
+                return Err(CacheError::Io {
+                    path,
+                    message: e.to_string(),
+                })
+            }
         };
-        let corrupt = |message: String| CacheError::Corrupt { path: path.clone(), message };
-        let entry: CacheEntry = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        let corrupt = |message: String| CacheError::Corrupt {
+            path: path.clone(),
+            message,
+        };
+        let entry: CacheEntry =
+            serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
         if normalize_product_id(&entry.id).as_deref() != normalize_product_id(id).as_deref() {
             return Err(corrupt(format!("it holds product {}", entry.id)));
         }
@@ -133,7 +152,10 @@ impl SchemaCache {
         ProductSchema::new(
             normalize_product_id(&entry.id).unwrap_or_else(|| entry.id.clone()),
             entry.schema.clone(),
-            SchemaOrigin::Cache { fetched_at: entry.fetched_at, stale: self.is_stale(entry, now) },
+            SchemaOrigin::Cache {
+                fetched_at: entry.fetched_at,
+                stale: self.is_stale(entry, now),
+            },
         )
     }
 
@@ -170,8 +192,14 @@ impl SchemaCache {
 /// readers see the old file or the new one, never a mix.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let io = |e: std::io::Error| CacheError::Io { path: path.to_path_buf(), message: e.to_string() };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |e: std::io::Error| CacheError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(
@@ -180,7 +208,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)

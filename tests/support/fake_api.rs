@@ -47,7 +47,10 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn body_text(&self) -> String {
@@ -59,7 +62,10 @@ impl Recorded {
     }
 
     pub fn query_param(&self, name: &str) -> Option<String> {
-        parse_pairs(&self.query).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        parse_pairs(&self.query)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     pub fn form(&self) -> Vec<(String, String)> {
@@ -133,7 +139,10 @@ fn problem(status: u16, kind: &str, title: &str, detail: &str) -> Response {
     if !detail.is_empty() {
         body["detail"] = json!(detail);
     }
-    Response { content_type: "application/problem+json", ..respond(status, body) }
+    Response {
+        content_type: "application/problem+json",
+        ..respond(status, body)
+    }
 }
 
 fn expired() -> Response {
@@ -162,7 +171,10 @@ impl FakeApi {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let served = state.clone();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = TcpListener::from_std(listener).expect("tokio listener");
                 tokio::select! {
@@ -176,7 +188,12 @@ impl FakeApi {
                 }
             });
         });
-        FakeApi { addr, state, shutdown: Some(tx), thread: Some(thread) }
+        FakeApi {
+            addr,
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        }
     }
 
     pub fn url(&self) -> String {
@@ -199,11 +216,17 @@ impl FakeApi {
     }
 
     pub fn account() -> Credentials {
-        Credentials::Account { username: USERNAME.into(), password: Secret::new(PASSWORD) }
+        Credentials::Account {
+            username: USERNAME.into(),
+            password: Secret::new(PASSWORD),
+        }
     }
 
     pub fn project() -> Credentials {
-        Credentials::Project { project_id: PROJECT_ID.into(), api_key: Secret::new(PROJECT_API_KEY) }
+        Credentials::Project {
+            project_id: PROJECT_ID.into(),
+            api_key: Secret::new(PROJECT_API_KEY),
+        }
     }
 
     pub fn static_token() -> Credentials {
@@ -220,7 +243,10 @@ impl FakeApi {
 
     /// Requests with this method and path (query ignored).
     pub fn requests_to(&self, method: &str, path: &str) -> Vec<Recorded> {
-        self.requests().into_iter().filter(|r| r.method == method && r.path == path).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path == path)
+            .collect()
     }
 
     pub fn count(&self, method: &str, path: &str) -> usize {
@@ -260,7 +286,9 @@ impl FakeApi {
     }
 
     pub fn set_schema(&self, id: &str, schema: Value, etag: &str) {
-        self.lock().schemas.insert(id.to_string(), (schema, etag.to_string()));
+        self.lock()
+            .schemas
+            .insert(id.to_string(), (schema, etag.to_string()));
     }
 
     /// Pretends to be an older deployment without `/v2/data-products`.
@@ -273,7 +301,12 @@ impl FakeApi {
         let mut state = self.lock();
         for i in 0..n {
             let id = format!("7e57{i:04x}-0000-4000-8000-000000000000");
-            state.products.push(product(&id, &format!("Extra {i}"), "extra-tasking", "TASKING"));
+            state.products.push(product(
+                &id,
+                &format!("Extra {i}"),
+                "extra-tasking",
+                "TASKING",
+            ));
         }
     }
 
@@ -343,7 +376,10 @@ pub fn sample_schema() -> Value {
 impl State {
     fn seeded() -> State {
         let mut schemas = HashMap::new();
-        schemas.insert(PRODUCT_ID.to_string(), (sample_schema(), "\"v1\"".to_string()));
+        schemas.insert(
+            PRODUCT_ID.to_string(),
+            (sample_schema(), "\"v1\"".to_string()),
+        );
         let mut other = sample_schema();
         other["title"] = json!("Other");
         schemas.insert(OTHER_PRODUCT_ID.to_string(), (other, "\"o1\"".to_string()));
@@ -356,8 +392,18 @@ impl State {
             products: vec![
                 product(PRODUCT_ID, "Analytic", "phr-tasking", "TASKING"),
                 product(OTHER_PRODUCT_ID, "Display", "pneo-tasking", "TASKING"),
-                product(FORBIDDEN_PRODUCT_ID, "Restricted", "secret-tasking", "TASKING"),
-                product("9a9a9a9a-0000-4000-8000-000000000000", "Archive", "phr", "ARCHIVE"),
+                product(
+                    FORBIDDEN_PRODUCT_ID,
+                    "Restricted",
+                    "secret-tasking",
+                    "TASKING",
+                ),
+                product(
+                    "9a9a9a9a-0000-4000-8000-000000000000",
+                    "Archive",
+                    "phr",
+                    "ARCHIVE",
+                ),
             ],
             v2_products_missing: false,
             schemas,
@@ -383,9 +429,15 @@ impl State {
 
     /// `Err` with the 401 answer unless the request carries a live token.
     fn check_auth(&self, req: &Recorded) -> Result<(), Response> {
-        let Some(token) = req.header("authorization").and_then(|h| h.strip_prefix("Bearer ")) else {
-            return Err(respond(401, json!({"data": null, "error": {"code": 401,
-                "message": "Full authentication is required to access this resource", "details": null}})));
+        let Some(token) = req
+            .header("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+        else {
+            return Err(respond(
+                401,
+                json!({"data": null, "error": {"code": 401,
+                "message": "Full authentication is required to access this resource", "details": null}}),
+            ));
         };
         if token == STATIC_TOKEN {
             return Ok(());
@@ -462,7 +514,11 @@ impl State {
         }
     }
 
-    fn authed(&mut self, req: &Recorded, then: impl FnOnce(&mut State, &Recorded) -> Response) -> Response {
+    fn authed(
+        &mut self,
+        req: &Recorded,
+        then: impl FnOnce(&mut State, &Recorded) -> Response,
+    ) -> Response {
         match self.check_auth(req) {
             Ok(()) => then(self, req),
             Err(r) => r,
@@ -473,25 +529,43 @@ impl State {
         let form: HashMap<String, String> = req.form().into_iter().collect();
         let get = |k: &str| form.get(k).map(String::as_str);
         if get("grant_type") != Some("password") || get("client_id") != Some("up42-api") {
-            return respond(400, json!({"error": "invalid_request", "error_description": "Missing or wrong grant_type or client_id"}));
+            return respond(
+                400,
+                json!({"error": "invalid_request", "error_description": "Missing or wrong grant_type or client_id"}),
+            );
         }
         if get("username") != Some(USERNAME) || get("password") != Some(PASSWORD) {
-            return respond(401, json!({"error": "invalid_grant", "error_description": "Invalid user credentials"}));
+            return respond(
+                401,
+                json!({"error": "invalid_grant", "error_description": "Invalid user credentials"}),
+            );
         }
         let token = self.issue_token();
-        respond(200, json!({"access_token": token, "expires_in": self.token_lifetime,
+        respond(
+            200,
+            json!({"access_token": token, "expires_in": self.token_lifetime,
             "refresh_expires_in": 1800, "refresh_token": "refresh-unused", "token_type": "Bearer",
-            "not-before-policy": 0, "session_state": "s", "scope": "openid email profile"}))
+            "not-before-policy": 0, "session_state": "s", "scope": "openid email profile"}),
+        )
     }
 
     fn project_grant(&mut self, req: &Recorded) -> Response {
         let form: HashMap<String, String> = req.form().into_iter().collect();
         if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-            return respond(415, json!({"data": null, "error": {"code": 415, "message": "Unsupported Media Type", "details": null}}));
+            return respond(
+                415,
+                json!({"data": null, "error": {"code": 415, "message": "Unsupported Media Type", "details": null}}),
+            );
         }
-        let expected = format!("Basic {}", base64(&format!("{PROJECT_ID}:{PROJECT_API_KEY}")));
+        let expected = format!(
+            "Basic {}",
+            base64(&format!("{PROJECT_ID}:{PROJECT_API_KEY}"))
+        );
         if req.header("authorization") != Some(expected.as_str()) {
-            return respond(401, json!({"data": null, "error": {"code": 401, "message": "Bad credentials", "details": null}}));
+            return respond(
+                401,
+                json!({"data": null, "error": {"code": 401, "message": "Bad credentials", "details": null}}),
+            );
         }
         let token = self.issue_token();
         respond(200, json!({"data": {"accessToken": token}, "error": null}))
@@ -501,14 +575,30 @@ impl State {
         if self.v2_products_missing {
             return problem(404, "not-found", "Not Found", "");
         }
-        let page: usize = req.query_param("page").and_then(|p| p.parse().ok()).unwrap_or(0);
-        let size: usize = req.query_param("size").and_then(|p| p.parse().ok()).unwrap_or(20).max(1);
+        let page: usize = req
+            .query_param("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        let size: usize = req
+            .query_param("size")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(20)
+            .max(1);
         let total = self.products.len();
         let pages = total.div_ceil(size);
-        let content: Vec<Value> = self.products.iter().skip(page * size).take(size).cloned().collect();
-        respond(200, json!({"content": content, "totalPages": pages, "totalElements": total,
+        let content: Vec<Value> = self
+            .products
+            .iter()
+            .skip(page * size)
+            .take(size)
+            .cloned()
+            .collect();
+        respond(
+            200,
+            json!({"content": content, "totalPages": pages, "totalElements": total,
             "number": page, "size": size, "first": page == 0, "last": page + 1 >= pages,
-            "empty": content.is_empty(), "numberOfElements": content.len()}))
+            "empty": content.is_empty(), "numberOfElements": content.len()}),
+        )
     }
 
     fn schema(&mut self, req: &Recorded, id: &str) -> Response {
@@ -516,20 +606,44 @@ impl State {
             return problem(400, "not-valid-uuid", "Not a valid UUID", "");
         }
         let Some((schema, etag)) = self.schemas.get(id) else {
-            return problem(404, "schema-not-found", "Schema not found", &format!("No schema for data product {id}."));
+            return problem(
+                404,
+                "schema-not-found",
+                "Schema not found",
+                &format!("No schema for data product {id}."),
+            );
         };
         let headers = vec![("ETag".to_string(), etag.clone())];
         if req.header("if-none-match") == Some(etag.as_str()) {
-            return Response { status: 304, content_type: "application/schema+json", headers, body: vec![] };
+            return Response {
+                status: 304,
+                content_type: "application/schema+json",
+                headers,
+                body: vec![],
+            };
         }
-        Response { content_type: "application/schema+json", headers, ..respond(200, schema.clone()) }
+        Response {
+            content_type: "application/schema+json",
+            headers,
+            ..respond(200, schema.clone())
+        }
     }
 
     /// Validates a v2 body; per-feature geometry problems are reported, not fatal.
     fn features(req: &Recorded) -> Result<(Value, Vec<Value>), Response> {
-        let body: Value = serde_json::from_slice(&req.body)
-            .map_err(|_| problem(400, "bad-order-request", "Order request not valid", "The body is not JSON."))?;
-        let features = body.pointer("/featureCollection/features").and_then(Value::as_array).cloned().unwrap_or_default();
+        let body: Value = serde_json::from_slice(&req.body).map_err(|_| {
+            problem(
+                400,
+                "bad-order-request",
+                "Order request not valid",
+                "The body is not JSON.",
+            )
+        })?;
+        let features = body
+            .pointer("/featureCollection/features")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if features.is_empty() || body.get("displayName").is_none() {
             let mut r = json!({"type": "https://docs.up42.com/problems/bad-order-request", "status": 400,
                 "title": "Order request not valid", "detail": "One or more values are not valid.",
@@ -537,7 +651,10 @@ impl State {
             if body.get("displayName").is_none() {
                 r["errors"] = json!([{"name": "displayName", "reason": "must not be null"}]);
             }
-            return Err(Response { content_type: "application/problem+json", ..respond(400, r) });
+            return Err(Response {
+                content_type: "application/problem+json",
+                ..respond(400, r)
+            });
         }
         Ok((body, features))
     }
@@ -552,12 +669,16 @@ impl State {
             if f.pointer("/geometry/type").and_then(Value::as_str) == Some("Polygon") {
                 results.push(json!({"index": i, "credits": 14424, "size": 8.48, "unit": "SQ_KM"}));
             } else {
-                errors.push(json!({"index": i, "message": "Failed", "details": "Invalid geometry"}));
+                errors
+                    .push(json!({"index": i, "message": "Failed", "details": "Invalid geometry"}));
             }
         }
         let n = results.len() as f64;
-        respond(200, json!({"summary": {"totalCredits": 14424.0 * n, "totalSize": 8.48 * n, "unit": "SQ_KM"},
-            "results": results, "errors": errors}))
+        respond(
+            200,
+            json!({"summary": {"totalCredits": 14424.0 * n, "totalSize": 8.48 * n, "unit": "SQ_KM"},
+            "results": results, "errors": errors}),
+        )
     }
 
     fn create_order(&mut self, product: &str, name: &str, geometry: Value) -> String {
@@ -587,7 +708,12 @@ impl State {
 
     fn forbidden_answer(&self, product: &str) -> Option<Response> {
         self.forbidden.contains(product).then(|| {
-            problem(403, "forbidden", "Access denied", "Your account has no access to collection secret-tasking.")
+            problem(
+                403,
+                "forbidden",
+                "Access denied",
+                "Your account has no access to collection secret-tasking.",
+            )
         })
     }
 
@@ -596,21 +722,36 @@ impl State {
             return problem(404, "workspace-not-found", "Workspace not found", "");
         }
         let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
-            return respond(400, json!({"data": null, "error": {"code": 400, "message": "Malformed request", "details": null}}));
+            return respond(
+                400,
+                json!({"data": null, "error": {"code": 400, "message": "Malformed request", "details": null}}),
+            );
         };
         let product = body["dataProduct"].as_str().unwrap_or_default().to_string();
         if let Some(r) = self.forbidden_answer(&product) {
             return r;
         }
-        let name = body.pointer("/params/displayName").and_then(Value::as_str).unwrap_or("").to_string();
-        let geometry = body.pointer("/params/geometry").cloned().unwrap_or(Value::Null);
+        let name = body
+            .pointer("/params/displayName")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let geometry = body
+            .pointer("/params/geometry")
+            .cloned()
+            .unwrap_or(Value::Null);
         let id = self.create_order(&product, &name, geometry);
         respond(200, json!({"data": {"id": id}, "error": null}))
     }
 
     fn place_v2(&mut self, req: &Recorded) -> Response {
         if req.query_param("workspaceId").as_deref() != Some(WORKSPACE_ID) {
-            return problem(400, "bad-order-request", "Order request not valid", "workspaceId is required.");
+            return problem(
+                400,
+                "bad-order-request",
+                "Order request not valid",
+                "workspaceId is required.",
+            );
         }
         let (body, features) = match Self::features(req) {
             Ok(x) => x,
@@ -627,19 +768,28 @@ impl State {
                 let id = self.create_order(&product, &name, f["geometry"].clone());
                 results.push(json!({"index": i, "id": id}));
             } else {
-                errors.push(json!({"index": i, "message": "Failed", "details": "Invalid geometry"}));
+                errors
+                    .push(json!({"index": i, "message": "Failed", "details": "Invalid geometry"}));
             }
         }
         respond(201, json!({"results": results, "errors": errors}))
     }
 
     fn decide_quotation(&mut self, req: &Recorded, id: &str) -> Response {
-        let decision = serde_json::from_slice::<Value>(&req.body).ok().and_then(|b| b["decision"].as_str().map(str::to_string));
+        let decision = serde_json::from_slice::<Value>(&req.body)
+            .ok()
+            .and_then(|b| b["decision"].as_str().map(str::to_string));
         let Some(q) = self.quotations.iter_mut().find(|q| q["id"] == id) else {
-            return respond(404, json!({"status": 404, "title": "Resource does not exist.", "detail": {}}));
+            return respond(
+                404,
+                json!({"status": 404, "title": "Resource does not exist.", "detail": {}}),
+            );
         };
         if q["decision"] != "NOT_DECIDED" {
-            return respond(405, json!({"title": "Resource (Quotation) is write-protected."}));
+            return respond(
+                405,
+                json!({"title": "Resource (Quotation) is write-protected."}),
+            );
         }
         match decision.as_deref() {
             Some(d @ ("ACCEPTED" | "REJECTED")) => {
@@ -647,26 +797,48 @@ impl State {
                 q["decisionAt"] = json!("2026-06-02T10:00:00Z");
                 respond(200, q.clone())
             }
-            _ => problem(400, "bad-request", "Invalid decision", "decision must be ACCEPTED or REJECTED."),
+            _ => problem(
+                400,
+                "bad-request",
+                "Invalid decision",
+                "decision must be ACCEPTED or REJECTED.",
+            ),
         }
     }
 
     fn choose_option(&mut self, req: &Recorded, id: &str) -> Response {
-        let chosen = serde_json::from_slice::<Value>(&req.body).ok().and_then(|b| b["acceptedOptionId"].as_str().map(str::to_string));
+        let chosen = serde_json::from_slice::<Value>(&req.body)
+            .ok()
+            .and_then(|b| b["acceptedOptionId"].as_str().map(str::to_string));
         let Some(s) = self.studies.iter_mut().find(|s| s["id"] == id) else {
-            return respond(404, json!({"status": 404, "title": "Resource does not exist.", "detail": {}}));
+            return respond(
+                404,
+                json!({"status": 404, "title": "Resource does not exist.", "detail": {}}),
+            );
         };
         if s["decision"] != "NOT_DECIDED" {
-            return respond(405, json!({"title": "Resource (FeasibilityStudy) is write-protected."}));
+            return respond(
+                405,
+                json!({"title": "Resource (FeasibilityStudy) is write-protected."}),
+            );
         }
-        let option = s["options"].as_array().and_then(|o| o.iter().find(|o| Some(o["id"].as_str().unwrap_or("")) == chosen.as_deref()).cloned());
+        let option = s["options"].as_array().and_then(|o| {
+            o.iter()
+                .find(|o| Some(o["id"].as_str().unwrap_or("")) == chosen.as_deref())
+                .cloned()
+        });
         match option {
             Some(option) => {
                 s["decision"] = json!("ACCEPTED");
                 s["decisionOption"] = option;
                 respond(200, s.clone())
             }
-            None => problem(400, "bad-request", "Unknown option", "acceptedOptionId is not an option of this study."),
+            None => problem(
+                400,
+                "bad-request",
+                "Unknown option",
+                "acceptedOptionId is not an option of this study.",
+            ),
         }
     }
 }
@@ -675,20 +847,31 @@ impl State {
 fn filter(items: &[Value], req: &Recorded) -> Vec<Value> {
     items
         .iter()
-        .filter(|i| req.query_param("id").is_none_or(|id| i["id"] == id.as_str()))
-        .filter(|i| req.query_param("orderId").is_none_or(|id| i["orderId"] == id.as_str()))
+        .filter(|i| {
+            req.query_param("id")
+                .is_none_or(|id| i["id"] == id.as_str())
+        })
+        .filter(|i| {
+            req.query_param("orderId")
+                .is_none_or(|id| i["orderId"] == id.as_str())
+        })
         .cloned()
         .collect()
 }
 
 fn page_of(content: Vec<Value>) -> Response {
     let n = content.len();
-    respond(200, json!({"content": content, "totalPages": 1, "totalElements": n, "number": 0,
-        "size": 100, "first": true, "last": true, "empty": n == 0, "numberOfElements": n}))
+    respond(
+        200,
+        json!({"content": content, "totalPages": 1, "totalElements": n, "number": 0,
+        "size": 100, "first": true, "last": true, "empty": n == 0, "numberOfElements": n}),
+    )
 }
 
 async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
-    let Some(req) = read_request(&mut stream).await else { return };
+    let Some(req) = read_request(&mut stream).await else {
+        return;
+    };
     let fault = {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.requests.push(req.clone());
@@ -696,10 +879,25 @@ async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     };
     let response = match fault {
         Some(Fault::Drop) => return,
-        Some(Fault::ServerError) => problem(500, "internal", "Internal Server Error", "Something went wrong on our side."),
+        Some(Fault::ServerError) => problem(
+            500,
+            "internal",
+            "Internal Server Error",
+            "Something went wrong on our side.",
+        ),
         Some(Fault::ExpiredToken) => expired(),
-        Some(Fault::SchemaNotFound) => problem(404, "schema-not-found", "Schema not found", "No schema for this data product."),
-        Some(Fault::Forbidden) => problem(403, "forbidden", "Access denied", "Your account has no access to this collection."),
+        Some(Fault::SchemaNotFound) => problem(
+            404,
+            "schema-not-found",
+            "Schema not found",
+            "No schema for this data product.",
+        ),
+        Some(Fault::Forbidden) => problem(
+            403,
+            "forbidden",
+            "Access denied",
+            "Your account has no access to this collection.",
+        ),
         Some(Fault::Malformed) => Response {
             status: 200,
             content_type: "application/json",
@@ -778,7 +976,13 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         Some((p, q)) => (p.to_string(), q.to_string()),
         None => (target, String::new()),
     };
-    Some(Recorded { method, path, query, headers, body })
+    Some(Recorded {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    })
 }
 
 /// `a=1&b=x%20y` → pairs, percent- and `+`-decoded.
@@ -821,7 +1025,11 @@ pub fn base64(s: &str) -> String {
     const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in s.as_bytes().chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
