@@ -1,1 +1,27 @@
-//! api
+//! The provider's HTTP API, the only code that talks HTTP: settings and credentials, tokens,
+//! products, schemas (with the cached, deduplicated [`SchemaFetcher`]), quotes, orders,
+//! receipts, quotations and feasibility studies.
+
+mod auth;
+mod client;
+mod error;
+mod orders;
+mod products;
+pub mod receipt;
+mod schemas;
+mod settings;
+mod tasking;
+
+pub use auth::{CLIENT_ID, EXPIRY_MARGIN, LEGACY_TOKEN_LIFETIME};
+pub use client::Client;
+pub use error::{ApiError, ErrorKind, Problem};
+pub use orders::{
+    data_product, group_thousands, request_form, sub_status_meaning, to_current_form, Estimate,
+    FeatureError, Order, RequestError, RequestForm, Submission,
+};
+pub use schemas::{Backoff, FetchError, SchemaAnswer, SchemaFetcher};
+pub use settings::{
+    ApiSettings, Credentials, CredentialsError, Secret, SettingsOverrides, DEFAULT_API_URL,
+    DEFAULT_AUTH_URL, DEFAULT_TIMEOUT,
+};
+pub use tasking::{Decision, FeasibilityOption, FeasibilityStudy, Quotation};

@@ -1,9 +1,254 @@
-//! The on-disk schema cache (one file per product with its fetch time and ETag), written
-//! atomically. Owned by the API work.
+//! The on-disk schema cache: one `<product-id>.json` per product holding the schema, its
+//! fetch time and ETag, written atomically (temp file + rename) so a crash or a concurrent
+//! writer never leaves half a file. File IO only: fetching is the API layer's job.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use super::SchemaStore;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-/// Adds every cached schema to the store (placeholder until the cache lands: adds nothing).
-pub fn load_into(_store: &mut SchemaStore, _cache_dir: Option<&Path>) {}
+use super::{ProductSchema, SchemaOrigin};
+
+/// How long a cached schema counts as fresh.
+pub const DEFAULT_TTL: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// One cached schema, as stored in the file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheEntry {
+    pub id: String,
+    #[serde(with = "rfc3339")]
+    pub fetched_at: DateTime<Utc>,
+    #[serde(default)]
+    pub etag: Option<String>,
+    pub schema: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CacheError {
+    #[error(
+        "`{0}` is not a product id (expected a UUID like bd102407-1814-4f92-8b5a-7697b7a73f5a)"
+    )]
+    InvalidId(String),
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+    /// The file exists but cannot be used; it is ignored and the schema refetched.
+    #[error("{path}: corrupt cache entry, ignored ({message})")]
+    Corrupt { path: PathBuf, message: String },
+}
+
+/// The canonical form of a product id (lowercase, hyphenated), or `None` when `id` is not a
+/// UUID in the hyphenated form. Only this form ever names a file, so an id cannot reach
+/// outside the cache directory.
+pub fn normalize_product_id(id: &str) -> Option<String> {
+    let id = id.trim();
+    if id.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::try_parse(id)
+        .ok()
+        .map(|u| u.hyphenated().to_string())
+}
+
+/// The cache directory and its freshness rule.
+#[derive(Clone, Debug)]
+pub struct SchemaCache {
+    dir: PathBuf,
+    ttl: chrono::TimeDelta,
+}
+
+impl SchemaCache {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        SchemaCache {
+            dir: dir.into(),
+            ttl: DEFAULT_TTL,
+        }
+    }
+
+    /// The user's cache (`$XDG_CACHE_HOME/tasking-ls/schemas` and the platform equivalents),
+    /// or `None` on a system without one.
+    pub fn default_dir() -> Option<PathBuf> {
+        dirs::cache_dir().map(|d| d.join("tasking-ls").join("schemas"))
+    }
+
+    /// `--cache-dir` when given, else the user's cache directory.
+    pub fn at(cache_dir: Option<&Path>) -> Option<Self> {
+        cache_dir
+            .map(Path::to_path_buf)
+            .or_else(Self::default_dir)
+            .map(Self::new)
+    }
+
+    pub fn with_ttl(mut self, ttl: chrono::TimeDelta) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn ttl(&self) -> chrono::TimeDelta {
+        self.ttl
+    }
+
+    pub fn path_for(&self, id: &str) -> Result<PathBuf, CacheError> {
+        let id = normalize_product_id(id).ok_or_else(|| CacheError::InvalidId(id.to_string()))?;
+        Ok(self.dir.join(format!("{id}.json")))
+    }
+
+    /// The cached entry, `Ok(None)` when there is none, [`CacheError::Corrupt`] when the file
+    /// is unreadable as an entry (the caller reports it and refetches).
+    pub fn load(&self, id: &str) -> Result<Option<CacheEntry>, CacheError> {
+        let path = self.path_for(id)?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(CacheError::Io {
+                    path,
+                    message: e.to_string(),
+                })
+            }
+        };
+        let corrupt = |message: String| CacheError::Corrupt {
+            path: path.clone(),
+            message,
+        };
+        let entry: CacheEntry =
+            serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        if normalize_product_id(&entry.id).as_deref() != normalize_product_id(id).as_deref() {
+            return Err(corrupt(format!("it holds product {}", entry.id)));
+        }
+        if !entry.schema.is_object() {
+            return Err(corrupt("the schema is not a JSON object".to_string()));
+        }
+        Ok(Some(entry))
+    }
+
+    /// Writes `entry` atomically; returns the file written.
+    pub fn store(&self, entry: &CacheEntry) -> Result<PathBuf, CacheError> {
+        let path = self.path_for(&entry.id)?;
+        let mut bytes = serde_json::to_vec_pretty(entry).map_err(|e| CacheError::Io {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        write_atomically(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// Whether `entry` is older than the TTL at `now`.
+    pub fn is_stale(&self, entry: &CacheEntry, now: DateTime<Utc>) -> bool {
+        now.signed_duration_since(entry.fetched_at) > self.ttl
+    }
+
+    /// The entry as a store schema with origin `Cache { fetched_at, stale }`.
+    pub fn to_product_schema(&self, entry: &CacheEntry, now: DateTime<Utc>) -> Arc<ProductSchema> {
+        ProductSchema::new(
+            normalize_product_id(&entry.id).unwrap_or_else(|| entry.id.clone()),
+            entry.schema.clone(),
+            SchemaOrigin::Cache {
+                fetched_at: entry.fetched_at,
+                stale: self.is_stale(entry, now),
+            },
+        )
+    }
+
+    /// Every usable entry in the directory, and the problems with the others. A missing
+    /// directory is an empty cache.
+    pub fn load_all(&self) -> (Vec<CacheEntry>, Vec<CacheError>) {
+        let mut entries = vec![];
+        let mut problems = vec![];
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return (entries, problems);
+        };
+        let mut names: Vec<String> = dir
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        for name in names {
+            let id = name.trim_end_matches(".json");
+            if normalize_product_id(id).is_none() {
+                continue;
+            }
+            match self.load(id) {
+                Ok(Some(entry)) => entries.push(entry),
+                Ok(None) => {}
+                Err(e) => problems.push(e),
+            }
+        }
+        (entries, problems)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// readers see the old file or the new one, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let io = |e: std::io::Error| CacheError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// RFC 3339 timestamps for serde (chrono is built without its serde feature).
+pub mod rfc3339 {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Adds every cached schema to the store, marking stale ones. A corrupt cache file is left
+/// out (and logged) so the next fetch replaces it.
+pub fn load_into(store: &mut super::SchemaStore, cache_dir: Option<&Path>) {
+    let Some(cache) = SchemaCache::at(cache_dir) else { return };
+    let (entries, problems) = cache.load_all();
+    for problem in problems {
+        tracing::warn!("ignoring a schema cache file: {problem}");
+    }
+    let now = Utc::now();
+    for entry in &entries {
+        store.insert(cache.to_product_schema(entry, now));
+    }
+}

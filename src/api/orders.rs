@@ -1,0 +1,373 @@
+//! Order requests: the two envelopes (the seed's `{dataProduct, params{…, geometry}}` and
+//! the current `{dataProduct, displayName, params, featureCollection, tags}`), the cost
+//! estimate, placing the order exactly as written, and reading an order's status.
+
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use super::client::{Call, Client, Effect};
+use super::error::ApiError;
+
+/// Which envelope a request file uses; it decides the endpoint an order goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestForm {
+    /// `POST /workspaces/{workspaceId}/orders`, geometry inside `params`.
+    Seed,
+    /// `POST /v2/orders?workspaceId=`, geometry in `featureCollection`.
+    Current,
+}
+
+/// A request that cannot be sent as it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RequestError(pub String);
+
+impl From<RequestError> for ApiError {
+    fn from(e: RequestError) -> ApiError {
+        ApiError::Invalid(e.0)
+    }
+}
+
+/// The envelope of `request`, which must name its `dataProduct`.
+pub fn request_form(request: &Value) -> Result<RequestForm, RequestError> {
+    let obj = request
+        .as_object()
+        .ok_or_else(|| RequestError("the order request is not a JSON object".to_string()))?;
+    if !obj.get("dataProduct").is_some_and(Value::is_string) {
+        return Err(RequestError(
+            "the order request has no `dataProduct` id".to_string(),
+        ));
+    }
+    if obj.contains_key("featureCollection") {
+        return Ok(RequestForm::Current);
+    }
+    match obj.get("params") {
+        Some(Value::Object(_)) => Ok(RequestForm::Seed),
+        _ => Err(RequestError(
+            "the order request has no `params` object".to_string(),
+        )),
+    }
+}
+
+/// The `dataProduct` id of a request.
+pub fn data_product(request: &Value) -> Option<&str> {
+    request.get("dataProduct").and_then(Value::as_str)
+}
+
+/// `request` in the current form: a seed-form request gets `displayName` copied to the top,
+/// `geometry` moved out of `params` into a one-feature `featureCollection`, and its `tags`
+/// (if any) kept; the rest of `params` stays as it is, `displayName` included (the product
+/// schemas require it there). A request already in the current form is returned unchanged.
+pub fn to_current_form(request: &Value) -> Result<Value, RequestError> {
+    if request_form(request)? == RequestForm::Current {
+        return Ok(request.clone());
+    }
+    let mut params: Map<String, Value> = request
+        .get("params")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let display_name = params
+        .get("displayName")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            RequestError("`params.displayName` is missing: the order needs a name".to_string())
+        })?
+        .to_string();
+    let geometry = params.shift_remove("geometry").ok_or_else(|| {
+        RequestError("`params.geometry` is missing: the order needs an area".to_string())
+    })?;
+    let mut out = Map::new();
+    out.insert("dataProduct".into(), request["dataProduct"].clone());
+    out.insert("displayName".into(), Value::String(display_name));
+    out.insert("params".into(), Value::Object(params));
+    out.insert(
+        "featureCollection".into(),
+        json!({
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": geometry, "properties": {}}]
+        }),
+    );
+    if let Some(tags) = request.get("tags") {
+        out.insert("tags".into(), tags.clone());
+    }
+    Ok(Value::Object(out))
+}
+
+/// A failure for one feature inside a successful answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeatureError {
+    pub index: Option<u64>,
+    pub message: String,
+    pub details: Option<String>,
+}
+
+impl std::fmt::Display for FeatureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "feature {i}: {}", self.message)?,
+            None => write!(f, "{}", self.message)?,
+        }
+        if let Some(d) = &self.details {
+            write!(f, " ({d})")?;
+        }
+        Ok(())
+    }
+}
+
+fn feature_errors(body: &Value) -> Vec<FeatureError> {
+    body.get("errors")
+        .and_then(Value::as_array)
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| FeatureError {
+                    index: e.get("index").and_then(Value::as_u64),
+                    message: e
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("failed")
+                        .to_string(),
+                    details: e.get("details").and_then(|d| match d {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Null => None,
+                        other => Some(other.to_string()),
+                    }),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The answer of `POST /v2/orders/estimate`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Estimate {
+    pub total_credits: Option<f64>,
+    pub total_size: Option<f64>,
+    /// `SQ_KM`, `SCENE` or none.
+    pub unit: Option<String>,
+    /// Per-feature problems (AOI too small, too many vertices…) reported with status 200.
+    pub errors: Vec<FeatureError>,
+}
+
+impl Estimate {
+    /// "≈ 14,424 credits for 8.48 km²".
+    pub fn summary(&self) -> String {
+        let Some(credits) = self.total_credits else {
+            return "no estimate".to_string();
+        };
+        let mut s = format!("≈ {} credits", group_thousands(credits));
+        if let Some(size) = self.total_size {
+            let size_text = trim_number(size);
+            let unit = match self.unit.as_deref() {
+                Some("SQ_KM") => " km²".to_string(),
+                Some("SCENE") if size == 1.0 => " scene".to_string(),
+                Some("SCENE") => " scenes".to_string(),
+                Some(other) => format!(" {}", other.to_lowercase()),
+                None => String::new(),
+            };
+            s.push_str(&format!(" for {size_text}{unit}"));
+        }
+        s
+    }
+}
+
+/// 14424 → "14,424"; fractions keep two decimals.
+pub fn group_thousands(n: f64) -> String {
+    let rounded = (n * 100.0).round() / 100.0;
+    let int = rounded.trunc().abs() as u64;
+    let digits = int.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    let frac = rounded.fract().abs();
+    if frac > 0.0 {
+        let frac = format!("{frac:.2}");
+        format!(
+            "{sign}{grouped}{}",
+            frac.trim_start_matches('0').trim_end_matches('0')
+        )
+    } else {
+        format!("{sign}{grouped}")
+    }
+}
+
+/// 8.48 → "8.48", 10.0 → "10".
+fn trim_number(n: f64) -> String {
+    let s = format!("{n:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// What placing an order produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Submission {
+    pub form: RequestForm,
+    /// One order per feature (the seed form makes exactly one).
+    pub order_ids: Vec<String>,
+    /// Features the provider refused, with status 200.
+    pub errors: Vec<FeatureError>,
+    pub workspace_id: String,
+    /// `POST /v2/orders?workspaceId=…`, for the receipt.
+    pub endpoint: String,
+}
+
+/// An order's state (`GET /v2/orders/{id}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Order {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub status: String,
+    /// `orderDetails.subStatus` (tasking only).
+    pub sub_status: Option<String>,
+    pub data_product_id: Option<String>,
+    pub order_type: Option<String>,
+}
+
+/// What the user should do in a sub-status, in the provider's words.
+pub fn sub_status_meaning(sub_status: &str) -> Option<&'static str> {
+    Some(match sub_status {
+        "FEASIBILITY_WAITING_UPLOAD" => "waiting for the feasibility study",
+        "FEASIBILITY_WAITING_RESPONSE" => "choose a feasibility option",
+        "QUOTATION_WAITING_UPLOAD" => "waiting for the quotation",
+        "QUOTATION_WAITING_RESPONSE" => "accept or reject the quotation",
+        "QUOTATION_ACCEPTED" => "the order is activated",
+        "QUOTATION_REJECTED" => "the quotation was rejected",
+        _ => return None,
+    })
+}
+
+impl Client {
+    /// The cost of `request` (either form; converted to the current one first).
+    pub async fn estimate(&self, request: &Value) -> Result<Estimate, ApiError> {
+        let body = to_current_form(request)?;
+        let answer = self
+            .execute(Call::new(Method::POST, "/v2/orders/estimate").json(&body))
+            .await?;
+        let body: Value = answer.json()?;
+        let summary = body.get("summary").unwrap_or(&Value::Null);
+        Ok(Estimate {
+            total_credits: summary.get("totalCredits").and_then(Value::as_f64),
+            total_size: summary.get("totalSize").and_then(Value::as_f64),
+            unit: summary
+                .get("unit")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            errors: feature_errors(&body),
+        })
+    }
+
+    /// Places the order in `text`, posting its bytes exactly as they are to the endpoint of
+    /// its form. Never repeated after a timeout or a broken connection: that is reported as
+    /// [`ApiError::OutcomeUnknown`]. A 403 becomes [`ApiError::NoCollectionAccess`].
+    pub async fn submit(&self, text: &str) -> Result<Submission, ApiError> {
+        let request: Value = serde_json::from_str(text).map_err(|e| {
+            ApiError::Invalid(format!(
+                "the order request is not valid JSON ({}:{}: {e})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let form = request_form(&request)?;
+        let product = data_product(&request).unwrap_or_default().to_string();
+        let workspace_id = self.workspace_id().await?;
+        let ws = urlencode(&workspace_id);
+        let (call, endpoint) = match form {
+            RequestForm::Seed => {
+                let path = format!("/workspaces/{ws}/orders");
+                (
+                    Call::new(Method::POST, path.clone()),
+                    format!("POST {path}"),
+                )
+            }
+            RequestForm::Current => (
+                Call::new(Method::POST, "/v2/orders").query("workspaceId", &workspace_id),
+                format!("POST /v2/orders?workspaceId={ws}"),
+            ),
+        };
+        let call = call
+            .raw_json(text.as_bytes().to_vec())
+            .effect(Effect::Write("the order submission"));
+        let answer = match self.execute(call).await {
+            Err(ApiError::Forbidden(problem)) => {
+                return Err(ApiError::NoCollectionAccess {
+                    data_product: product,
+                    problem,
+                })
+            }
+            other => other?,
+        };
+        let body: Value = answer.json()?;
+        let (order_ids, errors) = match form {
+            RequestForm::Seed => {
+                if let Some(Value::Object(_)) = body.get("error") {
+                    // The legacy envelope can carry an error with a 2xx status.
+                    let problem = self.problem(&answer);
+                    return Err(ApiError::Http(Box::new(problem)));
+                }
+                let id = body
+                    .pointer("/data/id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| answer.malformed("an order answer without `data.id`"))?;
+                (vec![id.to_string()], vec![])
+            }
+            RequestForm::Current => {
+                let ids: Vec<String> = body
+                    .get("results")
+                    .and_then(Value::as_array)
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(|x| x.get("id").and_then(Value::as_str))
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let errors = feature_errors(&body);
+                if ids.is_empty() && errors.is_empty() {
+                    return Err(answer.malformed("an order answer without `results`"));
+                }
+                (ids, errors)
+            }
+        };
+        Ok(Submission {
+            form,
+            order_ids,
+            errors,
+            workspace_id,
+            endpoint,
+        })
+    }
+
+    /// `GET /v2/orders/{id}`.
+    pub async fn order(&self, id: &str) -> Result<Order, ApiError> {
+        let answer = self
+            .execute(Call::get(format!("/v2/orders/{}", urlencode(id))))
+            .await?;
+        let body: Value = answer.json()?;
+        let text = |p: &str| body.pointer(p).and_then(Value::as_str).map(str::to_string);
+        Ok(Order {
+            id: text("/id").unwrap_or_else(|| id.to_string()),
+            display_name: text("/displayName"),
+            status: text("/status").ok_or_else(|| answer.malformed("an order without `status`"))?,
+            sub_status: text("/orderDetails/subStatus"),
+            data_product_id: text("/dataProductId"),
+            order_type: text("/type"),
+        })
+    }
+}
+
+/// Percent-encodes a path segment (ids are UUIDs, but a typo must not change the path).
+pub(crate) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
