@@ -4,6 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tasking_ls::cli::orders::{
+    ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
+    SubmitArgs,
+};
 use tasking_ls::cli::{self, format::Format, validate::ValidateArgs, GlobalOptions};
 
 #[derive(Parser, Debug)]
@@ -63,6 +67,16 @@ enum Command {
         product: Option<String>,
         name: String,
     },
+    /// Ask the API for the cost estimate of the order in FILE.
+    Quote(QuoteArgs),
+    /// Place the order in FILE (asks for confirmation unless --yes).
+    Submit(SubmitArgs),
+    /// Show an order's status, sub-status, quotations and feasibility studies.
+    Status(StatusArgs),
+    /// Accept or reject a quotation.
+    Quotation(QuotationArgs),
+    /// Choose an option of a feasibility study.
+    Feasibility(FeasibilityArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -71,6 +85,8 @@ enum SchemaCommand {
     List,
     /// Print a product's schema.
     Show { id: String },
+    /// Fetch schemas from the API into the cache (or, with --into, into a directory).
+    Fetch(SchemaFetchArgs),
 }
 
 fn init_logging(verbose: u8) {
@@ -120,6 +136,26 @@ fn main() -> ExitCode {
         Command::Schema {
             command: SchemaCommand::Show { id },
         } => with_store(&global, |store| cli::products::schema_show(store, &id)),
+        Command::Quote(args) => with_api(&global, |ctx, console| {
+            Box::pin(async move { cli::orders::quote(&ctx, &args, console).await })
+        }),
+        Command::Submit(args) => with_api(&global, |ctx, console| {
+            Box::pin(async move { cli::orders::submit(&ctx, &args, console).await })
+        }),
+        Command::Status(args) => with_api(&global, |ctx, console| {
+            Box::pin(async move { cli::orders::status(&ctx, &args, console).await })
+        }),
+        Command::Quotation(args) => with_api(&global, |ctx, console| {
+            Box::pin(async move { cli::orders::quotation(&ctx, &args, console).await })
+        }),
+        Command::Feasibility(args) => with_api(&global, |ctx, console| {
+            Box::pin(async move { cli::orders::feasibility(&ctx, &args, console).await })
+        }),
+        Command::Schema {
+            command: SchemaCommand::Fetch(args),
+        } => with_api(&global, |ctx, console| {
+            Box::pin(async move { cli::orders::schema_fetch(&ctx, &args, console).await })
+        }),
         Command::Init { product, name } => with_store(&global, |store| {
             cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
         }),
@@ -135,6 +171,32 @@ fn with_store(
         Ok(store) => run(&store),
         Err(message) => fail(&message),
     }
+}
+
+type ApiFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = i32> + 'a>>;
+
+/// Runs an API subcommand on a runtime of its own, with credentials from the environment.
+fn with_api(
+    global: &GlobalOptions,
+    run: impl for<'a> FnOnce(ApiContext, &'a mut Console) -> ApiFuture<'a>,
+) -> i32 {
+    let ctx = match ApiContext::from_env(
+        global.api_url.clone(),
+        global.cache_dir.clone(),
+        global.offline,
+    ) {
+        Ok(ctx) => ctx,
+        Err(message) => return fail(&message),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
+    };
+    let mut console = Console::stdio();
+    runtime.block_on(run(ctx, &mut console))
 }
 
 fn fail(message: &str) -> i32 {

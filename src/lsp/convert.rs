@@ -23,16 +23,32 @@ pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> PositionEncoding {
 }
 
 pub fn offset(doc: &Document, position: Position, encoding: PositionEncoding) -> usize {
-    doc.line_index().offset(LineCol { line: position.line, col: position.character }, encoding).min(doc.text().len())
+    doc.line_index()
+        .offset(
+            LineCol {
+                line: position.line,
+                col: position.character,
+            },
+            encoding,
+        )
+        .min(doc.text().len())
 }
 
 pub fn position(doc: &Document, offset: usize, encoding: PositionEncoding) -> Position {
-    let at = doc.line_index().line_col(offset.min(doc.text().len()), encoding);
-    Position { line: at.line, character: at.col }
+    let at = doc
+        .line_index()
+        .line_col(offset.min(doc.text().len()), encoding);
+    Position {
+        line: at.line,
+        character: at.col,
+    }
 }
 
 pub fn range(doc: &Document, range: TextRange, encoding: PositionEncoding) -> lsp::Range {
-    lsp::Range { start: position(doc, range.start as usize, encoding), end: position(doc, range.end as usize, encoding) }
+    lsp::Range {
+        start: position(doc, range.start as usize, encoding),
+        end: position(doc, range.end as usize, encoding),
+    }
 }
 
 /// A byte range from an LSP range; an end before the start is treated as the start.
@@ -42,14 +58,20 @@ pub fn text_range(doc: &Document, range: lsp::Range, encoding: PositionEncoding)
     TextRange::new(start, end)
 }
 
-pub fn diagnostic(doc: &Document, diagnostic: &Diagnostic, encoding: PositionEncoding) -> lsp::Diagnostic {
+pub fn diagnostic(
+    doc: &Document,
+    diagnostic: &Diagnostic,
+    encoding: PositionEncoding,
+) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: range(doc, diagnostic.range, encoding),
         severity: Some(match diagnostic.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
         }),
-        code: Some(lsp::NumberOrString::String(diagnostic.code.as_str().to_string())),
+        code: Some(lsp::NumberOrString::String(
+            diagnostic.code.as_str().to_string(),
+        )),
         source: Some("tasking-ls".to_string()),
         message: diagnostic.message.clone(),
         ..Default::default()
@@ -57,5 +79,8 @@ pub fn diagnostic(doc: &Document, diagnostic: &Diagnostic, encoding: PositionEnc
 }
 
 pub fn text_edit(doc: &Document, edit: &check::Edit, encoding: PositionEncoding) -> lsp::TextEdit {
-    lsp::TextEdit { range: range(doc, edit.range, encoding), new_text: edit.new_text.clone() }
+    lsp::TextEdit {
+        range: range(doc, edit.range, encoding),
+        new_text: edit.new_text.clone(),
+    }
 }

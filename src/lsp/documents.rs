@@ -23,11 +23,23 @@ pub struct OpenDocument {
 
 impl OpenDocument {
     pub fn new(path: String, text: &str, version: i32) -> Self {
-        OpenDocument { version, path, rope: Rope::from_str(text), parsed: None, diagnostics: None, checking: false }
+        OpenDocument {
+            version,
+            path,
+            rope: Rope::from_str(text),
+            parsed: None,
+            diagnostics: None,
+            checking: false,
+        }
     }
 
     /// Applies the changes one by one, each against the text the previous one left.
-    pub fn apply(&mut self, changes: Vec<TextDocumentContentChangeEvent>, version: i32, encoding: PositionEncoding) {
+    pub fn apply(
+        &mut self,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+        encoding: PositionEncoding,
+    ) {
         for change in changes {
             match change.range {
                 None => self.rope = Rope::from_str(&change.text),
@@ -111,7 +123,10 @@ mod tests {
 
     fn change(start: (u32, u32), end: (u32, u32), text: &str) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {
-            range: Some(Range { start: Position::new(start.0, start.1), end: Position::new(end.0, end.1) }),
+            range: Some(Range {
+                start: Position::new(start.0, start.1),
+                end: Position::new(end.0, end.1),
+            }),
             range_length: None,
             text: text.to_string(),
         }
@@ -119,20 +134,40 @@ mod tests {
 
     #[test]
     fn utf16_columns_after_emoji_and_crlf() {
-        let mut doc = OpenDocument::new("a_tasking_request.json".into(), "{\r\n  \"a\": \"😀x\"\r\n}", 1);
+        let mut doc = OpenDocument::new(
+            "a_tasking_request.json".into(),
+            "{\r\n  \"a\": \"😀x\"\r\n}",
+            1,
+        );
         // Line 1 is `  "a": "😀x"`; the emoji is two UTF-16 units, so `x` is at column 10.
-        doc.apply(vec![change((1, 10), (1, 11), "y")], 2, PositionEncoding::Utf16);
+        doc.apply(
+            vec![change((1, 10), (1, 11), "y")],
+            2,
+            PositionEncoding::Utf16,
+        );
         assert_eq!(doc.text(), "{\r\n  \"a\": \"😀y\"\r\n}");
         // In UTF-8 the emoji is four bytes, so the `y` is at column 12.
-        doc.apply(vec![change((1, 12), (1, 13), "w")], 3, PositionEncoding::Utf8);
+        doc.apply(
+            vec![change((1, 12), (1, 13), "w")],
+            3,
+            PositionEncoding::Utf8,
+        );
         assert_eq!(doc.text(), "{\r\n  \"a\": \"😀w\"\r\n}");
     }
 
     #[test]
     fn positions_past_the_end_are_clamped() {
         let mut doc = OpenDocument::new("x".into(), "ab\ncd", 1);
-        doc.apply(vec![change((0, 99), (0, 99), "!")], 2, PositionEncoding::Utf16);
-        doc.apply(vec![change((9, 0), (9, 0), "?")], 3, PositionEncoding::Utf16);
+        doc.apply(
+            vec![change((0, 99), (0, 99), "!")],
+            2,
+            PositionEncoding::Utf16,
+        );
+        doc.apply(
+            vec![change((9, 0), (9, 0), "?")],
+            3,
+            PositionEncoding::Utf16,
+        );
         assert_eq!(doc.text(), "ab!\ncd?");
         assert_eq!(doc.version, 3);
     }
@@ -140,7 +175,11 @@ mod tests {
     #[test]
     fn changes_apply_in_order_against_the_previous_result() {
         let mut doc = OpenDocument::new("x".into(), "abc", 1);
-        doc.apply(vec![change((0, 0), (0, 1), "X"), change((0, 1), (0, 2), "Y")], 2, PositionEncoding::Utf16);
+        doc.apply(
+            vec![change((0, 0), (0, 1), "X"), change((0, 1), (0, 2), "Y")],
+            2,
+            PositionEncoding::Utf16,
+        );
         assert_eq!(doc.text(), "XYc");
     }
 }

@@ -6,7 +6,10 @@ use tower_lsp::lsp_types::*;
 
 use super::server::Backend;
 
-pub(super) fn completion(_backend: &Backend, _params: CompletionParams) -> Result<Option<CompletionResponse>> {
+pub(super) fn completion(
+    _backend: &Backend,
+    _params: CompletionParams,
+) -> Result<Option<CompletionResponse>> {
     Ok(None)
 }
 
@@ -14,18 +17,33 @@ pub(super) fn hover(_backend: &Backend, _params: HoverParams) -> Result<Option<H
     Ok(None)
 }
 
-pub(super) fn code_action(_backend: &Backend, _params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+pub(super) fn code_action(
+    _backend: &Backend,
+    _params: CodeActionParams,
+) -> Result<Option<CodeActionResponse>> {
     Ok(None)
 }
 
-pub(super) fn document_symbol(_backend: &Backend, _params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+pub(super) fn document_symbol(
+    _backend: &Backend,
+    _params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
     Ok(None)
 }
 
-pub(super) fn formatting(_backend: &Backend, _params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+pub(super) fn formatting(
+    _backend: &Backend,
+    _params: DocumentFormattingParams,
+) -> Result<Option<Vec<TextEdit>>> {
     Ok(None)
 }
 
-pub(super) async fn execute_command(_backend: &Backend, params: ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
-    Err(tower_lsp::jsonrpc::Error::invalid_params(format!("unknown command {}", params.command)))
+pub(super) async fn execute_command(
+    _backend: &Backend,
+    params: ExecuteCommandParams,
+) -> Result<Option<serde_json::Value>> {
+    Err(tower_lsp::jsonrpc::Error::invalid_params(format!(
+        "unknown command {}",
+        params.command
+    )))
 }

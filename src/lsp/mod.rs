@@ -14,12 +14,20 @@ pub use settings::Settings;
 use crate::cli::GlobalOptions;
 
 /// The commands the server executes for the editor.
-pub const COMMANDS: [&str; 4] =
-    ["taskingLs.getQuote", "taskingLs.submitOrder", "taskingLs.refreshSchemas", "taskingLs.orderStatus"];
+pub const COMMANDS: [&str; 4] = [
+    "taskingLs.getQuote",
+    "taskingLs.submitOrder",
+    "taskingLs.refreshSchemas",
+    "taskingLs.orderStatus",
+];
 
 /// Runs the server on stdin/stdout until the client exits; returns the process exit code.
 pub fn run_stdio(options: GlobalOptions) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("tasking-ls: cannot start the async runtime: {error}");
@@ -27,10 +35,13 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
         }
     };
     runtime.block_on(async move {
-        let (service, socket) = tower_lsp::LspService::build(|client| Backend::new(client, options))
-            .custom_method("taskingLs/status", Backend::status)
-            .finish();
-        tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        let (service, socket) =
+            tower_lsp::LspService::build(|client| Backend::new(client, options))
+                .custom_method("taskingLs/status", Backend::status)
+                .finish();
+        tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
     });
     crate::cli::EXIT_OK
 }

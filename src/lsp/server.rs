@@ -55,11 +55,19 @@ impl Backend {
     }
 
     pub(super) fn store(&self) -> Arc<SchemaStore> {
-        self.0.store.read().map(|s| s.clone()).unwrap_or_else(|e| e.into_inner().clone())
+        self.0
+            .store
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
     }
 
     pub(super) fn settings(&self) -> Settings {
-        self.0.settings.read().map(|s| s.clone()).unwrap_or_else(|e| e.into_inner().clone())
+        self.0
+            .settings
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
     }
 
     /// The parsed current version of an open request document; `None` for documents the
@@ -85,8 +93,18 @@ impl Backend {
     pub(super) fn reload_store(&self) {
         let settings = self.settings();
         let options = GlobalOptions {
-            schema_dir: self.0.options.schema_dir.clone().or(settings.schema_dir.clone()),
-            cache_dir: self.0.options.cache_dir.clone().or(settings.cache_dir.clone()),
+            schema_dir: self
+                .0
+                .options
+                .schema_dir
+                .clone()
+                .or(settings.schema_dir.clone()),
+            cache_dir: self
+                .0
+                .options
+                .cache_dir
+                .clone()
+                .or(settings.cache_dir.clone()),
             offline: self.0.options.offline || settings.offline,
             api_url: self.0.options.api_url.clone().or(settings.api_url.clone()),
         };
@@ -96,7 +114,11 @@ impl Backend {
             let (_, errors) = store.load_dir_lenient(dir);
             for error in errors {
                 let client = self.0.client.clone();
-                tokio::spawn(async move { client.show_message(MessageType::WARNING, error.to_string()).await });
+                tokio::spawn(async move {
+                    client
+                        .show_message(MessageType::WARNING, error.to_string())
+                        .await
+                });
             }
         }
         if let Ok(mut current) = self.0.store.write() {
@@ -112,7 +134,9 @@ impl Backend {
             .iter()
             .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
             .collect();
-        Ok(serde_json::json!({"documents": documents, "encoding": format!("{:?}", self.encoding())}))
+        Ok(
+            serde_json::json!({"documents": documents, "encoding": format!("{:?}", self.encoding())}),
+        )
     }
 }
 
@@ -126,18 +150,30 @@ pub(super) fn guarded<T>(name: &str, handler: impl FnOnce() -> T) -> Result<T> {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
         tracing::error!(handler = name, "handler failed: {message}");
-        Error { code: tower_lsp::jsonrpc::ErrorCode::InternalError, message: format!("{name} failed: {message}").into(), data: None }
+        Error {
+            code: tower_lsp::jsonrpc::ErrorCode::InternalError,
+            message: format!("{name} failed: {message}").into(),
+            data: None,
+        }
     })
 }
 
 #[tower_lsp::async_trait]
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref());
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
         let encoding = convert::negotiate(offered);
         let _ = self.0.encoding.set(encoding);
-        let supports_configuration =
-            params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+        let supports_configuration = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
         let _ = self.0.supports_configuration.set(supports_configuration);
         if let Some(options) = &params.initialization_options {
             if let Ok(mut settings) = self.0.settings.write() {
@@ -146,27 +182,34 @@ impl LanguageServer for Backend {
         }
         self.reload_store();
         Ok(InitializeResult {
-            server_info: Some(ServerInfo { name: "tasking-ls".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "tasking-ls".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    ..Default::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ":".into()]),
                     ..Default::default()
                 }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::SOURCE_FIX_ALL,
-                        CodeActionKind::REFACTOR_REWRITE,
-                    ]),
-                    ..Default::default()
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                            CodeActionKind::REFACTOR_REWRITE,
+                        ]),
+                        ..Default::default()
+                    },
+                )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
@@ -214,7 +257,10 @@ impl LanguageServer for Backend {
         features::code_action(self, params)
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         features::document_symbol(self, params)
     }
 

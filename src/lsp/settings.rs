@@ -35,8 +35,16 @@ impl Settings {
     /// and missing keys keep what was there.
     pub fn merge(&mut self, value: &Value) {
         let value = value.get("taskingLs").unwrap_or(value);
-        let Some(object) = value.as_object() else { return };
-        let text = |key: &str| object.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let Some(object) = value.as_object() else {
+            return;
+        };
+        let text = |key: &str| {
+            object
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         if object.contains_key("apiUrl") {
             self.api_url = text("apiUrl");
         }
@@ -53,7 +61,11 @@ impl Settings {
             self.offline = offline;
         }
         if let Some(patterns) = object.get("filePatterns").and_then(Value::as_array) {
-            let patterns: Vec<String> = patterns.iter().filter_map(Value::as_str).map(str::to_string).collect();
+            let patterns: Vec<String> = patterns
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
             if !patterns.is_empty() {
                 self.file_patterns = patterns;
             }
@@ -66,7 +78,8 @@ impl Settings {
         self.file_patterns.iter().any(|pattern| {
             let pattern = pattern.strip_prefix("**/").unwrap_or(pattern);
             if pattern.contains('/') {
-                glob_match(pattern.as_bytes(), path.as_bytes()) || glob_match(format!("*/{pattern}").as_bytes(), path.as_bytes())
+                glob_match(pattern.as_bytes(), path.as_bytes())
+                    || glob_match(format!("*/{pattern}").as_bytes(), path.as_bytes())
             } else {
                 glob_match(pattern.as_bytes(), name.as_bytes())
             }
@@ -125,7 +138,9 @@ mod tests {
     #[test]
     fn merge_keeps_unset_keys_and_ignores_unknown_ones() {
         let mut settings = Settings::default();
-        settings.merge(&json!({"taskingLs": {"offline": true, "serverPath": "x", "workspaceId": "ws"}}));
+        settings.merge(
+            &json!({"taskingLs": {"offline": true, "serverPath": "x", "workspaceId": "ws"}}),
+        );
         settings.merge(&Value::Null);
         settings.merge(&json!({"apiUrl": "http://127.0.0.1:1"}));
         assert!(settings.offline);

@@ -13,7 +13,9 @@ use crate::check::{check_document, CheckOptions};
 use crate::document::Document;
 
 fn path_of(uri: &Url) -> String {
-    uri.to_file_path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| uri.path().to_string())
+    uri.to_file_path()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| uri.path().to_string())
 }
 
 pub(super) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
@@ -23,7 +25,10 @@ pub(super) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         tracing::debug!(uri = %document.uri, "not an order request; ignored");
         return;
     }
-    backend.0.documents.insert(document.uri.clone(), OpenDocument::new(path, &document.text, document.version));
+    backend.0.documents.insert(
+        document.uri.clone(),
+        OpenDocument::new(path, &document.text, document.version),
+    );
     schedule_check(backend, document.uri);
 }
 
@@ -31,12 +36,18 @@ pub(super) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
     let uri = params.text_document.uri;
     let encoding = backend.encoding();
     {
-        let Some(mut entry) = backend.0.documents.get_mut(&uri) else { return };
+        let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
+            return;
+        };
         if params.text_document.version <= entry.version {
             tracing::warn!(uri = %uri, "ignoring a change whose version does not go up");
             return;
         }
-        entry.apply(params.content_changes, params.text_document.version, encoding);
+        entry.apply(
+            params.content_changes,
+            params.text_document.version,
+            encoding,
+        );
     }
     schedule_check(backend, uri);
 }
@@ -44,7 +55,11 @@ pub(super) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
 pub(super) async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     if backend.0.documents.remove(&uri).is_some() {
-        backend.0.client.publish_diagnostics(uri, Vec::new(), None).await;
+        backend
+            .0
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
     }
 }
 
@@ -52,7 +67,9 @@ pub(super) async fn did_close(backend: &Backend, params: DidCloseTextDocumentPar
 /// newest version when it finishes, so a burst of edits costs at most one stale check.
 pub(super) fn schedule_check(backend: &Backend, uri: Url) {
     {
-        let Some(mut entry) = backend.0.documents.get_mut(&uri) else { return };
+        let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
+            return;
+        };
         if entry.checking {
             return;
         }
@@ -63,7 +80,9 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
         loop {
             // Let the changes already queued land first.
             tokio::task::yield_now().await;
-            let Some((document, version)) = backend.snapshot(&uri) else { return };
+            let Some((document, version)) = backend.snapshot(&uri) else {
+                return;
+            };
             let store = backend.store();
             let checked = tokio::task::spawn_blocking(move || {
                 let options = CheckOptions::new(&store);
@@ -83,7 +102,9 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
             };
             let diagnostics = Arc::new(diagnostics);
             let current = {
-                let Some(mut entry) = backend.0.documents.get_mut(&uri) else { return };
+                let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
+                    return;
+                };
                 if entry.version == version {
                     entry.diagnostics = Some(diagnostics.clone());
                     entry.checking = false;
@@ -100,15 +121,33 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
     });
 }
 
-async fn publish(backend: &Backend, uri: &Url, document: &Document, diagnostics: &[crate::check::Diagnostic], version: i32) {
+async fn publish(
+    backend: &Backend,
+    uri: &Url,
+    document: &Document,
+    diagnostics: &[crate::check::Diagnostic],
+    version: i32,
+) {
     let encoding = backend.encoding();
-    let items = diagnostics.iter().map(|d| convert::diagnostic(document, d, encoding)).collect();
-    backend.0.client.publish_diagnostics(uri.clone(), items, Some(version)).await;
+    let items = diagnostics
+        .iter()
+        .map(|d| convert::diagnostic(document, d, encoding))
+        .collect();
+    backend
+        .0
+        .client
+        .publish_diagnostics(uri.clone(), items, Some(version))
+        .await;
 }
 
 /// Re-checks every open document (after a settings or schema change).
 pub(super) fn recheck_all(backend: &Backend) {
-    let uris: Vec<Url> = backend.0.documents.iter().map(|e| e.key().clone()).collect();
+    let uris: Vec<Url> = backend
+        .0
+        .documents
+        .iter()
+        .map(|e| e.key().clone())
+        .collect();
     for uri in uris {
         if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
             entry.diagnostics = None;
@@ -119,10 +158,19 @@ pub(super) fn recheck_all(backend: &Backend) {
 
 /// Reads the `taskingLs` section when the client offers `workspace/configuration`.
 pub(super) async fn pull_configuration(backend: &Backend) {
-    if !backend.0.supports_configuration.get().copied().unwrap_or(false) {
+    if !backend
+        .0
+        .supports_configuration
+        .get()
+        .copied()
+        .unwrap_or(false)
+    {
         return;
     }
-    let items = vec![ConfigurationItem { scope_uri: None, section: Some("taskingLs".to_string()) }];
+    let items = vec![ConfigurationItem {
+        scope_uri: None,
+        section: Some("taskingLs".to_string()),
+    }];
     match backend.0.client.configuration(items).await {
         Ok(values) => {
             if let Some(value) = values.first() {
@@ -138,7 +186,13 @@ pub(super) async fn pull_configuration(backend: &Backend) {
 }
 
 pub(super) async fn configuration_changed(backend: &Backend, params: DidChangeConfigurationParams) {
-    if backend.0.supports_configuration.get().copied().unwrap_or(false) {
+    if backend
+        .0
+        .supports_configuration
+        .get()
+        .copied()
+        .unwrap_or(false)
+    {
         pull_configuration(backend).await;
     } else {
         if let Ok(mut settings) = backend.0.settings.write() {

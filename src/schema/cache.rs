@@ -242,7 +242,9 @@ pub mod rfc3339 {
 /// Adds every cached schema to the store, marking stale ones. A corrupt cache file is left
 /// out (and logged) so the next fetch replaces it.
 pub fn load_into(store: &mut super::SchemaStore, cache_dir: Option<&Path>) {
-    let Some(cache) = SchemaCache::at(cache_dir) else { return };
+    let Some(cache) = SchemaCache::at(cache_dir) else {
+        return;
+    };
     let (entries, problems) = cache.load_all();
     for problem in problems {
         tracing::warn!("ignoring a schema cache file: {problem}");
