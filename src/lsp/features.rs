@@ -37,13 +37,3 @@ pub(super) fn formatting(
 ) -> Result<Option<Vec<TextEdit>>> {
     Ok(None)
 }
-
-pub(super) async fn execute_command(
-    _backend: &Backend,
-    params: ExecuteCommandParams,
-) -> Result<Option<serde_json::Value>> {
-    Err(tower_lsp::jsonrpc::Error::invalid_params(format!(
-        "unknown command {}",
-        params.command
-    )))
-}

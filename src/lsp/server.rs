@@ -12,7 +12,7 @@ use tower_lsp::{Client, LanguageServer};
 
 use super::documents::OpenDocument;
 use super::settings::Settings;
-use super::{convert, features, sync, COMMANDS};
+use super::{commands, convert, features, sync, COMMANDS};
 use crate::cli::GlobalOptions;
 use crate::document::{Document, PositionEncoding};
 use crate::schema::SchemaStore;
@@ -269,6 +269,6 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
-        features::execute_command(self, params).await
+        commands::execute_command(self, params).await
     }
 }
