@@ -76,7 +76,12 @@ pub fn completions_at(
             member,
             range,
             ..
-        } => cx.keys(&object_path, object, member, range),
+        } => cx.keys(
+            &object_path,
+            object,
+            member,
+            clamp_unterminated(doc, range, offset),
+        ),
         CursorContext::Value {
             path, node, range, ..
         } => {
@@ -89,7 +94,7 @@ pub fn completions_at(
                 Some(node) if range.is_empty() => node.range,
                 _ => range,
             };
-            cx.values(&path, range)
+            cx.values(&path, clamp_unterminated(doc, range, offset))
         }
         CursorContext::None => Vec::new(),
     }
@@ -313,9 +318,7 @@ impl Context<'_> {
                 .products()
                 .iter()
                 .map(|product| {
-                    let label = format!("{} {}", product.collection_title, product.title)
-                        .trim()
-                        .to_string();
+                    let label = product_label(product);
                     let mut documentation = product.description.clone();
                     documentation.push_str(&format!("\n\n`{}`", product.id));
                     let words = format!("{label} {}", product.id);
@@ -335,19 +338,25 @@ impl Context<'_> {
             }
             Place::FeatureGeometry([]) => vec![self.polygon_item(&item)],
             Place::FeatureGeometry([PathSegment::Key(k)]) if k == "type" => {
-                vec![item("Polygon".into(), CompletionKind::EnumMember, "\"Polygon\"".into())]
+                vec![item(
+                    "Polygon".into(),
+                    CompletionKind::EnumMember,
+                    "\"Polygon\"".into(),
+                )]
             }
             Place::Feature([PathSegment::Key(k)]) if k == "type" => {
-                vec![item("Feature".into(), CompletionKind::EnumMember, "\"Feature\"".into())]
+                vec![item(
+                    "Feature".into(),
+                    CompletionKind::EnumMember,
+                    "\"Feature\"".into(),
+                )]
             }
             Place::FeatureCollection([PathSegment::Key(k)]) if k == "type" => vec![item(
                 "FeatureCollection".into(),
                 CompletionKind::EnumMember,
                 "\"FeatureCollection\"".into(),
             )],
-            Place::FeatureCollection([PathSegment::Key(k)]) if k == "features" => {
-                Vec::new()
-            }
+            Place::FeatureCollection([PathSegment::Key(k)]) if k == "features" => Vec::new(),
             Place::Envelope(name, []) => match envelope_key(name) {
                 Some(key) if key.value == "null" => {
                     vec![item("null".into(), CompletionKind::Value, "null".into())]
@@ -495,6 +504,24 @@ impl Context<'_> {
     }
 }
 
+/// An unterminated string token runs to the end of its line, over whatever follows the
+/// cursor (`"acq$0}}`); the edit replaces only the word the cursor is in.
+fn clamp_unterminated(doc: &Document, range: TextRange, offset: usize) -> TextRange {
+    let token = doc.slice(range);
+    let terminated = token.len() >= 2 && token.ends_with('"') && {
+        let inner = &token.as_bytes()[1..token.len() - 1];
+        inner.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+    };
+    if !token.starts_with('"') || terminated || offset < range.start as usize {
+        return range;
+    }
+    let rest = &doc.text()[offset..range.end as usize];
+    let word = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | ',' | ':' | '}' | ']' | '{' | '['))
+        .unwrap_or(rest.len());
+    TextRange::new(range.start as usize, offset + word)
+}
+
 /// A string as JSON.
 fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
@@ -514,4 +541,17 @@ fn last_significant(text: &str) -> Option<(usize, char)> {
 /// True when a value can end with this character, so a new member after it needs a comma.
 fn ends_value(c: char) -> bool {
     matches!(c, '"' | '}' | ']') || c.is_ascii_alphanumeric()
+}
+
+/// "Pléiades Analytic": the collection's title and the product's, without repeating a word
+/// ("Capella SAR", not "Capella SAR SAR").
+pub(crate) fn product_label(product: &crate::schema::ProductInfo) -> String {
+    let (collection, title) = (product.collection_title.trim(), product.title.trim());
+    if collection.is_empty() {
+        title.to_string()
+    } else if collection.ends_with(title) {
+        collection.to_string()
+    } else {
+        format!("{collection} {title}")
+    }
 }

@@ -104,8 +104,8 @@ impl Hover<'_> {
         let schema = self.store.get(id);
         let mut out = match self.store.product(id) {
             Some(product) => {
-                let title = format!("{} {}", product.collection_title, product.title);
-                let mut out = format!("**{}** `{}`", title.trim(), product.name);
+                let title = super::completion::product_label(product);
+                let mut out = format!("**{title}** `{}`", product.name);
                 if !product.description.is_empty() {
                     out.push_str(&format!("\n\n{}", product.description));
                 }
@@ -255,7 +255,10 @@ pub(crate) fn polygon_summary(polygon: &Node) -> String {
             .map(|r| LineString::new(r.clone()))
             .collect();
         let area = Polygon::new(exterior, interiors).geodesic_area_unsigned() / 1e6;
-        out.push_str(&format!("Area: {} km² (geodesic, WGS84)  \n", show_area(area)));
+        out.push_str(&format!(
+            "Area: {} km² (geodesic, WGS84)  \n",
+            show_area(area)
+        ));
     }
     let all = rings.iter().flatten();
     let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -273,7 +276,9 @@ pub(crate) fn polygon_summary(polygon: &Node) -> String {
     out.push_str(&match open.as_slice() {
         [] if rings.len() == 1 => "Ring closed".to_string(),
         [] => "All rings closed".to_string(),
-        [0] if rings.len() == 1 => "Ring not closed: the last position differs from the first".to_string(),
+        [0] if rings.len() == 1 => {
+            "Ring not closed: the last position differs from the first".to_string()
+        }
         _ => format!(
             "Not closed: ring{} {}",
             if open.len() == 1 { "" } else { "s" },

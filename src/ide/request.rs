@@ -47,7 +47,9 @@ pub(crate) fn place(path: &[PathSegment]) -> Place<'_> {
         [] => Place::Root,
         [Key(k)] if k == "dataProduct" => Place::DataProduct,
         [Key(k), rest @ ..] if k == "params" => Place::Params(rest),
-        [Key(k), Key(f), Index(_), Key(g), rest @ ..] if k == "featureCollection" && f == "features" && g == "geometry" => {
+        [Key(k), Key(f), Index(_), Key(g), rest @ ..]
+            if k == "featureCollection" && f == "features" && g == "geometry" =>
+        {
             Place::FeatureGeometry(rest)
         }
         [Key(k), Key(f), Index(_), rest @ ..] if k == "featureCollection" && f == "features" => {
@@ -130,7 +132,9 @@ pub(crate) fn envelope_key(name: &str) -> Option<&'static EnvelopeKey> {
 pub(crate) const POLYGON_SKELETON: &str = r#"{"type": "Polygon", "coordinates": [[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]}"#;
 
 /// The keys of a GeoJSON object of the current form's `featureCollection`, by place.
-pub(crate) fn geojson_keys(place: Place<'_>) -> &'static [(&'static str, &'static str, &'static str)] {
+pub(crate) fn geojson_keys(
+    place: Place<'_>,
+) -> &'static [(&'static str, &'static str, &'static str)] {
     match place {
         Place::FeatureCollection([]) => &[
             ("type", "Always \"FeatureCollection\".", "\"FeatureCollection\""),

@@ -37,7 +37,13 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
     };
     match &root.kind {
         NodeKind::Object(_) => children(doc, root),
-        _ => vec![symbol(doc, "(root)".to_string(), root, root.range, root.range)],
+        _ => vec![symbol(
+            doc,
+            "(root)".to_string(),
+            root,
+            root.range,
+            root.range,
+        )],
     }
 }
 
@@ -120,7 +126,12 @@ fn is_position(node: &Node) -> bool {
 fn array_detail(items: &[Node]) -> String {
     match items.first() {
         Some(first) if is_position(first) => count(items.len(), "position", "positions"),
-        Some(first) if first.items().and_then(<[Node]>::first).is_some_and(is_position) => {
+        Some(first)
+            if first
+                .items()
+                .and_then(<[Node]>::first)
+                .is_some_and(is_position) =>
+        {
             count(items.len(), "ring", "rings")
         }
         _ if !items.is_empty() && items.iter().all(|i| matches!(i.kind, NodeKind::Number(_))) => {
