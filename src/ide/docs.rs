@@ -51,13 +51,11 @@ pub(crate) fn field_markdown(field: &FieldInfo, current: Option<&Value>) -> Stri
     if field.required {
         facts.push("Required".to_string());
     }
-    for fact in &facts {
-        out.push_str(fact);
-        out.push_str("  \n");
-    }
+    // Two trailing spaces make a markdown line break between facts.
+    out.push_str(&facts.join("  \n"));
     if !field.allowed.is_empty() {
         if !facts.is_empty() {
-            out.push('\n');
+            out.push_str("\n\n");
         }
         out.push_str("Allowed values:\n");
         for allowed in &field.allowed {
@@ -74,7 +72,7 @@ pub(crate) fn field_markdown(field: &FieldInfo, current: Option<&Value>) -> Stri
             out.push('\n');
         }
     }
-    out.trim_end().trim_end_matches("  ").to_string()
+    out.trim_end().to_string()
 }
 
 fn range_text(field: &FieldInfo) -> Option<String> {
