@@ -96,7 +96,7 @@ fn symbol(
                 .or_else(|| Some(count(members.len(), "member", "members"))),
         ),
         NodeKind::Array(items) => (SymbolKind::Array, Some(array_detail(items))),
-        NodeKind::String(_) => (SymbolKind::String, Some(short(doc.slice(value.range)))),
+        NodeKind::String(s) => (SymbolKind::String, Some(short(s))),
         NodeKind::Number(_) => (SymbolKind::Number, Some(doc.slice(value.range).to_string())),
         NodeKind::Bool(b) => (SymbolKind::Boolean, Some(b.to_string())),
         NodeKind::Null => (SymbolKind::Null, Some("null".to_string())),
@@ -152,7 +152,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A string's source text, cut at 60 characters.
+/// A string cut at 60 characters.
 fn short(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &text[..i]),
