@@ -435,6 +435,11 @@ fn older_style_schema() {
 fn nothing_inside_comments_or_between_key_and_colon() {
     let (_, items) = items(&seed_params(ANALYTIC, r#""acquisitionMode" $0: "mono""#));
     assert!(items.is_empty());
+    let (_, items) = self::items(&seed_params(
+        ANALYTIC,
+        r#""acquisitionMode": "mono" // a$0 comment"#,
+    ));
+    assert!(items.is_empty());
 }
 
 #[test]
@@ -451,4 +456,17 @@ fn half_typed_key_in_the_middle_of_the_seed() {
         &strip_snippet(&items[0].edit.new_text),
     );
     assert_eq!(out, expected);
+}
+
+#[test]
+fn an_empty_file_gets_a_request_skeleton() {
+    check_accept(
+        "$0",
+        "{\"dataProduct\": …, \"params\": {…}}",
+        expect![[r#"
+        {
+        	"dataProduct": "",
+        	"params": {}
+        }"#]],
+    );
 }
