@@ -71,8 +71,14 @@ fn the_valid_examples_get_an_empty_publish() {
     let sar_uri = uri("sar_spot_tasking_request.json");
     client.open(&seed_uri, &seed());
     client.open(&sar_uri, &SAR.replace("2027-", "2099-"));
-    assert_eq!(client.diagnostics(&seed_uri, 1).diagnostics, Vec::<Value>::new());
-    assert_eq!(client.diagnostics(&sar_uri, 1).diagnostics, Vec::<Value>::new());
+    assert_eq!(
+        client.diagnostics(&seed_uri, 1).diagnostics,
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        client.diagnostics(&sar_uri, 1).diagnostics,
+        Vec::<Value>::new()
+    );
     client.shutdown_and_exit();
 }
 
@@ -228,7 +234,12 @@ fn utf16_when_the_client_offers_nothing() {
 
 #[test]
 fn utf16_when_the_client_offers_only_utf16_and_utf32() {
-    check_encoding(Some(&["utf-32", "utf-16"]), Encoding::Utf16, "utf-16", "Utf16");
+    check_encoding(
+        Some(&["utf-32", "utf-16"]),
+        Encoding::Utf16,
+        "utf-16",
+        "Utf16",
+    );
 }
 
 #[test]
@@ -291,7 +302,11 @@ fn a_burst_of_changes_ends_with_the_last_version_and_never_goes_back() {
             let start = model.text.find(prefix).unwrap() + prefix.len();
             let range = model.range_of(start, start + value.len(), Encoding::Utf16);
             // Each burst ends on an out-of-range value.
-            value = if step == 50 { "150".to_string() } else { step.to_string() };
+            value = if step == 50 {
+                "150".to_string()
+            } else {
+                step.to_string()
+            };
             let change = json!({"range": range, "text": value});
             model.apply_change(&change, Encoding::Utf16);
             version += 1;
@@ -302,7 +317,10 @@ fn a_burst_of_changes_ends_with_the_last_version_and_never_goes_back() {
         }
         let last = client.diagnostics(&uri, version);
         assert_eq!(last.codes(), ["schema.range"]);
-        assert_eq!(last.diagnostics[0]["range"], range(pos(24, 21), pos(24, 24)));
+        assert_eq!(
+            last.diagnostics[0]["range"],
+            range(pos(24, 21), pos(24, 24))
+        );
         assert_agrees_with_validate(&client, &last, &model.text);
     }
     client.pump(QUIET);

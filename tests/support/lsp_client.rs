@@ -2,8 +2,8 @@
 //! plus the text model, `$0` markers and snippet expansion the end-to-end tests need.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -48,7 +48,10 @@ impl Published {
         Published {
             uri: params["uri"].as_str().unwrap_or_default().to_string(),
             version: params["version"].as_i64(),
-            diagnostics: params["diagnostics"].as_array().cloned().unwrap_or_default(),
+            diagnostics: params["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 
@@ -65,14 +68,22 @@ impl Published {
         let mut pairs: Vec<(String, Value)> = self
             .diagnostics
             .iter()
-            .map(|d| (d["code"].as_str().unwrap_or_default().to_string(), d["range"].clone()))
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or_default().to_string(),
+                    d["range"].clone(),
+                )
+            })
             .collect();
         pairs.sort_by_key(|(code, range)| (code.clone(), range.to_string()));
         pairs
     }
 
     pub fn with_code(&self, code: &str) -> Vec<&Value> {
-        self.diagnostics.iter().filter(|d| d["code"] == code).collect()
+        self.diagnostics
+            .iter()
+            .filter(|d| d["code"] == code)
+            .collect()
     }
 }
 
@@ -127,10 +138,7 @@ pub fn default_responder(settings: Value) -> Responder {
             let items = params["items"].as_array().map_or(1, |items| items.len());
             Value::Array(vec![settings.clone(); items])
         }
-        "window/showMessageRequest" => params["actions"]
-            .get(0)
-            .cloned()
-            .unwrap_or(Value::Null),
+        "window/showMessageRequest" => params["actions"].get(0).cloned().unwrap_or(Value::Null),
         _ => Value::Null,
     })
 }
@@ -226,6 +234,49 @@ impl LspClient {
         self.send(&message);
     }
 
+    /// Sends `body` framed with its length, whatever it holds.
+    pub fn send_raw_bytes(&mut self, body: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin already closed");
+        write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        stdin.write_all(body).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the server's input, as an editor that dies does.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the process to end (panics after the timeout) and returns its status.
+    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
+        self.wait_for_exit_within(TIMEOUT)
+            .unwrap_or_else(|| panic!("the server did not exit within {TIMEOUT:?}"))
+    }
+
+    /// The process's exit status if it ends within `timeout`.
+    pub fn wait_for_exit_within(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Every message received and not yet consumed, plus the server's requests: what the
+    /// user could see.
+    pub fn seen(&self) -> Vec<Value> {
+        self.pending
+            .iter()
+            .chain(&self.server_requests)
+            .cloned()
+            .collect()
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         let mut message = json!({"jsonrpc": "2.0", "method": method});
         if !params.is_null() {
@@ -286,7 +337,8 @@ impl LspClient {
             self.send(&reply);
         } else {
             if method == "textDocument/publishDiagnostics" {
-                self.history.push(Published::from_params(&message["params"]));
+                self.history
+                    .push(Published::from_params(&message["params"]));
             }
             self.pending.push_back(message);
         }
@@ -428,7 +480,10 @@ impl LspClient {
     }
 
     pub fn close(&mut self, uri: &str) {
-        self.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
     }
 
     pub fn status(&mut self) -> Value {
@@ -436,28 +491,20 @@ impl LspClient {
             .expect("taskingLs/status")
     }
 
-    /// `shutdown`, `exit`, and the assertion that the process ends with status 0.
+    /// `shutdown`, `exit`, closing the server's input as editors do, and the assertion that
+    /// the process ends with status 0. (That it ends without its input closing is
+    /// `lsp_robustness::exit_ends_the_process_while_its_input_stays_open`.)
     pub fn shutdown_and_exit(mut self) {
         let result = self.request("shutdown", Value::Null);
         assert_eq!(result, Ok(Value::Null), "shutdown");
         self.notify("exit", Value::Null);
         self.stdin = None;
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for the server") {
-                assert!(
-                    status.success(),
-                    "server exited with {status}; stderr:\n{}",
-                    self.stderr()
-                );
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not exit after `exit`"
-            );
-            thread::sleep(Duration::from_millis(10));
-        }
+        let status = self.wait_for_exit();
+        assert!(
+            status.success(),
+            "server exited with {status}; stderr:\n{}",
+            self.stderr()
+        );
     }
 
     /// Runs `tasking-ls validate --format json` on `text` saved as `<name>` in this client's
@@ -472,7 +519,9 @@ impl LspClient {
 /// `tasking-ls validate --offline --format json PATH` → the array it prints.
 pub fn validate_file(path: &Path, home: &Path) -> Vec<Value> {
     let mut command = Command::new(binary());
-    command.args(["validate", "--offline", "--format", "json"]).arg(path);
+    command
+        .args(["validate", "--offline", "--format", "json"])
+        .arg(path);
     isolate(&mut command, home);
     let output = command.output().expect("run validate");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -525,7 +574,7 @@ pub fn uri(name: &str) -> String {
     format!("file:///tmp/tasking-ls-e2e/{name}")
 }
 
-pub fn file_uri(path: &PathBuf) -> String {
+pub fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
@@ -622,7 +671,10 @@ impl TextModel {
 
     /// The LSP position of a byte offset (which must be a char boundary).
     pub fn position(&self, offset: usize, encoding: Encoding) -> Value {
-        assert!(self.text.is_char_boundary(offset), "offset {offset} splits a character");
+        assert!(
+            self.text.is_char_boundary(offset),
+            "offset {offset} splits a character"
+        );
         let starts = self.line_starts();
         let line = starts.partition_point(|&start| start <= offset) - 1;
         let units: usize = match encoding {
@@ -775,7 +827,11 @@ pub fn expand_snippet(snippet: &str) -> String {
                 if let Some(default) = inner.strip_prefix(':') {
                     out.push_str(&expand_snippet(default));
                 } else if let Some(choices) = inner.strip_prefix('|') {
-                    let first = choices.trim_end_matches('|').split(',').next().unwrap_or("");
+                    let first = choices
+                        .trim_end_matches('|')
+                        .split(',')
+                        .next()
+                        .unwrap_or("");
                     out.push_str(first);
                 }
             }
