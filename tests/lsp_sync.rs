@@ -440,3 +440,50 @@ fn a_thousand_random_edits_leave_the_server_with_the_clients_text() {
     assert_versions_only_go_up(&client, &uri);
     client.shutdown_and_exit();
 }
+
+#[test]
+fn did_change_configuration_rereads_the_file_patterns() {
+    let mut client = started();
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"taskingLs": {"filePatterns": ["*.order.json"]}}}),
+    );
+    let order = uri("after.order.json");
+    let request = uri("after_tasking_request.json");
+    client.open(&request, BROKEN);
+    client.open(&order, BROKEN);
+    assert!(client
+        .diagnostics(&order, 1)
+        .codes()
+        .contains(&"schema.enum".to_string()));
+    client.pump(QUIET);
+    assert!(client.history.iter().all(|p| p.uri != request));
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn a_document_open_before_its_name_matched_is_checked_once_the_settings_change() {
+    let mut client = started();
+    let before = uri("before.order.json");
+    client.open(&before, BROKEN);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"taskingLs": {"filePatterns": ["*.order.json"]}}}),
+    );
+    // The editor will not open it again; the server has to know its text already, and the
+    // next incremental change must apply to it.
+    let published = client
+        .wait_for_diagnostics(&before, |_| true, Duration::from_secs(1))
+        .or_else(|| {
+            client.change(
+                &before,
+                2,
+                vec![json!({"range": range(pos(0, 0), pos(0, 0)), "text": " "})],
+            );
+            client.wait_for_diagnostics(&before, |_| true, Duration::from_secs(1))
+        });
+    let published =
+        published.expect("a document opened before the settings changed is never checked");
+    assert!(published.codes().contains(&"schema.enum".to_string()));
+    client.shutdown_and_exit();
+}
