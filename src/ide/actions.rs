@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::request::Request;
+use crate::check::edits::indentation_at;
 use crate::check::{suggested_value, Code, Diagnostic, Edit};
 use crate::document::{Document, Node, TextRange};
 use crate::schema::SchemaStore;
@@ -157,18 +158,6 @@ fn insert_members(doc: &Document, object: &Node, entries: &[(String, String)]) -
             }
         }
     }
-}
-
-/// The whitespace that starts the line holding `offset`.
-fn indentation_at(doc: &Document, offset: usize) -> String {
-    let text = doc.text();
-    let line_start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    text[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect()
 }
 
 /// The preferred fix of every diagnostic, skipping any whose edits overlap (or insert at the
