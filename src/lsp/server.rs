@@ -77,7 +77,7 @@ impl Backend {
     /// server does not handle.
     pub(super) fn snapshot(&self, uri: &Url) -> Option<(Arc<Document>, i32)> {
         let (version, unparsed) = {
-            let entry = self.0.documents.get(uri)?;
+            let entry = self.0.documents.get(uri).filter(|e| e.handled)?;
             (entry.version, entry.unparsed())
         };
         match unparsed {
@@ -135,6 +135,7 @@ impl Backend {
             .0
             .documents
             .iter()
+            .filter(|entry| entry.handled)
             .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
             .collect();
         Ok(
