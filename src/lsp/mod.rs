@@ -1,6 +1,7 @@
 //! The language server: tower-lsp over stdio. Only this module names LSP types; it converts
 //! positions at the edge and hands byte offsets to the core.
 
+mod commands;
 mod convert;
 mod documents;
 mod features;

@@ -12,7 +12,7 @@ use tower_lsp::{Client, LanguageServer};
 
 use super::documents::OpenDocument;
 use super::settings::Settings;
-use super::{convert, features, sync, COMMANDS};
+use super::{commands, convert, features, sync, COMMANDS};
 use crate::cli::GlobalOptions;
 use crate::document::{Document, PositionEncoding};
 use crate::schema::SchemaStore;
@@ -30,6 +30,8 @@ pub(super) struct State {
     /// Flags given on the command line; they win over editor settings.
     pub options: GlobalOptions,
     pub supports_configuration: OnceLock<bool>,
+    /// The client expands snippets in completion items.
+    pub snippets: OnceLock<bool>,
 }
 
 impl Backend {
@@ -47,6 +49,7 @@ impl Backend {
             store: RwLock::new(store),
             options,
             supports_configuration: OnceLock::new(),
+            snippets: OnceLock::new(),
         }))
     }
 
@@ -175,6 +178,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.configuration)
             .unwrap_or(false);
         let _ = self.0.supports_configuration.set(supports_configuration);
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        let _ = self.0.snippets.set(snippets);
         if let Some(options) = &params.initialization_options {
             if let Ok(mut settings) = self.0.settings.write() {
                 settings.merge(options);
@@ -269,6 +281,6 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
-        features::execute_command(self, params).await
+        commands::execute_command(self, params).await
     }
 }
