@@ -144,7 +144,8 @@ versions = {
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 goals = {"ajv-cli": 5, "check-jsonschema": 50}
 lines = [
-    f"{count} files, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), Linux {platform.release()}; {timer}.",
+    f"{count} files, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), Linux {platform.release()}; {timer}; "
+    f"load average when the timing ended: {' '.join(open('/proc/loadavg').read().split()[:3])} (other builds were sharing the cores if above ~0.5).",
     f"{open(agreement).read().strip()}",
     "",
     "| tool | mean ± σ (s) | min … max (s) | relative to tasking-ls | goal |",

@@ -468,7 +468,9 @@ def fmt(x, digits=2):
 
 def report(results, peer, args):
     lines = []
-    lines.append(f"Date: {time.strftime('%Y-%m-%d %H:%M %Z')}. Machine: {machine()}.")
+    load = " ".join(open("/proc/loadavg").read().split()[:3])
+    lines.append(f"Date: {time.strftime('%Y-%m-%d %H:%M %Z')}. Machine: {machine()}. "
+                 f"Load average at the end: {load} (other processes shared the cores if above ~1).")
     si = results.get("server_info") or {}
     lines.append(f"Server: {si.get('name', 'tasking-ls')} {si.get('version', '')}, "
                  f"position encoding {results.get('position_encoding')}.")
