@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::format::{self, Format, Report};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::check::{check_document, CheckOptions, Code, Diagnostic, Severity};
-use crate::document::{Document, TextRange};
+use crate::document::{Document, LineIndex, TextRange};
 use crate::schema::SchemaStore;
 
 /// The file-name suffix that marks an order request when a directory is walked.
@@ -25,7 +25,8 @@ pub struct ValidateArgs {
 pub struct FileResult {
     /// The path as given or found; `-` for stdin.
     pub path: String,
-    pub document: Document,
+    /// The text and line index, kept only when there is something to report on them.
+    source: Option<(String, LineIndex)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -147,17 +148,30 @@ fn validate_source(source: &Source, options: &CheckOptions<'_>) -> Result<FileRe
     Ok(check_bytes(path, bytes, options))
 }
 
+impl FileResult {
+    fn new(path: String, document: Document, diagnostics: Vec<Diagnostic>) -> Self {
+        // Thousands of clean files need not keep their trees and texts until the report.
+        let source = (!diagnostics.is_empty()).then(|| document.into_text_and_index());
+        FileResult { path, source, diagnostics }
+    }
+
+    pub fn text(&self) -> &str {
+        self.source.as_ref().map_or("", |(text, _)| text)
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        static EMPTY: std::sync::OnceLock<LineIndex> = std::sync::OnceLock::new();
+        self.source.as_ref().map_or_else(|| EMPTY.get_or_init(|| LineIndex::new("")), |(_, index)| index)
+    }
+}
+
 /// Checks a file's bytes; text that is not UTF-8 is reported at the first bad byte.
 pub fn check_bytes(path: String, bytes: Vec<u8>, options: &CheckOptions<'_>) -> FileResult {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let document = Document::new(text);
             let diagnostics = check_document(&document, options);
-            FileResult {
-                path,
-                document,
-                diagnostics,
-            }
+            FileResult::new(path, document, diagnostics)
         }
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
@@ -175,11 +189,7 @@ pub fn check_bytes(path: String, bytes: Vec<u8>, options: &CheckOptions<'_>) -> 
                 TextRange::new(at, end),
                 format!("the file is not UTF-8 text (byte 0x{bad_byte:02X} at offset {valid_up_to}); JSON must be UTF-8"),
             );
-            FileResult {
-                path,
-                document,
-                diagnostics: vec![diagnostic],
-            }
+            FileResult::new(path, document, vec![diagnostic])
         }
     }
 }

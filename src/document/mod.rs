@@ -53,6 +53,11 @@ impl Document {
         &self.parsed.errors
     }
 
+    /// The text and its line index without the tree, for reports that outlive the checks.
+    pub fn into_text_and_index(self) -> (String, LineIndex) {
+        (self.text, self.line_index)
+    }
+
     /// The text a range covers.
     pub fn slice(&self, range: TextRange) -> &str {
         &self.text[range.start as usize..range.end as usize]

@@ -52,9 +52,9 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io
                 style.paint(paint, &format!("{severity}[{}]", diagnostic.code)),
                 diagnostic.message
             )?;
-            let index = file.document.line_index();
+            let index = file.line_index();
             let line_range = index.line_range(start.line as usize);
-            let source = &file.document.text()[line_range];
+            let source = &file.text()[line_range];
             // Tabs would shift the caret; show them as single spaces.
             let source: String = source
                 .chars()

@@ -43,7 +43,7 @@ pub(crate) fn span(
     range: TextRange,
     encoding: PositionEncoding,
 ) -> (LineCol, LineCol) {
-    let index = file.document.line_index();
+    let index = file.line_index();
     (
         index.line_col(range.start as usize, encoding),
         index.line_col(range.end as usize, encoding),
