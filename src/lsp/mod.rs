@@ -5,6 +5,7 @@ mod commands;
 mod convert;
 mod documents;
 mod features;
+mod provider;
 mod server;
 mod settings;
 mod sync;
