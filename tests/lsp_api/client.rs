@@ -263,7 +263,12 @@ impl Lsp {
             .iter()
             .rev()
             .find(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
-            .map(|n| n["params"]["diagnostics"].as_array().cloned().unwrap_or_default())
+            .map(|n| {
+                n["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
     }
 
     /// Waits until the newest diagnostics of `uri` satisfy `ok`, and returns them.
@@ -282,8 +287,20 @@ impl Lsp {
         self.notifications
             .iter()
             .filter(|n| n["method"] == "window/showMessage")
-            .map(|n| n["params"]["message"].as_str().unwrap_or_default().to_string())
+            .map(|n| {
+                n["params"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .collect()
+    }
+
+    /// Waits for a `window/showMessage` whose text satisfies `ok` (notifications and
+    /// responses travel separately, so a command's message may follow its answer).
+    pub fn wait_message(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, |lsp| lsp.messages().iter().any(|m| ok(m)));
+        self.messages().into_iter().rev().find(|m| ok(m)).unwrap()
     }
 
     /// The messages of the server's `window/showMessageRequest`s so far.
