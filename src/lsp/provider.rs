@@ -354,8 +354,10 @@ fn insert_schema(backend: &Backend, schema: Arc<ProductSchema>) {
     *guard = Arc::new(store);
 }
 
-/// Re-checks every open document whose `dataProduct` is `id`.
+/// Re-checks every open document whose `dataProduct` is `id` (and makes any check running
+/// now run again).
 pub(super) fn recheck_product(backend: &Backend, id: &str) {
+    backend.invalidate_checks();
     let uris: Vec<Url> = backend
         .0
         .documents

@@ -2,6 +2,7 @@
 //! handler modules.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
@@ -33,6 +34,9 @@ pub(super) struct State {
     pub supports_configuration: OnceLock<bool>,
     /// The provider's API and what the commands and background fetches keep.
     pub provider: ProviderState,
+    /// Bumped whenever what a check depends on besides the text changes (the store, the
+    /// reasons products have no schema): a check that started before runs again.
+    pub check_epoch: AtomicU64,
 }
 
 impl Backend {
@@ -51,7 +55,17 @@ impl Backend {
             options,
             supports_configuration: OnceLock::new(),
             provider: ProviderState::default(),
+            check_epoch: AtomicU64::new(0),
         }))
+    }
+
+    /// Marks every running check as outdated (call after changing what checks read).
+    pub(super) fn invalidate_checks(&self) {
+        self.0.check_epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(super) fn check_epoch(&self) -> u64 {
+        self.0.check_epoch.load(Ordering::SeqCst)
     }
 
     pub(super) fn encoding(&self) -> PositionEncoding {

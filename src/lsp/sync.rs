@@ -82,6 +82,9 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
         loop {
             // Let the changes already queued land first.
             tokio::task::yield_now().await;
+            // Read before the store and the failure reasons: a change after this makes the
+            // result outdated.
+            let epoch = backend.check_epoch();
             let Some((document, version)) = backend.snapshot(&uri) else {
                 return;
             };
@@ -112,7 +115,7 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
                 let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
                     return;
                 };
-                if entry.version == version {
+                if entry.version == version && backend.check_epoch() == epoch {
                     entry.diagnostics = Some(diagnostics.clone());
                     entry.checking = false;
                     true
@@ -149,6 +152,7 @@ async fn publish(
 
 /// Re-checks every open document (after a settings or schema change).
 pub(super) fn recheck_all(backend: &Backend) {
+    backend.invalidate_checks();
     let uris: Vec<Url> = backend
         .0
         .documents
