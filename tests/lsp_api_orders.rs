@@ -155,6 +155,14 @@ fn editor_submit_posts_exactly_the_text_once_writes_the_receipt_and_asks_again()
     ] {
         assert!(question.contains(part), "{part:?} missing in {question}");
     }
+    // The seed's Panama rectangle is about 500 km² (geodesic).
+    let area: f64 = question
+        .split("Area of interest: ")
+        .nth(1)
+        .and_then(|rest| rest.split(" km²").next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no area in {question}"));
+    assert!((450.0..550.0).contains(&area), "{area}");
     let asked = &s.lsp.requests_named("window/showMessageRequest")[0];
     assert_eq!(asked["type"], 2, "a warning");
     assert_eq!(

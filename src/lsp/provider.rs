@@ -472,6 +472,7 @@ impl Progress {
 /// The geodesic area in km² of the request's area of interest: `params.geometry` (or
 /// `params.aoi`) and every feature of `featureCollection`; Polygons and MultiPolygons.
 pub(super) fn aoi_area_km2(request: &Value) -> Option<f64> {
+    use geo::orient::{Direction, Orient};
     use geo::GeodesicArea;
     let mut geometries: Vec<&Value> = vec![];
     for key in ["geometry", "aoi"] {
@@ -498,7 +499,8 @@ pub(super) fn aoi_area_km2(request: &Value) -> Option<f64> {
             _ => vec![],
         };
         for p in polygons {
-            total += p.geodesic_area_unsigned();
+            // A clockwise ring would measure the rest of the Earth: orient it first.
+            total += p.orient(Direction::Default).geodesic_area_unsigned();
             any = true;
         }
     }
