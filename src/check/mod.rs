@@ -4,7 +4,7 @@
 
 mod dates;
 mod diagnostic;
-mod edits;
+pub(crate) mod edits;
 mod envelope;
 mod geometry;
 mod messages;

@@ -22,9 +22,6 @@ pub(super) fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(params) = request.params else { return };
-    let Some(value) = params.to_value() else {
-        return;
-    };
     let validator = match schema.validator() {
         Ok(validator) => validator,
         Err(message) => {
@@ -49,6 +46,7 @@ pub(super) fn check(
         .filter(|f| f.is_polygon)
         .map(|f| f.name.clone())
         .collect();
+    let value = value_without_coordinates(params, &polygon_fields);
     let errors: Vec<_> = validator.iter_errors(&value).collect();
     let mistyped: HashSet<String> = errors
         .iter()
@@ -83,6 +81,39 @@ pub(super) fn check(
             out,
         );
     }
+}
+
+/// `params` as serde_json reads it, but with the coordinates of polygon fields left empty:
+/// the geometry checks own them, and a 200,000-vertex ring need not be copied and
+/// schema-checked position by position.
+fn value_without_coordinates(params: &Node, polygon_fields: &HashSet<String>) -> Value {
+    let mut map = serde_json::Map::new();
+    for member in params.members().unwrap_or(&[]) {
+        let Some(node) = &member.value else { continue };
+        let value = if polygon_fields.contains(&member.key.name) && node.members().is_some() {
+            let mut polygon = serde_json::Map::new();
+            for part in node.members().unwrap_or(&[]) {
+                let Some(part_node) = &part.value else {
+                    continue;
+                };
+                let part_value = if part.key.name == "coordinates" && part_node.items().is_some() {
+                    Some(Value::Array(Vec::new()))
+                } else {
+                    part_node.to_value()
+                };
+                if let Some(part_value) = part_value {
+                    polygon.insert(part.key.name.clone(), part_value);
+                }
+            }
+            Some(Value::Object(polygon))
+        } else {
+            node.to_value()
+        };
+        if let Some(value) = value {
+            map.insert(member.key.name.clone(), value);
+        }
+    }
+    Value::Object(map)
 }
 
 /// The geometry checks report ring and position problems with more precision.

@@ -11,8 +11,6 @@ use crate::document::{Document, PositionEncoding};
 
 pub struct OpenDocument {
     pub version: i32,
-    /// The file path (or URI path) the document was opened under, for `filePatterns`.
-    pub path: String,
     rope: Rope,
     parsed: Option<Arc<Document>>,
     /// Diagnostics computed for `version`, if any.
@@ -22,10 +20,9 @@ pub struct OpenDocument {
 }
 
 impl OpenDocument {
-    pub fn new(path: String, text: &str, version: i32) -> Self {
+    pub fn new(text: &str, version: i32) -> Self {
         OpenDocument {
             version,
-            path,
             rope: Rope::from_str(text),
             parsed: None,
             diagnostics: None,
@@ -68,6 +65,7 @@ impl OpenDocument {
         }
     }
 
+    #[cfg(test)]
     pub fn text(&self) -> String {
         self.rope.to_string()
     }
@@ -134,11 +132,7 @@ mod tests {
 
     #[test]
     fn utf16_columns_after_emoji_and_crlf() {
-        let mut doc = OpenDocument::new(
-            "a_tasking_request.json".into(),
-            "{\r\n  \"a\": \"😀x\"\r\n}",
-            1,
-        );
+        let mut doc = OpenDocument::new("{\r\n  \"a\": \"😀x\"\r\n}", 1);
         // Line 1 is `  "a": "😀x"`; the emoji is two UTF-16 units, so `x` is at column 10.
         doc.apply(
             vec![change((1, 10), (1, 11), "y")],
@@ -157,7 +151,7 @@ mod tests {
 
     #[test]
     fn positions_past_the_end_are_clamped() {
-        let mut doc = OpenDocument::new("x".into(), "ab\ncd", 1);
+        let mut doc = OpenDocument::new("ab\ncd", 1);
         doc.apply(
             vec![change((0, 99), (0, 99), "!")],
             2,
@@ -174,7 +168,7 @@ mod tests {
 
     #[test]
     fn changes_apply_in_order_against_the_previous_result() {
-        let mut doc = OpenDocument::new("x".into(), "abc", 1);
+        let mut doc = OpenDocument::new("abc", 1);
         doc.apply(
             vec![change((0, 0), (0, 1), "X"), change((0, 1), (0, 2), "Y")],
             2,

@@ -1,39 +1,256 @@
-//! Requests on an open document: completion, hover, code actions, symbols, formatting and
-//! commands — each converts positions, calls the pure `ide` function and converts back.
+//! Requests on an open document: completion, hover, code actions, symbols and formatting —
+//! each converts positions, calls the pure `ide` function and converts back.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
 
-use super::server::Backend;
+use super::convert;
+use super::server::{guarded, Backend};
+use crate::check::{check_document, CheckOptions, Diagnostic};
+use crate::document::{Document, PositionEncoding};
+use crate::ide;
 
 pub(super) fn completion(
-    _backend: &Backend,
-    _params: CompletionParams,
+    backend: &Backend,
+    params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
-    Ok(None)
+    let uri = &params.text_document_position.text_document.uri;
+    let Some((doc, _)) = backend.snapshot(uri) else {
+        return Ok(None);
+    };
+    let encoding = backend.encoding();
+    let store = backend.store();
+    let snippets = backend.0.snippets.get().copied().unwrap_or(false);
+    guarded("completion", || {
+        let offset = convert::offset(&doc, params.text_document_position.position, encoding);
+        let items: Vec<CompletionItem> = ide::completions(&doc, &store, offset)
+            .into_iter()
+            .map(|mut item| {
+                if item.is_snippet && !snippets {
+                    item.edit.new_text = ide::strip_snippet(&item.edit.new_text);
+                    item.is_snippet = false;
+                }
+                completion_item(&doc, &item, encoding)
+            })
+            .collect();
+        (!items.is_empty()).then(|| {
+            CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            })
+        })
+    })
 }
 
-pub(super) fn hover(_backend: &Backend, _params: HoverParams) -> Result<Option<Hover>> {
-    Ok(None)
+fn completion_item(
+    doc: &Document,
+    item: &ide::CompletionItem,
+    encoding: PositionEncoding,
+) -> CompletionItem {
+    CompletionItem {
+        label: item.label.clone(),
+        kind: Some(match item.kind {
+            ide::CompletionKind::Property => CompletionItemKind::PROPERTY,
+            ide::CompletionKind::Value => CompletionItemKind::VALUE,
+            ide::CompletionKind::EnumMember => CompletionItemKind::ENUM_MEMBER,
+            ide::CompletionKind::Product => CompletionItemKind::MODULE,
+            ide::CompletionKind::Snippet => CompletionItemKind::SNIPPET,
+        }),
+        detail: item.detail.clone(),
+        documentation: item.documentation.as_ref().map(|text| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text.clone(),
+            })
+        }),
+        sort_text: Some(item.sort_text.clone()),
+        filter_text: item.filter_text.clone(),
+        preselect: item.preselect.then_some(true),
+        insert_text_format: Some(if item.is_snippet {
+            InsertTextFormat::SNIPPET
+        } else {
+            InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(CompletionTextEdit::Edit(convert::text_edit(
+            doc, &item.edit, encoding,
+        ))),
+        additional_text_edits: (!item.additional_edits.is_empty()).then(|| {
+            item.additional_edits
+                .iter()
+                .map(|e| convert::text_edit(doc, e, encoding))
+                .collect()
+        }),
+        ..Default::default()
+    }
+}
+
+pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
+    let uri = &params.text_document_position_params.text_document.uri;
+    let Some((doc, _)) = backend.snapshot(uri) else {
+        return Ok(None);
+    };
+    let encoding = backend.encoding();
+    let store = backend.store();
+    guarded("hover", || {
+        let offset = convert::offset(
+            &doc,
+            params.text_document_position_params.position,
+            encoding,
+        );
+        ide::hover(&doc, &store, offset).map(|info| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: info.markdown,
+            }),
+            range: Some(convert::range(&doc, info.range, encoding)),
+        })
+    })
+}
+
+/// The diagnostics of the document's current version: the published ones when still
+/// current, else computed now.
+fn current_diagnostics(
+    backend: &Backend,
+    uri: &Url,
+    doc: &Document,
+    version: i32,
+) -> Arc<Vec<Diagnostic>> {
+    if let Some(entry) = backend.0.documents.get(uri) {
+        if entry.version == version {
+            if let Some(diagnostics) = &entry.diagnostics {
+                return diagnostics.clone();
+            }
+        }
+    }
+    let store = backend.store();
+    Arc::new(check_document(doc, &CheckOptions::new(&store)))
 }
 
 pub(super) fn code_action(
-    _backend: &Backend,
-    _params: CodeActionParams,
+    backend: &Backend,
+    params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
-    Ok(None)
+    let uri = &params.text_document.uri;
+    let Some((doc, version)) = backend.snapshot(uri) else {
+        return Ok(None);
+    };
+    let encoding = backend.encoding();
+    let store = backend.store();
+    let diagnostics = current_diagnostics(backend, uri, &doc, version);
+    guarded("codeAction", || {
+        let range = convert::text_range(&doc, params.range, encoding);
+        let only = params.context.only.clone();
+        let actions: Vec<CodeActionOrCommand> =
+            ide::code_actions(&doc, &store, &diagnostics, range)
+                .into_iter()
+                .map(|action| {
+                    let kind = CodeActionKind::from(action.kind.as_str().to_string());
+                    let edits = action
+                        .edits
+                        .iter()
+                        .map(|e| convert::text_edit(&doc, e, encoding))
+                        .collect();
+                    let fixed = action
+                        .diagnostics
+                        .iter()
+                        .filter_map(|&i| diagnostics.get(i));
+                    CodeAction {
+                        title: action.title,
+                        kind: Some(kind),
+                        diagnostics: Some(
+                            fixed
+                                .map(|d| convert::diagnostic(&doc, d, encoding))
+                                .collect(),
+                        ),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some(HashMap::from([(uri.clone(), edits)])),
+                            ..Default::default()
+                        }),
+                        is_preferred: action.preferred.then_some(true),
+                        ..Default::default()
+                    }
+                })
+                .filter(|action| match (&only, &action.kind) {
+                    (Some(only), Some(kind)) => {
+                        only.iter().any(|o| kind.as_str().starts_with(o.as_str()))
+                    }
+                    _ => true,
+                })
+                .map(CodeActionOrCommand::CodeAction)
+                .collect();
+        Some(actions)
+    })
 }
 
 pub(super) fn document_symbol(
-    _backend: &Backend,
-    _params: DocumentSymbolParams,
+    backend: &Backend,
+    params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    Ok(None)
+    let Some((doc, _)) = backend.snapshot(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    let encoding = backend.encoding();
+    guarded("documentSymbol", || {
+        let symbols = ide::symbols(&doc)
+            .iter()
+            .map(|s| document_symbol_of(&doc, s, encoding))
+            .collect();
+        Some(DocumentSymbolResponse::Nested(symbols))
+    })
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the struct.
+fn document_symbol_of(
+    doc: &Document,
+    symbol: &ide::Symbol,
+    encoding: PositionEncoding,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: match symbol.kind {
+            ide::SymbolKind::Object => SymbolKind::OBJECT,
+            ide::SymbolKind::Array => SymbolKind::ARRAY,
+            ide::SymbolKind::String => SymbolKind::STRING,
+            ide::SymbolKind::Number => SymbolKind::NUMBER,
+            ide::SymbolKind::Boolean => SymbolKind::BOOLEAN,
+            ide::SymbolKind::Null => SymbolKind::NULL,
+            ide::SymbolKind::Key => SymbolKind::FIELD,
+        },
+        tags: None,
+        deprecated: None,
+        range: convert::range(doc, symbol.range, encoding),
+        selection_range: convert::range(doc, symbol.selection_range, encoding),
+        children: (!symbol.children.is_empty()).then(|| {
+            symbol
+                .children
+                .iter()
+                .map(|c| document_symbol_of(doc, c, encoding))
+                .collect()
+        }),
+    }
 }
 
 pub(super) fn formatting(
-    _backend: &Backend,
-    _params: DocumentFormattingParams,
+    backend: &Backend,
+    params: DocumentFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>> {
-    Ok(None)
+    let Some((doc, _)) = backend.snapshot(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    let encoding = backend.encoding();
+    guarded("formatting", || {
+        let formatted = ide::format(&doc)?;
+        if formatted == doc.text() {
+            return Some(Vec::new());
+        }
+        let whole = crate::document::TextRange::new(0, doc.text().len());
+        Some(vec![TextEdit {
+            range: convert::range(&doc, whole, encoding),
+            new_text: formatted,
+        }])
+    })
 }

@@ -4,6 +4,7 @@
 mod commands;
 mod convert;
 mod documents;
+mod exit;
 mod features;
 mod provider;
 mod server;
@@ -36,14 +37,33 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
             return crate::cli::EXIT_FAILURE;
         }
     };
+    let signal = std::sync::Arc::new(exit::ExitSignal::default());
+    let watched = signal.clone();
     runtime.block_on(async move {
         let (service, socket) =
             tower_lsp::LspService::build(|client| Backend::new(client, options))
                 .custom_method("taskingLs/status", Backend::status)
                 .finish();
-        tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        let service = exit::WatchExit {
+            inner: service,
+            signal: watched.clone(),
+        };
+        let server =
+            tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
+        tokio::select! {
+            _ = server => {}
+            _ = watched.exited.notified() => {}
+        }
     });
-    crate::cli::EXIT_OK
+    // The stdin reader is a blocking thread that would keep the process alive after `exit`.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if signal
+        .shutdown_requested
+        .load(std::sync::atomic::Ordering::SeqCst)
+    {
+        crate::cli::EXIT_OK
+    } else {
+        // LSP: `exit` without `shutdown` before it ends with 1.
+        crate::cli::EXIT_FINDINGS
+    }
 }

@@ -37,6 +37,8 @@ pub(super) struct State {
     /// Bumped whenever what a check depends on besides the text changes (the store, the
     /// reasons products have no schema): a check that started before runs again.
     pub check_epoch: AtomicU64,
+    /// The client expands snippets in completion items.
+    pub snippets: OnceLock<bool>,
 }
 
 impl Backend {
@@ -56,6 +58,7 @@ impl Backend {
             supports_configuration: OnceLock::new(),
             provider: ProviderState::default(),
             check_epoch: AtomicU64::new(0),
+            snippets: OnceLock::new(),
         }))
     }
 
@@ -205,6 +208,15 @@ impl LanguageServer for Backend {
             .provider
             .caps
             .set(provider::ClientCaps::from_params(&params));
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        let _ = self.0.snippets.set(snippets);
         if let Some(options) = &params.initialization_options {
             if let Ok(mut settings) = self.0.settings.write() {
                 settings.merge(options);

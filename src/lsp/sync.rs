@@ -28,7 +28,7 @@ pub(super) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     }
     backend.0.documents.insert(
         document.uri.clone(),
-        OpenDocument::new(path, &document.text, document.version),
+        OpenDocument::new(&document.text, document.version),
     );
     schedule_check(backend, document.uri);
 }

@@ -1,0 +1,316 @@
+//! Hover: a field's documentation from the product schema, the product behind `dataProduct`,
+//! a polygon's rings, bounding box and geodesic area, and the acquisition window's length.
+
+use chrono::{DateTime, Timelike, Utc};
+use geo::{ChamberlainDuquetteArea, Coord, GeodesicArea, LineString, Polygon};
+
+use super::docs::{field_heading, field_markdown};
+use super::request::{envelope_key, geojson_keys, place, Place, Request};
+use crate::check::find_polygons;
+use crate::document::{Document, Node, PathSegment, TextRange};
+use crate::schema::{SchemaOrigin, SchemaStore};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverInfo {
+    pub markdown: String,
+    /// The key or value hovered.
+    pub range: TextRange,
+}
+
+/// The hover at `offset`: on a key, or on the innermost value there.
+pub fn hover(doc: &Document, store: &SchemaStore, offset: usize) -> Option<HoverInfo> {
+    let request = Request::new(doc, store);
+    let (path, value, range) = match doc.key_at_offset(offset) {
+        Some((mut path, member)) => {
+            path.push(PathSegment::Key(member.key.name.clone()));
+            (path, member.value.as_ref(), member.key.range)
+        }
+        None => {
+            let (path, node) = doc.node_at_offset(offset)?;
+            (path, Some(node), node.range)
+        }
+    };
+    let markdown = Hover {
+        store,
+        request: &request,
+    }
+    .at(&path, value)?;
+    Some(HoverInfo { markdown, range })
+}
+
+struct Hover<'a> {
+    store: &'a SchemaStore,
+    request: &'a Request<'a>,
+}
+
+impl Hover<'_> {
+    fn at(&self, path: &[PathSegment], value: Option<&Node>) -> Option<String> {
+        if let Some(markdown) = self.polygon(path) {
+            return Some(markdown);
+        }
+        match place(path) {
+            Place::DataProduct => Some(self.product(value)),
+            Place::Params([]) => {
+                let key = envelope_key("params")?;
+                let mut out = format!("**{}** `params`\n\n{}", key.title, key.description);
+                if let Some(schema) = &self.request.schema {
+                    if let Some(title) = schema.schema.get("title").and_then(|t| t.as_str()) {
+                        out.push_str(&format!("\n\nSchema: {title}"));
+                    }
+                }
+                Some(out)
+            }
+            Place::Params(rest) => {
+                let schema = self.request.schema.as_ref()?;
+                let field = schema.field_at(rest)?;
+                let current = value.and_then(Node::to_value);
+                let mut out = format!(
+                    "{}\n\n{}",
+                    field_heading(&field),
+                    field_markdown(&field, current.as_ref())
+                );
+                if let [PathSegment::Key(name)] = rest {
+                    if name == "acquisitionStart" || name == "acquisitionEnd" {
+                        if let Some(window) = self.window() {
+                            out.push_str("\n\n");
+                            out.push_str(&window);
+                        }
+                    }
+                }
+                Some(out.trim_end().to_string())
+            }
+            Place::Envelope(name, []) => {
+                let key = envelope_key(name)?;
+                Some(format!("**{}** `{name}`\n\n{}", key.title, key.description))
+            }
+            Place::FeatureCollection([PathSegment::Key(key)])
+            | Place::Feature([PathSegment::Key(key)])
+            | Place::FeatureGeometry([PathSegment::Key(key)]) => {
+                let parent = place(&path[..path.len() - 1]);
+                let (_, description, _) = geojson_keys(parent)
+                    .iter()
+                    .find(|(name, _, _)| name == key)?;
+                Some(format!("**{key}**\n\n{description}"))
+            }
+            _ => None,
+        }
+    }
+
+    fn product(&self, value: Option<&Node>) -> String {
+        let Some(id) = value.and_then(Node::as_str) else {
+            let key = envelope_key("dataProduct").expect("dataProduct is an envelope key");
+            return format!("**{}** `dataProduct`\n\n{}", key.title, key.description);
+        };
+        let schema = self.store.get(id);
+        let mut out = match self.store.product(id) {
+            Some(product) => {
+                let title = super::completion::product_label(product);
+                let mut out = format!("**{title}** `{}`", product.name);
+                if !product.description.is_empty() {
+                    out.push_str(&format!("\n\n{}", product.description));
+                }
+                let collection = if product.collection_title.is_empty() {
+                    format!("`{}`", product.collection)
+                } else {
+                    format!("{} (`{}`)", product.collection_title, product.collection)
+                };
+                out.push_str(&format!("\n\nCollection: {collection}  \n"));
+                out
+            }
+            None if schema.is_some() => "**Data product**\n\n".to_string(),
+            None => format!("**Unknown data product** `{id}`\n\n"),
+        };
+        let state = match schema.as_deref().map(|s| &s.origin) {
+            Some(SchemaOrigin::Bundled) => "bundled with tasking-ls".to_string(),
+            Some(SchemaOrigin::Cache { fetched_at, stale }) => format!(
+                "cached, fetched {}{}",
+                fetched_at.format("%Y-%m-%d %H:%M UTC"),
+                if *stale { " (stale)" } else { "" }
+            ),
+            Some(SchemaOrigin::Fetched) => "fetched from the API".to_string(),
+            Some(SchemaOrigin::SchemaDir(path)) => format!("from `{}`", path.display()),
+            None => format!(
+                "not available (offline, or unknown to the API); `tasking-ls schema fetch {id}` downloads it"
+            ),
+        };
+        out.push_str(&format!("Schema: {state}"));
+        out
+    }
+
+    /// The polygon summary when `path` is a polygon, its `coordinates` or inside them.
+    fn polygon(&self, path: &[PathSegment]) -> Option<String> {
+        let root = self.request.root?;
+        let sites = find_polygons(root, self.request.form, self.request.schema.as_deref());
+        let site = sites.iter().find(|site| {
+            path.starts_with(&site.path)
+                && (path.len() == site.path.len()
+                    || path[site.path.len()] == PathSegment::Key("coordinates".into()))
+        })?;
+        let heading = match place(&site.path) {
+            Place::Params([PathSegment::Key(name)]) => {
+                match self.request.schema.as_ref().and_then(|s| s.field(name)) {
+                    Some(field) => {
+                        let mut heading = field_heading(&field);
+                        if let Some(description) = &field.description {
+                            heading.push_str(&format!("\n\n{description}"));
+                        }
+                        heading
+                    }
+                    None => format!("**{name}**"),
+                }
+            }
+            _ => format!("**Polygon** `{}`", site.label),
+        };
+        Some(format!("{heading}\n\n{}", polygon_summary(site.node)))
+    }
+
+    /// "Acquisition window: 61 days (2027-03-01 → 2027-05-01)".
+    fn window(&self) -> Option<String> {
+        let params = self.request.root?.get("params")?;
+        let date = |key: &str| {
+            DateTime::parse_from_rfc3339(params.get(key)?.as_str()?)
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        };
+        let (start, end) = (date("acquisitionStart")?, date("acquisitionEnd")?);
+        let show = |d: DateTime<Utc>| {
+            if d.num_seconds_from_midnight() == 0 {
+                d.format("%Y-%m-%d").to_string()
+            } else {
+                d.format("%Y-%m-%d %H:%M UTC").to_string()
+            }
+        };
+        let seconds = (end - start).num_seconds();
+        if seconds <= 0 {
+            return Some(format!(
+                "Acquisition window: empty, the end is not after the start ({} → {})",
+                show(start),
+                show(end)
+            ));
+        }
+        let days = seconds as f64 / 86_400.0;
+        let length = if days.fract() == 0.0 {
+            let days = days as i64;
+            format!("{days} day{}", if days == 1 { "" } else { "s" })
+        } else if days < 1.0 {
+            format!("{:.1} hours", seconds as f64 / 3600.0)
+        } else {
+            format!("{days:.1} days")
+        };
+        Some(format!(
+            "Acquisition window: {length} ({} → {})",
+            show(start),
+            show(end)
+        ))
+    }
+}
+
+/// Above this many positions the area is computed on a sphere (see [`polygon_summary`]).
+const GEODESIC_AREA_MAX_POSITIONS: usize = 20_000;
+
+/// Rings, positions, closure, bounding box and geodesic area of a GeoJSON Polygon node.
+pub(crate) fn polygon_summary(polygon: &Node) -> String {
+    let rings: Vec<Vec<Coord>> = polygon
+        .get("coordinates")
+        .and_then(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .map(|ring| {
+            ring.items()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|position| match position.items()? {
+                    [lon, lat, ..] => Some(Coord {
+                        x: lon.as_f64()?,
+                        y: lat.as_f64()?,
+                    }),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    if rings.is_empty() {
+        return "Polygon without coordinates".to_string();
+    }
+    let positions: usize = rings.iter().map(Vec::len).sum();
+    let holes = rings.len() - 1;
+    let mut out = format!(
+        "Polygon: {} ring{}{}, {positions} positions  \n",
+        rings.len(),
+        if rings.len() == 1 { "" } else { "s" },
+        match holes {
+            0 => String::new(),
+            1 => " (1 hole)".to_string(),
+            n => format!(" ({n} holes)"),
+        }
+    );
+    let open: Vec<usize> = rings
+        .iter()
+        .enumerate()
+        .filter(|(_, ring)| ring.len() < 2 || ring.first() != ring.last())
+        .map(|(i, _)| i)
+        .collect();
+    if rings[0].len() >= 3 {
+        let exterior = LineString::new(rings[0].clone());
+        let interiors = rings[1..]
+            .iter()
+            .filter(|r| r.len() >= 3)
+            .map(|r| LineString::new(r.clone()))
+            .collect();
+        let polygon = Polygon::new(exterior, interiors);
+        // Karney's geodesic area costs about a microsecond a vertex: on a 200,000-vertex
+        // order that is a slow hover, so large polygons get the spherical formula instead.
+        let (area, method) = if positions <= GEODESIC_AREA_MAX_POSITIONS {
+            (polygon.geodesic_area_unsigned(), "geodesic, WGS84")
+        } else {
+            (
+                polygon.chamberlain_duquette_unsigned_area(),
+                "spherical approximation",
+            )
+        };
+        out.push_str(&format!(
+            "Area: {} km² ({method})  \n",
+            show_area(area / 1e6)
+        ));
+    }
+    let all = rings.iter().flatten();
+    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for c in all {
+        west = west.min(c.x);
+        east = east.max(c.x);
+        south = south.min(c.y);
+        north = north.max(c.y);
+    }
+    if west <= east {
+        out.push_str(&format!(
+            "Bounding box: {west}, {south} → {east}, {north} (lon, lat)  \n"
+        ));
+    }
+    out.push_str(&match open.as_slice() {
+        [] if rings.len() == 1 => "Ring closed".to_string(),
+        [] => "All rings closed".to_string(),
+        [0] if rings.len() == 1 => {
+            "Ring not closed: the last position differs from the first".to_string()
+        }
+        _ => format!(
+            "Not closed: ring{} {}",
+            if open.len() == 1 { "" } else { "s" },
+            open.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    });
+    out
+}
+
+/// Square kilometres with one decimal, or more digits for small areas.
+fn show_area(km2: f64) -> String {
+    if km2 >= 10.0 {
+        format!("{km2:.1}")
+    } else if km2 >= 0.01 {
+        format!("{km2:.3}")
+    } else {
+        format!("{km2:.6}")
+    }
+}

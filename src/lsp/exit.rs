@@ -1,0 +1,44 @@
+//! Ending the process on `exit`: tower-lsp only notices `exit` when the next message arrives,
+//! so this service wrapper watches for it and tells `run_stdio` to stop right away.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::sync::Notify;
+use tower::Service;
+use tower_lsp::jsonrpc::{Request, Response};
+
+/// Whether `shutdown` came before `exit` (the exit code is 0 only then), and the signal.
+#[derive(Default)]
+pub struct ExitSignal {
+    pub shutdown_requested: AtomicBool,
+    pub exited: Notify,
+}
+
+pub struct WatchExit<S> {
+    pub inner: S,
+    pub signal: Arc<ExitSignal>,
+}
+
+impl<S> Service<Request> for WatchExit<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match request.method() {
+            "shutdown" => self.signal.shutdown_requested.store(true, Ordering::SeqCst),
+            "exit" => self.signal.exited.notify_one(),
+            _ => {}
+        }
+        self.inner.call(request)
+    }
+}
