@@ -17,16 +17,23 @@ pub struct OpenDocument {
     pub diagnostics: Option<Arc<Vec<Diagnostic>>>,
     /// A check task is running for this document; it re-checks until it has seen the newest version.
     pub checking: bool,
+    /// A check was asked for since the running one started (new text, settings or schemas).
+    pub pending: bool,
+    /// The document matches `filePatterns`; others are kept (the settings may change) but
+    /// never checked or answered for.
+    pub handled: bool,
 }
 
 impl OpenDocument {
-    pub fn new(text: &str, version: i32) -> Self {
+    pub fn new(text: &str, version: i32, handled: bool) -> Self {
         OpenDocument {
             version,
             rope: Rope::from_str(text),
             parsed: None,
             diagnostics: None,
             checking: false,
+            pending: false,
+            handled,
         }
     }
 
@@ -132,7 +139,7 @@ mod tests {
 
     #[test]
     fn utf16_columns_after_emoji_and_crlf() {
-        let mut doc = OpenDocument::new("{\r\n  \"a\": \"😀x\"\r\n}", 1);
+        let mut doc = OpenDocument::new("{\r\n  \"a\": \"😀x\"\r\n}", 1, true);
         // Line 1 is `  "a": "😀x"`; the emoji is two UTF-16 units, so `x` is at column 10.
         doc.apply(
             vec![change((1, 10), (1, 11), "y")],
@@ -151,7 +158,7 @@ mod tests {
 
     #[test]
     fn positions_past_the_end_are_clamped() {
-        let mut doc = OpenDocument::new("ab\ncd", 1);
+        let mut doc = OpenDocument::new("ab\ncd", 1, true);
         doc.apply(
             vec![change((0, 99), (0, 99), "!")],
             2,
@@ -168,7 +175,7 @@ mod tests {
 
     #[test]
     fn changes_apply_in_order_against_the_previous_result() {
-        let mut doc = OpenDocument::new("abc", 1);
+        let mut doc = OpenDocument::new("abc", 1, true);
         doc.apply(
             vec![change((0, 0), (0, 1), "X"), change((0, 1), (0, 2), "Y")],
             2,

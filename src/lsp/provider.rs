@@ -354,10 +354,9 @@ fn insert_schema(backend: &Backend, schema: Arc<ProductSchema>) {
     *guard = Arc::new(store);
 }
 
-/// Re-checks every open document whose `dataProduct` is `id` (and makes any check running
-/// now run again).
+/// Re-checks every open document whose `dataProduct` is `id` (a check running now runs
+/// again: `schedule_check` marks it pending).
 pub(super) fn recheck_product(backend: &Backend, id: &str) {
-    backend.invalidate_checks();
     let uris: Vec<Url> = backend
         .0
         .documents

@@ -2,7 +2,6 @@
 //! handler modules.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
@@ -34,9 +33,6 @@ pub(super) struct State {
     pub supports_configuration: OnceLock<bool>,
     /// The provider's API and what the commands and background fetches keep.
     pub provider: ProviderState,
-    /// Bumped whenever what a check depends on besides the text changes (the store, the
-    /// reasons products have no schema): a check that started before runs again.
-    pub check_epoch: AtomicU64,
     /// The client expands snippets in completion items.
     pub snippets: OnceLock<bool>,
 }
@@ -57,18 +53,8 @@ impl Backend {
             options,
             supports_configuration: OnceLock::new(),
             provider: ProviderState::default(),
-            check_epoch: AtomicU64::new(0),
             snippets: OnceLock::new(),
         }))
-    }
-
-    /// Marks every running check as outdated (call after changing what checks read).
-    pub(super) fn invalidate_checks(&self) {
-        self.0.check_epoch.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub(super) fn check_epoch(&self) -> u64 {
-        self.0.check_epoch.load(Ordering::SeqCst)
     }
 
     pub(super) fn encoding(&self) -> PositionEncoding {
@@ -95,7 +81,7 @@ impl Backend {
     /// server does not handle.
     pub(super) fn snapshot(&self, uri: &Url) -> Option<(Arc<Document>, i32)> {
         let (version, unparsed) = {
-            let entry = self.0.documents.get(uri)?;
+            let entry = self.0.documents.get(uri).filter(|e| e.handled)?;
             (entry.version, entry.unparsed())
         };
         match unparsed {
@@ -158,6 +144,7 @@ impl Backend {
             .0
             .documents
             .iter()
+            .filter(|entry| entry.handled)
             .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
             .collect();
         Ok(serde_json::json!({

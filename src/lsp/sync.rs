@@ -21,14 +21,13 @@ fn path_of(uri: &Url) -> String {
 
 pub(super) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let document = params.text_document;
-    let path = path_of(&document.uri);
-    if !backend.settings().applies_to(&path) {
-        tracing::debug!(uri = %document.uri, "not an order request; ignored");
-        return;
+    let handled = backend.settings().applies_to(&path_of(&document.uri));
+    if !handled {
+        tracing::debug!(uri = %document.uri, "not an order request; kept but not checked");
     }
     backend.0.documents.insert(
         document.uri.clone(),
-        OpenDocument::new(&document.text, document.version),
+        OpenDocument::new(&document.text, document.version, handled),
     );
     schedule_check(backend, document.uri);
 }
@@ -72,6 +71,10 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
         let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
             return;
         };
+        if !entry.handled {
+            return;
+        }
+        entry.pending = true;
         if entry.checking {
             return;
         }
@@ -82,9 +85,9 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
         loop {
             // Let the changes already queued land first.
             tokio::task::yield_now().await;
-            // Read before the store and the failure reasons: a change after this makes the
-            // result outdated.
-            let epoch = backend.check_epoch();
+            if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
+                entry.pending = false;
+            }
             let Some((document, version)) = backend.snapshot(&uri) else {
                 return;
             };
@@ -115,16 +118,21 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
                 let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
                     return;
                 };
-                if entry.version == version && backend.check_epoch() == epoch {
+                if entry.version == version {
                     entry.diagnostics = Some(diagnostics.clone());
-                    entry.checking = false;
-                    true
-                } else {
-                    false
                 }
+                entry.version == version
             };
             if current {
                 publish(&backend, &uri, &document, &diagnostics, version).await;
+            }
+            // `checking` stays set until the publish is out, so no other task can publish a
+            // newer version first; then stop, or go again if the text moved on meanwhile.
+            let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
+                return;
+            };
+            if entry.version == version && !entry.pending {
+                entry.checking = false;
                 return;
             }
         }
@@ -150,9 +158,10 @@ async fn publish(
         .await;
 }
 
-/// Re-checks every open document (after a settings or schema change).
+/// Re-checks every open document (after a settings or schema change); a document that
+/// stopped matching `filePatterns` loses its diagnostics, one that started matching gets some.
 pub(super) fn recheck_all(backend: &Backend) {
-    backend.invalidate_checks();
+    let settings = backend.settings();
     let uris: Vec<Url> = backend
         .0
         .documents
@@ -160,10 +169,21 @@ pub(super) fn recheck_all(backend: &Backend) {
         .map(|e| e.key().clone())
         .collect();
     for uri in uris {
-        if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
+        let (was_handled, handled) = {
+            let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
+                continue;
+            };
+            let was_handled = entry.handled;
+            entry.handled = settings.applies_to(&path_of(&uri));
             entry.diagnostics = None;
+            (was_handled, entry.handled)
+        };
+        if handled {
+            schedule_check(backend, uri);
+        } else if was_handled {
+            let client = backend.0.client.clone();
+            tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
         }
-        schedule_check(backend, uri);
     }
 }
 
@@ -197,6 +217,10 @@ pub(super) async fn pull_configuration(backend: &Backend) {
 }
 
 pub(super) async fn configuration_changed(backend: &Backend, params: DidChangeConfigurationParams) {
+    // Some clients push the new settings, others expect to be asked: take both.
+    if let Ok(mut settings) = backend.0.settings.write() {
+        settings.merge(&params.settings);
+    }
     if backend
         .0
         .supports_configuration
@@ -206,9 +230,6 @@ pub(super) async fn configuration_changed(backend: &Backend, params: DidChangeCo
     {
         pull_configuration(backend).await;
     } else {
-        if let Ok(mut settings) = backend.0.settings.write() {
-            settings.merge(&params.settings);
-        }
         backend.reload_store();
         recheck_all(backend);
     }
