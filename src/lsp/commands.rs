@@ -160,17 +160,47 @@ async fn current_diagnostics(backend: &Backend, uri: &Url) -> Option<Arc<Vec<Dia
     .ok()
 }
 
-/// Whether "Submit order" may be offered for the document: it is open, checked, and its
-/// current version has no errors (warnings are fine). For the code action.
+/// Whether "Submit order" may be offered for the document: the API is usable (not
+/// offline), the document is open and checked, and its current version has no errors
+/// (warnings are fine).
 #[allow(dead_code)]
 pub(super) fn submit_action_available(backend: &Backend, uri: &Url) -> bool {
-    let Some(entry) = backend.0.documents.get(uri) else {
+    if backend.0.provider.api().is_err() {
+        return false;
+    }
+    let Some(entry) = backend.0.documents.get(uri).filter(|e| e.handled) else {
         return false;
     };
     entry
         .diagnostics
         .as_ref()
         .is_some_and(|d| !d.iter().any(|d| d.severity == Severity::Error))
+}
+
+/// The "Submit order" code action for a document whose current `diagnostics` are these:
+/// `None` when it has errors or the API is not usable (offline). The command asks for
+/// confirmation itself, so offering it is safe.
+#[allow(dead_code)]
+pub(super) fn submit_order_action(
+    backend: &Backend,
+    uri: &Url,
+    diagnostics: &[Diagnostic],
+) -> Option<CodeActionOrCommand> {
+    if backend.0.provider.api().is_err()
+        || diagnostics.iter().any(|d| d.severity == Severity::Error)
+    {
+        return None;
+    }
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: "Submit order".to_string(),
+        kind: Some(CodeActionKind::new("source.submitOrder")),
+        command: Some(Command {
+            title: "Submit order".to_string(),
+            command: SUBMIT_ORDER.to_string(),
+            arguments: Some(vec![Value::String(uri.to_string())]),
+        }),
+        ..Default::default()
+    }))
 }
 
 /// The code lenses of a request: "Get quote" (or the last quote of this version) above
