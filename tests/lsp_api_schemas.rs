@@ -278,3 +278,53 @@ fn refresh_schemas_refetches_and_rechecks() {
     let stderr = lsp.finish();
     assert_no_secrets(&stderr, &SECRETS);
 }
+
+#[test]
+fn switching_to_offline_in_the_settings_stops_fetching() {
+    let api = FakeApi::start();
+    let cache = tempfile::tempdir().unwrap();
+    let mut lsp = start(&api, &cache, &[]);
+    lsp.configuration = json!({"offline": true});
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"taskingLs": {"offline": true}}}),
+    );
+    // The server pulls the section again: wait until it has the answer.
+    lsp.wait_until("the configuration pull", |lsp| {
+        lsp.requests_named("workspace/configuration").len() >= 2
+    });
+    lsp.idle(Duration::from_millis(200));
+    let status = lsp.request("taskingLs/status", Value::Null).unwrap();
+    assert!(
+        status["provider"]["api"]
+            .as_str()
+            .unwrap()
+            .contains("offline"),
+        "{status}"
+    );
+    let uri = "file:///orders/x_tasking_request.json";
+    lsp.open(uri, &request(OTHER_PRODUCT_ID, 95));
+    let d = lsp.wait_diagnostics(uri, "the offline reason", |d| {
+        unknown_message(d).is_some_and(|m| m.contains("offline"))
+    });
+    assert!(!d.is_empty(), "{status}");
+    lsp.idle(Duration::from_millis(200));
+    assert_eq!(
+        api.count("GET", &format!("/orders/schema/{OTHER_PRODUCT_ID}")),
+        0
+    );
+    // And back online: the next check fetches.
+    lsp.configuration = json!({"offline": false});
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"taskingLs": {"offline": false}}}),
+    );
+    lsp.wait_diagnostics(uri, "fetched after going online", |d| {
+        codes(d).contains(&"schema.range".to_string())
+    });
+    assert_eq!(
+        api.count("GET", &format!("/orders/schema/{OTHER_PRODUCT_ID}")),
+        1
+    );
+    lsp.finish();
+}

@@ -29,6 +29,8 @@ pub struct Lsp {
     pub server_requests: Vec<(String, Value)>,
     /// The titles to choose in the next `window/showMessageRequest`s (`None`: dismiss).
     pub choices: VecDeque<Option<String>>,
+    /// The `taskingLs` section `workspace/configuration` answers with.
+    pub configuration: Value,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -115,6 +117,7 @@ impl Lsp {
             notifications: vec![],
             server_requests: vec![],
             choices: VecDeque::new(),
+            configuration: json!({}),
             stderr,
         };
         let mut capabilities = json!({
@@ -168,7 +171,7 @@ impl Lsp {
                         Some(title) => json!({"title": title}),
                         None => Value::Null,
                     },
-                    "workspace/configuration" => json!([{}]),
+                    "workspace/configuration" => json!([self.configuration.clone()]),
                     _ => Value::Null,
                 };
                 let id = id.clone();
