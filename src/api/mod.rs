@@ -24,4 +24,4 @@ pub use settings::{
     ApiSettings, Credentials, CredentialsError, Secret, SettingsOverrides, DEFAULT_API_URL,
     DEFAULT_AUTH_URL, DEFAULT_TIMEOUT,
 };
-pub use tasking::{Decision, FeasibilityOption, FeasibilityStudy, Quotation};
+pub use tasking::{Decision, FeasibilityOption, FeasibilityStudy, OrderReport, Quotation};

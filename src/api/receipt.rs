@@ -81,3 +81,25 @@ pub fn write_receipt(request: &Path, mut receipt: Receipt) -> Result<PathBuf, St
     write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
     Ok(path)
 }
+
+impl Receipt {
+    /// The receipt of `submission` of the bytes hashed as `body_sha256`, submitted now;
+    /// `None` when no order was placed (nothing to record).
+    pub fn for_submission(
+        submission: &super::Submission,
+        data_product: &str,
+        body_sha256: String,
+    ) -> Option<Receipt> {
+        let first = submission.order_ids.first()?;
+        Some(Receipt {
+            order_id: Some(first.clone()),
+            order_ids: submission.order_ids.clone(),
+            submitted_at: Utc::now(),
+            data_product: data_product.to_string(),
+            workspace_id: submission.workspace_id.clone(),
+            body_sha256,
+            endpoint: submission.endpoint.clone(),
+            earlier: vec![],
+        })
+    }
+}

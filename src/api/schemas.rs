@@ -123,8 +123,12 @@ struct Slot {
     last_error: Option<FetchError>,
 }
 
-/// The newest schema and the current failure of one product.
-type Latest = (Option<Arc<ProductSchema>>, Option<FetchError>);
+/// The newest schema, the current failure and the end of the back-off of one product.
+type Latest = (
+    Option<Arc<ProductSchema>>,
+    Option<FetchError>,
+    Option<Instant>,
+);
 
 /// Fetches product schemas on demand. Clone it freely: clones share state.
 #[derive(Clone)]
@@ -170,17 +174,42 @@ impl SchemaFetcher {
     /// with origin `Cache { stale: true }` and the product is not asked again before the
     /// back-off ends; without any copy the failure is returned.
     pub async fn ensure(&self, id: &str) -> Result<Arc<ProductSchema>, FetchError> {
+        self.get(id, false).await
+    }
+
+    /// Asks the API for product `id` now, whatever the TTL and the back-off say (an
+    /// explicit refresh by the user); a cached copy is still revalidated by its ETag, and
+    /// served, marked stale, when the API fails.
+    pub async fn refresh(&self, id: &str) -> Result<Arc<ProductSchema>, FetchError> {
+        self.get(id, true).await
+    }
+
+    async fn get(&self, id: &str, force: bool) -> Result<Arc<ProductSchema>, FetchError> {
         let id = normalize_product_id(id).ok_or_else(|| FetchError::InvalidId(id.to_string()))?;
         let slot = self.slot(&id);
         let mut slot = slot.lock().await;
-        let result = self.ensure_locked(&id, &mut slot).await;
+        if force {
+            slot.retry_at = None;
+        }
+        let result = self.ensure_locked(&id, &mut slot, force).await;
         let mut latest = self.inner.latest.lock().unwrap_or_else(|e| e.into_inner());
         let entry = latest.entry(id).or_default();
         if let Ok(schema) = &result {
             entry.0 = Some(schema.clone());
         }
         entry.1 = slot.last_error.clone();
+        entry.2 = slot.retry_at;
         result
+    }
+
+    /// How long until product `id` may be asked again after a failure; `None` when a call
+    /// now would go to the API (or serve a fresh copy).
+    pub fn retry_in(&self, id: &str) -> Option<Duration> {
+        let id = normalize_product_id(id)?;
+        let latest = self.inner.latest.lock().unwrap_or_else(|e| e.into_inner());
+        let at = latest.get(&id)?.2?;
+        let now = Instant::now();
+        (now < at).then(|| at - now)
     }
 
     /// The newest schema known for `id` without touching the network (memory, then the
@@ -188,7 +217,7 @@ impl SchemaFetcher {
     pub fn peek(&self, id: &str) -> Option<Arc<ProductSchema>> {
         let id = normalize_product_id(id)?;
         let latest = self.inner.latest.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((Some(schema), _)) = latest.get(&id) {
+        if let Some((Some(schema), _, _)) = latest.get(&id) {
             return Some(schema.clone());
         }
         drop(latest);
@@ -201,7 +230,7 @@ impl SchemaFetcher {
     pub fn last_error(&self, id: &str) -> Option<FetchError> {
         let id = normalize_product_id(id)?;
         let latest = self.inner.latest.lock().unwrap_or_else(|e| e.into_inner());
-        latest.get(&id).and_then(|(_, e)| e.clone())
+        latest.get(&id).and_then(|(_, e, _)| e.clone())
     }
 
     fn slot(&self, id: &str) -> Arc<tokio::sync::Mutex<Slot>> {
@@ -220,15 +249,17 @@ impl SchemaFetcher {
         &self,
         id: &str,
         slot: &mut Slot,
+        force: bool,
     ) -> Result<Arc<ProductSchema>, FetchError> {
         if !slot.disk_checked {
             slot.disk_checked = true;
             self.load_disk(id, slot);
         }
         let now = Utc::now();
-        let fresh = slot
-            .fetched_at
-            .is_some_and(|at| now.signed_duration_since(at) <= self.ttl());
+        let fresh = !force
+            && slot
+                .fetched_at
+                .is_some_and(|at| now.signed_duration_since(at) <= self.ttl());
         if let (Some(schema), true) = (&slot.schema, fresh) {
             let origin = if slot.confirmed {
                 SchemaOrigin::Fetched

@@ -78,11 +78,16 @@ impl ApiSettings {
         let auth_url = env("UP42_AUTH_URL").unwrap_or_else(|| DEFAULT_AUTH_URL.to_string());
         let workspace_id =
             env("UP42_WORKSPACE_ID").or_else(|| overrides.setting_workspace_id.clone());
+        // `UP42_TIMEOUT`: seconds per call (fractions allowed); unparsable values are ignored.
+        let env_timeout = env("UP42_TIMEOUT")
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(Duration::from_secs_f64);
         ApiSettings {
             api_url: api_url.trim_end_matches('/').to_string(),
             auth_url,
             workspace_id,
-            timeout: overrides.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout: overrides.timeout.or(env_timeout).unwrap_or(DEFAULT_TIMEOUT),
             offline: overrides.offline,
         }
     }
@@ -190,5 +195,28 @@ impl Credentials {
             Credentials::Project { .. } => "UP42_PROJECT_ID/UP42_PROJECT_API_KEY",
             Credentials::None => "no credentials",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_from_the_environment_loses_to_an_override() {
+        let env = |name: &str| (name == "UP42_TIMEOUT").then(|| "0.5".to_string());
+        let s = ApiSettings::from_lookup(&SettingsOverrides::default(), env);
+        assert_eq!(s.timeout, Duration::from_millis(500));
+        let o = SettingsOverrides {
+            timeout: Some(Duration::from_secs(3)),
+            ..Default::default()
+        };
+        assert_eq!(
+            ApiSettings::from_lookup(&o, env).timeout,
+            Duration::from_secs(3)
+        );
+        let bad = |name: &str| (name == "UP42_TIMEOUT").then(|| "soon".to_string());
+        let s = ApiSettings::from_lookup(&SettingsOverrides::default(), bad);
+        assert_eq!(s.timeout, DEFAULT_TIMEOUT);
     }
 }

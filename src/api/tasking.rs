@@ -166,3 +166,33 @@ impl Client {
         study(&body).ok_or_else(|| answer.malformed("a feasibility study without `id`"))
     }
 }
+
+/// Everything `status` shows about one order: the order, and for tasking orders its
+/// feasibility studies and quotations (each may fail on its own without hiding the rest).
+#[derive(Clone, Debug)]
+pub struct OrderReport {
+    pub order: super::Order,
+    pub studies: Result<Vec<FeasibilityStudy>, ApiError>,
+    pub quotations: Result<Vec<Quotation>, ApiError>,
+}
+
+impl Client {
+    /// The order `id` with its feasibility studies and quotations.
+    pub async fn order_report(&self, id: &str) -> Result<OrderReport, ApiError> {
+        let order = self.order(id).await?;
+        if order.order_type.as_deref().is_some_and(|t| t != "TASKING") {
+            return Ok(OrderReport {
+                order,
+                studies: Ok(vec![]),
+                quotations: Ok(vec![]),
+            });
+        }
+        let studies = self.feasibility_studies(&order.id).await;
+        let quotations = self.quotations(&order.id).await;
+        Ok(OrderReport {
+            order,
+            studies,
+            quotations,
+        })
+    }
+}

@@ -6,6 +6,7 @@ mod convert;
 mod documents;
 mod exit;
 mod features;
+mod provider;
 mod server;
 mod settings;
 mod sync;

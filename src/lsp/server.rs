@@ -11,6 +11,7 @@ use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
 use super::documents::OpenDocument;
+use super::provider::{self, ProviderState};
 use super::settings::Settings;
 use super::{commands, convert, features, sync, COMMANDS};
 use crate::cli::GlobalOptions;
@@ -30,6 +31,8 @@ pub(super) struct State {
     /// Flags given on the command line; they win over editor settings.
     pub options: GlobalOptions,
     pub supports_configuration: OnceLock<bool>,
+    /// The provider's API and what the commands and background fetches keep.
+    pub provider: ProviderState,
     /// The client expands snippets in completion items.
     pub snippets: OnceLock<bool>,
 }
@@ -49,6 +52,7 @@ impl Backend {
             store: RwLock::new(store),
             options,
             supports_configuration: OnceLock::new(),
+            provider: ProviderState::default(),
             snippets: OnceLock::new(),
         }))
     }
@@ -127,6 +131,11 @@ impl Backend {
         if let Ok(mut current) = self.0.store.write() {
             *current = Arc::new(store);
         }
+        let cli = &self.0.options;
+        if let Some(problem) = provider::configure(self, cli, &settings) {
+            let client = self.0.client.clone();
+            tokio::spawn(async move { client.show_message(MessageType::WARNING, problem).await });
+        }
     }
 
     /// `taskingLs/status`: what the server holds, for tests and troubleshooting.
@@ -138,9 +147,11 @@ impl Backend {
             .filter(|entry| entry.handled)
             .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
             .collect();
-        Ok(
-            serde_json::json!({"documents": documents, "encoding": format!("{:?}", self.encoding())}),
-        )
+        Ok(serde_json::json!({
+            "documents": documents,
+            "encoding": format!("{:?}", self.encoding()),
+            "provider": self.0.provider.status(),
+        }))
     }
 }
 
@@ -179,6 +190,11 @@ impl LanguageServer for Backend {
             .and_then(|w| w.configuration)
             .unwrap_or(false);
         let _ = self.0.supports_configuration.set(supports_configuration);
+        let _ = self
+            .0
+            .provider
+            .caps
+            .set(provider::ClientCaps::from_params(&params));
         let snippets = params
             .capabilities
             .text_document
@@ -225,6 +241,9 @@ impl LanguageServer for Backend {
                 )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
                     ..Default::default()
@@ -279,6 +298,10 @@ impl LanguageServer for Backend {
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         features::formatting(self, params)
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        guarded("codeLens", || commands::code_lens(self, params))?
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

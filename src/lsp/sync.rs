@@ -8,6 +8,7 @@ use tower_lsp::lsp_types::*;
 
 use super::convert;
 use super::documents::OpenDocument;
+use super::provider;
 use super::server::Backend;
 use crate::check::{check_document, CheckOptions};
 use crate::document::Document;
@@ -53,6 +54,7 @@ pub(super) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
 
 pub(super) async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
+    backend.0.provider.quotes.remove(&uri);
     if backend.0.documents.remove(&uri).is_some() {
         backend
             .0
@@ -90,8 +92,13 @@ pub(super) fn schedule_check(backend: &Backend, uri: Url) {
                 return;
             };
             let store = backend.store();
+            // An unknown product starts its fetch here; the check goes on with what the
+            // store has and runs again when the fetch ends.
+            let reason = provider::document_product(&document)
+                .and_then(|id| provider::want_schema(&backend, &id, &store));
             let checked = tokio::task::spawn_blocking(move || {
-                let options = CheckOptions::new(&store);
+                let mut options = CheckOptions::new(&store);
+                options.unknown_product_reason = reason.as_deref();
                 let diagnostics = check_document(&document, &options);
                 (document, diagnostics)
             })
