@@ -152,7 +152,11 @@ impl FileResult {
     fn new(path: String, document: Document, diagnostics: Vec<Diagnostic>) -> Self {
         // Thousands of clean files need not keep their trees and texts until the report.
         let source = (!diagnostics.is_empty()).then(|| document.into_text_and_index());
-        FileResult { path, source, diagnostics }
+        FileResult {
+            path,
+            source,
+            diagnostics,
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -161,7 +165,10 @@ impl FileResult {
 
     pub fn line_index(&self) -> &LineIndex {
         static EMPTY: std::sync::OnceLock<LineIndex> = std::sync::OnceLock::new();
-        self.source.as_ref().map_or_else(|| EMPTY.get_or_init(|| LineIndex::new("")), |(_, index)| index)
+        self.source.as_ref().map_or_else(
+            || EMPTY.get_or_init(|| LineIndex::new("")),
+            |(_, index)| index,
+        )
     }
 }
 

@@ -160,27 +160,9 @@ async fn current_diagnostics(backend: &Backend, uri: &Url) -> Option<Arc<Vec<Dia
     .ok()
 }
 
-/// Whether "Submit order" may be offered for the document: the API is usable (not
-/// offline), the document is open and checked, and its current version has no errors
-/// (warnings are fine).
-#[allow(dead_code)]
-pub(super) fn submit_action_available(backend: &Backend, uri: &Url) -> bool {
-    if backend.0.provider.api().is_err() {
-        return false;
-    }
-    let Some(entry) = backend.0.documents.get(uri).filter(|e| e.handled) else {
-        return false;
-    };
-    entry
-        .diagnostics
-        .as_ref()
-        .is_some_and(|d| !d.iter().any(|d| d.severity == Severity::Error))
-}
-
 /// The "Submit order" code action for a document whose current `diagnostics` are these:
 /// `None` when it has errors or the API is not usable (offline). The command asks for
 /// confirmation itself, so offering it is safe.
-#[allow(dead_code)]
 pub(super) fn submit_order_action(
     backend: &Backend,
     uri: &Url,

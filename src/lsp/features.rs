@@ -183,6 +183,22 @@ pub(super) fn code_action(
                 .collect();
         Some(actions)
     })
+    .map(|actions| {
+        actions.map(|mut actions| {
+            let wanted = params.context.only.as_ref().is_none_or(|only| {
+                only.iter()
+                    .any(|o| "source.submitOrder".starts_with(o.as_str()))
+            });
+            if wanted {
+                actions.extend(super::commands::submit_order_action(
+                    backend,
+                    uri,
+                    &diagnostics,
+                ));
+            }
+            actions
+        })
+    })
 }
 
 pub(super) fn document_symbol(
