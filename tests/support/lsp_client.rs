@@ -369,9 +369,13 @@ impl LspClient {
                 .position(|m| m["method"] == method && matches(&m["params"]))
             {
                 let found = self.pending[index].clone();
+                // Drop what this one supersedes: earlier notifications of the same method
+                // about the same document (others stay for their own waits).
                 let mut position = 0;
                 self.pending.retain(|m| {
-                    let keep = position > index || m["method"] != method;
+                    let keep = position > index
+                        || m["method"] != method
+                        || m["params"]["uri"] != found["params"]["uri"];
                     position += 1;
                     keep
                 });
