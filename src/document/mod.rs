@@ -20,18 +20,18 @@ pub use tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
 #[derive(Debug, Clone)]
 pub struct Document {
     text: String,
-    line_index: LineIndex,
+    /// Built on first use: a clean file in a `validate` run never needs positions.
+    line_index: std::sync::OnceLock<LineIndex>,
     parsed: ParsedJson,
 }
 
 impl Document {
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_index = LineIndex::new(&text);
         let parsed = parse(&text);
         Document {
             text,
-            line_index,
+            line_index: std::sync::OnceLock::new(),
             parsed,
         }
     }
@@ -41,7 +41,7 @@ impl Document {
     }
 
     pub fn line_index(&self) -> &LineIndex {
-        &self.line_index
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The root value, absent only when the text holds no value at all.
@@ -55,7 +55,11 @@ impl Document {
 
     /// The text and its line index without the tree, for reports that outlive the checks.
     pub fn into_text_and_index(self) -> (String, LineIndex) {
-        (self.text, self.line_index)
+        let index = self
+            .line_index
+            .into_inner()
+            .unwrap_or_else(|| LineIndex::new(&self.text));
+        (self.text, index)
     }
 
     /// The text a range covers.
