@@ -721,6 +721,8 @@ impl<'t> Parser<'t> {
             }
         };
         self.open.pop();
+        // A 200,000-position ring would otherwise keep up to twice its size in spare capacity.
+        items.shrink_to_fit();
         Node {
             range: TextRange::new(start, end),
             kind: NodeKind::Array(items),
