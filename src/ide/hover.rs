@@ -2,7 +2,9 @@
 //! a polygon's rings, bounding box and geodesic area, and the acquisition window's length.
 
 use chrono::{DateTime, Timelike, Utc};
-use geo::{ChamberlainDuquetteArea, Coord, GeodesicArea, LineString, Polygon};
+use geo::Coord;
+
+use super::area::{polygon_area_m2, polygon_of};
 
 use super::docs::{field_heading, field_markdown};
 use super::request::{envelope_key, geojson_keys, place, Place, Request};
@@ -205,9 +207,6 @@ impl Hover<'_> {
     }
 }
 
-/// Above this many positions the area is computed on a sphere (see [`polygon_summary`]).
-const GEODESIC_AREA_MAX_POSITIONS: usize = 20_000;
-
 /// Rings, positions, closure, bounding box and geodesic area of a GeoJSON Polygon node.
 pub(crate) fn polygon_summary(polygon: &Node) -> String {
     let rings: Vec<Vec<Coord>> = polygon
@@ -250,24 +249,8 @@ pub(crate) fn polygon_summary(polygon: &Node) -> String {
         .filter(|(_, ring)| ring.len() < 2 || ring.first() != ring.last())
         .map(|(i, _)| i)
         .collect();
-    if rings[0].len() >= 3 {
-        let exterior = LineString::new(rings[0].clone());
-        let interiors = rings[1..]
-            .iter()
-            .filter(|r| r.len() >= 3)
-            .map(|r| LineString::new(r.clone()))
-            .collect();
-        let polygon = Polygon::new(exterior, interiors);
-        // Karney's geodesic area costs about a microsecond a vertex: on a 200,000-vertex
-        // order that is a slow hover, so large polygons get the spherical formula instead.
-        let (area, method) = if positions <= GEODESIC_AREA_MAX_POSITIONS {
-            (polygon.geodesic_area_unsigned(), "geodesic, WGS84")
-        } else {
-            (
-                polygon.chamberlain_duquette_unsigned_area(),
-                "spherical approximation",
-            )
-        };
+    if let Some(area) = polygon_of(polygon) {
+        let (area, method) = polygon_area_m2(&area);
         out.push_str(&format!(
             "Area: {} km² ({method})  \n",
             show_area(area / 1e6)

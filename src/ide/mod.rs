@@ -5,6 +5,7 @@
 //! document text; edits are [`Edit`](crate::check::Edit)s, the same type fixes carry.
 
 mod actions;
+mod area;
 mod completion;
 mod docs;
 mod format;
@@ -14,6 +15,7 @@ mod snippet;
 mod symbols;
 
 pub use actions::{code_actions, ActionKind, CodeAction};
+pub use area::aoi_area_km2;
 pub use completion::{completions, completions_at, CompletionItem, CompletionKind};
 pub use format::format;
 pub use hover::{hover, HoverInfo};

@@ -382,7 +382,7 @@ async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
         }
         Err(e) => format!("unavailable ({e})"),
     };
-    let area = provider::aoi_area_km2(&request)
+    let area = crate::ide::aoi_area_km2(&document, &backend.store())
         .map(|a| format!("{} km²", group_thousands(a)))
         .unwrap_or_else(|| "unknown (no polygon found)".to_string());
     let earlier: Vec<&Receipt> = receipt

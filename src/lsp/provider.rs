@@ -468,62 +468,6 @@ impl Progress {
     }
 }
 
-/// The geodesic area in km² of the request's area of interest: `params.geometry` (or
-/// `params.aoi`) and every feature of `featureCollection`; Polygons and MultiPolygons.
-pub(super) fn aoi_area_km2(request: &Value) -> Option<f64> {
-    use geo::orient::{Direction, Orient};
-    use geo::GeodesicArea;
-    let mut geometries: Vec<&Value> = vec![];
-    for key in ["geometry", "aoi"] {
-        if let Some(g) = request.pointer(&format!("/params/{key}")) {
-            geometries.push(g);
-        }
-    }
-    if let Some(features) = request
-        .pointer("/featureCollection/features")
-        .and_then(Value::as_array)
-    {
-        geometries.extend(features.iter().filter_map(|f| f.get("geometry")));
-    }
-    let mut total = 0.0;
-    let mut any = false;
-    for geometry in geometries {
-        let coordinates = geometry.get("coordinates");
-        let polygons = match geometry.get("type").and_then(Value::as_str) {
-            Some("Polygon") => coordinates.and_then(polygon).into_iter().collect(),
-            Some("MultiPolygon") => coordinates
-                .and_then(Value::as_array)
-                .map(|ps| ps.iter().filter_map(polygon).collect())
-                .unwrap_or_default(),
-            _ => vec![],
-        };
-        for p in polygons {
-            // A clockwise ring would measure the rest of the Earth: orient it first.
-            total += p.orient(Direction::Default).geodesic_area_unsigned();
-            any = true;
-        }
-    }
-    any.then_some(total / 1e6)
-}
-
-fn polygon(coordinates: &Value) -> Option<geo::Polygon<f64>> {
-    let ring = |ring: &Value| -> Option<geo::LineString<f64>> {
-        let points = ring
-            .as_array()?
-            .iter()
-            .map(|p| {
-                let p = p.as_array()?;
-                Some(geo::coord! { x: p.first()?.as_f64()?, y: p.get(1)?.as_f64()? })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        (points.len() >= 3).then(|| geo::LineString::new(points))
-    };
-    let rings = coordinates.as_array()?;
-    let exterior = ring(rings.first()?)?;
-    let holes = rings[1..].iter().filter_map(ring).collect();
-    Some(geo::Polygon::new(exterior, holes))
-}
-
 /// "Pléiades Analytic" for a product in the index, else "data product <id>".
 pub(super) fn product_label(store: &SchemaStore, id: &str) -> String {
     match store.product(id) {
@@ -543,30 +487,6 @@ pub(super) fn product_label(store: &SchemaStore, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn seed_polygon_area_is_geodesic() {
-        // The seed's Panama rectangle: about 22.3 km × 22.4 km.
-        let request = json!({"dataProduct": "x", "params": {"geometry": {"type": "Polygon",
-            "coordinates": [[[-79.6418, 9.0727], [-79.4387, 9.0727], [-79.4388, 8.8703],
-                [-79.6418, 8.8703], [-79.6418, 9.0727]]]}}});
-        let area = aoi_area_km2(&request).unwrap();
-        assert!((490.0..510.0).contains(&area), "{area}");
-    }
-
-    #[test]
-    fn features_add_up_and_garbage_is_no_area() {
-        let square = json!({"type": "Polygon", "coordinates": [[[0, 0], [0.01, 0], [0.01, 0.01], [0, 0.01], [0, 0]]]});
-        let one = json!({"featureCollection": {"features": [{"geometry": square}]}});
-        let two = json!({"featureCollection": {"features": [{"geometry": square}, {"geometry": square}]}});
-        let a = aoi_area_km2(&one).unwrap();
-        assert!((aoi_area_km2(&two).unwrap() - 2.0 * a).abs() < 1e-9);
-        assert_eq!(
-            aoi_area_km2(&json!({"params": {"geometry": {"type": "Polygon", "coordinates": "x"}}})),
-            None
-        );
-    }
 
     #[test]
     fn each_failure_kind_says_why() {
