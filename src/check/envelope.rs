@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::messages::{closest, show_value};
-use super::syntax::member_with_separator;
+use super::messages::show_value;
+use super::unknown::unknown_property;
 use super::{CheckOptions, Code, Diagnostic, Fix};
 use crate::document::{Document, Node, NodeKind, PathSegment, TextRange};
 use crate::schema::ProductSchema;
@@ -94,38 +94,21 @@ pub(super) fn check<'a>(
         if allowed_keys.contains(&member.key.name.as_str()) {
             continue;
         }
-        let mut diagnostic = Diagnostic::new(
-            Code::SchemaAdditionalProperty,
-            member.key.range,
-            format!("unknown top-level property '{}'", member.key.name),
+        let hint = format!(
+            "; an order request has {}",
+            allowed_keys
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
-        if let Some(suggestion) = closest(&member.key.name, CURRENT_KEYS.iter().copied()) {
-            diagnostic
-                .message
-                .push_str(&format!("; did you mean '{suggestion}'?"));
-            diagnostic = diagnostic.with_fix(
-                Fix::replace(
-                    format!("Rename to '{suggestion}'"),
-                    member.key.range,
-                    format!("\"{suggestion}\""),
-                )
-                .preferred(),
-            );
-        } else {
-            diagnostic.message.push_str(&format!(
-                "; an order request has {}",
-                allowed_keys
-                    .iter()
-                    .map(|k| format!("'{k}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        out.push(diagnostic.with_fix(Fix::replace(
-            format!("Remove property '{}'", member.key.name),
-            member_with_separator(members, index),
-            "",
-        )));
+        out.push(unknown_property(
+            members,
+            index,
+            format!("unknown top-level property '{}'", member.key.name),
+            CURRENT_KEYS,
+            Some(hint),
+        ));
     }
 
     request.schema = check_product(root, options, out);

@@ -10,6 +10,7 @@ mod geometry;
 mod messages;
 mod params;
 mod syntax;
+mod unknown;
 
 use chrono::{DateTime, Utc};
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::edits::insert_member;
 use super::envelope::{Request, RequestForm};
 use super::messages::{closest, list_allowed, plural, show_number, show_value};
-use super::syntax::member_with_separator;
+use super::unknown::unknown_property;
 use super::{Code, Diagnostic, Fix};
 use crate::document::{Document, Node, PathSegment, TextRange};
 use crate::schema::{FieldInfo, ProductSchema};
@@ -413,40 +413,21 @@ impl Context<'_> {
                 })
                 .unwrap_or_default()
         };
-        for (index, member) in members
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let hint = (!known.is_empty() && known.len() <= 20)
+            .then(|| format!("; allowed: {}", known.join(", ")));
+        for (index, _) in members
             .iter()
             .enumerate()
             .filter(|(_, m)| m.key.name == key)
         {
-            let mut diagnostic = Diagnostic::new(
-                Code::SchemaAdditionalProperty,
-                member.key.range,
+            out.push(unknown_property(
+                members,
+                index,
                 format!("unknown property '{key}' in {place}"),
-            );
-            if let Some(suggestion) = closest(key, known.iter().map(String::as_str)) {
-                diagnostic
-                    .message
-                    .push_str(&format!("; did you mean '{suggestion}'?"));
-                if object.member(suggestion).is_none() {
-                    diagnostic = diagnostic.with_fix(
-                        Fix::replace(
-                            format!("Rename to '{suggestion}'"),
-                            member.key.range,
-                            format!("\"{suggestion}\""),
-                        )
-                        .preferred(),
-                    );
-                }
-            } else if !known.is_empty() && known.len() <= 20 {
-                diagnostic
-                    .message
-                    .push_str(&format!("; allowed: {}", known.join(", ")));
-            }
-            out.push(diagnostic.with_fix(Fix::replace(
-                format!("Remove property '{key}'"),
-                member_with_separator(members, index),
-                "",
-            )));
+                &known,
+                hint.clone(),
+            ));
         }
     }
 
