@@ -376,7 +376,7 @@ fn schema_other() {
         [(
             "schema.other",
             "3".to_string(),
-            "looks: 3 is not a multiple of 2".to_string()
+            "looks is 3, not a multiple of 2".to_string()
         )]
     );
 }

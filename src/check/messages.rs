@@ -4,11 +4,12 @@ use serde_json::Value;
 
 use crate::schema::AllowedValue;
 
-/// A value as a message shows it: strings in single quotes, everything else as compact JSON.
+/// A value as a message shows it: strings in single quotes (non-printing characters escaped,
+/// long ones cut), everything else as compact JSON.
 pub(crate) fn show_value(value: &Value) -> String {
     match value {
-        Value::String(s) => format!("'{s}'"),
-        Value::Array(items) if items.len() > 4 => format!("an array of {} items", items.len()),
+        Value::String(s) => format!("'{}'", show_text(s)),
+        Value::Array(items) if items.len() > 4 => plural_article(items.len() as u64, "array", "item"),
         Value::Object(_) => "an object".to_string(),
         other => {
             let text = other.to_string();
@@ -19,6 +20,56 @@ pub(crate) fn show_value(value: &Value) -> String {
             }
         }
     }
+}
+
+/// The longest text a message quotes, in characters; the rest is cut with `…`.
+const QUOTED_CHARS: usize = 80;
+
+/// Text as a message quotes it: characters a reader cannot see (controls, U+FEFF, zero-width
+/// and bidirectional formatting characters, separators other than the space) are written as
+/// Rust-style `\u{feff}` escapes, and long text is cut.
+pub(crate) fn show_text(text: &str) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == QUOTED_CHARS {
+            out.push('…');
+            break;
+        }
+        if is_invisible(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters that do not show, or show as something else, when printed: Unicode's control
+/// (Cc), format (Cf) and line/paragraph separator characters, and the odd spaces.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c as u32,
+            0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180E
+            | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+            | 0xFEFF | 0xFFA0 | 0xFFF9..=0xFFFB | 0x1D173..=0x1D17A | 0xE0000..=0xE007F)
+}
+
+/// What a value is, as a type error names it: `null`, `boolean true`, `integer 3`,
+/// `string '0.3'`, `an array of 2 items`, `an object`.
+pub(crate) fn describe_found(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer {n}"),
+        Value::Number(_) => format!("number {}", show_value(value)),
+        Value::String(_) => format!("string {}", show_value(value)),
+        Value::Array(items) => plural_article(items.len() as u64, "array", "item"),
+        Value::Object(_) => "an object".to_string(),
+    }
+}
+
+fn plural_article(count: u64, what: &str, unit: &str) -> String {
+    format!("an {what} of {}", plural(count, unit))
 }
 
 /// `'mono' (Mono), 'stereo' (Stereo)`: the allowed values with the titles the provider gives.
@@ -46,13 +97,26 @@ pub(crate) fn list_allowed(allowed: &[AllowedValue]) -> String {
     parts.join(", ")
 }
 
-/// The option closest to `typed`, when one is close enough to be what the user meant.
+/// Values longer than this (in characters) are compared by case and prefix only: nobody
+/// mistypes a 1,000-character value by one letter, and the edit distance is quadratic.
+const DISTANCE_MAX_CHARS: usize = 64;
+
+/// At most this many options get an edit distance computed, so a 20,000-value enum costs a
+/// bounded time per wrong value (issue 15).
+const DISTANCE_MAX_OPTIONS: usize = 4096;
+
+/// The option closest to `typed`, when one is close enough to be what the user meant: the same
+/// value in another case, a prefix either way ("cloudCover" for "cloudCoverage"), or a
+/// normalised Damerau-Levenshtein similarity of at least 0.5. The work is bounded: see
+/// [`DISTANCE_MAX_CHARS`] and [`DISTANCE_MAX_OPTIONS`].
 pub fn closest<'a>(typed: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let typed_lower = typed.to_lowercase();
+    let typed_chars = typed_lower.chars().count();
     let mut best: Option<(f64, &'a str)> = None;
+    let mut distances = 0;
     for option in options {
         let option_lower = option.to_lowercase();
-        let mut score = strsim::normalized_damerau_levenshtein(&typed_lower, &option_lower);
+        let mut score = 0.0;
         if typed_lower == option_lower {
             score = 2.0;
         } else if !option_lower.is_empty()
@@ -60,7 +124,17 @@ pub fn closest<'a>(typed: &str, options: impl IntoIterator<Item = &'a str>) -> O
             && (typed_lower.starts_with(&option_lower) || option_lower.starts_with(&typed_lower))
         {
             // "ortho-rectified" for "ortho", "cloudCover" for "cloudCoverage".
-            score = score.max(0.75);
+            score = 0.75;
+        }
+        let option_chars = option_lower.chars().count();
+        // A similarity of 0.5 needs lengths within a factor of two of each other.
+        let comparable = typed_chars <= DISTANCE_MAX_CHARS
+            && option_chars <= DISTANCE_MAX_CHARS
+            && typed_chars.max(option_chars) <= 2 * typed_chars.min(option_chars);
+        if score < 1.0 && comparable && distances < DISTANCE_MAX_OPTIONS {
+            distances += 1;
+            let similarity = strsim::normalized_damerau_levenshtein(&typed_lower, &option_lower);
+            score = f64::max(score, similarity);
         }
         if best.is_none_or(|(best_score, _)| score > best_score) {
             best = Some((score, option));

@@ -1,7 +1,8 @@
 //! `schema.*`: `params` validated against the product schema with the jsonschema crate, each
 //! error mapped back to the exact key or value it is about and told in the field's own words.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
@@ -9,11 +10,13 @@ use serde_json::Value;
 
 use super::edits::insert_member;
 use super::envelope::{Request, RequestForm};
-use super::messages::{closest, list_allowed, plural, show_number, show_value};
+use super::messages::{
+    closest, describe_found, list_allowed, plural, show_number, show_text, show_value,
+};
 use super::unknown::unknown_property;
 use super::{Code, Diagnostic, Fix};
 use crate::document::{Document, Node, PathSegment, TextRange};
-use crate::schema::{FieldInfo, ProductSchema};
+use crate::schema::{AllowedValue, FieldInfo, ProductSchema};
 
 pub(super) fn check(
     doc: &Document,
@@ -47,40 +50,162 @@ pub(super) fn check(
         .map(|f| f.name.clone())
         .collect();
     let value = value_without_coordinates(params, &polygon_fields);
-    let errors: Vec<_> = validator.iter_errors(&value).collect();
-    let mistyped: HashSet<String> = errors
-        .iter()
-        .filter(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
-        .map(|e| e.instance_path().as_str().to_string())
-        .collect();
     let context = Context {
         doc,
         request,
         schema,
         params,
+        fields: RefCell::new(HashMap::new()),
     };
-    for error in &errors {
-        let path = instance_path(error.instance_path());
+    // Group the errors by what they are about while walking them, before any is diagnosed:
+    // a schema whose `allOf`s fan out reports the same fault once per branch (64 times for six
+    // levels), and diagnosing each would cost 64 times the work (issue 14).
+    let mut groups: Vec<ErrorGroup> = Vec::new();
+    let mut index: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    let mut mistyped: HashSet<String> = HashSet::new();
+    let mut seen = 0usize;
+    let mut truncated = false;
+    for error in validator.iter_errors(&value) {
+        seen += 1;
+        if seen > ERROR_BUDGET {
+            truncated = true;
+            break;
+        }
+        let path = error.instance_path().as_str().to_string();
+        let (group, detail) = error_group(error.kind());
+        if group == "type" {
+            mistyped.insert(path.clone());
+        }
+        let key = (path, group, detail);
+        let schema_path = error.schema_path().as_str().to_string();
+        match index.get(&key) {
+            Some(&at) => {
+                let members = &mut groups[at].errors;
+                if members.len() < PER_GROUP {
+                    members.push((error, schema_path));
+                } else if is_conditional(&schema_path)
+                    && !members.iter().any(|(_, p)| is_conditional(p))
+                {
+                    // Keep one error that names its condition: it gives the better message.
+                    members[PER_GROUP - 1] = (error, schema_path);
+                }
+            }
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push(ErrorGroup {
+                    path: key.0,
+                    group: key.1,
+                    errors: vec![(error, schema_path)],
+                });
+            }
+        }
+    }
+    let mut diagnosed = 0usize;
+    for group in &groups {
+        let path = instance_path(group.errors[0].0.instance_path());
         if owned_by_geometry_check(&path, &polygon_fields) {
             continue;
         }
-        let is_value_check = !matches!(
-            error.kind(),
-            ValidationErrorKind::Type { .. }
-                | ValidationErrorKind::Required { .. }
-                | ValidationErrorKind::AdditionalProperties { .. }
-        );
-        if is_value_check && mistyped.contains(error.instance_path().as_str()) {
+        // A value of the wrong type fails its value checks too; the type error says it all.
+        if group.group != "type"
+            && group.group != "required"
+            && group.group != "additionalProperties"
+            && mistyped.contains(&group.path)
+        {
             continue;
         }
-        context.diagnose(
-            &path,
-            error.kind(),
-            error.schema_path().as_str(),
-            &error.to_string(),
-            out,
-        );
+        diagnosed += 1;
+        if diagnosed > GROUP_BUDGET {
+            truncated = true;
+            break;
+        }
+        let mut merged: Vec<Diagnostic> = Vec::new();
+        // The error that names a condition first: its message is the most specific.
+        let mut members: Vec<&(jsonschema::ValidationError<'_>, String)> =
+            group.errors.iter().collect();
+        members.sort_by_key(|(_, schema_path)| !is_conditional(schema_path));
+        for (error, schema_path) in members {
+            let mut found = Vec::new();
+            context.diagnose(&path, error, schema_path, &mut found);
+            for diagnostic in found {
+                match merged
+                    .iter_mut()
+                    .find(|d| d.range == diagnostic.range && d.code == diagnostic.code)
+                {
+                    Some(kept) => {
+                        for fix in diagnostic.fixes {
+                            if !kept.fixes.iter().any(|f| f.edits == fix.edits) {
+                                kept.fixes.push(fix);
+                            }
+                        }
+                    }
+                    None => merged.push(diagnostic),
+                }
+            }
+        }
+        out.extend(merged);
     }
+    if truncated {
+        let range = request
+            .root
+            .get("dataProduct")
+            .map_or(params.range, |n| n.range);
+        out.push(Diagnostic::new(
+            Code::SchemaOther,
+            range,
+            format!(
+                "schema check stopped: the schema of product {} gave more than {} errors; fix the ones reported and check again",
+                schema.id,
+                if seen > ERROR_BUDGET { ERROR_BUDGET } else { GROUP_BUDGET }
+            ),
+        ));
+    }
+}
+
+/// How many validator errors one check reads before it gives up (a schema whose `allOf`s fan
+/// out reports each fault once per branch).
+const ERROR_BUDGET: usize = 20_000;
+/// How many distinct faults one check diagnoses.
+const GROUP_BUDGET: usize = 1_000;
+/// How many of a fault's duplicate errors are diagnosed to merge their fixes.
+const PER_GROUP: usize = 4;
+
+/// The validator errors about one fault: one instance path, one kind of error (and for
+/// `required` and `additionalProperties`, one property).
+struct ErrorGroup<'a> {
+    path: String,
+    group: &'static str,
+    errors: Vec<(jsonschema::ValidationError<'a>, String)>,
+}
+
+/// The kind of fault an error reports, and what distinguishes two faults of that kind at one
+/// place: `enum`, `const` and `anyOf`/`oneOf` are all "not an allowed value".
+fn error_group(kind: &ValidationErrorKind) -> (&'static str, String) {
+    match kind {
+        ValidationErrorKind::Type { .. } => ("type", String::new()),
+        ValidationErrorKind::Required { property } => ("required", property.to_string()),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            ("additionalProperties", unexpected.join("\u{0}"))
+        }
+        ValidationErrorKind::Enum { .. }
+        | ValidationErrorKind::Constant { .. }
+        | ValidationErrorKind::AnyOf { .. }
+        | ValidationErrorKind::OneOfNotValid { .. } => ("value", String::new()),
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            ("minimum", limit.to_string())
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            ("maximum", limit.to_string())
+        }
+        other => ("other", other.keyword().to_string()),
+    }
+}
+
+/// True for an error found inside an `if`/`then`/`else` branch.
+fn is_conditional(schema_path: &str) -> bool {
+    schema_path
+        .split('/')
+        .any(|segment| segment == "then" || segment == "else")
 }
 
 /// `params` as serde_json reads it, but with the coordinates of polygon fields left empty:
@@ -158,6 +283,8 @@ struct Context<'a> {
     request: &'a Request<'a>,
     schema: &'a ProductSchema,
     params: &'a Node,
+    /// [`ProductSchema::field_at`] by instance path, computed once per check.
+    fields: RefCell<HashMap<Vec<PathSegment>, Option<FieldInfo>>>,
 }
 
 impl Context<'_> {
@@ -192,28 +319,43 @@ impl Context<'_> {
     fn diagnose(
         &self,
         path: &[PathSegment],
-        kind: &ValidationErrorKind,
+        error: &jsonschema::ValidationError<'_>,
         schema_path: &str,
-        fallback: &str,
         out: &mut Vec<Diagnostic>,
     ) {
+        let kind = error.kind();
         let Some(node) = self.node_at(path) else {
             return;
         };
-        let field = self.schema.field_at(path);
+        let field = self
+            .fields
+            .borrow_mut()
+            .entry(path.to_vec())
+            .or_insert_with(|| self.schema.field_at(path))
+            .clone();
         let name = label(path);
         let condition = self.condition(schema_path);
         let when = condition
             .as_deref()
             .map(|c| format!(" when {c}"))
             .unwrap_or_default();
-        let found = node.to_value().unwrap_or(Value::Null);
+        // `params` itself may hold a 200,000-vertex polygon: only its members are reported.
+        let found = if path.is_empty() {
+            Value::Null
+        } else {
+            node.to_value().unwrap_or(Value::Null)
+        };
+        let shown = self.show_found(node, &found);
+        // The subschema holding the keyword that failed, `$ref`s followed.
+        let keyword_schema = schema_path
+            .rsplit_once('/')
+            .and_then(|(parent, _)| self.schema.subschema_at(parent));
         match kind {
             ValidationErrorKind::Required { property } => {
                 let Some(property) = property.as_str() else {
                     return;
                 };
-                self.missing(path, node, property, out);
+                self.missing(path, node, property, &when, out);
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
@@ -226,14 +368,15 @@ impl Context<'_> {
                     .subschema_at(schema_path)
                     .map(describe_types)
                     .unwrap_or_else(|| "another type".to_string());
+                let found_words = match &found {
+                    Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer {shown}"),
+                    Value::Number(_) => format!("number {shown}"),
+                    other => describe_found(other),
+                };
                 let mut diagnostic = Diagnostic::new(
                     Code::SchemaType,
                     node.range,
-                    format!(
-                        "{name} must be {expected}{when}, found {} {}",
-                        node.type_name(),
-                        show_value(&found)
-                    ),
+                    format!("{name} must be {expected}{when}, found {found_words}"),
                 );
                 diagnostic.fixes.extend(type_fixes(node, &found, &expected));
                 out.push(diagnostic);
@@ -241,16 +384,33 @@ impl Context<'_> {
             ValidationErrorKind::Enum { .. }
             | ValidationErrorKind::Constant { .. }
             | ValidationErrorKind::AnyOf { .. }
-            | ValidationErrorKind::OneOfNotValid { .. }
-                if field.as_ref().is_some_and(|f| !f.allowed.is_empty()) =>
-            {
-                out.push(enum_diagnostic(
-                    node,
-                    &name,
-                    &found,
-                    field.as_ref().unwrap(),
-                    &when,
-                ));
+            | ValidationErrorKind::OneOfNotValid { .. } => {
+                let mut allowed = keyword_schema
+                    .map(|s| self.schema.allowed_values_of(s))
+                    .unwrap_or_default();
+                if let (Some(field), false) = (&field, allowed.is_empty()) {
+                    // The field's own titles for values a branch lists bare.
+                    for option in &mut allowed {
+                        if option.title.is_none() {
+                            option.title = field
+                                .allowed
+                                .iter()
+                                .find(|a| a.value == option.value)
+                                .and_then(|a| a.title.clone());
+                        }
+                    }
+                }
+                if allowed.is_empty() {
+                    let message = match kind {
+                        ValidationErrorKind::OneOfNotValid { .. } => {
+                            format!("{name} {shown} matches none of the forms it may take{when}")
+                        }
+                        _ => format!("{name} {shown} matches none of the forms it may take{when}"),
+                    };
+                    out.push(Diagnostic::new(Code::SchemaOther, node.range, message));
+                } else {
+                    out.push(enum_diagnostic(node, &name, &shown, &found, &allowed, &when));
+                }
             }
             ValidationErrorKind::Minimum { limit }
             | ValidationErrorKind::Maximum { limit }
@@ -259,10 +419,11 @@ impl Context<'_> {
                 out.push(range_diagnostic(
                     node,
                     &name,
-                    &found,
+                    &shown,
                     kind,
                     limit,
                     field.as_ref(),
+                    &when,
                 ));
             }
             ValidationErrorKind::MinLength { limit } | ValidationErrorKind::MaxLength { limit } => {
@@ -270,20 +431,18 @@ impl Context<'_> {
                 let too_short = matches!(kind, ValidationErrorKind::MinLength { .. });
                 let message = if too_short && length == 0 {
                     format!(
-                        "{name} must not be empty (at least {})",
+                        "{name} must not be empty{when} (at least {})",
                         plural(*limit, "character")
                     )
                 } else if too_short {
                     format!(
-                        "{name} has {}; at least {} needed",
+                        "{name} has {}; at least {limit} needed{when}",
                         plural(length, "character"),
-                        limit
                     )
                 } else {
                     format!(
-                        "{name} has {}; at most {} allowed",
+                        "{name} has {}; at most {limit} allowed{when}",
                         plural(length, "character"),
-                        limit
                     )
                 };
                 out.push(Diagnostic::new(Code::SchemaLength, node.range, message));
@@ -299,35 +458,85 @@ impl Context<'_> {
                     Code::SchemaLength,
                     node.range,
                     format!(
-                        "{name} has {}; {bound} {limit} allowed",
+                        "{name} has {}; {bound} {limit} allowed{when}",
                         plural(count, "item")
                     ),
                 ));
             }
+            ValidationErrorKind::MinProperties { limit }
+            | ValidationErrorKind::MaxProperties { limit } => {
+                let count = found.as_object().map_or(0, |o| o.len()) as u64;
+                let bound = if matches!(kind, ValidationErrorKind::MinProperties { .. }) {
+                    "at least"
+                } else {
+                    "at most"
+                };
+                out.push(Diagnostic::new(
+                    Code::SchemaLength,
+                    node.range,
+                    format!(
+                        "{name} has {}; {bound} {limit} allowed{when}",
+                        plural(count, "property")
+                    ),
+                ));
+            }
             ValidationErrorKind::Format { format } => {
-                out.push(format_diagnostic(node, &name, &found, format));
+                out.push(format_diagnostic(node, &name, &found, format, &when));
             }
             ValidationErrorKind::Pattern { pattern } => {
                 let example = field
                     .as_ref()
                     .and_then(|f| f.default.as_ref())
+                    .filter(|d| d.is_string())
                     .map(show_value);
                 let mut message = format!(
-                    "{name} {} does not match the pattern {pattern}",
-                    show_value(&found)
+                    "{name} {shown} does not match the pattern {}{when}",
+                    show_text(pattern)
                 );
                 if let Some(example) = example {
                     message.push_str(&format!(" (for example {example})"));
                 }
                 out.push(Diagnostic::new(Code::SchemaFormat, node.range, message));
             }
-            _ => {
-                out.push(Diagnostic::new(
-                    Code::SchemaOther,
-                    node.range,
-                    format!("{name}: {fallback}{when}"),
-                ));
+            other => {
+                let message = match other {
+                    ValidationErrorKind::MultipleOf { multiple_of, .. } => {
+                        format!("{name} is {shown}, not a multiple of {multiple_of}{when}")
+                    }
+                    ValidationErrorKind::Not { .. } => {
+                        format!("{name} {shown} is a value the schema excludes{when}")
+                    }
+                    ValidationErrorKind::FalseSchema => {
+                        format!("{name} is not allowed here{when}")
+                    }
+                    ValidationErrorKind::UniqueItems => {
+                        format!("{name} has duplicate items; each item must be different{when}")
+                    }
+                    ValidationErrorKind::Contains => {
+                        format!("{name} has no item of the kind it must contain{when}")
+                    }
+                    ValidationErrorKind::AdditionalItems { limit } => format!(
+                        "{name} has more items than the {} the schema describes{when}",
+                        limit
+                    ),
+                    ValidationErrorKind::OneOfMultipleValid { .. } => format!(
+                        "{name} {shown} matches more than one of the forms it may take; it must match exactly one{when}"
+                    ),
+                    ValidationErrorKind::PropertyNames { .. } => {
+                        format!("{name} has a property name the schema does not allow{when}")
+                    }
+                    _ => format!("{name}: {}{when}", show_text(&error.to_string())),
+                };
+                out.push(Diagnostic::new(Code::SchemaOther, node.range, message));
             }
+        }
+    }
+
+    /// The value as a message quotes it; a number as the document writes it (`1e400`, `0.30`).
+    fn show_found(&self, node: &Node, found: &Value) -> String {
+        match &node.kind {
+            crate::document::NodeKind::Number(_) => show_text(self.doc.slice(node.range)),
+            _ => show_value(found),
         }
     }
 
@@ -336,6 +545,7 @@ impl Context<'_> {
         path: &[PathSegment],
         object: &Node,
         property: &str,
+        when: &str,
         out: &mut Vec<Diagnostic>,
     ) {
         if object.member(property).is_some() {
@@ -372,7 +582,7 @@ impl Context<'_> {
             Diagnostic::new(
                 Code::SchemaRequired,
                 self.object_name_range(path),
-                format!("missing required property '{property}'{title} in {place}"),
+                format!("missing required property '{property}'{title} in {place}{when}"),
             )
             .with_fix(Fix::new(
                 format!("Add '{property}': {value}"),
@@ -529,45 +739,58 @@ fn type_fixes(node: &Node, found: &Value, expected: &str) -> Vec<Fix> {
     }
 }
 
+/// How many "Change to" fixes an enum diagnostic carries: the suggestion and the first
+/// allowed values (a 50,000-value enum must not make 50,000 fixes per error).
+const ENUM_FIXES: usize = 20;
+
+/// `'stero' is not allowed for acquisitionMode; did you mean 'stereo'? Allowed: ...`, with a
+/// fix per allowed value (the suggestion preferred). `shown` is the value as the message
+/// quotes it, `when` the condition that brought the constraint (or empty).
 pub(crate) fn enum_diagnostic(
     node: &Node,
     name: &str,
+    shown: &str,
     found: &Value,
-    field: &FieldInfo,
+    allowed: &[AllowedValue],
     when: &str,
 ) -> Diagnostic {
-    let options: Vec<String> = field.allowed.iter().map(|a| value_text(&a.value)).collect();
-    let suggestion = match found {
-        Value::String(typed) => {
-            closest(typed, options.iter().map(String::as_str)).map(str::to_string)
-        }
-        other => {
-            closest(&value_text(other), options.iter().map(String::as_str)).map(str::to_string)
-        }
+    let options: Vec<String> = allowed.iter().map(|a| value_text(&a.value)).collect();
+    let typed = match found {
+        Value::String(typed) => typed.clone(),
+        other => value_text(other),
     };
-    let mut message = format!("{} is not allowed for {name}{when}", show_value(found));
-    if let Some(suggestion) = &suggestion {
-        message.push_str(&format!("; did you mean '{suggestion}'?"));
+    let suggestion = closest(&typed, options.iter().map(String::as_str)).map(str::to_string);
+    let mut message = format!("{shown} is not allowed for {name}{when}");
+    match &suggestion {
+        Some(suggestion) => message.push_str(&format!(
+            "; did you mean {}? Allowed: ",
+            show_value(&Value::String(suggestion.clone()))
+        )),
+        None => message.push_str("; allowed: "),
     }
-    message.push_str(&format!(" Allowed: {}", list_allowed(&field.allowed)));
+    message.push_str(&list_allowed(allowed));
     let mut diagnostic = Diagnostic::new(Code::SchemaEnum, node.range, message);
-    for allowed in &field.allowed {
-        let text = value_text(&allowed.value);
-        let fix = Fix::replace(
-            format!("Change to {}", show_value(&allowed.value)),
+    let suggested = suggestion
+        .as_deref()
+        .and_then(|s| allowed.iter().find(|a| value_text(&a.value) == s));
+    let fix = |option: &AllowedValue| {
+        Fix::replace(
+            format!("Change to {}", show_value(&option.value)),
             node.range,
-            allowed.value.to_string(),
-        );
-        diagnostic
-            .fixes
-            .push(if suggestion.as_deref() == Some(text.as_str()) {
-                fix.preferred()
-            } else {
-                fix
-            });
+            option.value.to_string(),
+        )
+    };
+    if let Some(option) = suggested {
+        diagnostic.fixes.push(fix(option).preferred());
     }
-    // The suggested value first, so "quick fix" picks it.
-    diagnostic.fixes.sort_by_key(|f| !f.preferred);
+    for option in allowed {
+        if diagnostic.fixes.len() >= ENUM_FIXES {
+            break;
+        }
+        if Some(option) != suggested {
+            diagnostic.fixes.push(fix(option));
+        }
+    }
     diagnostic
 }
 
@@ -581,10 +804,11 @@ fn value_text(value: &Value) -> String {
 fn range_diagnostic(
     node: &Node,
     name: &str,
-    found: &Value,
+    shown: &str,
     kind: &ValidationErrorKind,
     limit: &Value,
     field: Option<&FieldInfo>,
+    when: &str,
 ) -> Diagnostic {
     let limit_value = limit.as_f64().unwrap_or(0.0);
     let limit_text = show_number(limit_value);
@@ -605,8 +829,7 @@ fn range_diagnostic(
         _ => None,
     });
     let message = format!(
-        "{name} is {}, {relation}{}",
-        show_value(found),
+        "{name} is {shown}, {relation}{when}{}",
         bounds.unwrap_or_default()
     );
     let mut diagnostic = Diagnostic::new(Code::SchemaRange, node.range, message);
@@ -626,7 +849,13 @@ fn range_diagnostic(
     diagnostic
 }
 
-fn format_diagnostic(node: &Node, name: &str, found: &Value, format: &str) -> Diagnostic {
+fn format_diagnostic(
+    node: &Node,
+    name: &str,
+    found: &Value,
+    format: &str,
+    when: &str,
+) -> Diagnostic {
     let (what, example) = match format {
         "date-time" => ("an RFC 3339 date-time", Some("2027-03-01T00:00:00Z")),
         "date" => ("a date", Some("2027-03-01")),
@@ -636,9 +865,13 @@ fn format_diagnostic(node: &Node, name: &str, found: &Value, format: &str) -> Di
         _ => ("", None),
     };
     let mut message = if what.is_empty() {
-        format!("{name} {} is not a valid {format}", show_value(found))
+        format!(
+            "{name} {} is not a valid {}{when}",
+            show_value(found),
+            show_text(format)
+        )
     } else {
-        format!("{name} must be {what}, found {}", show_value(found))
+        format!("{name} must be {what}{when}, found {}", show_value(found))
     };
     if let Some(example) = example {
         message.push_str(&format!(" (like {example})"));

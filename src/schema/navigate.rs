@@ -159,30 +159,41 @@ impl ProductSchema {
             .map_err(String::as_str)
     }
 
+    /// The allowed values of an enum-like subschema (`enum`, `const`, `anyOf`/`oneOf` of consts),
+    /// `$ref`s and `allOf` followed; empty when it accepts more than a list of values.
+    pub fn allowed_values_of(&self, subschema: &Value) -> Vec<AllowedValue> {
+        let merged = Resolver::new(&self.schema).merged(subschema);
+        allowed_values(&self.schema, &merged)
+    }
+
     /// The root schema with its `$ref` and `allOf` folded in.
     fn merged_root(&self) -> Map<String, Value> {
         Resolver::new(&self.schema).merged(&self.schema)
     }
 }
 
-/// How many `$ref`s one lookup may expand: a guard against reference cycles and against
-/// schemas whose `allOf`s fan out exponentially.
+/// How many distinct `$ref`s one lookup may expand.
 const REF_BUDGET: usize = 256;
 
 /// Folds `$ref` targets and `allOf` members into one object, the way a reader of the schema
 /// would, so both provider styles yield the same facts.
-struct Resolver<'a> {
+///
+/// Each reference is expanded once per lookup: a second expansion would only add keywords
+/// already merged (merging is idempotent, and the first expansion takes precedence), so
+/// skipping it while walking cuts reference cycles (`A -> B -> A`) and keeps a schema whose
+/// `allOf`s fan out over the same `$ref`s (2^n paths to one definition) linear (issue 14).
+pub(super) struct Resolver<'a> {
     root: &'a Value,
-    /// The references being expanded, to cut cycles (`A -> B -> A`).
-    stack: Vec<String>,
+    /// The references expanded so far.
+    visited: std::collections::HashSet<String>,
     budget: usize,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(root: &'a Value) -> Self {
+    pub(super) fn new(root: &'a Value) -> Self {
         Resolver {
             root,
-            stack: Vec::new(),
+            visited: std::collections::HashSet::new(),
             budget: REF_BUDGET,
         }
     }
@@ -201,7 +212,6 @@ impl<'a> Resolver<'a> {
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             if let Some(target) = self.enter(reference) {
                 let lower = self.merged(target);
-                self.stack.pop();
                 merge_under(&mut out, lower);
             }
         }
@@ -219,15 +229,15 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    /// The target of a local reference, unless it is already being expanded or the budget is
-    /// spent; pushes it on the stack (the caller pops).
+    /// The target of a local reference, unless it was expanded already in this lookup or the
+    /// budget is spent.
     fn enter(&mut self, reference: &str) -> Option<&'a Value> {
-        if self.budget == 0 || self.stack.iter().any(|r| r == reference) {
+        if self.budget == 0 || self.visited.contains(reference) {
             return None;
         }
         let target = resolve_local_ref(self.root, reference)?;
         self.budget -= 1;
-        self.stack.push(reference.to_owned());
+        self.visited.insert(reference.to_owned());
         Some(target)
     }
 }
