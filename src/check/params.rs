@@ -2,6 +2,7 @@
 //! error mapped back to the exact key or value it is about and told in the field's own words.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::collections::{HashMap, HashSet};
 
 use jsonschema::error::ValidationErrorKind;
@@ -56,6 +57,7 @@ pub(super) fn check(
         schema,
         params,
         fields: RefCell::new(HashMap::new()),
+        common_allowed: RefCell::new(None),
     };
     // Group the errors by what they are about while walking them, before any is diagnosed:
     // a schema whose `allOf`s fan out reports the same fault once per branch (64 times for six
@@ -124,6 +126,35 @@ pub(super) fn check(
         let mut members: Vec<&(jsonschema::ValidationError<'_>, String)> =
             group.errors.iter().collect();
         members.sort_by_key(|(_, schema_path)| !is_conditional(schema_path));
+        if group.group == "value" {
+            // A value must be among the allowed values of every enum that rejects it: one
+            // diagnostic offering what all of them allow.
+            let mut common: Option<HashSet<String>> = None;
+            let mut read: Vec<*const Value> = Vec::new();
+            for (error, schema_path) in &members {
+                // Branches of an `allOf` fan-out share one compiled enum: read it once.
+                if let ValidationErrorKind::Enum { options } = error.kind() {
+                    let at = std::sync::Arc::as_ptr(options);
+                    if read.contains(&at) {
+                        continue;
+                    }
+                    read.push(at);
+                }
+                let allowed = context.allowed_for(error.kind(), schema_path);
+                if allowed.is_empty() {
+                    continue;
+                }
+                let these: HashSet<String> = allowed.iter().map(|a| a.value.to_string()).collect();
+                common = Some(match common {
+                    None => these,
+                    Some(so_far) => so_far.intersection(&these).cloned().collect(),
+                });
+            }
+            *context.common_allowed.borrow_mut() = common;
+            members.truncate(1);
+        } else {
+            *context.common_allowed.borrow_mut() = None;
+        }
         for (error, schema_path) in members {
             let mut found = Vec::new();
             context.diagnose(&path, error, schema_path, &mut found);
@@ -284,7 +315,9 @@ struct Context<'a> {
     schema: &'a ProductSchema,
     params: &'a Node,
     /// [`ProductSchema::field_at`] by instance path, computed once per check.
-    fields: RefCell<HashMap<Vec<PathSegment>, Option<FieldInfo>>>,
+    fields: RefCell<HashMap<Vec<PathSegment>, Option<Rc<FieldInfo>>>>,
+    /// While a group of enum-like errors is diagnosed: the values all of them allow.
+    common_allowed: RefCell<Option<HashSet<String>>>,
 }
 
 impl Context<'_> {
@@ -331,7 +364,7 @@ impl Context<'_> {
             .fields
             .borrow_mut()
             .entry(path.to_vec())
-            .or_insert_with(|| self.schema.field_at(path))
+            .or_insert_with(|| self.schema.field_at(path).map(Rc::new))
             .clone();
         let name = label(path);
         let condition = self.condition(schema_path);
@@ -346,10 +379,6 @@ impl Context<'_> {
             node.to_value().unwrap_or(Value::Null)
         };
         let shown = self.show_found(node, &found);
-        // The subschema holding the keyword that failed, `$ref`s followed.
-        let keyword_schema = schema_path
-            .rsplit_once('/')
-            .and_then(|(parent, _)| self.schema.subschema_at(parent));
         match kind {
             ValidationErrorKind::Required { property } => {
                 let Some(property) = property.as_str() else {
@@ -385,18 +414,20 @@ impl Context<'_> {
             | ValidationErrorKind::Constant { .. }
             | ValidationErrorKind::AnyOf { .. }
             | ValidationErrorKind::OneOfNotValid { .. } => {
-                let mut allowed = keyword_schema
-                    .map(|s| self.schema.allowed_values_of(s))
-                    .unwrap_or_default();
-                if let (Some(field), false) = (&field, allowed.is_empty()) {
+                let mut allowed = self.allowed_for(kind, schema_path);
+                if let Some(common) = &*self.common_allowed.borrow() {
+                    allowed.retain(|a| common.contains(&a.value.to_string()));
+                }
+                if let Some(field) = &field {
                     // The field's own titles for values a branch lists bare.
-                    for option in &mut allowed {
-                        if option.title.is_none() {
-                            option.title = field
-                                .allowed
-                                .iter()
-                                .find(|a| a.value == option.value)
-                                .and_then(|a| a.title.clone());
+                    let titles: HashMap<String, &String> = field
+                        .allowed
+                        .iter()
+                        .filter_map(|a| Some((a.value.to_string(), a.title.as_ref()?)))
+                        .collect();
+                    if !titles.is_empty() {
+                        for option in allowed.iter_mut().filter(|o| o.title.is_none()) {
+                            option.title = titles.get(&option.value.to_string()).cloned().cloned();
                         }
                     }
                 }
@@ -422,7 +453,7 @@ impl Context<'_> {
                     &shown,
                     kind,
                     limit,
-                    field.as_ref(),
+                    field.as_deref(),
                     &when,
                 ));
             }
@@ -529,6 +560,27 @@ impl Context<'_> {
                 };
                 out.push(Diagnostic::new(Code::SchemaOther, node.range, message));
             }
+        }
+    }
+
+    /// The values an enum-like error allows: its `enum`/`const`, or the consts of its
+    /// `anyOf`/`oneOf`; empty when the failing keyword accepts more than a list of values.
+    fn allowed_for(&self, kind: &ValidationErrorKind, schema_path: &str) -> Vec<AllowedValue> {
+        let bare = |value: &Value| AllowedValue {
+            value: value.clone(),
+            title: None,
+        };
+        match kind {
+            ValidationErrorKind::Enum { options } => options
+                .as_array()
+                .map(|values| values.iter().map(bare).collect())
+                .unwrap_or_default(),
+            ValidationErrorKind::Constant { expected_value } => vec![bare(expected_value)],
+            _ => schema_path
+                .rsplit_once('/')
+                .and_then(|(parent, _)| self.schema.subschema_at(parent))
+                .map(|s| self.schema.allowed_values_of(s))
+                .unwrap_or_default(),
         }
     }
 
