@@ -56,6 +56,9 @@ enum Command {
         /// Warnings fail the run too.
         #[arg(long)]
         strict: bool,
+        /// A product without a schema is a warning, not an error (params then go unchecked).
+        #[arg(long)]
+        allow_unknown_products: bool,
     },
     /// List the data products known.
     Products,
@@ -122,12 +125,14 @@ fn main() -> ExitCode {
             paths,
             format,
             strict,
+            allow_unknown_products,
         } => match cli::load_store(&global) {
             Ok(store) => cli::validate::run(
                 &ValidateArgs {
                     paths,
                     format,
                     strict,
+                    allow_unknown_products,
                 },
                 &store,
             ),

@@ -115,8 +115,8 @@ fn product_unknown() {
             "00000000-0000-4000-8000-000000000000",
         ),
         expect![[r#"
-        warning product.unknown `"00000000-0000-4000-8000-000000000000"`: no schema for data product 00000000-0000-4000-8000-000000000000 (it is not bundled and not in the schema cache); params are not checked. Run `tasking-ls schema fetch 00000000-0000-4000-8000-000000000000` or pass --schema-dir
-    "#]],
+            warning product.unknown `"00000000-0000-4000-8000-000000000000"`: no schema for data product 00000000-0000-4000-8000-000000000000 (it is not bundled and not in the schema cache): the envelope, geometry and dates are checked, params are not checked against a product schema. Supply the schema with `tasking-ls schema fetch 00000000-0000-4000-8000-000000000000` or --schema-dir DIR (a folder of <product-id>.json files)
+        "#]],
     );
 }
 

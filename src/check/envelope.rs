@@ -172,6 +172,16 @@ fn check_product(
                 )
                 .preferred(),
             );
+        } else if let Some((near, label)) = near_product(trimmed, options) {
+            diagnostic.message = format!("{}; did you mean {near}{label}?", diagnostic.message);
+            diagnostic = diagnostic.with_fix(
+                Fix::replace(
+                    format!("Change to {near}{label}"),
+                    value.range,
+                    format!("\"{near}\""),
+                )
+                .preferred(),
+            );
         } else if is_uuid(&trimmed.to_lowercase()) || (trimmed != id && is_uuid(trimmed)) {
             diagnostic = diagnostic.with_fix(Fix::replace(
                 "Normalize the id",
@@ -187,19 +197,84 @@ fn check_product(
         .get(trimmed)
         .or_else(|| options.store.get(&trimmed.to_lowercase()));
     if schema.is_none() {
-        let reason = options
-            .unknown_product_reason
-            .map(str::to_string)
-            .unwrap_or_else(|| "it is not bundled and not in the schema cache".to_string());
-        out.push(Diagnostic::new(
-            Code::ProductUnknown,
-            value.range,
-            format!(
-                "no schema for data product {id} ({reason}); params are not checked. Run `tasking-ls schema fetch {id}` or pass --schema-dir"
-            ),
-        ));
+        out.push(unknown_product(value, id, options));
     }
     schema
+}
+
+/// How far (Damerau-Levenshtein, on the lowercased id) a `dataProduct` may be from a known id
+/// to be taken for a typo of it: two random UUIDs differ in about 34 of their 36 characters.
+const PRODUCT_TYPO_DISTANCE: usize = 3;
+
+/// The known product id (bundled, cached or listed) a typo away from `id`, with its label
+/// (` (Pléiades Analytic)`, or empty when the index does not list it).
+fn near_product(id: &str, options: &CheckOptions<'_>) -> Option<(String, String)> {
+    let typed = id.trim().to_lowercase();
+    // A UUID has 36 characters: anything much longer is no typo of one (and the distance is
+    // quadratic in the length).
+    if typed.chars().count() > 36 + PRODUCT_TYPO_DISTANCE {
+        return None;
+    }
+    let mut known: Vec<String> = options
+        .store
+        .products()
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    known.extend(options.store.schema_ids());
+    known.sort();
+    known.dedup();
+    let near = known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(&typed, &k.to_lowercase()), k))
+        .filter(|(distance, _)| *distance <= PRODUCT_TYPO_DISTANCE)
+        .min_by_key(|(distance, _)| *distance)?
+        .1;
+    let label = options
+        .store
+        .product(&near)
+        .map(|p| format!(" ({})", p.label()))
+        .unwrap_or_default();
+    Some((near, label))
+}
+
+/// `product.unknown`: what was and was not checked, the closest known id when one is a typo
+/// away (with a fix), and how to supply the schema.
+fn unknown_product(value: &Node, id: &str, options: &CheckOptions<'_>) -> Diagnostic {
+    let near = near_product(id, options);
+    let checked = "the envelope, geometry and dates are checked, params are not checked against a product schema";
+    let mut diagnostic = match &near {
+        Some((near, label)) => Diagnostic::new(
+            Code::ProductUnknown,
+            value.range,
+            format!("unknown data product {id}; did you mean {near}{label}? Until then {checked}"),
+        )
+        .with_fix(
+            Fix::replace(
+                format!("Change to {near}{label}"),
+                value.range,
+                format!("\"{near}\""),
+            )
+            .preferred(),
+        ),
+        None => {
+            let reason = options
+                .unknown_product_reason
+                .map(str::to_string)
+                .unwrap_or_else(|| "it is not bundled and not in the schema cache".to_string());
+            Diagnostic::new(
+                Code::ProductUnknown,
+                value.range,
+                format!(
+                    "no schema for data product {id} ({reason}): {checked}. Supply the schema with `tasking-ls schema fetch {id}` or --schema-dir DIR (a folder of <product-id>.json files)"
+                ),
+            )
+        }
+    };
+    if options.unknown_product_is_error {
+        diagnostic.severity = super::Severity::Error;
+    }
+    diagnostic
 }
 
 fn check_params_object<'a>(root: &'a Node, out: &mut Vec<Diagnostic>) -> Option<&'a Node> {

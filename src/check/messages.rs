@@ -9,7 +9,9 @@ use crate::schema::AllowedValue;
 pub(crate) fn show_value(value: &Value) -> String {
     match value {
         Value::String(s) => format!("'{}'", show_text(s)),
-        Value::Array(items) if items.len() > 4 => plural_article(items.len() as u64, "array", "item"),
+        Value::Array(items) if items.len() > 4 => {
+            plural_article(items.len() as u64, "array", "item")
+        }
         Value::Object(_) => "an object".to_string(),
         other => {
             let text = other.to_string();

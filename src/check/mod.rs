@@ -30,6 +30,10 @@ pub struct CheckOptions<'a> {
     pub now: DateTime<Utc>,
     /// Why a product has no schema, when the caller knows (offline, 404, network...).
     pub unknown_product_reason: Option<&'a str>,
+    /// `product.unknown` is an error rather than a warning: `validate` sets it (unless
+    /// `--allow-unknown-products`), so that CI never passes having checked no `params`; the
+    /// language server leaves it unset while a schema fetch may still succeed.
+    pub unknown_product_is_error: bool,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -38,6 +42,7 @@ impl<'a> CheckOptions<'a> {
             store,
             now: Utc::now(),
             unknown_product_reason: None,
+            unknown_product_is_error: false,
         }
     }
 }

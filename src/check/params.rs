@@ -2,8 +2,8 @@
 //! error mapped back to the exact key or value it is about and told in the field's own words.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
@@ -222,12 +222,10 @@ fn error_group(kind: &ValidationErrorKind) -> (&'static str, String) {
         | ValidationErrorKind::Constant { .. }
         | ValidationErrorKind::AnyOf { .. }
         | ValidationErrorKind::OneOfNotValid { .. } => ("value", String::new()),
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            ("minimum", limit.to_string())
-        }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            ("maximum", limit.to_string())
-        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => ("minimum", limit.to_string()),
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => ("maximum", limit.to_string()),
         other => ("other", other.keyword().to_string()),
     }
 }
@@ -440,7 +438,9 @@ impl Context<'_> {
                     };
                     out.push(Diagnostic::new(Code::SchemaOther, node.range, message));
                 } else {
-                    out.push(enum_diagnostic(node, &name, &shown, &found, &allowed, &when));
+                    out.push(enum_diagnostic(
+                        node, &name, &shown, &found, &allowed, &when,
+                    ));
                 }
             }
             ValidationErrorKind::Minimum { limit }

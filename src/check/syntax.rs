@@ -1,17 +1,19 @@
-//! `syntax` and `document.duplicate-key`: what the parser found, and keys given twice.
+//! `syntax` and `document.duplicate-key`: what the parser found (with a fix for a leading byte
+//! order mark), and keys given twice.
 
 use std::collections::HashMap;
 
 use super::{Code, Diagnostic, Fix};
-use crate::document::{Document, Node, NodeKind, TextRange};
+use crate::document::{Document, Node, NodeKind, TextRange, BOM_MESSAGE};
 
 pub(super) fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     for error in doc.syntax_errors() {
-        out.push(Diagnostic::new(
-            Code::Syntax,
-            error.range,
-            error.message.clone(),
-        ));
+        let mut diagnostic = Diagnostic::new(Code::Syntax, error.range, error.message.clone());
+        if error.message == BOM_MESSAGE {
+            diagnostic = diagnostic
+                .with_fix(Fix::replace("Remove the byte order mark", error.range, "").preferred());
+        }
+        out.push(diagnostic);
     }
     if let Some(root) = doc.root() {
         duplicate_keys(doc, root, out);

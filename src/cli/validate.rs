@@ -19,6 +19,9 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub strict: bool,
+    /// `product.unknown` stays a warning (by default it is an error, so that CI does not
+    /// pass having checked no `params`).
+    pub allow_unknown_products: bool,
 }
 
 /// One checked file.
@@ -32,7 +35,8 @@ pub struct FileResult {
 
 pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     let (sources, mut failures) = collect_sources(&args.paths);
-    let options = CheckOptions::new(store);
+    let mut options = CheckOptions::new(store);
+    options.unknown_product_is_error = !args.allow_unknown_products;
     let mut results: Vec<Result<FileResult, String>> = sources
         .par_iter()
         .map(|source| validate_source(source, &options))

@@ -13,7 +13,7 @@ mod proptests;
 
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
-pub use parser::parse;
+pub use parser::{parse, BOM_MESSAGE};
 pub use tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
 
 /// One order request file: its text, its line index and its parsed tree.

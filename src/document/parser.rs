@@ -19,8 +19,19 @@ pub const MAX_DEPTH: usize = 128;
 pub(crate) const COMMENT_MESSAGE: &str = "comments are not allowed in JSON";
 pub(crate) const UNTERMINATED_COMMENT_MESSAGE: &str = "unterminated comment";
 
+/// The message of the error a leading byte order mark gets; the checks attach its fix by it.
+pub const BOM_MESSAGE: &str = "the file starts with a byte order mark (U+FEFF), which JSON forbids (RFC 8259 §8.1); remove it";
+
 pub fn parse(text: &str) -> ParsedJson {
     let mut parser = Parser::new(text);
+    // One error for a UTF-8 byte order mark, and the rest parsed as if it were not there:
+    // editors on Windows add it, and it hides nothing else.
+    if text.starts_with('\u{feff}') {
+        let bom = '\u{feff}'.len_utf8();
+        parser.error(TextRange::new(0, bom), BOM_MESSAGE);
+        parser.pos = bom;
+        parser.prev_end = bom;
+    }
     let root = parser.parse_root();
     let mut errors = parser.errors;
     // Stable, so when two errors share a range the first one found (the more specific) stays.
@@ -932,5 +943,13 @@ fn convert_number(word: &str, is_integer: bool) -> Option<serde_json::Number> {
         }
     }
     let f = word.parse::<f64>().ok()?;
+    // Beyond f64's range (`1e400`) the number is still a valid JSON number (RFC 8259 §6 leaves
+    // the range to implementations): it is kept as the largest finite f64 of its sign, so a
+    // schema's `maximum` reports it, and messages quote its text.
+    let f = if f.is_infinite() {
+        f64::MAX.copysign(f)
+    } else {
+        f
+    };
     serde_json::Number::from_f64(f)
 }

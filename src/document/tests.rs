@@ -425,7 +425,7 @@ fn invalid_numbers() {
               number 0.5 9..11
               number 1.0 13..15
               error "-" 17..18
-              error "1e400" 20..25
+              number 1.7976931348623157e+308 20..25
               error "1abc" 27..31
               error "1e" 33..35
               number -0.0 37..39
@@ -437,7 +437,6 @@ fn invalid_numbers() {
             9..11 ".5": invalid number '.5': a digit is required before '.'
             13..15 "1.": invalid number '1.': a digit is required after '.'
             17..18 "-": invalid number '-'
-            20..25 "1e400": number out of range '1e400'
             27..31 "1abc": invalid number '1abc'
             33..35 "1e": invalid number '1e'
         "#]],

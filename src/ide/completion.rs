@@ -543,15 +543,7 @@ fn ends_value(c: char) -> bool {
     matches!(c, '"' | '}' | ']') || c.is_ascii_alphanumeric()
 }
 
-/// "Pléiades Analytic": the collection's title and the product's, without repeating a word
-/// ("Capella SAR", not "Capella SAR SAR").
+/// "Pléiades Analytic": see [`ProductInfo::label`](crate::schema::ProductInfo::label).
 pub(crate) fn product_label(product: &crate::schema::ProductInfo) -> String {
-    let (collection, title) = (product.collection_title.trim(), product.title.trim());
-    if collection.is_empty() {
-        title.to_string()
-    } else if collection.ends_with(title) {
-        collection.to_string()
-    } else {
-        format!("{collection} {title}")
-    }
+    product.label()
 }

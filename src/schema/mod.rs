@@ -30,6 +30,21 @@ pub struct ProductInfo {
     pub description: String,
 }
 
+impl ProductInfo {
+    /// "Pléiades Analytic": the collection's title and the product's, without repeating a word
+    /// ("Capella SAR", not "Capella SAR SAR").
+    pub fn label(&self) -> String {
+        let (collection, title) = (self.collection_title.trim(), self.title.trim());
+        if collection.is_empty() {
+            title.to_string()
+        } else if collection.ends_with(title) {
+            collection.to_string()
+        } else {
+            format!("{collection} {title}")
+        }
+    }
+}
+
 /// Where a product schema came from; a later origin overrides an earlier one.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SchemaOrigin {
