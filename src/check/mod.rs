@@ -9,6 +9,7 @@ mod envelope;
 mod geometry;
 mod messages;
 mod params;
+pub mod suggest;
 mod syntax;
 mod unknown;
 
@@ -17,7 +18,7 @@ use chrono::{DateTime, Utc};
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
 pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
 pub use messages::closest;
-pub use params::suggested_value;
+pub use params::{params_value, suggested_value};
 
 use crate::document::Document;
 use crate::schema::SchemaStore;

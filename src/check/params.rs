@@ -237,6 +237,19 @@ fn is_conditional(schema_path: &str) -> bool {
         .any(|segment| segment == "then" || segment == "else")
 }
 
+/// `params` as serde_json reads it, with the coordinates of the schema's polygon fields left
+/// empty (the geometry checks own them): what completion, hover and fixes give
+/// [`ProductSchema::active_field`] and [`suggest::accepts`](super::suggest::accepts).
+pub fn params_value(params: &Node, schema: &ProductSchema) -> Value {
+    let polygon_fields: HashSet<String> = schema
+        .fields()
+        .iter()
+        .filter(|f| f.is_polygon)
+        .map(|f| f.name.clone())
+        .collect();
+    value_without_coordinates(params, &polygon_fields)
+}
+
 /// `params` as serde_json reads it, but with the coordinates of polygon fields left empty:
 /// the geometry checks own them, and a 200,000-vertex ring need not be copied and
 /// schema-checked position by position.

@@ -6,17 +6,17 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Datelike, Duration, Months, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::docs::{field_markdown, show_number};
+use super::docs::field_markdown;
 use super::request::{
     envelope_key, geojson_keys, place, Place, Request, ENVELOPE_KEYS, POLYGON_SKELETON,
 };
-use super::snippet::{choice, escape, placeholder, value_snippet};
-use crate::check::{Edit, RequestForm};
+use super::snippet::{choice, escape, value_snippet};
+use crate::check::{params_value, suggest, Edit, RequestForm};
 use crate::document::{CursorContext, Document, Member, Node, NodeKind, PathSegment, TextRange};
-use crate::schema::{FieldInfo, SchemaStore};
+use crate::schema::{FieldInfo, ProductSchema, SchemaStore};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
@@ -63,10 +63,12 @@ pub fn completions_at(
     now: DateTime<Utc>,
 ) -> Vec<CompletionItem> {
     let request = Request::new(doc, store);
+    let params = params_of(&request);
     let cx = Context {
         doc,
         store,
         request: &request,
+        params: &params,
         now,
     };
     match doc.cursor_context(offset) {
@@ -104,7 +106,23 @@ struct Context<'a> {
     doc: &'a Document,
     store: &'a SchemaStore,
     request: &'a Request<'a>,
+    /// The document's `params` as the checks read it (coordinates left out), for the active
+    /// branch and for checking each value before it is offered.
+    params: &'a Value,
     now: DateTime<Utc>,
+}
+
+/// The document's `params` as [`params_value`] reads it; an empty object without one.
+pub(crate) fn params_of(request: &Request<'_>) -> Value {
+    match (
+        request.root.and_then(|r| r.get("params")),
+        request.schema.as_deref(),
+    ) {
+        (Some(params), Some(schema)) if params.members().is_some() => {
+            params_value(params, schema)
+        }
+        _ => Value::Object(serde_json::Map::new()),
+    }
 }
 
 /// A key that could be added, before it becomes an item.
@@ -197,35 +215,20 @@ impl Context<'_> {
                 let Some(schema) = &self.request.schema else {
                     return Vec::new();
                 };
-                let fields: Vec<FieldInfo> = if rest.is_empty() {
-                    schema.fields().to_vec()
-                } else {
-                    let Some(parent) = schema.field_at(rest) else {
-                        return Vec::new();
-                    };
-                    let names: Vec<String> = parent
-                        .schema
-                        .get("properties")
-                        .and_then(Value::as_object)
-                        .map(|p| p.keys().cloned().collect())
-                        .unwrap_or_default();
-                    names
-                        .into_iter()
-                        .filter_map(|name| {
-                            let mut path = rest.to_vec();
-                            path.push(PathSegment::Key(name));
-                            schema.field_at(&path)
-                        })
-                        .collect()
-                };
+                // The fields the branches that apply now allow, each with its active facts.
+                let fields = schema.active_fields(self.params, rest);
                 fields
                     .iter()
-                    .map(|field| KeyCandidate {
-                        name: field.name.clone(),
-                        detail: field.title.clone(),
-                        documentation: Some(field_markdown(field, None)),
-                        value: self.field_value_snippet(field),
-                        required: field.required,
+                    .map(|field| {
+                        let mut path = rest.to_vec();
+                        path.push(PathSegment::Key(field.name.clone()));
+                        KeyCandidate {
+                            name: field.name.clone(),
+                            detail: field.title.clone(),
+                            documentation: Some(field_markdown(field, None)),
+                            value: self.field_value_snippet(schema, field, &path),
+                            required: field.required,
+                        }
                     })
                     .collect()
             }
@@ -245,48 +248,54 @@ impl Context<'_> {
         }
     }
 
-    /// The snippet of a field's value when its key is inserted.
-    fn field_value_snippet(&self, field: &FieldInfo) -> String {
+    /// The snippet of a field's value when its key is inserted: a choice of the values the
+    /// check accepts there (the default first), a placeholder over the first accepted value,
+    /// or a bare tab stop when no value of ours is accepted (never `null` where `null` is
+    /// rejected).
+    fn field_value_snippet(
+        &self,
+        schema: &ProductSchema,
+        field: &FieldInfo,
+        path: &[PathSegment],
+    ) -> String {
+        let accepted = suggest::suggestions(schema, self.params, path, self.now);
+        if field.is_polygon {
+            if accepted.iter().any(|s| s.value.is_object()) {
+                return format!("{}$0", escape(POLYGON_SKELETON));
+            }
+        }
+        let Some(first) = accepted.first() else {
+            return "$1".to_string();
+        };
         if !field.allowed.is_empty() {
-            let mut values: Vec<&Value> = field.allowed.iter().map(|a| &a.value).collect();
-            // The default goes first: a choice starts on its first option.
-            if let Some(default) = &field.default {
-                if let Some(i) = values.iter().position(|v| *v == default) {
-                    let value = values.remove(i);
-                    values.insert(0, value);
+            let values: Vec<&Value> = accepted
+                .iter()
+                .map(|s| &s.value)
+                .filter(|v| field.allowed.iter().any(|a| a.value == **v))
+                .collect();
+            match values[..] {
+                [] => {}
+                [only] => return escape(&only.to_string()),
+                _ if values.iter().all(|v| v.is_string()) => {
+                    let inner: Vec<String> = values.iter().map(|v| json_inner(v)).collect();
+                    return format!("\"{}\"", choice(inner.iter().map(String::as_str)));
+                }
+                _ => {
+                    let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                    return choice(texts.iter().map(String::as_str));
                 }
             }
-            if let [only] = values[..] {
-                return escape(&only.to_string());
-            }
-            if values.iter().all(|v| v.is_string()) {
-                let inner: Vec<String> = values.iter().map(|v| json_inner(v)).collect();
-                return format!("\"{}\"", choice(inner.iter().map(String::as_str)));
-            }
-            let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        }
+        let booleans: Vec<&Value> = accepted
+            .iter()
+            .map(|s| &s.value)
+            .filter(|v| v.is_boolean())
+            .collect();
+        if booleans.len() == 2 && first.value.is_boolean() {
+            let texts: Vec<String> = booleans.iter().map(|v| v.to_string()).collect();
             return choice(texts.iter().map(String::as_str));
         }
-        if field.is_polygon {
-            return format!("{}$0", escape(POLYGON_SKELETON));
-        }
-        if field.format.as_deref() == Some("date-time") {
-            let (date, _) = self.date_suggestions(field)[0].clone();
-            return format!("\"{}\"", placeholder(&date));
-        }
-        let has = |t: &str| field.types.iter().any(|x| x == t);
-        if has("boolean") && field.types.len() == 1 {
-            return match field.default {
-                Some(Value::Bool(true)) => choice(["true", "false"]),
-                _ => choice(["false", "true"]),
-            };
-        }
-        if let Some(default) = &field.default {
-            return value_snippet(&default.to_string());
-        }
-        if has("integer") || has("number") {
-            return placeholder(&field.minimum.map_or("0".to_string(), show_number));
-        }
-        value_snippet(&crate::check::suggested_value(field))
+        value_snippet(&first.value.to_string())
     }
 
     fn values(&self, path: &[PathSegment], range: TextRange) -> Vec<CompletionItem> {
@@ -330,12 +339,13 @@ impl Context<'_> {
                     }
                 })
                 .collect(),
-            Place::Params(rest) if !rest.is_empty() => {
-                match self.request.schema.as_ref().and_then(|s| s.field_at(rest)) {
-                    Some(field) => self.field_values(&field, &item),
+            Place::Params(rest) if !rest.is_empty() => match self.request.schema.as_deref() {
+                Some(schema) => match schema.active_field(self.params, rest) {
+                    Some(field) => self.field_values(schema, &field, rest, &item),
                     None => Vec::new(),
-                }
-            }
+                },
+                None => Vec::new(),
+            },
             Place::FeatureGeometry([]) => vec![self.polygon_item(&item)],
             Place::FeatureGeometry([PathSegment::Key(k)]) if k == "type" => {
                 vec![item(
@@ -373,60 +383,56 @@ impl Context<'_> {
         items
     }
 
+    /// The values of a field that the check accepts where the cursor is: allowed values,
+    /// the default, the bounds of a number, booleans, dates, a polygon, `null`.
     fn field_values(
         &self,
+        schema: &ProductSchema,
         field: &FieldInfo,
+        path: &[PathSegment],
         item: &dyn Fn(String, CompletionKind, String) -> CompletionItem,
     ) -> Vec<CompletionItem> {
         let mut items = Vec::new();
-        for allowed in &field.allowed {
-            let label = match &allowed.value {
+        let accepted = suggest::suggestions(schema, self.params, path, self.now);
+        // Allowed values in the schema's order, then the rest as suggested.
+        let mut ordered: Vec<&suggest::Suggestion> = field
+            .allowed
+            .iter()
+            .filter_map(|a| accepted.iter().find(|s| s.value == a.value))
+            .collect();
+        ordered.extend(
+            accepted
+                .iter()
+                .filter(|s| !field.allowed.iter().any(|a| a.value == s.value)),
+        );
+        for (index, suggestion) in ordered.into_iter().enumerate() {
+            if field.is_polygon && suggestion.value.is_object() {
+                items.push(self.polygon_item(item));
+                continue;
+            }
+            let enum_member = field.allowed.iter().find(|a| a.value == suggestion.value);
+            let label = match &suggestion.value {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
+            let kind = if enum_member.is_some() {
+                CompletionKind::EnumMember
+            } else {
+                CompletionKind::Value
+            };
+            let detail = match enum_member {
+                Some(member) => member.title.clone(),
+                None => suggestion.detail.clone(),
+            };
+            let preselect = match &field.default {
+                Some(default) => *default == suggestion.value,
+                None => index == 0 && field.format.as_deref() == Some("date-time"),
+            };
             items.push(CompletionItem {
-                detail: allowed.title.clone(),
-                preselect: field.default.as_ref() == Some(&allowed.value),
-                ..item(label, CompletionKind::EnumMember, allowed.value.to_string())
+                detail,
+                preselect,
+                ..item(label, kind, suggestion.value.to_string())
             });
-        }
-        let has = |t: &str| field.types.iter().any(|x| x == t);
-        if field.is_polygon {
-            items.push(self.polygon_item(item));
-        } else if field.format.as_deref() == Some("date-time") {
-            for (index, (date, detail)) in self.date_suggestions(field).into_iter().enumerate() {
-                items.push(CompletionItem {
-                    detail: Some(detail),
-                    preselect: index == 0,
-                    ..item(date.clone(), CompletionKind::Value, json_string(&date))
-                });
-            }
-        } else if field.allowed.is_empty() {
-            if has("boolean") {
-                for b in [true, false] {
-                    items.push(CompletionItem {
-                        preselect: field.default == Some(Value::Bool(b)),
-                        ..item(b.to_string(), CompletionKind::Value, b.to_string())
-                    });
-                }
-            }
-            if let Some(default) = field.default.as_ref().filter(|d| !d.is_boolean()) {
-                let label = match default {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                items.push(CompletionItem {
-                    detail: Some("default".to_string()),
-                    preselect: true,
-                    ..item(label, CompletionKind::Value, default.to_string())
-                });
-            }
-        }
-        if has("null")
-            && !items.iter().any(|i| i.edit.new_text == "null")
-            && !field.allowed.iter().any(|a| a.value.is_null())
-        {
-            items.push(item("null".into(), CompletionKind::Value, "null".into()));
         }
         if !items.is_empty() {
             let documentation = field_markdown(field, None);
@@ -453,54 +459,6 @@ impl Context<'_> {
                 POLYGON_SKELETON.to_string(),
             )
         }
-    }
-
-    /// Date-times for a field, best first, each with what it is: for an end date one month
-    /// after the start when there is one, then next Monday 00:00Z, a month later, and now.
-    fn date_suggestions(&self, field: &FieldInfo) -> Vec<(String, String)> {
-        let show = |d: DateTime<Utc>| d.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let today = self.now.date_naive();
-        let days_ahead = 7 - today.weekday().num_days_from_monday() as i64;
-        let monday = (today + Duration::days(days_ahead))
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc();
-        let month_later = |d: DateTime<Utc>| d.checked_add_months(Months::new(1)).unwrap_or(d);
-        let mut out = Vec::new();
-        let is_end = field.name.to_ascii_lowercase().ends_with("end");
-        if is_end {
-            let start = self
-                .request
-                .root
-                .and_then(|r| r.get("params"))
-                .and_then(|p| p.get("acquisitionStart"))
-                .and_then(Node::as_str)
-                .and_then(|s| DateTime::parse_from_rfc3339(s).ok());
-            if let Some(start) = start {
-                out.push((
-                    show(month_later(start.with_timezone(&Utc))),
-                    "One month after acquisitionStart".to_string(),
-                ));
-            }
-            out.push((
-                show(month_later(monday)),
-                "One month after next Monday".to_string(),
-            ));
-            out.push((show(monday), "Next Monday, 00:00 UTC".to_string()));
-        } else {
-            out.push((show(monday), "Next Monday, 00:00 UTC".to_string()));
-            out.push((
-                show(month_later(monday)),
-                "One month after next Monday".to_string(),
-            ));
-        }
-        let now = self
-            .now
-            .with_timezone(&Utc)
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
-        out.push((now, "Now".to_string()));
-        out
     }
 }
 

@@ -129,7 +129,7 @@ pub(crate) fn envelope_key(name: &str) -> Option<&'static EnvelopeKey> {
 }
 
 /// A small closed, counter-clockwise square (about 700 m × 1.1 km in Berlin), for skeletons.
-pub(crate) const POLYGON_SKELETON: &str = r#"{"type": "Polygon", "coordinates": [[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]}"#;
+pub(crate) const POLYGON_SKELETON: &str = crate::check::suggest::POLYGON;
 
 /// The keys of a GeoJSON object of the current form's `featureCollection`, by place.
 pub(crate) fn geojson_keys(

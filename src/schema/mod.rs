@@ -1,7 +1,9 @@
 //! Product schemas: the store (bundled, disk cache, `--schema-dir`) and schema navigation
-//! (`$ref`, `allOf`/`anyOf`, enum options with titles), so checks, completion and hover read a
-//! field's facts the same way whatever style the provider wrote the schema in.
+//! (`$ref`, `allOf`/`anyOf`, enum options with titles) and the active branch (the `if`/`then`/
+//! `else` branches a document meets), so checks, completion and hover read a field's facts the
+//! same way whatever style the provider wrote the schema in.
 
+mod active;
 mod bundled;
 pub mod cache;
 mod navigate;
@@ -12,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
+pub use active::{describe_condition, AppliedBranch};
 pub use navigate::{AllowedValue, FieldInfo};
 pub use store::{SchemaError, SchemaStore};
 
@@ -66,6 +69,7 @@ pub struct ProductSchema {
     pub origin: SchemaOrigin,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
     fields: OnceLock<Vec<FieldInfo>>,
+    conditions: active::ConditionCache,
 }
 
 impl ProductSchema {
@@ -76,6 +80,7 @@ impl ProductSchema {
             origin,
             validator: OnceLock::new(),
             fields: OnceLock::new(),
+            conditions: active::ConditionCache::default(),
         })
     }
 
@@ -95,6 +100,7 @@ impl ProductSchema {
             origin,
             validator: cell,
             fields: OnceLock::new(),
+            conditions: active::ConditionCache::default(),
         })
     }
 }

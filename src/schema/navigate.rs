@@ -39,6 +39,9 @@ pub struct FieldInfo {
     pub is_polygon: bool,
     /// The merged subschema, `$ref`s resolved, for anything not lifted into the fields above.
     pub schema: Value,
+    /// The conditional branches that apply to the document and what each adds (only from
+    /// [`ProductSchema::active_field`]; empty otherwise).
+    pub branches: Vec<super::AppliedBranch>,
 }
 
 impl ProductSchema {
@@ -200,7 +203,7 @@ impl<'a> Resolver<'a> {
 
     /// The keywords of `schema` with its local `$ref` target and `allOf` members merged under
     /// them: the schema's own keywords win, then the reference's, then earlier `allOf` members.
-    fn merged(&mut self, schema: &Value) -> Map<String, Value> {
+    pub(super) fn merged(&mut self, schema: &Value) -> Map<String, Value> {
         let Some(object) = schema.as_object() else {
             return Map::new();
         };
@@ -270,7 +273,7 @@ fn merge_under(out: &mut Map<String, Value>, lower: Map<String, Value>) {
 
 /// The target of a local reference (`#`, `#/definitions/Polygon`); `None` for remote ones,
 /// which the provider's schemas do not use and which we never fetch.
-fn resolve_local_ref<'v>(root: &'v Value, reference: &str) -> Option<&'v Value> {
+pub(super) fn resolve_local_ref<'v>(root: &'v Value, reference: &str) -> Option<&'v Value> {
     let fragment = reference.strip_prefix('#')?;
     if fragment.is_empty() {
         return Some(root);
@@ -301,7 +304,7 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
-fn required_names(schema: &Map<String, Value>) -> Vec<String> {
+pub(super) fn required_names(schema: &Map<String, Value>) -> Vec<String> {
     schema
         .get("required")
         .and_then(Value::as_array)
@@ -316,7 +319,7 @@ fn required_names(schema: &Map<String, Value>) -> Vec<String> {
 }
 
 /// Lifts the facts of a merged field schema into a [`FieldInfo`].
-fn field_info(root: &Value, name: String, schema: Map<String, Value>, required: bool) -> FieldInfo {
+pub(super) fn field_info(root: &Value, name: String, schema: Map<String, Value>, required: bool) -> FieldInfo {
     let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
     let number = |key: &str| schema.get(key).and_then(Value::as_f64);
     let count = |key: &str| schema.get(key).and_then(Value::as_u64);
@@ -358,12 +361,13 @@ fn field_info(root: &Value, name: String, schema: Map<String, Value>, required: 
         required,
         is_polygon: is_polygon(root, &schema),
         schema: Value::Object(schema),
+        branches: Vec::new(),
     }
 }
 
 /// The values of an enum-like field: `enum`, `const`, or an `anyOf`/`oneOf` whose members are
 /// all consts (or enums), where a `{"type": "null"}` member allows `null`.
-fn allowed_values(root: &Value, schema: &Map<String, Value>) -> Vec<AllowedValue> {
+pub(super) fn allowed_values(root: &Value, schema: &Map<String, Value>) -> Vec<AllowedValue> {
     if let Some(Value::Array(values)) = schema.get("enum") {
         return values
             .iter()
