@@ -55,7 +55,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
     if let Some(root) = doc.root() {
         let request = envelope::check(doc, root, options, &mut diagnostics);
         if let Some(schema) = &request.schema {
-            params::check(doc, &request, schema, &mut diagnostics);
+            params::check(doc, &request, schema, options.now, &mut diagnostics);
         }
         for site in find_polygons(root, request.form, request.schema.as_deref()) {
             geometry::check(doc, &site, &mut diagnostics);

@@ -5,12 +5,14 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use chrono::{DateTime, Utc};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
 use super::edits::insert_member;
 use super::envelope::{Request, RequestForm};
+use super::suggest::{accepts, suggested};
 use super::messages::{
     closest, describe_found, list_allowed, plural, show_number, show_text, show_value,
 };
@@ -23,6 +25,7 @@ pub(super) fn check(
     doc: &Document,
     request: &Request<'_>,
     schema: &ProductSchema,
+    now: DateTime<Utc>,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(params) = request.params else { return };
@@ -58,6 +61,9 @@ pub(super) fn check(
         params,
         fields: RefCell::new(HashMap::new()),
         common_allowed: RefCell::new(None),
+        value: &value,
+        now,
+        fix_checks: RefCell::new(0),
     };
     // Group the errors by what they are about while walking them, before any is diagnosed:
     // a schema whose `allOf`s fan out reports the same fault once per branch (64 times for six
@@ -172,6 +178,16 @@ pub(super) fn check(
                     }
                     None => merged.push(diagnostic),
                 }
+            }
+        }
+        let huge_enum = context
+            .common_allowed
+            .borrow()
+            .as_ref()
+            .is_some_and(|common| common.len() > 1000);
+        for diagnostic in &mut merged {
+            if !huge_enum {
+                context.keep_accepted_fixes(&path, diagnostic);
             }
         }
         out.extend(merged);
@@ -329,6 +345,11 @@ struct Context<'a> {
     fields: RefCell<HashMap<Vec<PathSegment>, Option<Rc<FieldInfo>>>>,
     /// While a group of enum-like errors is diagnosed: the values all of them allow.
     common_allowed: RefCell<Option<HashSet<String>>>,
+    /// `params` as validated.
+    value: &'a Value,
+    now: DateTime<Utc>,
+    /// How many fixes were tried against the schema so far.
+    fix_checks: RefCell<usize>,
 }
 
 impl Context<'_> {
@@ -378,7 +399,7 @@ impl Context<'_> {
             .or_insert_with(|| self.schema.field_at(path).map(Rc::new))
             .clone();
         let name = label(path);
-        let condition = self.condition(schema_path);
+        let condition = self.condition(schema_path, path);
         let when = condition
             .as_deref()
             .map(|c| format!(" when {c}"))
@@ -640,9 +661,13 @@ impl Context<'_> {
         } else {
             label(path)
         };
-        let value = field
-            .as_ref()
-            .map_or_else(|| "null".to_string(), suggested_value);
+        // A value the check accepts there, from the branch that applies.
+        let value = match suggested(self.schema, self.value, &field_path, self.now) {
+            Some(value) => value.to_string(),
+            None => field
+                .as_ref()
+                .map_or_else(|| "null".to_string(), suggested_value),
+        };
         out.push(
             Diagnostic::new(
                 Code::SchemaRequired,
@@ -706,40 +731,41 @@ impl Context<'_> {
         }
     }
 
-    /// For an error inside an `if`/`then`/`else` block: the condition, in words.
-    fn condition(&self, schema_path: &str) -> Option<String> {
-        let segments: Vec<&str> = schema_path.split('/').collect();
-        let branch = segments
-            .iter()
-            .rposition(|s| *s == "then" || *s == "else")?;
-        let if_pointer = format!("{}/if", segments[..branch].join("/"));
-        let condition = self.schema.subschema_at(&if_pointer)?;
-        let negate = segments[branch] == "else";
-        let properties = condition.get("properties")?.as_object()?;
-        let parts: Vec<String> = properties
-            .iter()
-            .filter_map(|(key, sub)| {
-                let values: Vec<String> = if let Some(constant) = sub.get("const") {
-                    vec![show_value(constant)]
-                } else {
-                    sub.get("enum")?
-                        .as_array()?
-                        .iter()
-                        .map(show_value)
-                        .collect()
-                };
-                let verb = match (negate, values.len()) {
-                    (false, 1) => "is",
-                    (true, 1) => "is not",
-                    (false, _) => "is one of",
-                    (true, _) => "is none of",
-                };
-                Some(format!("{key} {verb} {}", values.join(", ")))
-            })
-            .collect();
-        (!parts.is_empty()).then(|| parts.join(" and "))
+    /// For an error inside an `if`/`then`/`else` block: the condition, in words, from the
+    /// document's values (`acquisitionMode is 'stereo' (not 'mono')`).
+    fn condition(&self, schema_path: &str, path: &[PathSegment]) -> Option<String> {
+        self.schema.condition_of(schema_path, self.value, path)
+    }
+
+    /// Drops the fixes that would put a value the check rejects: each replacement of the
+    /// value at `path` is tried in `params` first (at most [`FIX_CHECKS`] per check).
+    fn keep_accepted_fixes(&self, path: &[PathSegment], diagnostic: &mut Diagnostic) {
+        let Some(node) = self.node_at(path) else {
+            return;
+        };
+        diagnostic.fixes.retain(|fix| {
+            let [edit] = fix.edits.as_slice() else {
+                return true;
+            };
+            if edit.range != node.range {
+                return true;
+            }
+            let Ok(value) = serde_json::from_str::<Value>(&edit.new_text) else {
+                return true;
+            };
+            let mut checks = self.fix_checks.borrow_mut();
+            if *checks >= FIX_CHECKS {
+                return true;
+            }
+            *checks += 1;
+            accepts(self.schema, self.value, path, &value, self.now)
+        });
     }
 }
+
+/// How many candidate fixes one check tries against the schema (each try is one validation
+/// of `params`).
+const FIX_CHECKS: usize = 200;
 
 fn describe_types(type_keyword: &Value) -> String {
     let article = |t: &str| match t {

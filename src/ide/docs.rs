@@ -51,6 +51,14 @@ pub(crate) fn field_markdown(field: &FieldInfo, current: Option<&Value>) -> Stri
     if field.required {
         facts.push("Required".to_string());
     }
+    // Which condition of the schema brought a constraint, from the document's values.
+    for branch in &field.branches {
+        facts.push(format!(
+            "When {}: {}",
+            branch.condition,
+            branch.keywords.join(", ")
+        ));
+    }
     // Two trailing spaces make a markdown line break between facts.
     out.push_str(&facts.join("  \n"));
     if !field.allowed.is_empty() {

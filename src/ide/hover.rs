@@ -64,7 +64,10 @@ impl Hover<'_> {
             }
             Place::Params(rest) => {
                 let schema = self.request.schema.as_ref()?;
-                let field = schema.field_at(rest)?;
+                // The facts of the branches that apply to this document, not only the
+                // field's own schema.
+                let params = super::completion::params_of(self.request);
+                let field = schema.active_field(&params, rest)?;
                 let current = value.and_then(Node::to_value);
                 let mut out = format!(
                     "{}\n\n{}",

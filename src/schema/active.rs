@@ -21,7 +21,8 @@ use crate::document::PathSegment;
 pub struct AppliedBranch {
     /// The condition in words, from the document's values: `acquisitionMode is 'stereo'`.
     pub condition: String,
-    /// The keywords the branch sets for the field (`type`, `minimum`...), in its order.
+    /// What the branch sets for the field, one keyword each, in words: `type number`,
+    /// `minimum 0.1`, `value 'Polygon'`.
     pub keywords: Vec<String>,
 }
 
@@ -291,9 +292,9 @@ impl ProductSchema {
         for part in parts {
             let keywords: Vec<String> = part
                 .schema
-                .keys()
-                .filter(|k| !matches!(k.as_str(), "title" | "description" | "$comment"))
-                .cloned()
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "title" | "description" | "$comment"))
+                .map(|(k, v)| constraint_words(k, v))
                 .collect();
             let these = allowed_values(&self.schema, &part.schema);
             if !these.is_empty() {
@@ -477,6 +478,31 @@ pub fn describe_condition(test: &Value, instance: Option<&Value>, holds: bool) -
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(" and "))
+}
+
+/// One keyword of a branch in words, for hover: `type number or null`, `minimum 0.1`.
+fn constraint_words(keyword: &str, value: &Value) -> String {
+    match (keyword, value) {
+        ("type", Value::String(t)) => format!("type {t}"),
+        ("type", Value::Array(types)) => format!(
+            "type {}",
+            types
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        ("const", v) => format!("value {}", quote(v)),
+        ("enum", Value::Array(values)) if values.len() <= 12 => format!(
+            "one of {}",
+            values.iter().map(quote).collect::<Vec<_>>().join(", ")
+        ),
+        ("enum", Value::Array(values)) => format!("one of {} values", values.len()),
+        (k, v @ (Value::Number(_) | Value::String(_) | Value::Bool(_) | Value::Null)) => {
+            format!("{k} {}", quote(v))
+        }
+        (k, _) => k.to_string(),
+    }
 }
 
 fn quote(value: &Value) -> String {
