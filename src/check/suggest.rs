@@ -390,3 +390,89 @@ pub fn date_times(field: &FieldInfo, params: &Value, now: DateTime<Utc>) -> Vec<
     }
     out
 }
+
+/// The `params` of a new request for `schema`: every required property (including those a
+/// branch requires once the others are set) with a value the check accepts — `display_name`
+/// for `displayName`, a window starting in a week and lasting a month, then the first of
+/// [`suggestions`] — in the schema's order. A property for which no value of ours is
+/// accepted is left out (the check then reports it missing rather than wrong).
+pub fn skeleton_params(
+    schema: &ProductSchema,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Map<String, Value> {
+    let day = |days: i64| {
+        Value::String(
+            (now.date_naive() + Duration::days(days))
+                .format("%Y-%m-%dT00:00:00Z")
+                .to_string(),
+        )
+    };
+    let mut params = Value::Object(Map::new());
+    // A branch may require more once a value is set (`then: {required: [...]}`): a few rounds.
+    for _ in 0..4 {
+        let missing = missing_required(schema, &params);
+        let mut added = false;
+        for name in missing {
+            let path = [PathSegment::Key(name.clone())];
+            let preferred = match name.as_str() {
+                "displayName" => Some(Value::String(display_name.to_string())),
+                "acquisitionStart" => Some(day(7)),
+                "acquisitionEnd" => Some(day(37)),
+                _ => None,
+            };
+            let value = preferred
+                .filter(|v| accepts(schema, &params, &path, v, now))
+                .or_else(|| suggested(schema, &params, &path, now));
+            if let (Some(value), Value::Object(map)) = (value, &mut params) {
+                map.insert(name, value);
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    let Value::Object(mut map) = params else {
+        return Map::new();
+    };
+    let mut ordered = Map::new();
+    for field in schema.fields() {
+        if let Some(value) = map.remove(&field.name) {
+            ordered.insert(field.name.clone(), value);
+        }
+    }
+    ordered.extend(map);
+    ordered
+}
+
+/// The properties `params` lacks that the schema requires of it, as the validator reports
+/// them (so branch requirements count).
+pub fn missing_required(schema: &ProductSchema, params: &Value) -> Vec<String> {
+    let Ok(validator) = schema.validator() else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for error in validator.iter_errors(params) {
+        if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind() {
+            if error.instance_path().as_str().is_empty() {
+                if let Some(name) = property.as_str() {
+                    if !names.iter().any(|n| n == name) {
+                        names.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    // The order of the schema's `required`, then of its properties, whatever order the
+    // validator found them in.
+    let required = schema.required();
+    let fields: Vec<&str> = schema.fields().iter().map(|f| f.name.as_str()).collect();
+    names.sort_by_key(|n| {
+        (
+            required.iter().position(|r| r == n).unwrap_or(usize::MAX),
+            fields.iter().position(|f| f == n).unwrap_or(usize::MAX),
+        )
+    });
+    names
+}

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::check::suggested_value;
 use crate::schema::{SchemaOrigin, SchemaStore};
 
 /// The seed's Pléiades analytic tasking product, used when `init` is given no product.
@@ -119,28 +118,8 @@ pub fn skeleton(
     let schema = store.get(product_id).ok_or_else(|| {
         format!("no schema for product '{product_id}'; `tasking-ls products` lists the known ones")
     })?;
-    let today = chrono::Utc::now().date_naive();
-    let start = today + chrono::Days::new(7);
-    let end = today + chrono::Days::new(37);
-    let mut params = serde_json::Map::new();
-    let required = schema.required();
-    for field in schema
-        .fields()
-        .iter()
-        .filter(|f| required.contains(&f.name))
-    {
-        let value = match field.name.as_str() {
-            "displayName" => serde_json::Value::String(display_name.to_string()),
-            "acquisitionStart" => serde_json::Value::String(format!("{start}T00:00:00Z")),
-            "acquisitionEnd" => serde_json::Value::String(format!("{end}T00:00:00Z")),
-            _ if field.is_polygon => serde_json::json!({
-                "type": "Polygon",
-                "coordinates": [[[13.3777, 52.5162], [13.3777, 52.5116], [13.3848, 52.5116], [13.3848, 52.5162], [13.3777, 52.5162]]]
-            }),
-            _ => serde_json::from_str(&suggested_value(field)).unwrap_or(serde_json::Value::Null),
-        };
-        params.insert(field.name.clone(), value);
-    }
+    // Values the check accepts, from the branch that applies (see check::suggest).
+    let params = crate::check::suggest::skeleton_params(&schema, display_name, chrono::Utc::now());
     let request = serde_json::json!({"dataProduct": product_id, "params": params});
     Ok(format!(
         "{}\n",

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use super::request::Request;
 use crate::check::edits::indentation_at;
-use crate::check::{suggested_value, Code, Diagnostic, Edit};
-use crate::document::{Document, Node, TextRange};
+use crate::check::{suggest, suggested_value, Code, Diagnostic, Edit};
+use crate::document::{Document, Node, PathSegment, TextRange};
 use crate::schema::SchemaStore;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -91,7 +91,8 @@ fn add_missing_required(
     let members = params.members()?;
     let mut names = Vec::new();
     let mut fixed = BTreeSet::new();
-    for name in schema.required() {
+    // What the validator calls missing, branch requirements included.
+    for name in suggest::missing_required(schema, &super::completion::params_of(&request)) {
         if members.iter().any(|m| m.key.name == name) {
             continue;
         }
@@ -111,13 +112,25 @@ fn add_missing_required(
     if names.len() < 2 {
         return None;
     }
+    // Each value accepted by the check given the ones added before it (a branch may depend
+    // on them); a placeholder of the right type only when none of ours is accepted.
+    let mut params_now = super::completion::params_of(&request);
+    let now = chrono::Utc::now();
     let entries: Vec<(String, String)> = names
         .iter()
         .map(|name| {
-            let value = schema
-                .field(name)
-                .map_or_else(|| "null".to_string(), |f| suggested_value(&f));
-            (name.clone(), value)
+            let path = [PathSegment::Key(name.clone())];
+            let value = match suggest::suggested(schema, &params_now, &path, now) {
+                Some(value) => value,
+                None => schema
+                    .field(name)
+                    .and_then(|f| serde_json::from_str(&suggested_value(&f)).ok())
+                    .unwrap_or(serde_json::Value::Null),
+            };
+            if let serde_json::Value::Object(map) = &mut params_now {
+                map.insert(name.clone(), value.clone());
+            }
+            (name.clone(), value.to_string())
         })
         .collect();
     Some(CodeAction {
