@@ -8,7 +8,8 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
 
 use super::convert;
-use super::server::{guarded, Backend};
+use super::guard::guarded;
+use super::state::Backend;
 use crate::check::{check_document, CheckOptions, Diagnostic};
 use crate::document::{Document, PositionEncoding};
 use crate::ide;

@@ -1,20 +1,27 @@
 //! The language server: tower-lsp over stdio. Only this module names LSP types; it converts
-//! positions at the edge and hands byte offsets to the core.
+//! positions at the edge (`convert`) and hands byte offsets to the core.
+//!
+//! Reading order: `server` (the protocol's table of contents) -> one handler module per area
+//! (`lifecycle`, `sync`, `analysis`, `features`, `commands/`) -> `state` (what the session
+//! holds, imported by every handler, importing none). `fetch` and `progress` are the
+//! background work the handlers share; nothing imports `server`.
 
+mod analysis;
 mod commands;
 mod convert;
-mod documents;
 mod exit;
 mod features;
-mod provider;
+mod fetch;
+mod guard;
+mod lifecycle;
+mod progress;
 mod server;
-mod settings;
+mod state;
 mod sync;
 
-pub use server::Backend;
-pub use settings::Settings;
+pub use state::{Backend, Settings};
 
-use crate::cli::GlobalOptions;
+use crate::config::{GlobalOptions, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 
 /// The commands the server executes for the editor.
 pub const COMMANDS: [&str; 4] = [
@@ -34,7 +41,7 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("tasking-ls: cannot start the async runtime: {error}");
-            return crate::cli::EXIT_FAILURE;
+            return EXIT_FAILURE;
         }
     };
     let signal = std::sync::Arc::new(exit::ExitSignal::default());
@@ -61,9 +68,9 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
         .shutdown_requested
         .load(std::sync::atomic::Ordering::SeqCst)
     {
-        crate::cli::EXIT_OK
+        EXIT_OK
     } else {
         // LSP: `exit` without `shutdown` before it ends with 1.
-        crate::cli::EXIT_FINDINGS
+        EXIT_FINDINGS
     }
 }

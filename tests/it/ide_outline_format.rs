@@ -4,8 +4,8 @@ use expect_test::{expect, Expect};
 use tasking_ls::document::Document;
 use tasking_ls::ide::{format, symbols, Symbol};
 
-const SEED: &str = include_str!("../examples/pleiades_analytic_mono_tasking_request.json");
-const SAR: &str = include_str!("../examples/sar_spot_tasking_request.json");
+const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+const SAR: &str = include_str!("../../examples/sar_spot_tasking_request.json");
 
 fn render(doc: &Document, symbols: &[Symbol], depth: usize, out: &mut String) {
     for s in symbols {

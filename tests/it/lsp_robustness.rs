@@ -1,12 +1,10 @@
 //! End-to-end robustness: requests the server cannot serve get an answer (a null result or an
 //! error response), never a crash or a hang, and the server exits cleanly.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::lsp_client::*;
 use serde_json::{json, Value};
-use support::lsp_client::*;
 
 const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
@@ -315,7 +313,7 @@ fn secrets_in_the_environment_never_reach_the_log() {
     client.open(&uri, BROKEN);
     client.diagnostics(&uri, 1);
     // Things the server logs: a file it ignores, a change that does not move the version on.
-    client.open(&support::lsp_client::uri("package.json"), "{}");
+    client.open(&crate::support::lsp_client::uri("package.json"), "{}");
     client.change(&uri, 1, vec![json!({"text": "{}"})]);
     let _ = client.request(
         "workspace/executeCommand",

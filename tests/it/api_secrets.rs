@@ -2,12 +2,10 @@
 //! across every auth style and every injected fault. Alone in its binary: the capture is the
 //! process-wide subscriber, which parallel tests would otherwise race for.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use support::fake_api::*;
+use crate::support::fake_api::*;
 use tasking_ls::api::{Client, Credentials};
 use tasking_ls::cli::orders::{
     quote, schema_fetch, status, submit, ApiContext, Console, QuoteArgs, SchemaFetchArgs,

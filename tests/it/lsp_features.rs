@@ -2,10 +2,8 @@
 //! and the text after accepting an item), hover, quick fixes that remove their diagnostic,
 //! document symbols and formatting.
 
-mod support;
-
+use crate::support::lsp_client::*;
 use serde_json::{json, Value};
-use support::lsp_client::*;
 
 /// A client with `text` open (version 1) under a request file name, its diagnostics received.
 fn opened(name: &str, text: &str) -> (LspClient, String, Published) {

@@ -3,15 +3,11 @@
 //! (offline, 404, 401, 500, malformed, slow, dropped) show in the `product.unknown` message;
 //! `taskingLs.refreshSchemas` refetches; no secret reaches the server's stderr.
 
-#[path = "lsp_api/client.rs"]
-mod client;
-mod support;
-
 use std::time::Duration;
 
-use client::*;
+use crate::support::fake_api::*;
+use crate::support::provider_lsp::*;
 use serde_json::{json, Value};
-use support::fake_api::*;
 
 const SECRETS: [&str; 4] = [PASSWORD, STATIC_TOKEN, TOKEN_PREFIX, PROJECT_API_KEY];
 

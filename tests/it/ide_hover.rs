@@ -5,8 +5,8 @@ use tasking_ls::document::Document;
 use tasking_ls::ide::{hover, HoverInfo};
 use tasking_ls::schema::SchemaStore;
 
-const SEED: &str = include_str!("../examples/pleiades_analytic_mono_tasking_request.json");
-const SAR: &str = include_str!("../examples/sar_spot_tasking_request.json");
+const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+const SAR: &str = include_str!("../../examples/sar_spot_tasking_request.json");
 const NEO: &str = "97891b26-bacf-48fb-9d30-46697a11ce65";
 
 /// `text` with `$0` inserted before the first occurrence of `at`.

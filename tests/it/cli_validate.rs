@@ -6,9 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use expect_test::expect;
 
-const SEED: &str = include_str!("../examples/pleiades_analytic_mono_tasking_request.json");
+const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
 const BROKEN: &str =
-    include_str!("../examples/invalid/pleiades_analytic_broken_tasking_request.json");
+    include_str!("../../examples/invalid/pleiades_analytic_broken_tasking_request.json");
 
 fn tasking_ls(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tasking-ls"))
@@ -242,7 +242,7 @@ fn schema_dir_overrides_and_a_malformed_schema_is_a_clear_error() {
     std::fs::create_dir(&schemas).unwrap();
     // An override that caps cloudCoverage at 5: the seed's 10 is now out of range.
     let mut schema: serde_json::Value = serde_json::from_str(include_str!(
-        "../schemas-cache/bd102407-1814-4f92-8b5a-7697b7a73f5a.json"
+        "../../schemas-cache/bd102407-1814-4f92-8b5a-7697b7a73f5a.json"
     ))
     .unwrap();
     schema["properties"]["cloudCoverage"]["maximum"] = serde_json::json!(5);

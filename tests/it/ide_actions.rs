@@ -7,10 +7,10 @@ use tasking_ls::document::{Document, TextRange};
 use tasking_ls::ide::{code_actions, ActionKind, CodeAction};
 use tasking_ls::schema::SchemaStore;
 
-const SEED: &str = include_str!("../examples/pleiades_analytic_mono_tasking_request.json");
-const SAR: &str = include_str!("../examples/sar_spot_tasking_request.json");
+const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+const SAR: &str = include_str!("../../examples/sar_spot_tasking_request.json");
 const BROKEN: &str =
-    include_str!("../examples/invalid/pleiades_analytic_broken_tasking_request.json");
+    include_str!("../../examples/invalid/pleiades_analytic_broken_tasking_request.json");
 
 fn diagnostics(store: &SchemaStore, doc: &Document) -> Vec<Diagnostic> {
     let mut options = CheckOptions::new(store);

@@ -2,12 +2,10 @@
 //! schema cache (written, used offline, corrupt entries refetched, ETag revalidation), the
 //! fetcher's deduplication and back-off, the message each fault gives, and `schema fetch`.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::fake_api::*;
 use serde_json::{json, Value};
-use support::fake_api::*;
 use tasking_ls::api::{
     ApiSettings, Backoff, Client, ErrorKind, FetchError, SchemaAnswer, SchemaFetcher,
 };

@@ -2,11 +2,9 @@
 //! it before expiry and after a 401, finds the workspace id, and never lets a secret into an
 //! error, a `Debug` dump or a log line.
 
-mod support;
-
 use std::time::Duration;
 
-use support::fake_api::*;
+use crate::support::fake_api::*;
 use tasking_ls::api::{
     ApiSettings, Client, Credentials, ErrorKind, SettingsOverrides, DEFAULT_API_URL,
 };

@@ -2,12 +2,10 @@
 //! `tasking-ls validate` reports, at the same ranges, in the negotiated encoding, for the
 //! newest version only.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::lsp_client::*;
 use serde_json::{json, Value};
-use support::lsp_client::*;
 
 /// Long enough for a publish that should not come to have arrived.
 const QUIET: Duration = Duration::from_millis(300);

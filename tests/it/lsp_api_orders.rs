@@ -4,16 +4,12 @@
 //! for the same content, a timed-out POST that is never retried, refusals, order status,
 //! faults, and no secret in the server's stderr.
 
-#[path = "lsp_api/client.rs"]
-mod client;
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use client::*;
+use crate::support::fake_api::*;
+use crate::support::provider_lsp::*;
 use serde_json::{json, Value};
-use support::fake_api::*;
 use tasking_ls::api::receipt::{body_sha256, read_receipt};
 
 const SECRETS: [&str; 4] = [PASSWORD, STATIC_TOKEN, TOKEN_PREFIX, PROJECT_API_KEY];

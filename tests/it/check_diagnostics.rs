@@ -6,8 +6,8 @@ use tasking_ls::check::{check_document, CheckOptions, Diagnostic};
 use tasking_ls::document::Document;
 use tasking_ls::schema::SchemaStore;
 
-const SEED: &str = include_str!("../examples/pleiades_analytic_mono_tasking_request.json");
-const SAR: &str = include_str!("../examples/sar_spot_tasking_request.json");
+const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+const SAR: &str = include_str!("../../examples/sar_spot_tasking_request.json");
 
 fn diagnostics(text: &str) -> (Document, Vec<Diagnostic>) {
     let store = SchemaStore::bundled();
@@ -381,7 +381,7 @@ fn schema_other() {
 #[test]
 fn a_file_with_several_errors_reports_all_of_them() {
     check(
-        include_str!("../examples/invalid/pleiades_analytic_broken_tasking_request.json"),
+        include_str!("../../examples/invalid/pleiades_analytic_broken_tasking_request.json"),
         expect![[r#"
         error dates.order `"2027-03-01T00:00:00.000Z"`: acquisitionEnd 2027-03-01T00:00:00.000Z is not after acquisitionStart 2027-05-01T00:00:00.000Z; the acquisition window must end after it starts
         error schema.enum `"ortho-rectified"`: 'ortho-rectified' is not allowed for geometricProcessing; did you mean 'ortho'? Allowed: 'primary', 'projected', 'ortho'

@@ -444,7 +444,7 @@ fn nothing_inside_comments_or_between_key_and_colon() {
 
 #[test]
 fn half_typed_key_in_the_middle_of_the_seed() {
-    const SEED: &str = include_str!("../examples/pleiades_analytic_mono_tasking_request.json");
+    const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
     let text = SEED.replacen("\"cloudCoverage\": 10,", "\"clo$0", 1);
     let (_, items) = items(&text);
     assert_eq!(labels(&items), ["cloudCoverage"]);

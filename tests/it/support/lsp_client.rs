@@ -919,12 +919,13 @@ impl XorShift {
 // ---------------------------------------------------------------------------------------------
 
 /// The seed's valid order request.
-pub const SEED: &str = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+pub const SEED: &str =
+    include_str!("../../../examples/pleiades_analytic_mono_tasking_request.json");
 /// The seed with its usual mistakes.
 pub const BROKEN: &str =
-    include_str!("../../examples/invalid/pleiades_analytic_broken_tasking_request.json");
+    include_str!("../../../examples/invalid/pleiades_analytic_broken_tasking_request.json");
 /// A request in the current envelope (`featureCollection`, `tags`).
-pub const SAR: &str = include_str!("../../examples/sar_spot_tasking_request.json");
+pub const SAR: &str = include_str!("../../../examples/sar_spot_tasking_request.json");
 pub const PRODUCT: &str = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
 
 /// The seed with its acquisition window moved to 2099, so that no fixture grows a

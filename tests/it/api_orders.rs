@@ -1,13 +1,11 @@
 //! Quotes, order submission, receipts, status, quotations and feasibility studies against
 //! the fake provider, through the CLI runners and the client.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::support::fake_api::*;
 use serde_json::{json, Value};
-use support::fake_api::*;
 use tasking_ls::api::receipt::body_sha256;
 use tasking_ls::api::{to_current_form, Client, Decision, ErrorKind};
 use tasking_ls::cli::orders::*;

@@ -1,0 +1,230 @@
+//! The subcommands that talk to the provider: `quote`, `submit`, `status`, `quotation
+//! accept|reject`, `feasibility choose` and `schema fetch`. Each is a clap `Args` struct and
+//! an async runner returning the exit status (0 ok, 1 the API or the order refused, 2 usage,
+//! IO or network); `main` wires them into its parser. One file per command; this one holds
+//! what they share (the API context, the console, confirmations, reading a request).
+//!
+//! Confirmations: placing an order needs `--yes` or a typed `yes` on a terminal; placing the
+//! *same content again* (its SHA-256 matches the receipt) needs a second, separate
+//! confirmation — `--yes --again`, or a second typed `yes` — because `--yes` alone is often
+//! baked into scripts and must not repeat a paid order. Without a terminal and without the
+//! flags, nothing is sent.
+
+mod feasibility;
+mod quotation;
+mod quote;
+mod schema_fetch;
+mod status;
+mod submit;
+
+pub use feasibility::{feasibility, ChooseArgs, FeasibilityAction, FeasibilityArgs};
+pub use quotation::{quotation, DecideArgs, QuotationAction, QuotationArgs};
+pub use quote::{quote, QuoteArgs};
+pub use schema_fetch::{schema_fetch, SchemaFetchArgs};
+pub use status::{status, StatusArgs};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+pub use submit::{submit, SubmitArgs};
+
+use serde_json::Value;
+
+use crate::api::{request_form, ApiError, ApiSettings, Client, Credentials, SettingsOverrides};
+
+pub const EXIT_OK: i32 = 0;
+/// The provider refused, or the order (file) is wrong.
+pub const EXIT_REFUSED: i32 = 1;
+/// Usage, IO or network trouble.
+pub const EXIT_FAILURE: i32 = 2;
+
+/// What every subcommand here needs, built by `main` from the global options.
+#[derive(Clone, Debug)]
+pub struct ApiContext {
+    pub settings: ApiSettings,
+    pub credentials: Credentials,
+    /// `--cache-dir`; `None` means the user's cache directory.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl ApiContext {
+    /// From the environment and the global options `--api-url`, `--cache-dir`, `--offline`.
+    pub fn from_env(
+        api_url: Option<String>,
+        cache_dir: Option<PathBuf>,
+        offline: bool,
+    ) -> Result<ApiContext, String> {
+        let overrides = SettingsOverrides {
+            cli_api_url: api_url,
+            offline,
+            ..Default::default()
+        };
+        Ok(ApiContext {
+            settings: ApiSettings::from_env(&overrides),
+            credentials: Credentials::from_env().map_err(|e| e.to_string())?,
+            cache_dir,
+        })
+    }
+
+    fn client(&self) -> Result<Client, ApiError> {
+        Client::new(self.settings.clone(), self.credentials.clone())
+    }
+}
+
+/// Where output goes and where confirmations come from. `input` is `None` when stdin is
+/// not a terminal: then nothing can be confirmed interactively.
+pub struct Console {
+    out: Box<dyn Write + Send>,
+    err: Box<dyn Write + Send>,
+    input: Option<Box<dyn BufRead + Send>>,
+}
+
+/// Output captured by [`Console::captured`].
+#[derive(Clone, Default)]
+pub struct Captured {
+    out: Arc<Mutex<Vec<u8>>>,
+    err: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Captured {
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.err.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Console {
+    /// stdout, stderr, and stdin when it is a terminal.
+    pub fn stdio() -> Console {
+        use std::io::IsTerminal;
+        let input: Option<Box<dyn BufRead + Send>> = if std::io::stdin().is_terminal() {
+            Some(Box::new(std::io::BufReader::new(std::io::stdin())))
+        } else {
+            None
+        };
+        Console {
+            out: Box::new(std::io::stdout()),
+            err: Box::new(std::io::stderr()),
+            input,
+        }
+    }
+
+    /// A console writing into memory; `input` is what the "terminal" types (`None`: no
+    /// terminal).
+    pub fn captured(input: Option<&str>) -> (Console, Captured) {
+        let captured = Captured::default();
+        let input: Option<Box<dyn BufRead + Send>> =
+            input.map(|s| Box::new(std::io::Cursor::new(s.as_bytes().to_vec())) as _);
+        let console = Console {
+            out: Box::new(SharedBuf(captured.out.clone())),
+            err: Box::new(SharedBuf(captured.err.clone())),
+            input,
+        };
+        (console, captured)
+    }
+
+    fn out(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.out, "{}", line.as_ref());
+    }
+
+    fn err(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.err, "{}", line.as_ref());
+    }
+
+    /// Asks `question` and accepts only `yes` (or `y`); `None` when there is no terminal.
+    fn confirm(&mut self, question: &str) -> Option<bool> {
+        let input = self.input.as_mut()?;
+        let _ = write!(self.err, "{question} [yes/no] ");
+        let _ = self.err.flush();
+        let mut line = String::new();
+        if input.read_line(&mut line).unwrap_or(0) == 0 {
+            return Some(false);
+        }
+        Some(matches!(
+            line.trim().to_ascii_lowercase().as_str(),
+            "yes" | "y"
+        ))
+    }
+}
+
+/// The outcome of asking for a confirmation.
+pub(super) enum Confirmed {
+    Yes,
+    No,
+    NoTerminal,
+}
+
+pub(super) fn ask(console: &mut Console, flag: bool, question: &str) -> Confirmed {
+    if flag {
+        return Confirmed::Yes;
+    }
+    match console.confirm(question) {
+        Some(true) => Confirmed::Yes,
+        Some(false) => Confirmed::No,
+        None => Confirmed::NoTerminal,
+    }
+}
+
+pub(super) fn report(console: &mut Console, error: &ApiError) -> i32 {
+    console.err(format!("error: {error}"));
+    error.exit_code()
+}
+
+/// Reads a request file and parses it; a syntax error is reported as `path:line:column`.
+pub(super) fn read_request(console: &mut Console, path: &Path) -> Result<(String, Value), i32> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        console.err(format!("error: {}: cannot read: {e}", path.display()));
+        EXIT_FAILURE
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        let message = e.to_string();
+        let message = message
+            .rfind(" at line ")
+            .map_or(message.as_str(), |i| &message[..i]);
+        console.err(format!(
+            "error: {}:{}:{}: not valid JSON: {message}; fix it before sending it",
+            path.display(),
+            e.line(),
+            e.column()
+        ));
+        EXIT_REFUSED
+    })?;
+    if let Err(e) = request_form(&value) {
+        console.err(format!("error: {}: {e}", path.display()));
+        return Err(EXIT_REFUSED);
+    }
+    Ok((text, value))
+}
+
+/// Explains a refused decision (404 unknown, 405 already decided).
+pub(super) fn decision_error(console: &mut Console, what: &str, id: &str, error: &ApiError) -> i32 {
+    match error.status() {
+        Some(404) => console.err(format!(
+            "error: no {what} {id} is visible to this account ({error})"
+        )),
+        Some(405) => console.err(format!(
+            "error: {what} {id} is already decided and cannot be changed ({error}); \
+             `tasking-ls status ORDER_ID` shows the decision"
+        )),
+        _ => console.err(format!("error: {error}")),
+    }
+    error.exit_code()
+}

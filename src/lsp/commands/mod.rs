@@ -1,0 +1,216 @@
+//! `workspace/executeCommand`: the provider commands, one file each (`quote`, `submit`,
+//! `status`, `refresh`), delegated to the API layer, and the code lenses that offer them
+//! (`lens`). This file dispatches and holds what the commands share.
+//!
+//! Every failure becomes a `window/showMessage` the user can act on, a log line without
+//! secrets, and an error response; the server keeps serving.
+
+mod lens;
+mod quote;
+mod refresh;
+mod status;
+mod submit;
+
+pub(crate) use lens::code_lens;
+pub(crate) use submit::submit_order_action;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp::lsp_types::*;
+
+use super::analysis::recheck_product;
+use super::fetch;
+use super::state::{Api, Backend};
+use crate::api::data_product;
+use crate::check::{check_document, CheckOptions, Diagnostic};
+use crate::document::Document;
+use crate::schema::SchemaStore;
+
+pub const GET_QUOTE: &str = "taskingLs.getQuote";
+pub const SUBMIT_ORDER: &str = "taskingLs.submitOrder";
+pub const REFRESH_SCHEMAS: &str = "taskingLs.refreshSchemas";
+pub const ORDER_STATUS: &str = "taskingLs.orderStatus";
+
+pub(crate) async fn execute_command(
+    backend: &Backend,
+    params: ExecuteCommandParams,
+) -> Result<Option<Value>> {
+    let result = match params.command.as_str() {
+        GET_QUOTE => quote::get_quote(backend, uri_argument(&params)?).await,
+        SUBMIT_ORDER => submit::submit_order(backend, uri_argument(&params)?).await,
+        ORDER_STATUS => status::order_status(backend, uri_argument(&params)?).await,
+        REFRESH_SCHEMAS => refresh::refresh_schemas(backend).await,
+        other => {
+            return Err(Error::invalid_params(format!("unknown command {other}")));
+        }
+    };
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(Failure(message)) => {
+            tracing::warn!(command = %params.command, "{message}");
+            backend
+                .0
+                .client
+                .show_message(MessageType::ERROR, &message)
+                .await;
+            Err(Error {
+                // LSP's RequestFailed: the request was valid but could not be carried out.
+                code: ErrorCode::ServerError(-32803),
+                message: message.into(),
+                data: None,
+            })
+        }
+    }
+}
+
+/// A failed command: the message shown to the user and returned as the error.
+pub(crate) struct Failure(pub(crate) String);
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure(message)
+    }
+}
+
+pub(crate) type Outcome = std::result::Result<Value, Failure>;
+
+/// The document a command is about: `[uri]` or `[{"uri": uri}]`.
+pub(crate) fn uri_argument(params: &ExecuteCommandParams) -> Result<Url> {
+    let argument = params.arguments.first();
+    let text = argument
+        .and_then(|a| a.as_str().or_else(|| a.get("uri").and_then(Value::as_str)))
+        .ok_or_else(|| {
+            Error::invalid_params(format!("{} takes the document's URI", params.command))
+        })?;
+    Url::parse(text).map_err(|e| Error::invalid_params(format!("invalid URI `{text}`: {e}")))
+}
+
+/// The API, or why the command cannot run.
+pub(crate) fn api(backend: &Backend, what: &str) -> std::result::Result<Api, Failure> {
+    backend
+        .0
+        .provider
+        .api()
+        .map_err(|why| Failure(format!("{what}: {}", why.message())))
+}
+
+/// The open document's parse, version and text exactly as the editor has it.
+pub(crate) fn open_document(
+    backend: &Backend,
+    uri: &Url,
+) -> std::result::Result<(Arc<Document>, i32), Failure> {
+    backend
+        .snapshot(uri)
+        .ok_or_else(|| Failure(format!("{uri} is not an open order request")))
+}
+
+/// The request as JSON, for the API calls that read it.
+pub(crate) fn request_value(document: &Document, uri: &Url) -> std::result::Result<Value, Failure> {
+    serde_json::from_str(document.text()).map_err(|e| {
+        Failure(format!(
+            "{}: not valid JSON at line {}, column {}; fix it first",
+            file_name(uri),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+pub(crate) fn file_name(uri: &Url) -> String {
+    uri.path_segments()
+        .and_then(|mut s| s.next_back())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| uri.to_string())
+}
+
+/// The path of a document saved on disk (receipts live next to it).
+pub(crate) fn file_path(uri: &Url) -> std::result::Result<PathBuf, Failure> {
+    uri.to_file_path().map_err(|_| {
+        Failure(format!(
+            "{uri} is not a file on disk: save it first (its order receipt is written next to it)"
+        ))
+    })
+}
+
+pub(crate) fn product_of(request: &Value) -> String {
+    let id = data_product(request).unwrap_or_default();
+    crate::schema::cache::normalize_product_id(id).unwrap_or_else(|| id.to_string())
+}
+
+/// The diagnostics of the document's current version: the published ones when they are
+/// current, else a fresh check.
+pub(crate) async fn current_diagnostics(
+    backend: &Backend,
+    uri: &Url,
+) -> Option<Arc<Vec<Diagnostic>>> {
+    let (document, version) = backend.snapshot(uri)?;
+    if let Some(entry) = backend.0.documents.get(uri) {
+        if entry.version == version {
+            if let Some(diagnostics) = &entry.diagnostics {
+                return Some(diagnostics.clone());
+            }
+        }
+    }
+    let store = backend.store();
+    let reason = fetch::document_product(&document)
+        .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product));
+    tokio::task::spawn_blocking(move || {
+        let mut options = CheckOptions::new(&store);
+        options.unknown_product_reason = reason.as_deref();
+        Arc::new(check_document(&document, &options))
+    })
+    .await
+    .ok()
+}
+
+pub(crate) async fn refresh_code_lenses(backend: &Backend) {
+    if backend.0.provider.caps().code_lens_refresh {
+        if let Err(e) = backend.0.client.code_lens_refresh().await {
+            tracing::debug!("workspace/codeLens/refresh failed: {e}");
+        }
+    }
+}
+
+/// Asks the user; `Some(title)` of the chosen action.
+pub(crate) async fn ask(backend: &Backend, message: String, actions: &[&str]) -> Option<String> {
+    let items = actions
+        .iter()
+        .map(|title| MessageActionItem {
+            title: title.to_string(),
+            properties: HashMap::new(),
+        })
+        .collect();
+    match backend
+        .0
+        .client
+        .show_message_request(MessageType::WARNING, message, Some(items))
+        .await
+    {
+        Ok(choice) => choice.map(|c| c.title),
+        Err(e) => {
+            tracing::warn!("window/showMessageRequest failed: {e}");
+            None
+        }
+    }
+}
+
+/// "Pléiades Analytic" for a product in the index, else "data product <id>".
+pub(crate) fn product_label(store: &SchemaStore, id: &str) -> String {
+    match store.product(id) {
+        Some(p) => {
+            let label = format!("{} {}", p.collection_title, p.title);
+            let label = label.trim();
+            if label.is_empty() {
+                format!("data product {id}")
+            } else {
+                label.to_string()
+            }
+        }
+        None => format!("data product {id}"),
+    }
+}

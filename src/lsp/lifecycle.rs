@@ -1,0 +1,187 @@
+//! The session's life: `initialize` (capabilities, position encoding, client features,
+//! `initializationOptions`), and the configuration (`workspace/configuration` pulled after
+//! `initialized`, `workspace/didChangeConfiguration`): settings merged, the schema store and
+//! the provider's API rebuilt, every open document re-checked.
+
+use std::sync::Arc;
+
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::*;
+
+use super::analysis::recheck_all;
+use super::convert;
+use super::state::{Backend, ClientCaps};
+use super::COMMANDS;
+use crate::config::GlobalOptions;
+use crate::schema::SchemaStore;
+
+pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<InitializeResult> {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_deref());
+    let encoding = convert::negotiate(offered);
+    let _ = backend.0.encoding.set(encoding);
+    let supports_configuration = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.configuration)
+        .unwrap_or(false);
+    let _ = backend.0.supports_configuration.set(supports_configuration);
+    let _ = backend
+        .0
+        .provider
+        .caps
+        .set(ClientCaps::from_params(&params));
+    let snippets = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.snippet_support)
+        .unwrap_or(false);
+    let _ = backend.0.snippets.set(snippets);
+    if let Some(options) = &params.initialization_options {
+        if let Ok(mut settings) = backend.0.settings.write() {
+            settings.merge(options);
+        }
+    }
+    reload_store(backend);
+    Ok(InitializeResult {
+        server_info: Some(ServerInfo {
+            name: "tasking-ls".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        capabilities: ServerCapabilities {
+            position_encoding: Some(convert::encoding_kind(encoding)),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                },
+            )),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(vec!["\"".into(), ":".into()]),
+                ..Default::default()
+            }),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::SOURCE_FIX_ALL,
+                    CodeActionKind::REFACTOR_REWRITE,
+                ]),
+                ..Default::default()
+            })),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            document_formatting_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    })
+}
+
+/// Reads the `taskingLs` section when the client offers `workspace/configuration`.
+pub(crate) async fn pull_configuration(backend: &Backend) {
+    if !backend
+        .0
+        .supports_configuration
+        .get()
+        .copied()
+        .unwrap_or(false)
+    {
+        return;
+    }
+    let items = vec![ConfigurationItem {
+        scope_uri: None,
+        section: Some("taskingLs".to_string()),
+    }];
+    match backend.0.client.configuration(items).await {
+        Ok(values) => {
+            if let Some(value) = values.first() {
+                if let Ok(mut settings) = backend.0.settings.write() {
+                    settings.merge(value);
+                }
+            }
+            reload_store(backend);
+            recheck_all(backend);
+        }
+        Err(error) => tracing::warn!("workspace/configuration failed: {error}"),
+    }
+}
+
+pub(crate) async fn configuration_changed(backend: &Backend, params: DidChangeConfigurationParams) {
+    // Some clients push the new settings, others expect to be asked: take both.
+    if let Ok(mut settings) = backend.0.settings.write() {
+        settings.merge(&params.settings);
+    }
+    if backend
+        .0
+        .supports_configuration
+        .get()
+        .copied()
+        .unwrap_or(false)
+    {
+        pull_configuration(backend).await;
+    } else {
+        reload_store(backend);
+        recheck_all(backend);
+    }
+}
+
+/// The schema store for the current settings: bundled, cache, then `schemaDir`.
+pub(crate) fn reload_store(backend: &Backend) {
+    let settings = backend.settings();
+    let options = GlobalOptions {
+        schema_dir: backend
+            .0
+            .options
+            .schema_dir
+            .clone()
+            .or(settings.schema_dir.clone()),
+        cache_dir: backend
+            .0
+            .options
+            .cache_dir
+            .clone()
+            .or(settings.cache_dir.clone()),
+        offline: backend.0.options.offline || settings.offline,
+        api_url: backend
+            .0
+            .options
+            .api_url
+            .clone()
+            .or(settings.api_url.clone()),
+    };
+    let mut store = SchemaStore::bundled();
+    crate::schema::cache::load_into(&mut store, options.cache_dir.as_deref());
+    if let Some(dir) = &options.schema_dir {
+        let (_, errors) = store.load_dir_lenient(dir);
+        for error in errors {
+            let client = backend.0.client.clone();
+            tokio::spawn(async move {
+                client
+                    .show_message(MessageType::WARNING, error.to_string())
+                    .await
+            });
+        }
+    }
+    if let Ok(mut current) = backend.0.store.write() {
+        *current = Arc::new(store);
+    }
+    let cli = &backend.0.options;
+    if let Some(problem) = backend.0.provider.configure(cli, &settings) {
+        let client = backend.0.client.clone();
+        tokio::spawn(async move { client.show_message(MessageType::WARNING, problem).await });
+    }
+}

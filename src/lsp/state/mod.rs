@@ -1,0 +1,121 @@
+//! The session state: the open documents, the negotiated position encoding, the settings,
+//! the schema store and the provider's state, behind one cheap-to-clone `Backend` handle.
+//!
+//! Every handler module imports this one; this one imports no handler (ARCHITECTURE.md,
+//! "the language server"). Mutation happens in the handlers; what is here only reads or
+//! holds.
+
+mod documents;
+mod provider;
+mod settings;
+
+pub(crate) use documents::OpenDocument;
+pub(crate) use provider::{Api, ClientCaps, ProviderState};
+pub use settings::Settings;
+
+use std::sync::{Arc, OnceLock, RwLock};
+
+use dashmap::DashMap;
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::*;
+use tower_lsp::Client;
+
+use crate::config::GlobalOptions;
+use crate::document::{Document, PositionEncoding};
+use crate::schema::SchemaStore;
+
+/// Cheap to clone: background tasks hold their own handle.
+#[derive(Clone)]
+pub struct Backend(pub(crate) Arc<State>);
+
+pub(crate) struct State {
+    pub client: Client,
+    pub documents: DashMap<Url, OpenDocument>,
+    pub encoding: OnceLock<PositionEncoding>,
+    pub settings: RwLock<Settings>,
+    pub store: RwLock<Arc<SchemaStore>>,
+    /// Flags given on the command line; they win over editor settings.
+    pub options: GlobalOptions,
+    pub supports_configuration: OnceLock<bool>,
+    /// The provider's API and what the commands and background fetches keep.
+    pub provider: ProviderState,
+    /// The client expands snippets in completion items.
+    pub snippets: OnceLock<bool>,
+}
+
+impl Backend {
+    pub fn new(client: Client, options: GlobalOptions) -> Self {
+        let mut settings = Settings::default();
+        if options.offline {
+            settings.offline = true;
+        }
+        let store = Arc::new(SchemaStore::bundled());
+        Backend(Arc::new(State {
+            client,
+            documents: DashMap::new(),
+            encoding: OnceLock::new(),
+            settings: RwLock::new(settings),
+            store: RwLock::new(store),
+            options,
+            supports_configuration: OnceLock::new(),
+            provider: ProviderState::default(),
+            snippets: OnceLock::new(),
+        }))
+    }
+
+    pub(crate) fn encoding(&self) -> PositionEncoding {
+        self.0.encoding.get().copied().unwrap_or_default()
+    }
+
+    pub(crate) fn store(&self) -> Arc<SchemaStore> {
+        self.0
+            .store
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    pub(crate) fn settings(&self) -> Settings {
+        self.0
+            .settings
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// The parsed current version of an open request document; `None` for documents the
+    /// server does not handle.
+    pub(crate) fn snapshot(&self, uri: &Url) -> Option<(Arc<Document>, i32)> {
+        let (version, unparsed) = {
+            let entry = self.0.documents.get(uri).filter(|e| e.handled)?;
+            (entry.version, entry.unparsed())
+        };
+        match unparsed {
+            Ok(document) => Some((document, version)),
+            Err(rope) => {
+                let document = Arc::new(Document::new(rope.to_string()));
+                if let Some(mut entry) = self.0.documents.get_mut(uri) {
+                    entry.store_parsed(version, document.clone());
+                }
+                Some((document, version))
+            }
+        }
+    }
+
+    /// `taskingLs/status`: what the server holds, for tests and troubleshooting.
+    pub async fn status(&self) -> Result<Value> {
+        let documents: Vec<Value> = self
+            .0
+            .documents
+            .iter()
+            .filter(|entry| entry.handled)
+            .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
+            .collect();
+        Ok(serde_json::json!({
+            "documents": documents,
+            "encoding": format!("{:?}", self.encoding()),
+            "provider": self.0.provider.status(),
+        }))
+    }
+}

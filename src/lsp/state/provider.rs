@@ -1,0 +1,220 @@
+//! The provider half of the session state: the `api::Client` and `SchemaFetcher` built from
+//! the settings and the environment (none when offline), the products being fetched and why
+//! a fetch failed, the last quote of each document and the submissions in flight.
+//!
+//! Credentials come from the environment only and never reach a log line: `api::Client`'s
+//! `Debug` redacts them and its errors are scrubbed.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use dashmap::DashMap;
+use serde_json::Value;
+use tower_lsp::lsp_types::{InitializeParams, Url};
+
+use super::settings::Settings;
+use crate::api::{ApiSettings, Client, Credentials, SchemaFetcher, SettingsOverrides};
+use crate::config::GlobalOptions;
+use crate::schema::cache::SchemaCache;
+
+/// The API handles, when the server may use the network.
+#[derive(Clone)]
+pub(crate) struct Api {
+    pub client: Client,
+    pub fetcher: SchemaFetcher,
+}
+
+/// What the server was configured with: the API, or why there is none.
+pub(crate) struct Provider {
+    /// What the API was built from, to rebuild only when it changes.
+    key: Option<(ApiSettings, Option<PathBuf>)>,
+    api: Result<Api, Unavailable>,
+}
+
+/// Why the server does not talk to the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Unavailable {
+    Offline,
+    /// Not configured yet (before `initialize`) or misconfigured (a half-set credential
+    /// pair, an invalid URL): the text says which.
+    Config(String),
+}
+
+impl Unavailable {
+    /// The sentence a user reads.
+    pub fn message(&self) -> String {
+        match self {
+            Unavailable::Offline => {
+                "offline: the server does not use the network (the `offline` setting or \
+                 --offline)"
+                    .to_string()
+            }
+            Unavailable::Config(text) => format!("the provider's API is not usable: {text}"),
+        }
+    }
+}
+
+/// What the client can do, from `initialize`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ClientCaps {
+    pub work_done_progress: bool,
+    pub code_lens_refresh: bool,
+}
+
+impl ClientCaps {
+    pub fn from_params(params: &InitializeParams) -> ClientCaps {
+        let caps = &params.capabilities;
+        ClientCaps {
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            code_lens_refresh: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// The provider half of the backend's state.
+pub(crate) struct ProviderState {
+    provider: RwLock<Arc<Provider>>,
+    /// Products with a fetch task running: a second trigger never spawns another.
+    pub(crate) fetching: Mutex<HashSet<String>>,
+    /// Why a product has no current schema (its last fetch failed), for `product.unknown`.
+    pub(crate) failures: DashMap<String, String>,
+    /// The last quote of a document: the version it was made for and its summary.
+    pub quotes: DashMap<Url, (i32, String)>,
+    /// Documents with a submission in progress (confirmations pending or POST in flight).
+    pub submitting: Mutex<HashSet<Url>>,
+    pub caps: OnceLock<ClientCaps>,
+    pub(crate) progress_tokens: AtomicU64,
+}
+
+impl Default for ProviderState {
+    fn default() -> Self {
+        ProviderState {
+            provider: RwLock::new(Arc::new(Provider {
+                key: None,
+                api: Err(Unavailable::Config(
+                    "the server is not initialized yet".to_string(),
+                )),
+            })),
+            fetching: Mutex::new(HashSet::new()),
+            failures: DashMap::new(),
+            quotes: DashMap::new(),
+            submitting: Mutex::new(HashSet::new()),
+            caps: OnceLock::new(),
+            progress_tokens: AtomicU64::new(0),
+        }
+    }
+}
+
+impl ProviderState {
+    pub fn caps(&self) -> ClientCaps {
+        self.caps.get().copied().unwrap_or_default()
+    }
+
+    pub fn api(&self) -> Result<Api, Unavailable> {
+        self.current().api.clone()
+    }
+
+    pub(crate) fn current(&self) -> Arc<Provider> {
+        self.provider
+            .read()
+            .map(|p| p.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    pub(crate) fn fetching(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.fetching.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What `taskingLs/status` reports.
+    pub fn status(&self) -> Value {
+        let provider = self.current();
+        let mut fetching: Vec<String> = self.fetching().iter().cloned().collect();
+        fetching.sort();
+        let failures: serde_json::Map<String, Value> = self
+            .failures
+            .iter()
+            .map(|e| (e.key().clone(), Value::String(e.value().clone())))
+            .collect();
+        serde_json::json!({
+            "api": match &provider.api {
+                Ok(api) => Value::String(api.client.settings().api_url.clone()),
+                Err(why) => Value::String(why.message()),
+            },
+            "fetching": fetching,
+            "failures": failures,
+        })
+    }
+}
+
+impl ProviderState {
+    /// (Re)builds the API from the settings and the environment; keeps the current one (and
+    /// its token, cache and back-off state) when nothing it depends on changed. Returns a
+    /// configuration problem to show the user, once per change.
+    pub fn configure(&self, options: &GlobalOptions, settings: &Settings) -> Option<String> {
+        let state = self;
+        let offline = options.offline || settings.offline;
+        let overrides = SettingsOverrides {
+            cli_api_url: options.api_url.clone(),
+            setting_api_url: settings.api_url.clone(),
+            setting_workspace_id: settings.workspace_id.clone(),
+            timeout: None,
+            offline,
+        };
+        let api_settings = ApiSettings::from_env(&overrides);
+        let cache_dir = options.cache_dir.clone().or(settings.cache_dir.clone());
+        let key = Some((api_settings.clone(), cache_dir.clone()));
+        if state.current().key == key {
+            return None;
+        }
+        let mut problem = None;
+        let api = if offline {
+            Err(Unavailable::Offline)
+        } else {
+            let credentials = Credentials::from_env().map_err(|e| e.to_string());
+            match credentials.and_then(|c| Client::new(api_settings, c).map_err(|e| e.to_string()))
+            {
+                Ok(client) => {
+                    let cache = SchemaCache::at(cache_dir.as_deref());
+                    if cache.is_none() {
+                        tracing::warn!(
+                            "no cache directory: fetched schemas are kept in memory only"
+                        );
+                    }
+                    tracing::info!(
+                        api = %client.settings().api_url,
+                        credentials = client.credentials().describe(),
+                        "using the provider's API"
+                    );
+                    Ok(Api {
+                        fetcher: SchemaFetcher::new(client.clone(), cache),
+                        client,
+                    })
+                }
+                Err(text) => {
+                    tracing::warn!("the provider's API is not usable: {text}");
+                    problem = Some(format!(
+                        "tasking-ls: the provider's API is not usable: {text}"
+                    ));
+                    Err(Unavailable::Config(text))
+                }
+            }
+        };
+        if let Ok(mut current) = state.provider.write() {
+            *current = Arc::new(Provider { key, api });
+        }
+        // Reasons learnt under the old configuration no longer hold.
+        state.failures.clear();
+        problem
+    }
+}

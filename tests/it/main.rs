@@ -1,0 +1,25 @@
+//! The integration tests, one binary: one module per area (`check_*`, `ide_*`, `cli_*`, `lsp_*`,
+//! `api_*`), shared helpers (the fake provider API and two LSP clients) in `support/`.
+//!
+//! One binary, not one per file: each test crate links tokio, reqwest and tower-lsp, and
+//! seventeen of them spent minutes linking for seconds of testing (see README, "Tests").
+
+mod support;
+
+mod api_auth;
+mod api_errors;
+mod api_orders;
+mod api_schemas;
+mod api_secrets;
+mod check_diagnostics;
+mod cli_validate;
+mod ide_actions;
+mod ide_completion;
+mod ide_hover;
+mod ide_outline_format;
+mod lsp_api_orders;
+mod lsp_api_schemas;
+mod lsp_features;
+mod lsp_robustness;
+mod lsp_sync;
+mod schema_examples;
