@@ -356,6 +356,8 @@ struct Pass {
     edge: u32,
     /// The two ends of the ring's edges at the point.
     ends: [Point; 2],
+    /// The edge leading to each end.
+    edges: [u32; 2],
     /// Whether the point is inside the edge rather than at a vertex.
     interior: bool,
 }
@@ -421,8 +423,10 @@ struct Sweep<'a> {
     status: Treap,
     meetings: Vec<Meeting>,
     faults: usize,
-    /// Crossing edge pairs already reported.
+    /// Crossing edge pairs already tested.
     crossed: std::collections::HashSet<(u32, u32)>,
+    /// Edge pairs already reported as a fault.
+    reported: std::collections::HashSet<(u32, u32)>,
 }
 
 impl<'a> Sweep<'a> {
@@ -445,11 +449,16 @@ impl<'a> Sweep<'a> {
             meetings: Vec::new(),
             faults: 0,
             crossed: Default::default(),
+            reported: Default::default(),
         }
     }
 
     fn record(&mut self, kind: MeetingKind, at: Point, a: u32, b: u32) {
         if kind != MeetingKind::Touch {
+            // One fault per pair of edges (a spike is seen at its tip and at its base).
+            if !self.reported.insert((a.min(b), a.max(b))) {
+                return;
+            }
             self.faults += 1;
         }
         let edges = [self.rings.local(a), self.rings.local(b)];
@@ -635,13 +644,15 @@ impl<'a> Sweep<'a> {
     fn classify(&mut self, p: Point, at: &[u32], through: &[u32]) {
         let mut passes: Vec<Pass> = Vec::with_capacity(at.len() + through.len());
         for &v in at {
+            let prev = self.rings.prev_vertex(v);
             passes.push(Pass {
                 ring: self.rings.ring_of[v as usize],
                 edge: v,
                 ends: [
-                    self.rings.point(self.rings.prev_vertex(v)),
+                    self.rings.point(prev),
                     self.rings.point(self.rings.next_vertex(v)),
                 ],
+                edges: [prev, v],
                 interior: false,
             });
         }
@@ -651,6 +662,7 @@ impl<'a> Sweep<'a> {
                 ring: self.rings.ring_of[e as usize],
                 edge: e,
                 ends: [a, b],
+                edges: [e, e],
                 interior: true,
             });
         }
@@ -660,26 +672,21 @@ impl<'a> Sweep<'a> {
         for i in 0..passes.len() {
             for j in i + 1..passes.len() {
                 let (a, b) = (passes[i], passes[j]);
-                let overlap = a
-                    .ends
-                    .iter()
-                    .any(|&x| b.ends.iter().any(|&y| same_direction(p, x, y)));
-                let kind = if overlap {
-                    MeetingKind::Overlap
+                let overlap = (0..2)
+                    .flat_map(|i| (0..2).map(move |j| (i, j)))
+                    .find(|&(i, j)| same_direction(p, a.ends[i], b.ends[j]));
+                let (kind, ea, eb) = if let Some((i, j)) = overlap {
+                    (MeetingKind::Overlap, a.edges[i], b.edges[j])
                 } else if a.interior && b.interior {
-                    MeetingKind::Crossing
+                    (MeetingKind::Crossing, a.edge, b.edge)
                 } else if a.ring == b.ring {
-                    MeetingKind::SelfTouch
+                    (MeetingKind::SelfTouch, a.edge, b.edge)
                 } else if is_crossing(p, a.ends[0], a.ends[1], b.ends[0], b.ends[1]) {
-                    MeetingKind::Crossing
+                    (MeetingKind::Crossing, a.edge, b.edge)
                 } else {
-                    MeetingKind::Touch
+                    (MeetingKind::Touch, a.edge, b.edge)
                 };
-                let (first, second) = if a.edge <= b.edge {
-                    (a.edge, b.edge)
-                } else {
-                    (b.edge, a.edge)
-                };
+                let (first, second) = (ea.min(eb), ea.max(eb));
                 self.record(kind, p, first, second);
                 if self.faults >= MAX_FAULTS {
                     return;

@@ -150,6 +150,7 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
     let meetings = sweep::sweep(&flat);
     let mut touches: Vec<(RingId, RingId, Point)> = Vec::new();
     let mut per_ring_faults: HashMap<RingId, usize> = HashMap::new();
+    let mut used_edges: std::collections::HashSet<(u32, u32)> = Default::default();
     for Meeting { kind, at, edges } in meetings {
         let kind = match kind {
             MeetingKind::Touch => {
@@ -163,6 +164,14 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
             MeetingKind::Overlap => FaultKind::SelfIntersection { overlap: true },
             MeetingKind::SelfTouch => FaultKind::RingSelfIntersection,
         };
+        // A ring folding onto itself meets itself along several edges: one diagnostic is
+        // enough for the edges of one fold.
+        if edges[0].0 == edges[1].0 {
+            if edges.iter().any(|e| used_edges.contains(e)) {
+                continue;
+            }
+            used_edges.extend(edges);
+        }
         let rings: Vec<(RingId, u32)> = edges.iter().map(|&e| position(e)).collect();
         // The first few per ring: a diagnostic needs a point, not a census.
         let count = per_ring_faults.entry(rings[0].0).or_default();
