@@ -61,7 +61,11 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
         let (server_in, reader_out) = tokio::io::duplex(1 << 16);
         let (server_out, writer_in) = tokio::io::duplex(1 << 16);
         let (answers, answers_rx) = tokio::sync::mpsc::unbounded_channel();
-        let reader = tokio::spawn(transport::read_client(tokio::io::stdin(), reader_out, answers));
+        let reader = tokio::spawn(transport::read_client(
+            tokio::io::stdin(),
+            reader_out,
+            answers,
+        ));
         let writer = tokio::spawn(transport::write_client(
             writer_in,
             tokio::io::stdout(),

@@ -230,9 +230,10 @@ impl Framer {
             };
             if name.eq_ignore_ascii_case(HEADER_NAME) {
                 let value = String::from_utf8_lossy(value);
-                content_length = Some(value.trim().parse::<usize>().map_err(|_| {
-                    format!("unreadable Content-Length '{}'", shorten(value.trim()))
-                }));
+                content_length =
+                    Some(value.trim().parse::<usize>().map_err(|_| {
+                        format!("unreadable Content-Length '{}'", shorten(value.trim()))
+                    }));
             }
             at = next;
             if at > MAX_HEADER_BYTES {
@@ -250,7 +251,9 @@ impl Framer {
                 self.buf.drain(..self.buf.len() - keep);
             }
         }
-        HeaderOutcome::Garbage(format!("parse error: {problem}; skipped to the next message"))
+        HeaderOutcome::Garbage(format!(
+            "parse error: {problem}; skipped to the next message"
+        ))
     }
 }
 
@@ -629,8 +632,11 @@ mod tests {
 
     #[test]
     fn invalid_json_then_a_valid_message() {
-        let input = [frame(br#"{"jsonrpc": "2.0", "id": 9, "method": "#), frame(PING.as_bytes())]
-            .concat();
+        let input = [
+            frame(br#"{"jsonrpc": "2.0", "id": 9, "method": "#),
+            frame(PING.as_bytes()),
+        ]
+        .concat();
         assert_eq!(codes(&run(&input)), ["-32700 null", PING]);
     }
 
@@ -758,7 +764,13 @@ mod tests {
                 .iter()
                 .filter(|e| matches!(e, Event::Message(b) if b == PING.as_bytes()))
                 .count();
-            assert_eq!(pings, expected, "{:?} {:?}", codes(&got), String::from_utf8_lossy(&input));
+            assert_eq!(
+                pings,
+                expected,
+                "{:?} {:?}",
+                codes(&got),
+                String::from_utf8_lossy(&input)
+            );
         }
     }
 
@@ -766,6 +778,9 @@ mod tests {
     fn leading_id_reads_only_the_top_level() {
         assert_eq!(leading_id(br#"{"jsonrpc":"2.0","id":5,"method""#), json!(5));
         assert_eq!(leading_id(br#"{"params":{"id":5},"id":"a"}"#), json!("a"));
-        assert_eq!(leading_id(br#"{"method":"x","params":{"id":5"#), Value::Null);
+        assert_eq!(
+            leading_id(br#"{"method":"x","params":{"id":5"#),
+            Value::Null
+        );
     }
 }

@@ -188,9 +188,15 @@ fn a_message_that_is_not_json_gets_a_parse_error_and_the_server_goes_on() {
     assert_alive(&mut client);
     let errors = unaddressed_errors(&client);
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors.iter().all(|e| e["error"]["code"] == PARSE_ERROR), "{errors:?}");
     assert!(
-        errors[1]["error"]["message"].as_str().unwrap().contains("not UTF-8"),
+        errors.iter().all(|e| e["error"]["code"] == PARSE_ERROR),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8"),
         "{errors:?}"
     );
     // JSON that is no JSON-RPC message is an invalid request, answered with its id if any.
@@ -220,7 +226,9 @@ fn a_lone_surrogate_in_an_opened_text_is_replaced_and_the_document_checked() {
     let mut client = started();
     let uri = uri("surrogate_tasking_request.json");
     let text = seed_with("\"displayName\": \"", "\"displayName\": \"@LONE@");
-    let escaped = serde_json::to_string(&text).unwrap().replace("@LONE@", "\\ud83d");
+    let escaped = serde_json::to_string(&text)
+        .unwrap()
+        .replace("@LONE@", "\\ud83d");
     let body = format!(
         r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":{},"languageId":"json","version":1,"text":{escaped}}}}}}}"#,
         json!(uri)
@@ -286,7 +294,8 @@ fn random_bytes_between_messages_never_stop_the_server() {
             2 => format!("Content-Length: {}\r\n\r\n{{\"jsonrpc\":", rng.below(40)).into_bytes(),
             3 => b"Content-Length: -5\r\nContent-Type: text/x\r\n\r\n".to_vec(),
             _ => {
-                let body = json!({"jsonrpc": "2.0", "id": 1_000_000 + round, "method": "x"}).to_string();
+                let body =
+                    json!({"jsonrpc": "2.0", "id": 1_000_000 + round, "method": "x"}).to_string();
                 let cut = rng.below(body.len());
                 format!("Content-Length: {}\r\n\r\n{}", body.len(), &body[..cut]).into_bytes()
             }
@@ -294,7 +303,10 @@ fn random_bytes_between_messages_never_stop_the_server() {
         client.send_unframed(&garbage);
         let at = json!({"textDocument": {"uri": uri}, "position": pos(3, 6)});
         let result = client.request("textDocument/hover", at);
-        assert!(result.is_ok(), "round {round}: {result:?} after {garbage:?}");
+        assert!(
+            result.is_ok(),
+            "round {round}: {result:?} after {garbage:?}"
+        );
     }
     // Edits still reach the document and are checked.
     client.change(&uri, 2, vec![json!({"text": BROKEN})]);
