@@ -21,6 +21,7 @@ mod ide_hover;
 mod ide_outline_format;
 mod lsp_api_orders;
 mod lsp_api_schemas;
+mod lsp_document_races;
 mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;
