@@ -6,8 +6,8 @@ mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
-mod geometry;
-mod messages;
+pub mod geometry;
+pub(crate) mod messages;
 mod params;
 pub mod suggest;
 mod syntax;
@@ -16,7 +16,10 @@ mod unknown;
 use chrono::{DateTime, Utc};
 
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
-pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
+pub use envelope::{
+    field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
+    RequestForm,
+};
 pub use messages::closest;
 pub use params::{params_value, suggested_value};
 
@@ -57,7 +60,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         if let Some(schema) = &request.schema {
             params::check(doc, &request, schema, options.now, &mut diagnostics);
         }
-        for site in find_polygons(root, request.form, request.schema.as_deref()) {
+        for site in find_geometries(root, request.form, request.schema.as_deref()) {
             geometry::check(doc, &site, &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
