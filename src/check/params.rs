@@ -12,10 +12,10 @@ use serde_json::Value;
 
 use super::edits::insert_member;
 use super::envelope::{Request, RequestForm};
-use super::suggest::{accepts, suggested};
 use super::messages::{
     closest, describe_found, list_allowed, plural, show_number, show_text, show_value,
 };
+use super::suggest::{accepts, suggested};
 use super::unknown::unknown_property;
 use super::{Code, Diagnostic, Fix};
 use crate::document::{Document, Node, PathSegment, TextRange};

@@ -210,7 +210,8 @@ fn candidates(
     if !field.types.is_empty() && field.types.iter().all(|t| t == "null") {
         push(Value::Null, None);
     }
-    let integer = field.types.iter().any(|t| t == "integer") && !field.types.iter().any(|t| t == "number");
+    let integer =
+        field.types.iter().any(|t| t == "integer") && !field.types.iter().any(|t| t == "number");
     if field.types.iter().any(|t| t == "integer" || t == "number") {
         for (bound, detail) in numbers(field, integer) {
             push(bound, Some(detail));
@@ -220,7 +221,9 @@ fn candidates(
         push(Value::Bool(false), None);
         push(Value::Bool(true), None);
     }
-    if field.types.iter().any(|t| t == "string") || (field.types.is_empty() && field.format.is_none()) {
+    if field.types.iter().any(|t| t == "string")
+        || (field.types.is_empty() && field.format.is_none())
+    {
         for text in strings(field) {
             push(Value::String(text), None);
         }
@@ -254,15 +257,21 @@ fn numbers(field: &FieldInfo, integer: bool) -> Vec<(Value, String)> {
     let low = field
         .minimum
         .map(|m| (if integer { m.ceil() } else { m }, "minimum"))
-        .or(field
-            .exclusive_minimum
-            .map(|m| (if integer { m.floor() + 1.0 } else { m + step }, "above the minimum")));
+        .or(field.exclusive_minimum.map(|m| {
+            (
+                if integer { m.floor() + 1.0 } else { m + step },
+                "above the minimum",
+            )
+        }));
     let high = field
         .maximum
         .map(|m| (if integer { m.floor() } else { m }, "maximum"))
-        .or(field
-            .exclusive_maximum
-            .map(|m| (if integer { m.ceil() - 1.0 } else { m - step }, "below the maximum")));
+        .or(field.exclusive_maximum.map(|m| {
+            (
+                if integer { m.ceil() - 1.0 } else { m - step },
+                "below the maximum",
+            )
+        }));
     let mut out = Vec::new();
     if let Some((low, detail)) = low {
         out.push((number(low), detail.to_string()));
@@ -272,7 +281,11 @@ fn numbers(field: &FieldInfo, integer: bool) -> Vec<(Value, String)> {
     }
     if let (Some((low, _)), Some((high, _))) = (low, high) {
         let middle = (low + high) / 2.0;
-        let middle = if integer { middle.round() } else { (middle * 100.0).round() / 100.0 };
+        let middle = if integer {
+            middle.round()
+        } else {
+            (middle * 100.0).round() / 100.0
+        };
         out.push((number(middle), "within the range".to_string()));
     }
     if low.is_none() && high.is_none() {

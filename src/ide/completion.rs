@@ -118,9 +118,7 @@ pub(crate) fn params_of(request: &Request<'_>) -> Value {
         request.root.and_then(|r| r.get("params")),
         request.schema.as_deref(),
     ) {
-        (Some(params), Some(schema)) if params.members().is_some() => {
-            params_value(params, schema)
-        }
+        (Some(params), Some(schema)) if params.members().is_some() => params_value(params, schema),
         _ => Value::Object(serde_json::Map::new()),
     }
 }
@@ -259,10 +257,8 @@ impl Context<'_> {
         path: &[PathSegment],
     ) -> String {
         let accepted = suggest::suggestions(schema, self.params, path, self.now);
-        if field.is_polygon {
-            if accepted.iter().any(|s| s.value.is_object()) {
-                return format!("{}$0", escape(POLYGON_SKELETON));
-            }
+        if field.is_polygon && accepted.iter().any(|s| s.value.is_object()) {
+            return format!("{}$0", escape(POLYGON_SKELETON));
         }
         let Some(first) = accepted.first() else {
             return "$1".to_string();

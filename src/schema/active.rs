@@ -57,7 +57,12 @@ impl ProductSchema {
     /// (its own `properties`, then those only a branch adds), each with its active facts.
     pub fn active_fields(&self, params: &Value, object_path: &[PathSegment]) -> Vec<FieldInfo> {
         let parts = if object_path.is_empty() {
-            self.expand(&self.schema, Some(params), None, &mut CONDITION_BUDGET.to_owned())
+            self.expand(
+                &self.schema,
+                Some(params),
+                None,
+                &mut CONDITION_BUDGET.to_owned(),
+            )
         } else {
             match self.parts_at(params, object_path) {
                 Some((_, parts, _)) => {
@@ -128,11 +133,7 @@ impl ProductSchema {
     }
 
     /// The schemas that apply at `path`, the field's name and whether its parent requires it.
-    fn parts_at(
-        &self,
-        params: &Value,
-        path: &[PathSegment],
-    ) -> Option<(String, Vec<Part>, bool)> {
+    fn parts_at(&self, params: &Value, path: &[PathSegment]) -> Option<(String, Vec<Part>, bool)> {
         if path.is_empty() {
             return None;
         }
@@ -173,9 +174,7 @@ impl ProductSchema {
                     for part in &level {
                         let sub = match part.schema.get("items") {
                             Some(Value::Array(tuple)) => tuple.get(*index).or_else(|| {
-                                part.schema
-                                    .get("additionalItems")
-                                    .filter(|v| v.is_object())
+                                part.schema.get("additionalItems").filter(|v| v.is_object())
                             }),
                             Some(items @ Value::Object(_)) => Some(items),
                             _ => None,
@@ -242,8 +241,12 @@ impl ProductSchema {
             let Some(branch) = site.get(branch_key) else {
                 continue;
             };
-            let words = describe_condition(test, Some(instance), holds)
-                .unwrap_or_else(|| format!("the schema's condition {}", if holds { "holds" } else { "fails" }));
+            let words = describe_condition(test, Some(instance), holds).unwrap_or_else(|| {
+                format!(
+                    "the schema's condition {}",
+                    if holds { "holds" } else { "fails" }
+                )
+            });
             let words = match &condition {
                 Some(outer) => format!("{outer} and {words}"),
                 None => words,
@@ -272,7 +275,9 @@ impl ProductSchema {
                             wrapper.insert(keyword.into(), definitions.clone());
                         }
                     }
-                    compile_validator(&Value::Object(wrapper)).ok().map(Arc::new)
+                    compile_validator(&Value::Object(wrapper))
+                        .ok()
+                        .map(Arc::new)
                 })
                 .clone()?
         };
@@ -412,7 +417,11 @@ fn intersect_types(a: &Value, b: &Value) -> Value {
     let list = |v: &Value| -> Vec<String> {
         match v {
             Value::String(t) => vec![t.clone()],
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            Value::Array(ts) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -421,9 +430,9 @@ fn intersect_types(a: &Value, b: &Value) -> Value {
     for t in &a {
         let kept = if b.contains(t) {
             Some(t.clone())
-        } else if t == "number" && b.iter().any(|x| x == "integer") {
-            Some("integer".to_string())
-        } else if t == "integer" && b.iter().any(|x| x == "number") {
+        } else if (t == "number" && b.iter().any(|x| x == "integer"))
+            || (t == "integer" && b.iter().any(|x| x == "number"))
+        {
             Some("integer".to_string())
         } else {
             None

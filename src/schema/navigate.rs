@@ -319,7 +319,12 @@ pub(super) fn required_names(schema: &Map<String, Value>) -> Vec<String> {
 }
 
 /// Lifts the facts of a merged field schema into a [`FieldInfo`].
-pub(super) fn field_info(root: &Value, name: String, schema: Map<String, Value>, required: bool) -> FieldInfo {
+pub(super) fn field_info(
+    root: &Value,
+    name: String,
+    schema: Map<String, Value>,
+    required: bool,
+) -> FieldInfo {
     let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
     let number = |key: &str| schema.get(key).and_then(Value::as_f64);
     let count = |key: &str| schema.get(key).and_then(Value::as_u64);

@@ -155,7 +155,7 @@ fn shared_case_point_in_params_geometry_gets_only_the_type_error() {
     check(
         &fixture("point_in_params_geometry"),
         expect![[r#"
-            error schema.enum `"Point"`: 'Point' is not allowed for geometry.type Allowed: 'Polygon' [fix: Change to 'Polygon']
+            error schema.enum `"Point"`: 'Point' is not allowed for geometry.type; allowed: 'Polygon' [fix: Change to 'Polygon']
         "#]],
     );
 }
