@@ -161,6 +161,7 @@ fn check_ring(doc: &Document, label: &str, ring: &Ring<'_>, out: &mut Vec<Diagno
                         show_position(first)
                     ),
                 )
+                .with_related(first.range, "the ring's first position")
                 .with_fix(Fix::new("Close the ring", vec![close_ring_edit(doc, first, last)]).preferred()),
             );
         }

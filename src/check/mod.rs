@@ -14,7 +14,7 @@ mod unknown;
 
 use chrono::{DateTime, Utc};
 
-pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
 pub use messages::closest;
 pub use params::suggested_value;

@@ -12,6 +12,7 @@ mod api_orders;
 mod api_schemas;
 mod api_secrets;
 mod check_diagnostics;
+mod cli_flags;
 mod cli_validate;
 mod ide_actions;
 mod ide_completion;
