@@ -11,6 +11,7 @@ mod api_errors;
 mod api_orders;
 mod api_schemas;
 mod api_secrets;
+mod architecture;
 mod check_diagnostics;
 mod cli_flags;
 mod cli_validate;
