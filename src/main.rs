@@ -12,7 +12,9 @@ use tasking_ls::cli::orders::{
     ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
     SubmitArgs,
 };
-use tasking_ls::cli::{self, format::Format, output::ColorChoice, validate::ValidateArgs, GlobalOptions};
+use tasking_ls::cli::{
+    self, format::Format, output::ColorChoice, validate::ValidateArgs, GlobalOptions,
+};
 use tasking_ls::config::{self, CommandLine, Effective};
 
 #[derive(Parser, Debug)]

@@ -13,11 +13,7 @@ const MAX_ROUNDS: usize = 8;
 
 /// The text after every applicable preferred fix, or `None` when no fix changes it.
 /// Only diagnostics the lint settings report are fixed.
-pub fn fix_text(
-    text: &str,
-    options: &CheckOptions<'_>,
-    lint: &LintSettings,
-) -> Option<FixOutcome> {
+pub fn fix_text(text: &str, options: &CheckOptions<'_>, lint: &LintSettings) -> Option<FixOutcome> {
     let mut current = text.to_string();
     let mut fixed_count = 0;
     for _ in 0..MAX_ROUNDS {
@@ -70,7 +66,11 @@ fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     let mut at = 0usize;
     for edit in sorted {
         let (start, end) = (edit.range.start as usize, edit.range.end as usize);
-        if start < at || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             continue;
         }
         out.push_str(&text[at..start]);
@@ -116,7 +116,10 @@ mod tests {
     #[test]
     fn the_diff_names_both_sides() {
         let diff = unified_diff("o/x.json", "a\nb\n", "a\nc\n");
-        assert!(diff.starts_with("--- a/o/x.json\n+++ b/o/x.json\n@@ -1,2 +1,2 @@\n"), "{diff}");
+        assert!(
+            diff.starts_with("--- a/o/x.json\n+++ b/o/x.json\n@@ -1,2 +1,2 @@\n"),
+            "{diff}"
+        );
         assert!(diff.contains("-b\n+c\n"), "{diff}");
     }
 }

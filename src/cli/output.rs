@@ -182,7 +182,10 @@ mod tests {
                                 }
                             };
                             let got = use_color(choice, &env(no, force, clicolor), terminal);
-                            assert_eq!(got, expected, "{choice:?} {no:?} {force:?} {clicolor:?} {terminal}");
+                            assert_eq!(
+                                got, expected,
+                                "{choice:?} {no:?} {force:?} {clicolor:?} {terminal}"
+                            );
                         }
                     }
                 }
@@ -192,8 +195,16 @@ mod tests {
 
     #[test]
     fn an_empty_no_color_does_not_turn_colour_off() {
-        assert!(use_color(ColorChoice::Auto, &env(Some(""), None, None), true));
-        assert!(!use_color(ColorChoice::Auto, &env(Some("1"), None, None), true));
+        assert!(use_color(
+            ColorChoice::Auto,
+            &env(Some(""), None, None),
+            true
+        ));
+        assert!(!use_color(
+            ColorChoice::Auto,
+            &env(Some("1"), None, None),
+            true
+        ));
     }
 
     #[test]

@@ -89,7 +89,10 @@ pub fn schema_show(store: &SchemaStore, id: &str) -> i32 {
                         "tasking-ls: '{}' is the start of {} product ids ({}); give more of it",
                         control(&id),
                         many.len(),
-                        many.iter().map(|m| control(m).into_owned()).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|m| control(m).into_owned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                     return EXIT_FAILURE;
                 }

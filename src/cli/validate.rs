@@ -141,8 +141,7 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     if stdin_fix {
         out = Output::stderr(args.color);
     }
-    if let Err(error) = format::write(&mut out, args.format, &report).and_then(|()| out.finish())
-    {
+    if let Err(error) = format::write(&mut out, args.format, &report).and_then(|()| out.finish()) {
         return write_failed(&error);
     }
     if !failures.is_empty() {
@@ -172,14 +171,16 @@ fn has_stdin(args: &ValidateArgs) -> bool {
 /// `--diff`: one unified diff per changed file on stdout, a count on stderr; the number of
 /// files that would change.
 fn write_diffs(args: &ValidateArgs, files: &[FileResult]) -> io::Result<usize> {
-    let mut out = Output::open(args.output_file.as_deref(), ColorChoice::Never)
-        .map_err(io::Error::other)?;
+    let mut out =
+        Output::open(args.output_file.as_deref(), ColorChoice::Never).map_err(io::Error::other)?;
     let (mut changed, mut fixes) = (0, 0);
     for file in files {
         if let Some(outcome) = &file.fixed {
             changed += 1;
             fixes += outcome.fixed_count;
-            out.write_all(fix::unified_diff(&file.path, &outcome.original, &outcome.fixed).as_bytes())?;
+            out.write_all(
+                fix::unified_diff(&file.path, &outcome.original, &outcome.fixed).as_bytes(),
+            )?;
         }
     }
     out.finish()?;
@@ -219,7 +220,9 @@ fn write_fixes(files: &[FileResult]) -> Result<(), String> {
 }
 
 fn stdin_name(args: &ValidateArgs) -> String {
-    args.stdin_filename.clone().unwrap_or_else(|| "-".to_string())
+    args.stdin_filename
+        .clone()
+        .unwrap_or_else(|| "-".to_string())
 }
 
 /// What a run will read.
@@ -340,7 +343,8 @@ fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mu
             let skipped_dir = entry.depth() > 0
                 && entry.file_type().is_some_and(|t| t.is_dir())
                 && (name == "node_modules" || name == "target");
-            !skipped_dir && !(entry.depth() > 0 && exclude.matches(entry.path()))
+            let excluded = entry.depth() > 0 && exclude.matches(entry.path());
+            !(skipped_dir || excluded)
         })
         .build();
     for entry in walker {
@@ -370,11 +374,9 @@ fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mu
                 entry.path().display(),
                 file_kind(&metadata)
             )),
-            Err(error) => failures.push(format!(
-                "{}: {}",
-                entry.path().display(),
-                io_reason(&error)
-            )),
+            Err(error) => {
+                failures.push(format!("{}: {}", entry.path().display(), io_reason(&error)))
+            }
         }
     }
 }
@@ -406,8 +408,8 @@ fn validate_source(
             let file = std::fs::File::open(path)
                 .map_err(|e| format!("{}: cannot read file: {}", path.display(), io_reason(&e)))?;
             let length = file.metadata().map(|m| m.len()).ok();
-            let bytes = read_capped(file, length)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes =
+                read_capped(file, length).map_err(|e| format!("{}: {e}", path.display()))?;
             (path.display().to_string(), bytes)
         }
     };

@@ -190,7 +190,10 @@ fn position(text: &str, offset: usize) -> String {
 /// True when `selector` is a diagnostic code or the part of codes before a dot
 /// (`geometry` selects every `geometry.*` code), or `ALL`.
 pub fn code_selector_is_known(selector: &str) -> bool {
-    selector == "ALL" || Code::ALL.iter().any(|code| selector_matches(selector, *code))
+    selector == "ALL"
+        || Code::ALL
+            .iter()
+            .any(|code| selector_matches(selector, *code))
 }
 
 /// True when `selector` (a code, a prefix before a dot, or `ALL`) covers `code`.
@@ -250,7 +253,10 @@ ignore = ["dates.past", "geometry"]
     #[test]
     fn mistakes_are_located() {
         let error = parse("strict = true\nfile-pattern = [\"x\"]\n").unwrap_err();
-        assert!(error.starts_with("2:1: unknown field `file-pattern`"), "{error}");
+        assert!(
+            error.starts_with("2:1: unknown field `file-pattern`"),
+            "{error}"
+        );
         let error = parse("strict = \"yes\"\n").unwrap_err();
         assert!(error.starts_with("1:10:"), "{error}");
         let error = parse("[lint]\nignore = [\"dates.pats\"]\n").unwrap_err();

@@ -73,7 +73,11 @@ mod tests {
             .map(|s| Some(vec![s.to_string()]))
             .chain([None])
         {
-            for ignore in selectors.iter().map(|s| vec![s.to_string()]).chain([vec![]]) {
+            for ignore in selectors
+                .iter()
+                .map(|s| vec![s.to_string()])
+                .chain([vec![]])
+            {
                 let lint = LintSettings {
                     select: select.clone(),
                     ignore: ignore.clone(),
@@ -81,9 +85,8 @@ mod tests {
                 };
                 for code in Code::ALL {
                     let name = code.as_str();
-                    let covers = |s: &String| {
-                        s == "ALL" || name == s || name.starts_with(&format!("{s}."))
-                    };
+                    let covers =
+                        |s: &String| s == "ALL" || name == s || name.starts_with(&format!("{s}."));
                     let expected = select.as_ref().is_none_or(|list| list.iter().any(covers))
                         && !ignore.iter().any(covers);
                     assert_eq!(lint.enabled(code), expected, "{select:?} {ignore:?} {name}");
@@ -110,7 +113,10 @@ mod tests {
             lint.severity(Code::GeometryUnclosedRing, Severity::Error),
             Severity::Warning
         );
-        assert_eq!(lint.severity(Code::Syntax, Severity::Error), Severity::Warning);
+        assert_eq!(
+            lint.severity(Code::Syntax, Severity::Error),
+            Severity::Warning
+        );
         let mut found = vec![diagnostic(Code::GeometryWinding), diagnostic(Code::Syntax)];
         lint.apply(&mut found);
         assert_eq!(found[0].severity, Severity::Error);

@@ -191,9 +191,8 @@ impl Effective {
             _ => Sourced::default(None),
         };
         // Patterns in the file were checked when it was loaded.
-        let compile = |patterns: Option<Vec<String>>| {
-            patterns.and_then(|p| FilePatterns::new(&p).ok())
-        };
+        let compile =
+            |patterns: Option<Vec<String>>| patterns.and_then(|p| FilePatterns::new(&p).ok());
         let file_patterns = pick(
             None,
             "",
@@ -274,8 +273,10 @@ impl Effective {
     /// output can seed a configuration file).
     pub fn describe(&self) -> String {
         let path = |p: &Option<PathBuf>| {
-            p.as_ref()
-                .map_or_else(|| "(not set)".to_string(), |p| toml_string(&p.display().to_string()))
+            p.as_ref().map_or_else(
+                || "(not set)".to_string(),
+                |p| toml_string(&p.display().to_string()),
+            )
         };
         let list = |items: &[String]| {
             let quoted: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
@@ -295,13 +296,19 @@ impl Effective {
                 lines.push(format!("{key} = {value}  # {origin}"));
             }
         };
-        let default_cache = crate::schema::cache::SchemaCache::default_dir()
-            .map_or_else(|| "(none)".to_string(), |d| toml_string(&d.display().to_string()));
+        let default_cache = crate::schema::cache::SchemaCache::default_dir().map_or_else(
+            || "(none)".to_string(),
+            |d| toml_string(&d.display().to_string()),
+        );
         let cache = match &self.cache_dir.value {
             Some(_) => path(&self.cache_dir.value),
             None => default_cache,
         };
-        line("schema-dir", path(&self.schema_dir.value), &self.schema_dir.origin);
+        line(
+            "schema-dir",
+            path(&self.schema_dir.value),
+            &self.schema_dir.origin,
+        );
         line("cache-dir", cache, &self.cache_dir.origin);
         line(
             "file-patterns",
@@ -314,7 +321,11 @@ impl Effective {
             &self.exclude.origin,
         );
         line("strict", self.strict.value.to_string(), &self.strict.origin);
-        line("offline", self.offline.value.to_string(), &self.offline.origin);
+        line(
+            "offline",
+            self.offline.value.to_string(),
+            &self.offline.origin,
+        );
         line(
             "# api-url",
             self.api_url
@@ -340,7 +351,11 @@ impl Effective {
         lines.push(String::new());
         lines.push(format!("[lint.severity]  # {}", self.severity.origin));
         for (code, severity) in &self.severity.value {
-            lines.push(format!("{} = {}", toml_string(code), toml_string(severity.as_str())));
+            lines.push(format!(
+                "{} = {}",
+                toml_string(code),
+                toml_string(severity.as_str())
+            ));
         }
         let mut text = lines.join("\n");
         text.push('\n');
@@ -392,7 +407,10 @@ mod tests {
         assert_eq!(none.strict.origin, Origin::Default);
         let file = Effective::resolve(&CommandLine::default(), Some(&config));
         assert!(file.strict.value);
-        assert_eq!(file.strict.origin, Origin::File("/p/tasking-ls.toml".into()));
+        assert_eq!(
+            file.strict.origin,
+            Origin::File("/p/tasking-ls.toml".into())
+        );
         assert_eq!(file.ignore.value, ["dates.past"]);
         let cli = CommandLine {
             ignore: Some(vec!["geometry".to_string()]),

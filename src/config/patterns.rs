@@ -81,6 +81,16 @@ impl FilePatterns {
     }
 }
 
+impl FilePatterns {
+    /// True when `path` or one of its folders matches (for `exclude`: `drafts` excludes
+    /// everything below a `drafts` folder, as a walk that skips the folder would).
+    pub fn matches_path_or_folder(&self, path: &Path) -> bool {
+        path.ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && p.parent().is_some())
+            .any(|p| self.matches(p))
+    }
+}
+
 /// The glob a pattern stands for: `**/` in front unless it is anchored already.
 fn anchored(pattern: &str) -> String {
     let pattern = pattern.replace('\\', "/");
@@ -142,6 +152,17 @@ mod tests {
                 "{pattern} on {path}"
             );
         }
+    }
+
+    #[test]
+    fn a_folder_pattern_covers_what_is_below() {
+        let p = patterns(&["drafts"]);
+        assert!(p.matches_path_or_folder(Path::new("/w/drafts/a/b.json")));
+        assert!(p.matches_path_or_folder(Path::new("drafts/b.json")));
+        assert!(!p.matches_path_or_folder(Path::new("/w/drafts2/b.json")));
+        assert!(!FilePatterns::new(&[])
+            .unwrap()
+            .matches_path_or_folder(Path::new("/")));
     }
 
     #[test]

@@ -78,11 +78,20 @@ fn fix_leaves_a_file_that_validates_clean() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a_tasking_request.json", &fixable());
     let fixed = ls(dir.path(), &["validate", "--fix", "a_tasking_request.json"]);
-    assert_eq!(fixed.status.code(), Some(0), "{}{}", out(&fixed), err(&fixed));
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}{}",
+        out(&fixed),
+        err(&fixed)
+    );
     assert!(out(&fixed).contains("Fixed 4 problems."), "{}", out(&fixed));
     assert!(out(&fixed).ends_with("Checked 1 file: no problems found\n"));
     let text = std::fs::read_to_string(dir.path().join("a_tasking_request.json")).unwrap();
-    assert!(text.contains("\"geometricProcessing\": \"ortho\""), "{text}");
+    assert!(
+        text.contains("\"geometricProcessing\": \"ortho\""),
+        "{text}"
+    );
     assert!(text.contains("\"cloudCoverage\": 100"), "{text}");
     let again = ls(dir.path(), &["validate", "a_tasking_request.json"]);
     assert_eq!(again.status.code(), Some(0), "{}", out(&again));
@@ -96,7 +105,10 @@ fn fix_reports_what_it_cannot_fix_and_leaves_unfixable_files_alone() {
     assert_eq!(fixed.status.code(), Some(1));
     let text = out(&fixed);
     assert!(text.contains("error[schema.additional-property]"), "{text}");
-    assert!(text.ends_with("Checked 1 file: 1 error, 0 warnings in 1 file\n"), "{text}");
+    assert!(
+        text.ends_with("Checked 1 file: 1 error, 0 warnings in 1 file\n"),
+        "{text}"
+    );
     // Not UTF-8: never rewritten (a lossy copy would lose bytes).
     let mut bytes = b"{\"dataProduct\": \"caf".to_vec();
     bytes.push(0xE9);
@@ -104,7 +116,10 @@ fn fix_reports_what_it_cannot_fix_and_leaves_unfixable_files_alone() {
     std::fs::write(dir.path().join("b_tasking_request.json"), &bytes).unwrap();
     let output = ls(dir.path(), &["validate", "--fix", "b_tasking_request.json"]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(std::fs::read(dir.path().join("b_tasking_request.json")).unwrap(), bytes);
+    assert_eq!(
+        std::fs::read(dir.path().join("b_tasking_request.json")).unwrap(),
+        bytes
+    );
 }
 
 #[test]
@@ -112,16 +127,34 @@ fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let output = run(
         dir.path(),
-        &["validate", "--fix", "-", "--stdin-filename", "x_tasking_request.json"],
+        &[
+            "validate",
+            "--fix",
+            "-",
+            "--stdin-filename",
+            "x_tasking_request.json",
+        ],
         &[],
         Some(fixable().as_bytes()),
     );
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     let fixed = out(&output);
-    assert!(fixed.contains("\"geometricProcessing\": \"ortho\""), "{fixed}");
-    assert!(err(&output).contains("Fixed 4 problems."), "{}", err(&output));
+    assert!(
+        fixed.contains("\"geometricProcessing\": \"ortho\""),
+        "{fixed}"
+    );
+    assert!(
+        err(&output).contains("Fixed 4 problems."),
+        "{}",
+        err(&output)
+    );
     // Nothing to fix: the input comes back byte for byte (`--fix - > file` loses nothing).
-    let clean = run(dir.path(), &["validate", "--fix", "-"], &[], Some(SEED.as_bytes()));
+    let clean = run(
+        dir.path(),
+        &["validate", "--fix", "-"],
+        &[],
+        Some(SEED.as_bytes()),
+    );
     assert_eq!(clean.status.code(), Some(0), "{}", err(&clean));
     assert_eq!(out(&clean), SEED);
 }
@@ -182,9 +215,21 @@ fn select_and_ignore_filter_codes_and_prefixes() {
         codes(&["--ignore", "schema", "--ignore", "dates"]),
         ["geometry.unclosed-ring"]
     );
-    let unknown = ls(dir.path(), &["validate", "--select", "geometry.nope", "a_tasking_request.json"]);
+    let unknown = ls(
+        dir.path(),
+        &[
+            "validate",
+            "--select",
+            "geometry.nope",
+            "a_tasking_request.json",
+        ],
+    );
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(err(&unknown).contains("--select: unknown diagnostic code 'geometry.nope'"), "{}", err(&unknown));
+    assert!(
+        err(&unknown).contains("--select: unknown diagnostic code 'geometry.nope'"),
+        "{}",
+        err(&unknown)
+    );
 }
 
 #[test]
@@ -195,19 +240,43 @@ fn quiet_output_file_and_exit_zero() {
     assert_eq!(quiet.status.code(), Some(1));
     assert!(out(&quiet).starts_with("a_tasking_request.json:6:23: error[dates.order]"));
     assert!(!out(&quiet).contains("Checked"), "{}", out(&quiet));
-    let to_file = ls(dir.path(), &["validate", "-o", "report.json", "--format", "json", "a_tasking_request.json"]);
+    let to_file = ls(
+        dir.path(),
+        &[
+            "validate",
+            "-o",
+            "report.json",
+            "--format",
+            "json",
+            "a_tasking_request.json",
+        ],
+    );
     assert_eq!(to_file.status.code(), Some(1));
     assert_eq!(out(&to_file), "");
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report.as_array().unwrap().len(), 5);
-    let zero = ls(dir.path(), &["validate", "--exit-zero", "a_tasking_request.json"]);
+    let zero = ls(
+        dir.path(),
+        &["validate", "--exit-zero", "a_tasking_request.json"],
+    );
     assert_eq!(zero.status.code(), Some(0));
     assert!(out(&zero).contains("error[dates.order]"));
     // --exit-zero does not hide a failure to read.
-    let missing = ls(dir.path(), &["validate", "--exit-zero", "missing_tasking_request.json"]);
+    let missing = ls(
+        dir.path(),
+        &["validate", "--exit-zero", "missing_tasking_request.json"],
+    );
     assert_eq!(missing.status.code(), Some(2));
-    let unwritable = ls(dir.path(), &["validate", "-o", "no/such/dir/r.txt", "a_tasking_request.json"]);
+    let unwritable = ls(
+        dir.path(),
+        &[
+            "validate",
+            "-o",
+            "no/such/dir/r.txt",
+            "a_tasking_request.json",
+        ],
+    );
     assert_eq!(unwritable.status.code(), Some(2));
     assert!(err(&unwritable).contains("no/such/dir/r.txt: cannot create the output file"));
 }
@@ -229,7 +298,10 @@ fn no_file_found_is_a_warning_and_exit_two() {
     let missing = ls(dir.path(), &["validate", "nowhere"]);
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(out(&missing), "");
-    assert_eq!(err(&missing), "tasking-ls: nowhere: no such file or directory\n");
+    assert_eq!(
+        err(&missing),
+        "tasking-ls: nowhere: no such file or directory\n"
+    );
 }
 
 #[test]
@@ -239,7 +311,14 @@ fn the_stdin_filename_names_the_input_in_every_format() {
     let go = |format: &str| {
         let output = run(
             dir.path(),
-            &["validate", "--format", format, "--stdin-filename", name, "-"],
+            &[
+                "validate",
+                "--format",
+                format,
+                "--stdin-filename",
+                name,
+                "-",
+            ],
             &[],
             Some(BROKEN.as_bytes()),
         );
@@ -253,7 +332,8 @@ fn the_stdin_filename_names_the_input_in_every_format() {
     let gitlab: serde_json::Value = serde_json::from_str(&go("gitlab")).unwrap();
     assert_eq!(gitlab[0]["location"]["path"], name);
     let sarif: serde_json::Value = serde_json::from_str(&go("sarif")).unwrap();
-    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"]
         .as_str()
         .unwrap()
         .to_string();
@@ -287,7 +367,14 @@ fn colour_follows_the_flag_then_force_then_no_color() {
     // Machine formats are never coloured.
     let json = run(
         dir.path(),
-        &["validate", "--format", "json", "--color", "always", "a_tasking_request.json"],
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--color",
+            "always",
+            "a_tasking_request.json",
+        ],
         &[],
         None,
     );
@@ -307,7 +394,11 @@ fn the_terminal_gets_colour_unless_no_color_is_non_empty() {
     let in_tty = |no_color: Option<&str>| {
         let mut command = Command::new("script");
         command
-            .args(["-qec", &format!("{bin} validate a_tasking_request.json"), "/dev/null"])
+            .args([
+                "-qec",
+                &format!("{bin} validate a_tasking_request.json"),
+                "/dev/null",
+            ])
             .current_dir(dir.path())
             .env("TERM", "xterm")
             .env_remove("FORCE_COLOR")
@@ -328,10 +419,21 @@ fn the_terminal_gets_colour_unless_no_color_is_non_empty() {
 #[test]
 fn the_config_file_is_found_and_flags_win_over_it() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "project/orders/past_tasking_request.json", &past_dated());
-    write(dir.path(), "project/orders/broken_tasking_request.json", BROKEN);
+    write(
+        dir.path(),
+        "project/orders/past_tasking_request.json",
+        &past_dated(),
+    );
+    write(
+        dir.path(),
+        "project/orders/broken_tasking_request.json",
+        BROKEN,
+    );
     // Default: warnings pass.
-    let default = ls(dir.path(), &["validate", "project/orders/past_tasking_request.json"]);
+    let default = ls(
+        dir.path(),
+        &["validate", "project/orders/past_tasking_request.json"],
+    );
     assert_eq!(default.status.code(), Some(0));
     write(
         dir.path(),
@@ -339,16 +441,32 @@ fn the_config_file_is_found_and_flags_win_over_it() {
         "strict = true\n[lint]\nignore = [\"schema\"]\n[lint.severity]\n\"dates.order\" = \"warning\"\n",
     );
     // Found from the checked path's folder upwards: strict makes the warning fail.
-    let file = ls(dir.path(), &["validate", "project/orders/past_tasking_request.json"]);
+    let file = ls(
+        dir.path(),
+        &["validate", "project/orders/past_tasking_request.json"],
+    );
     assert_eq!(file.status.code(), Some(1), "{}", out(&file));
     // [lint] applies: schema codes are ignored, dates.order is a warning.
-    let broken = ls(dir.path(), &["validate", "--format", "json", "project/orders/broken_tasking_request.json"]);
+    let broken = ls(
+        dir.path(),
+        &[
+            "validate",
+            "--format",
+            "json",
+            "project/orders/broken_tasking_request.json",
+        ],
+    );
     let findings: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
     let pairs: Vec<(String, String)> = findings
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["code"].as_str().unwrap().into(), f["severity"].as_str().unwrap().into()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         pairs,
@@ -360,7 +478,14 @@ fn the_config_file_is_found_and_flags_win_over_it() {
     // The flag wins over the file.
     let flag = ls(
         dir.path(),
-        &["validate", "--format", "json", "--ignore", "geometry", "project/orders/broken_tasking_request.json"],
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--ignore",
+            "geometry",
+            "project/orders/broken_tasking_request.json",
+        ],
     );
     let findings: serde_json::Value = serde_json::from_slice(&flag.stdout).unwrap();
     let codes: Vec<&str> = findings
@@ -369,12 +494,25 @@ fn the_config_file_is_found_and_flags_win_over_it() {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["dates.order", "schema.enum", "schema.range", "schema.additional-property"]);
+    assert_eq!(
+        codes,
+        [
+            "dates.order",
+            "schema.enum",
+            "schema.range",
+            "schema.additional-property"
+        ]
+    );
     // --config names another file, in place of the discovered one.
     write(dir.path(), "other.toml", "strict = false\n");
     let named = ls(
         dir.path(),
-        &["--config", "other.toml", "validate", "project/orders/past_tasking_request.json"],
+        &[
+            "--config",
+            "other.toml",
+            "validate",
+            "project/orders/past_tasking_request.json",
+        ],
     );
     assert_eq!(named.status.code(), Some(0), "{}", out(&named));
 }
@@ -383,14 +521,30 @@ fn the_config_file_is_found_and_flags_win_over_it() {
 fn a_bad_config_file_is_a_located_error() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a_tasking_request.json", SEED);
-    write(dir.path(), "tasking-ls.toml", "strict = true\nfile-pattern = [\"*.json\"]\n");
+    write(
+        dir.path(),
+        "tasking-ls.toml",
+        "strict = true\nfile-pattern = [\"*.json\"]\n",
+    );
     let output = ls(dir.path(), &["validate", "a_tasking_request.json"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(err(&output).contains("tasking-ls.toml:2:1: unknown field `file-pattern`"), "{}", err(&output));
-    write(dir.path(), "tasking-ls.toml", "[lint]\nselect = [\"geometry.nope\"]\n");
+    assert!(
+        err(&output).contains("tasking-ls.toml:2:1: unknown field `file-pattern`"),
+        "{}",
+        err(&output)
+    );
+    write(
+        dir.path(),
+        "tasking-ls.toml",
+        "[lint]\nselect = [\"geometry.nope\"]\n",
+    );
     let output = ls(dir.path(), &["validate", "a_tasking_request.json"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(err(&output).contains("2:11: [lint] select: unknown diagnostic code 'geometry.nope'"), "{}", err(&output));
+    assert!(
+        err(&output).contains("2:11: [lint] select: unknown diagnostic code 'geometry.nope'"),
+        "{}",
+        err(&output)
+    );
 }
 
 #[test]
@@ -406,16 +560,31 @@ fn config_prints_each_value_and_its_origin() {
     let text = out(&output);
     let config_path = std::path::absolute(dir.path().join("tasking-ls.toml")).unwrap();
     let shown = config_path.display().to_string();
-    assert!(text.starts_with(&format!("# configuration file: {shown}\n")), "{text}");
-    assert!(text.contains("schema-dir = \"/elsewhere\"  # command line --schema-dir\n"), "{text}");
-    assert!(text.contains(&format!("offline = true  # {shown}\n")), "{text}");
-    assert!(text.contains(&format!("file-patterns = [\"orders/*.json\"]  # {shown}\n")), "{text}");
+    assert!(
+        text.starts_with(&format!("# configuration file: {shown}\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("schema-dir = \"/elsewhere\"  # command line --schema-dir\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("offline = true  # {shown}\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("file-patterns = [\"orders/*.json\"]  # {shown}\n")),
+        "{text}"
+    );
     assert!(text.contains("strict = false  # default\n"), "{text}");
     // Relative paths in the file resolve against the file's folder.
     let from_file = ls(dir.path(), &["config"]);
     let expected = dir.path().join("schemas");
     assert!(
-        out(&from_file).contains(&format!("schema-dir = \"{}\"", std::path::absolute(expected).unwrap().display())),
+        out(&from_file).contains(&format!(
+            "schema-dir = \"{}\"",
+            std::path::absolute(expected).unwrap().display()
+        )),
         "{}",
         out(&from_file)
     );
@@ -429,7 +598,11 @@ fn the_walk_respects_gitignore_exclude_and_the_file_patterns() {
     write(dir.path(), "orders/drafts/c_tasking_request.json", BROKEN);
     write(dir.path(), "orders/.gitignore", "build/\n");
     let output = ls(dir.path(), &["validate", "orders"]);
-    assert!(out(&output).contains("orders/drafts/c_tasking_request.json"), "{}", out(&output));
+    assert!(
+        out(&output).contains("orders/drafts/c_tasking_request.json"),
+        "{}",
+        out(&output)
+    );
     assert!(!out(&output).contains("build"), "{}", out(&output));
     write(dir.path(), "tasking-ls.toml", "exclude = [\"drafts\"]\n");
     let output = ls(dir.path(), &["validate", "orders"]);
@@ -439,9 +612,18 @@ fn the_walk_respects_gitignore_exclude_and_the_file_patterns() {
     write(dir.path(), "plans/q1/x.order.json", SEED);
     write(dir.path(), "plans/q1/deep/y.order.json", SEED);
     write(dir.path(), "plans/q2/z.order.json", SEED);
-    write(dir.path(), "tasking-ls.toml", "file-patterns = [\"plans/{q1,q2}/*.order.json\"]\n");
+    write(
+        dir.path(),
+        "tasking-ls.toml",
+        "file-patterns = [\"plans/{q1,q2}/*.order.json\"]\n",
+    );
     let output = ls(dir.path(), &["validate", "plans"]);
-    assert_eq!(out(&output), "Checked 2 files: no problems found\n", "{}", err(&output));
+    assert_eq!(
+        out(&output),
+        "Checked 2 files: no problems found\n",
+        "{}",
+        err(&output)
+    );
 }
 
 #[cfg(unix)]
@@ -451,14 +633,24 @@ fn special_files_never_hang_and_links_say_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "w/ok_tasking_request.json", SEED);
     let fifo = dir.path().join("w/fifo_tasking_request.json");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     symlink("/dev/zero", dir.path().join("w/zero_tasking_request.json")).unwrap();
     let started = std::time::Instant::now();
     let walked = ls(dir.path(), &["validate", "w"]);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert_eq!(walked.status.code(), Some(2));
     assert_eq!(out(&walked), "Checked 1 file: no problems found\n");
-    assert!(err(&walked).contains("w/zero_tasking_request.json: not a regular file (a character device); skipped"), "{}", err(&walked));
+    assert!(
+        err(&walked).contains(
+            "w/zero_tasking_request.json: not a regular file (a character device); skipped"
+        ),
+        "{}",
+        err(&walked)
+    );
     // The walk does not follow a link into a FIFO's name either: FIFOs are simply not files.
     let named = ls(dir.path(), &["validate", "w/fifo_tasking_request.json"]);
     assert_eq!(named.status.code(), Some(2));
@@ -467,8 +659,16 @@ fn special_files_never_hang_and_links_say_what_is_wrong() {
         "tasking-ls: w/fifo_tasking_request.json: not a regular file (a FIFO); to check a stream, pipe it to `validate -`\n"
     );
     // A symbolic link loop named on the command line says so.
-    symlink("b_tasking_request.json", dir.path().join("a_tasking_request.json")).unwrap();
-    symlink("a_tasking_request.json", dir.path().join("b_tasking_request.json")).unwrap();
+    symlink(
+        "b_tasking_request.json",
+        dir.path().join("a_tasking_request.json"),
+    )
+    .unwrap();
+    symlink(
+        "a_tasking_request.json",
+        dir.path().join("b_tasking_request.json"),
+    )
+    .unwrap();
     let looped = ls(dir.path(), &["validate", "a_tasking_request.json"]);
     assert_eq!(looped.status.code(), Some(2));
     assert_eq!(
@@ -505,7 +705,11 @@ fn files_over_the_size_cap_are_reported_not_read() {
     });
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(err(&output).contains("still growing past the 256 MiB limit"), "{}", err(&output));
+    assert!(
+        err(&output).contains("still growing past the 256 MiB limit"),
+        "{}",
+        err(&output)
+    );
 }
 
 #[cfg(target_os = "linux")]
@@ -522,7 +726,10 @@ fn write_errors_end_every_subcommand_with_exit_two() {
         &["completions", "bash"],
     ];
     for args in cases {
-        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_tasking-ls"))
             .args(args)
             .current_dir(dir.path())
@@ -532,7 +739,11 @@ fn write_errors_end_every_subcommand_with_exit_two() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", err(&output));
-        assert!(err(&output).contains("No space left on device"), "{args:?}: {}", err(&output));
+        assert!(
+            err(&output).contains("No space left on device"),
+            "{args:?}: {}",
+            err(&output)
+        );
     }
 }
 
@@ -549,30 +760,58 @@ fn untrusted_text_is_escaped_in_every_text_format() {
     let name = format!("evil{FORGED}_tasking_request.json");
     write(dir.path(), &name, &request);
     for format in ["human", "github"] {
-        let output = ls(dir.path(), &["validate", "--format", format, "--color", "never", "."]);
+        let output = ls(
+            dir.path(),
+            &["validate", "--format", format, "--color", "never", "."],
+        );
         assert_eq!(output.status.code(), Some(1), "{format}: {}", err(&output));
         let text = out(&output);
         for line in text.lines() {
-            assert!(!line.starts_with("::error file=forged"), "{format}: forged line in\n{text}");
+            assert!(
+                !line.starts_with("::error file=forged"),
+                "{format}: forged line in\n{text}"
+            );
         }
         assert!(!text.contains('\u{1b}'), "{format}: raw ESC in\n{text}");
-        assert!(text.contains("evil\\n::error file=forged.json"), "{format}: {text}");
+        let name_shown = if format == "github" {
+            // Properties also escape `:` and `,` (workflow-command syntax).
+            "evil\\n%3A%3Aerror file=forged.json%2Cline=1"
+        } else {
+            "evil\\n::error file=forged.json,line=1"
+        };
+        assert!(text.contains(name_shown), "{format}: {text}");
+        assert!(
+            text.contains("'ortho\\n::error file=forged.json,line=1::forged"),
+            "{format}: {text}"
+        );
         assert!(text.contains("\\u{1b}[2J"), "{format}: {text}");
     }
     // The same through stdin's name.
     let output = run(
         dir.path(),
-        &["validate", "--format", "github", "--stdin-filename", &name, "-"],
+        &[
+            "validate",
+            "--format",
+            "github",
+            "--stdin-filename",
+            &name,
+            "-",
+        ],
         &[],
         Some(request.as_bytes()),
     );
-    assert!(!out(&output).lines().any(|l| l.starts_with("::error file=forged")));
+    assert!(!out(&output)
+        .lines()
+        .any(|l| l.starts_with("::error file=forged")));
 }
 
 #[test]
 fn schema_show_takes_an_id_prefix() {
     let dir = tempfile::tempdir().unwrap();
-    let full = ls(dir.path(), &["schema", "show", "bd102407-1814-4f92-8b5a-7697b7a73f5a"]);
+    let full = ls(
+        dir.path(),
+        &["schema", "show", "bd102407-1814-4f92-8b5a-7697b7a73f5a"],
+    );
     let short = ls(dir.path(), &["schema", "show", "BD102407"]);
     assert_eq!(short.status.code(), Some(0), "{}", err(&short));
     assert_eq!(out(&short), out(&full));
@@ -592,8 +831,21 @@ fn completions_and_help() {
     let help = ls(dir.path(), &["validate", "--help"]);
     let text = out(&help);
     // Every argument, the positional one included, is described.
-    assert!(text.contains("[PATH]...  Files or folders to check"), "{text}");
-    for flag in ["--fix", "--diff", "--select", "--ignore", "--quiet", "--output-file", "--color", "--stdin-filename", "--exit-zero"] {
+    assert!(
+        text.contains("[PATH]...\n          Files or folders to check"),
+        "{text}"
+    );
+    for flag in [
+        "--fix",
+        "--diff",
+        "--select",
+        "--ignore",
+        "--quiet",
+        "--output-file",
+        "--color",
+        "--stdin-filename",
+        "--exit-zero",
+    ] {
         assert!(text.contains(flag), "{flag} in {text}");
     }
 }
@@ -604,7 +856,11 @@ fn init_writes_the_formatters_layout() {
     let output = ls(dir.path(), &["init", "berlin"]);
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     let text = std::fs::read_to_string(dir.path().join("berlin_tasking_request.json")).unwrap();
-    assert!(text.contains("\n            [13.3777, 52.5162],\n"), "{text}");
+    // One position per line, as the formatter lays them out (not one number per line).
+    assert!(text.contains("\n          [13.3777, 52.5162],\n"), "{text}");
     let document = tasking_ls::document::Document::new(text.clone());
-    assert_eq!(tasking_ls::ide::format(&document).as_deref(), Some(text.as_str()));
+    assert_eq!(
+        tasking_ls::ide::format(&document).as_deref(),
+        Some(text.as_str())
+    );
 }

@@ -87,7 +87,11 @@ fn human_format_underlines_the_range() {
           |
         9 |     "geometricProcessing": "ortho-rectified",
           |                            ^^^^^^^^^^^^^^^^^
-          = fix available: Change to 'ortho'"#]]
+          |
+          = help: Change to 'ortho' (applied by --fix)
+          = help: Change to 'primary'
+          = help: Change to 'projected'
+    "#]]
     .assert_eq(&enum_block);
 }
 

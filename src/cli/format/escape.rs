@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn forged_commands_and_escapes_are_neutralised() {
-        assert_eq!(control("a\n::error file=x::pwned"), "a\\n::error file=x::pwned");
+        assert_eq!(
+            control("a\n::error file=x::pwned"),
+            "a\\n::error file=x::pwned"
+        );
         assert_eq!(control("\x1b[31mred"), "\\u{1b}[31mred");
         assert_eq!(control("\u{9b}2J"), "\\u{9b}2J");
         assert_eq!(control("abc\u{202e}cba"), "abc\\u{202e}cba");

@@ -27,7 +27,8 @@ const OK: Style = AnsiColor::Green.on_default().bold();
 
 pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     let renderer = Renderer::styled().term_width(WIDTH);
-    let (mut errors, mut warnings, mut files_with_findings, mut fixed) = (0usize, 0usize, 0usize, 0usize);
+    let (mut errors, mut warnings, mut files_with_findings, mut fixed) =
+        (0usize, 0usize, 0usize, 0usize);
     for file in report.files {
         if !file.diagnostics.is_empty() {
             files_with_findings += 1;
@@ -97,14 +98,19 @@ fn write_one(
     // costs per diagnostic what the diagnostic shows.
     let text = file.text();
     let index = file.line_index();
-    let ranges = std::iter::once(diagnostic.range).chain(diagnostic.related.iter().map(|r| r.range));
+    let ranges =
+        std::iter::once(diagnostic.range).chain(diagnostic.related.iter().map(|r| r.range));
     let (mut first, mut last) = (usize::MAX, 0usize);
     for range in ranges {
         first = first.min(range.start as usize);
         last = last.max(range.end as usize);
     }
-    let first_line = index.line_col(first.min(text.len()), PositionEncoding::Utf8).line as usize;
-    let last_line = index.line_col(last.min(text.len()), PositionEncoding::Utf8).line as usize;
+    let first_line = index
+        .line_col(first.min(text.len()), PositionEncoding::Utf8)
+        .line as usize;
+    let last_line = index
+        .line_col(last.min(text.len()), PositionEncoding::Utf8)
+        .line as usize;
     let from = index.line_range(first_line).start;
     let to = index.line_range(last_line).end.max(from);
     let source = &text[from..to.min(text.len())];
@@ -112,7 +118,10 @@ fn write_one(
     let mut snippet = Snippet::source(source)
         .line_start(first_line + 1)
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(local(diagnostic.range.start)..local(diagnostic.range.end)));
+        .annotation(
+            AnnotationKind::Primary
+                .span(local(diagnostic.range.start)..local(diagnostic.range.end)),
+        );
     for related in &diagnostic.related {
         snippet = snippet.annotation(
             AnnotationKind::Context

@@ -68,7 +68,10 @@ pub(crate) fn span(
 
 /// A fix's edits as JSON (`{"range", "newText"}`, 0-based lines, UTF-16 characters), for
 /// the json format.
-pub(crate) fn fixes_json(file: &FileResult, diagnostic: &crate::check::Diagnostic) -> serde_json::Value {
+pub(crate) fn fixes_json(
+    file: &FileResult,
+    diagnostic: &crate::check::Diagnostic,
+) -> serde_json::Value {
     serde_json::Value::Array(
         diagnostic
             .fixes

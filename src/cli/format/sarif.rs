@@ -182,13 +182,19 @@ mod tests {
         let uri = artifact_uri("/srv/my orders/a#1_tasking_request.json");
         assert_eq!(uri, "file:///srv/my%20orders/a%231_tasking_request.json");
         let uri = artifact_uri("./x_tasking_request.json");
-        assert!(uri.starts_with("file:///") && uri.ends_with("/x_tasking_request.json"), "{uri}");
+        assert!(
+            uri.starts_with("file:///") && uri.ends_with("/x_tasking_request.json"),
+            "{uri}"
+        );
         assert!(!uri.contains("/./"), "{uri}");
     }
 
     #[test]
     fn rule_names_are_pascal_case() {
-        assert_eq!(rule_name(Code::GeometryUnclosedRing), "GeometryUnclosedRing");
+        assert_eq!(
+            rule_name(Code::GeometryUnclosedRing),
+            "GeometryUnclosedRing"
+        );
         assert_eq!(rule_name(Code::Syntax), "Syntax");
     }
 }

@@ -81,7 +81,11 @@ impl Settings {
 
     /// Default, then the configuration file, then the editor.
     fn resolve(&mut self) {
-        let file = self.config.as_ref().map(|c| c.file.clone()).unwrap_or_default();
+        let file = self
+            .config
+            .as_ref()
+            .map(|c| c.file.clone())
+            .unwrap_or_default();
         let text = |key: &str| {
             self.editor
                 .get(key)
@@ -113,7 +117,12 @@ impl Settings {
                     .collect::<Vec<_>>()
             })
             .filter(|list| !list.is_empty() && !is_default_patterns(list));
-        let defaults = || DEFAULT_FILE_PATTERNS.iter().map(|p| p.to_string()).collect();
+        let defaults = || {
+            DEFAULT_FILE_PATTERNS
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        };
         let candidates = [editor_patterns, file.file_patterns];
         // A list that does not compile (an unclosed brace) is skipped with a log line.
         let (list, patterns) = candidates
@@ -150,7 +159,7 @@ impl Settings {
     /// `exclude` pattern of the configuration file.
     pub fn applies_to(&self, path: &str) -> bool {
         let path = Path::new(path);
-        self.patterns.matches(path) && !self.exclude.matches(path)
+        self.patterns.matches(path) && !self.exclude.matches_path_or_folder(path)
     }
 }
 
