@@ -37,7 +37,9 @@ pub(crate) fn show_text(text: &str) -> String {
             out.push('…');
             break;
         }
-        if is_invisible(c) {
+        if matches!(c, '\n' | '\r' | '\t') {
+            out.push_str(&c.escape_default().to_string());
+        } else if is_invisible(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

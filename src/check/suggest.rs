@@ -428,7 +428,13 @@ pub fn skeleton_params(
         let mut added = false;
         for name in missing {
             let path = [PathSegment::Key(name.clone())];
+            let polygon = schema.field(&name).is_some_and(|f| f.is_polygon);
             let preferred = match name.as_str() {
+                // A block near the Brandenburg Gate, counter-clockwise.
+                _ if polygon => Some(serde_json::json!({
+                    "type": "Polygon",
+                    "coordinates": [[[13.3777, 52.5162], [13.3777, 52.5116], [13.3848, 52.5116], [13.3848, 52.5162], [13.3777, 52.5162]]]
+                })),
                 "displayName" => Some(Value::String(display_name.to_string())),
                 "acquisitionStart" => Some(day(7)),
                 "acquisitionEnd" => Some(day(37)),
