@@ -1,5 +1,5 @@
 //! The geometry results cache: a geometry's diagnostics depend only on its own text and on
-//! where it sits (label, path), so an edit elsewhere in the order reuses them, shifted to the
+//! its context (label, path, and the geometry model the product schema gives it), so an edit elsewhere in the order reuses them, shifted to the
 //! geometry's new offset. On a 200,000-vertex order this turns an edit to `cloudCoverage` from
 //! a full geometry check (tens of milliseconds) into a hash of the geometry's text.
 //!
@@ -12,14 +12,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::Diagnostic;
-use crate::document::{Document, PathSegment, TextRange};
+use crate::document::{Document, TextRange};
 
 /// Geometries shorter than this (bytes of text) are checked every time.
 const MIN_CACHED_BYTES: usize = 16 << 10;
 /// How many geometries the cache remembers (most recently used first).
 const ENTRIES: usize = 16;
 
-/// What identifies a geometry's results: a hash of its text, label and path, and its length.
+/// What identifies a geometry's results: a hash of its text and context, and its length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {
     hash: [u64; 2],
@@ -34,13 +34,9 @@ pub struct GeometryCache {
     hits: AtomicU64,
 }
 
-/// The key of the geometry at `range`; `None` for geometries not worth caching.
-pub(super) fn key(
-    doc: &Document,
-    range: TextRange,
-    label: &str,
-    path: &[PathSegment],
-) -> Option<Key> {
+/// The key of the geometry at `range` checked in `context` (whatever else its verdict depends
+/// on); `None` for geometries not worth caching.
+pub(super) fn key(doc: &Document, range: TextRange, context: &str) -> Option<Key> {
     let text = doc.slice(range);
     if text.len() < MIN_CACHED_BYTES {
         return None;
@@ -48,8 +44,7 @@ pub(super) fn key(
     let hash = [0x243F_6A88_85A3_08D3u64, 0x1319_8A2E_0370_7344].map(|seed| {
         let mut hasher = foldhash::fast::FixedState::with_seed(seed).build_hasher();
         hasher.write(text.as_bytes());
-        hasher.write(label.as_bytes());
-        hasher.write(format!("{path:?}").as_bytes());
+        hasher.write(context.as_bytes());
         hasher.finish()
     });
     Some(Key {

@@ -7,8 +7,8 @@ mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
-mod geometry;
-mod messages;
+pub mod geometry;
+pub(crate) mod messages;
 mod params;
 mod syntax;
 mod unknown;
@@ -17,7 +17,10 @@ use chrono::{DateTime, Utc};
 
 pub use cache::GeometryCache;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
-pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
+pub use envelope::{
+    field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
+    RequestForm,
+};
 pub use messages::closest;
 pub use params::suggested_value;
 
@@ -57,10 +60,12 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         if let Some(schema) = &request.schema {
             params::check(doc, &request, schema, &mut diagnostics);
         }
-        for site in find_polygons(root, request.form, request.schema.as_deref()) {
+        for site in find_geometries(root, request.form, request.schema.as_deref()) {
             match options.geometry_cache {
                 Some(cache) => {
-                    let key = cache::key(doc, site.node.range, &site.label, &site.path);
+                    // Everything the geometry's verdict depends on besides its text.
+                    let context = format!("{}|{:?}|{:?}", site.label, site.path, site.model);
+                    let key = cache::key(doc, site.node.range, &context);
                     cache.check(key, site.node.range.start, &mut diagnostics, |out| {
                         geometry::check(doc, &site, out)
                     });

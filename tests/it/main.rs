@@ -13,6 +13,7 @@ mod api_schemas;
 mod api_secrets;
 mod architecture;
 mod check_diagnostics;
+mod check_geometry;
 mod check_incremental;
 mod cli_validate;
 mod ide_actions;
