@@ -101,7 +101,8 @@ impl GeometryCache {
     }
 }
 
-/// The diagnostic with every range (its own and its fixes') moved by `by` bytes.
+/// The diagnostic with every range (its own, its fixes' and its related locations') moved by
+/// `by` bytes.
 fn moved(diagnostic: &Diagnostic, by: i64) -> Diagnostic {
     let shift = |r: TextRange| TextRange {
         start: (r.start as i64 + by) as u32,
@@ -113,6 +114,9 @@ fn moved(diagnostic: &Diagnostic, by: i64) -> Diagnostic {
         for edit in &mut fix.edits {
             edit.range = shift(edit.range);
         }
+    }
+    for related in &mut d.related {
+        related.range = shift(related.range);
     }
     d
 }
