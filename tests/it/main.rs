@@ -19,6 +19,7 @@ mod ide_hover;
 mod ide_outline_format;
 mod lsp_api_orders;
 mod lsp_api_schemas;
+mod lsp_editor_features;
 mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;

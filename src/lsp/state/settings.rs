@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::ide::InlayHintOptions;
+
 /// Settings under the names the design gives; unknown keys (client-only ones like
 /// `serverPath` or `trace`) are ignored.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +17,8 @@ pub struct Settings {
     pub schema_dir: Option<PathBuf>,
     pub cache_dir: Option<PathBuf>,
     pub offline: bool,
+    /// `inlayHints.productTitle`, `inlayHints.windowLength`, `inlayHints.aoiArea`.
+    pub inlay_hints: InlayHintOptions,
 }
 
 impl Default for Settings {
@@ -26,6 +30,7 @@ impl Default for Settings {
             schema_dir: None,
             cache_dir: None,
             offline: false,
+            inlay_hints: InlayHintOptions::default(),
         }
     }
 }
@@ -59,6 +64,17 @@ impl Settings {
         }
         if let Some(offline) = object.get("offline").and_then(Value::as_bool) {
             self.offline = offline;
+        }
+        if let Some(hints) = object.get("inlayHints").and_then(Value::as_object) {
+            let flag = |key: &str, current: bool| {
+                hints.get(key).and_then(Value::as_bool).unwrap_or(current)
+            };
+            let current = self.inlay_hints;
+            self.inlay_hints = InlayHintOptions {
+                product_title: flag("productTitle", current.product_title),
+                window_length: flag("windowLength", current.window_length),
+                aoi_area: flag("aoiArea", current.aoi_area),
+            };
         }
         if let Some(patterns) = object.get("filePatterns").and_then(Value::as_array) {
             let patterns: Vec<String> = patterns
@@ -147,5 +163,21 @@ mod tests {
         assert_eq!(settings.workspace_id.as_deref(), Some("ws"));
         assert_eq!(settings.api_url.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(settings.file_patterns, ["*_tasking_request.json"]);
+    }
+
+    #[test]
+    fn inlay_hints_switch_one_by_one() {
+        let mut settings = Settings::default();
+        assert_eq!(settings.inlay_hints, InlayHintOptions::default());
+        settings.merge(&json!({"taskingLs": {"inlayHints": {"windowLength": false}}}));
+        settings.merge(&json!({"inlayHints": {"aoiArea": false, "productTitle": "yes"}}));
+        assert_eq!(
+            settings.inlay_hints,
+            InlayHintOptions {
+                product_title: true,
+                window_length: false,
+                aoi_area: false
+            }
+        );
     }
 }
