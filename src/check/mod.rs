@@ -6,8 +6,8 @@ mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
-mod geometry;
-mod messages;
+pub mod geometry;
+pub(crate) mod messages;
 mod params;
 mod syntax;
 mod unknown;
@@ -15,7 +15,10 @@ mod unknown;
 use chrono::{DateTime, Utc};
 
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
-pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
+pub use envelope::{
+    field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
+    RequestForm,
+};
 pub use messages::closest;
 pub use params::suggested_value;
 
@@ -51,7 +54,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         if let Some(schema) = &request.schema {
             params::check(doc, &request, schema, &mut diagnostics);
         }
-        for site in find_polygons(root, request.form, request.schema.as_deref()) {
+        for site in find_geometries(root, request.form, request.schema.as_deref()) {
             geometry::check(doc, &site, &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);

@@ -12,7 +12,7 @@ use tower_lsp::lsp_types::*;
 
 use super::analysis::{result_id, schedule_check};
 use super::convert;
-use super::state::Backend;
+use super::state::{Backend, CheckState};
 use crate::check::Diagnostic;
 use crate::document::Document;
 
@@ -78,26 +78,23 @@ async fn checked(
         let notified = backend.0.checked.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
+        let Some((document, version)) = backend.snapshot(uri) else {
+            return Ok(None);
+        };
         let (stored, idle) = {
             let Some(entry) = backend.0.documents.get(uri).filter(|e| e.handled) else {
                 return Ok(None);
             };
             (
-                entry.diagnostics.clone().map(|d| (entry.version, d)),
-                !entry.checking,
+                entry.diagnostics_of(&document),
+                entry.check_state() == CheckState::Idle,
             )
         };
-        if let Some((version, diagnostics)) = stored {
-            match backend.snapshot(uri) {
-                Some((document, current)) if current == version => {
-                    return Ok(Some((document, version, diagnostics)))
-                }
-                Some(_) => continue,
-                None => return Ok(None),
-            }
+        if let Some(diagnostics) = stored {
+            return Ok(Some((document, version, diagnostics)));
         }
         if idle {
-            // No check is running and none stored a result (its task failed): start one.
+            // No check runs and none stored a result (its task failed): start one.
             schedule_check(backend, uri.clone());
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {

@@ -145,7 +145,12 @@ fn sarif_format_is_a_sarif_2_1_0_log() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "tasking-ls");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 21);
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 22);
+    assert!(
+        rules.iter().any(|r| r["id"] == "geometry.antimeridian"),
+        "{rules:?}"
+    );
     let result = &run["results"][1];
     assert_eq!(result["ruleId"], "schema.enum");
     assert_eq!(result["level"], "error");

@@ -236,8 +236,8 @@ fn folding_ranges_of_objects_arrays_and_coordinate_lists() {
         3..15 -: … 1 polygon, 2 positions
         4..14 -: … 1 ring, 2 positions
         5..13 -: … 2 positions
-        6..8 -: … 2 items
-        10..12 -: … 2 items
+        6..8 -: … position
+        10..12 -: … position
     "#]]
     .assert_eq(&folds(&mut client, &multipolygon(2)));
     // A client without collapsedText gets none; broken JSON still folds what is there.

@@ -10,7 +10,7 @@ mod editor;
 mod provider;
 mod settings;
 
-pub(crate) use documents::OpenDocument;
+pub(crate) use documents::{CheckState, Next, OpenDocument, Round};
 pub(crate) use editor::EditorCaps;
 pub(crate) use provider::{Api, ClientCaps, ProviderState};
 pub use settings::Settings;
@@ -34,6 +34,8 @@ pub struct Backend(pub(crate) Arc<State>);
 pub(crate) struct State {
     pub client: Client,
     pub documents: DashMap<Url, OpenDocument>,
+    /// One per URI ever opened (see `Backend::publish_lock`).
+    pub publish_locks: DashMap<Url, Arc<tokio::sync::Mutex<()>>>,
     pub encoding: OnceLock<PositionEncoding>,
     pub settings: RwLock<Settings>,
     pub store: RwLock<Arc<SchemaStore>>,
@@ -62,6 +64,7 @@ impl Backend {
         Backend(Arc::new(State {
             client,
             documents: DashMap::new(),
+            publish_locks: DashMap::new(),
             encoding: OnceLock::new(),
             settings: RwLock::new(settings),
             store: RwLock::new(store),
@@ -108,14 +111,21 @@ impl Backend {
         };
         match unparsed {
             Ok(document) => Some((document, version)),
-            Err(rope) => {
+            Err((text_id, rope)) => {
                 let document = Arc::new(Document::new(rope.to_string()));
                 if let Some(mut entry) = self.0.documents.get_mut(uri) {
-                    entry.store_parsed(version, document.clone());
+                    entry.store_parsed(text_id, document.clone());
                 }
                 Some((document, version))
             }
         }
+    }
+
+    /// The lock that orders `publishDiagnostics` for one URI: whoever publishes checks under
+    /// it that what it sends is still current, so a closed document's last check cannot land
+    /// after its reopened successor's.
+    pub(crate) fn publish_lock(&self, uri: &Url) -> Arc<tokio::sync::Mutex<()>> {
+        self.0.publish_locks.entry(uri.clone()).or_default().clone()
     }
 
     /// `taskingLs/status`: what the server holds, for tests and troubleshooting.
@@ -125,7 +135,10 @@ impl Backend {
             .documents
             .iter()
             .filter(|entry| entry.handled)
-            .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
+            .map(|entry| {
+                let checking = matches!(entry.check_state(), CheckState::Running { .. });
+                serde_json::json!({"uri": entry.key().as_str(), "version": entry.version, "checking": checking})
+            })
             .collect();
         Ok(serde_json::json!({
             "documents": documents,
