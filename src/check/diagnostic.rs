@@ -202,6 +202,17 @@ impl Fix {
     }
 }
 
+/// Another place a diagnostic points at (LSP's `relatedInformation`, a secondary label in
+/// the human output, SARIF's `relatedLocations`): the ring's first position when its last
+/// differs, the start date when the end is before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// Byte range in the same document.
+    pub range: TextRange,
+    /// What is there, as a short label.
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub range: TextRange,
@@ -209,6 +220,8 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     pub fixes: Vec<Fix>,
+    /// Secondary locations in the same document.
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
@@ -219,7 +232,17 @@ impl Diagnostic {
             code,
             message: message.into(),
             fixes: Vec::new(),
+            related: Vec::new(),
         }
+    }
+
+    /// Adds a secondary location.
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {

@@ -14,7 +14,7 @@ mod unknown;
 
 use chrono::{DateTime, Utc};
 
-pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use envelope::{
     field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
     RequestForm,

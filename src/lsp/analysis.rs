@@ -66,10 +66,12 @@ async fn run_check_task(backend: Backend, uri: Url, task: u64) {
         // and runs again when the fetch ends.
         let reason = fetch::document_product(&document)
             .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product));
+        let lint = backend.settings().lint;
         let checked = tokio::task::spawn_blocking(move || {
             let mut options = CheckOptions::new(&store);
             options.unknown_product_reason = reason.as_deref();
-            let diagnostics = check_document(&document, &options);
+            let mut diagnostics = check_document(&document, &options);
+            lint.apply(&mut diagnostics);
             (document, diagnostics)
         })
         .await;

@@ -405,6 +405,7 @@ impl Checker<'_> {
                                 compact(self.doc.slice(first.range)),
                             ),
                         )
+                        .with_related(first.range, "the ring's first position")
                         .with_fix(
                             Fix::new("Close the ring", vec![close_ring_edit(self.doc, first, last)])
                                 .preferred(),
