@@ -67,9 +67,11 @@ async fn run_check_task(backend: Backend, uri: Url, task: u64) {
         let reason = fetch::document_product(&document)
             .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product));
         let lint = backend.settings().lint;
+        let session = backend.clone();
         let checked = tokio::task::spawn_blocking(move || {
             let mut options = CheckOptions::new(&store);
             options.unknown_product_reason = reason.as_deref();
+            options.geometry_cache = Some(&session.0.geometry_cache);
             let mut diagnostics = check_document(&document, &options);
             lint.apply(&mut diagnostics);
             (document, diagnostics)

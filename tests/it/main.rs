@@ -14,6 +14,7 @@ mod api_secrets;
 mod architecture;
 mod check_diagnostics;
 mod check_geometry;
+mod check_incremental;
 mod cli_flags;
 mod cli_validate;
 mod ide_actions;
