@@ -2,6 +2,7 @@
 //! computed in one pass over a parsed [`Document`]. Fixes are built next to the diagnostic
 //! that needs them, so the CLI and the language server offer the same ones.
 
+mod cache;
 mod dates;
 mod diagnostic;
 pub(crate) mod edits;
@@ -15,6 +16,7 @@ mod unknown;
 
 use chrono::{DateTime, Utc};
 
+pub use cache::GeometryCache;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use envelope::{
     field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
@@ -38,6 +40,9 @@ pub struct CheckOptions<'a> {
     /// `--allow-unknown-products`), so that CI never passes having checked no `params`; the
     /// language server leaves it unset while a schema fetch may still succeed.
     pub unknown_product_is_error: bool,
+    /// Geometry results of earlier checks, reused when a geometry's text is unchanged (the
+    /// language server keeps one; a one-off check needs none).
+    pub geometry_cache: Option<&'a GeometryCache>,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -47,6 +52,7 @@ impl<'a> CheckOptions<'a> {
             now: Utc::now(),
             unknown_product_reason: None,
             unknown_product_is_error: false,
+            geometry_cache: None,
         }
     }
 }
@@ -61,7 +67,17 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
             params::check(doc, &request, schema, options.now, &mut diagnostics);
         }
         for site in find_geometries(root, request.form, request.schema.as_deref()) {
-            geometry::check(doc, &site, &mut diagnostics);
+            match options.geometry_cache {
+                Some(cache) => {
+                    // Everything the geometry's verdict depends on besides its text.
+                    let context = format!("{}|{:?}|{:?}", site.label, site.path, site.model);
+                    let key = cache::key(doc, site.node.range, &context);
+                    cache.check(key, site.node.range.start, &mut diagnostics, |out| {
+                        geometry::check(doc, &site, out)
+                    });
+                }
+                None => geometry::check(doc, &site, &mut diagnostics),
+            }
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
     }

@@ -17,7 +17,21 @@ use ropey::Rope;
 use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent};
 
 use crate::check::Diagnostic;
-use crate::document::{Document, PositionEncoding};
+use crate::document::{ByteEdit, Document, PositionEncoding};
+
+/// Past this many edits since the last parse, re-parsing from scratch is as cheap.
+const MAX_PENDING_EDITS: usize = 64;
+
+/// What `snapshot` needs to parse the current text outside the lock.
+pub enum Unparsed {
+    Parsed(Arc<Document>),
+    Text {
+        text_id: u64,
+        rope: Rope,
+        /// The parse of an earlier text and the edits since, for an incremental re-parse.
+        base: Option<(Arc<Document>, Vec<ByteEdit>)>,
+    },
+}
 
 /// Stamps and task ids: unique for the process, so nothing from a closed document's life
 /// matches its reopened successor.
@@ -74,6 +88,9 @@ pub struct OpenDocument {
     /// Identifies the text: new on open and on every change.
     text_id: u64,
     parsed: Option<(u64, Arc<Document>)>,
+    /// The last parse and the edits made since (in byte offsets), while the current text has
+    /// no parse of its own.
+    base: Option<(Arc<Document>, Vec<ByteEdit>)>,
     /// Identifies what a check depends on: new with the text and on every check request
     /// (settings, schemas).
     stamp: u64,
@@ -92,6 +109,7 @@ impl OpenDocument {
             rope: Rope::from_str(text),
             text_id: fresh(),
             parsed: None,
+            base: None,
             stamp: fresh(),
             diagnostics: None,
             check: CheckState::Idle,
@@ -106,12 +124,28 @@ impl OpenDocument {
         version: i32,
         encoding: PositionEncoding,
     ) {
+        if let Some((_, parsed)) = self.parsed.take() {
+            self.base = Some((parsed, Vec::new()));
+        }
         for change in changes {
             match change.range {
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.base = None;
+                }
                 Some(range) => {
                     let start = char_index(&self.rope, range.start, encoding);
                     let end = char_index(&self.rope, range.end, encoding).max(start);
+                    if let Some((_, edits)) = &mut self.base {
+                        edits.push(ByteEdit {
+                            start: self.rope.char_to_byte(start),
+                            end: self.rope.char_to_byte(end),
+                            insert: change.text.clone(),
+                        });
+                        if edits.len() > MAX_PENDING_EDITS {
+                            self.base = None;
+                        }
+                    }
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
                 }
@@ -125,11 +159,16 @@ impl OpenDocument {
     }
 
     /// What is needed to parse the current version outside the lock: the parse if there is
-    /// one, else the text's id and the rope (a cheap clone).
-    pub fn unparsed(&self) -> Result<Arc<Document>, (u64, Rope)> {
+    /// one, else the text's id, the rope (a cheap clone) and the earlier parse with the edits
+    /// since, taken out so that the re-parse may own it.
+    pub fn unparsed(&mut self) -> Unparsed {
         match &self.parsed {
-            Some((_, document)) => Ok(document.clone()),
-            None => Err((self.text_id, self.rope.clone())),
+            Some((_, document)) => Unparsed::Parsed(document.clone()),
+            None => Unparsed::Text {
+                text_id: self.text_id,
+                rope: self.rope.clone(),
+                base: self.base.take(),
+            },
         }
     }
 
@@ -137,6 +176,7 @@ impl OpenDocument {
     pub fn store_parsed(&mut self, text_id: u64, document: Arc<Document>) {
         if self.text_id == text_id && self.parsed.is_none() {
             self.parsed = Some((text_id, document));
+            self.base = None;
         }
     }
 
