@@ -45,15 +45,25 @@ async function keys(...combo) {
   for (const k of combo.slice(0, -1).reverse()) await page.keyboard.up(k);
 }
 
-async function openFile(name) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Escape');
-  await keys('Control', 'p');
-  await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: TIMEOUT });
-  await page.keyboard.type(name);
-  await waitText(`${name} in quick open`, (t) => t.replace(/\s/g, '').includes(name), '.quick-input-list');
-  await page.keyboard.press('Enter');
-  await waitText(`${name} as the active tab`, (t) => t.replace(/\s/g, '').includes(name), '.tab.active');
+async function openFile(name, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await keys('Control', 'p');
+    await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: TIMEOUT });
+    await page.keyboard.type(name);
+    // The focused row, not the list: until the filter has run, the recent files are listed.
+    await waitText(`${name} focused in quick open`, (t) => t.replace(/\s/g, '').includes(name),
+      '.quick-input-list .monaco-list-row.focused');
+    await page.keyboard.press('Enter');
+    try {
+      await waitText(`${name} as the active tab`, (t) => t.replace(/\s/g, '').includes(name), '.tab.active', 5_000);
+      break;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      log(`retrying to open ${name}`);
+    }
+  }
   await new Promise((r) => setTimeout(r, 500));
 }
 
