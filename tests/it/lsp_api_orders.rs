@@ -12,7 +12,6 @@ use crate::support::provider_lsp::*;
 use serde_json::{json, Value};
 use tasking_ls::api::receipt::{body_sha256, read_receipt};
 
-
 struct Setup {
     api: FakeApi,
     dir: tempfile::TempDir,

@@ -9,7 +9,6 @@ use crate::support::fake_api::*;
 use crate::support::provider_lsp::*;
 use serde_json::{json, Value};
 
-
 fn start(api: &FakeApi, cache: &tempfile::TempDir, extra: &[&str]) -> Lsp {
     let mut args = vec![
         "--cache-dir".to_string(),
