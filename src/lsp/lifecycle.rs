@@ -10,10 +10,39 @@ use tower_lsp::lsp_types::*;
 
 use super::analysis::recheck_all;
 use super::convert;
-use super::state::{Backend, ClientCaps};
+use super::state::{Backend, ClientCaps, EditorCaps};
 use super::COMMANDS;
 use crate::config::GlobalOptions;
 use crate::schema::SchemaStore;
+
+/// The configuration file: `--config`, else the nearest `tasking-ls.toml` in the first
+/// workspace folder (or the root) or a parent. A broken file is logged and left out.
+fn workspace_config(
+    backend: &Backend,
+    params: &InitializeParams,
+) -> Option<crate::config::LoadedConfig> {
+    #[allow(deprecated)] // root_uri: clients without workspace folders still send it.
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|folders| folders.first())
+        .map(|folder| folder.uri.clone())
+        .or_else(|| params.root_uri.clone())
+        .and_then(|uri| uri.to_file_path().ok());
+    let path = backend
+        .0
+        .options
+        .config
+        .clone()
+        .or_else(|| root.and_then(|root| crate::config::file::discover(&root)))?;
+    match crate::config::file::load(&path) {
+        Ok(config) => Some(config),
+        Err(message) => {
+            tracing::warn!("configuration file ignored: {message}");
+            None
+        }
+    }
+}
 
 pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<InitializeResult> {
     let offered = params
@@ -44,8 +73,11 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
         .and_then(|i| i.snippet_support)
         .unwrap_or(false);
     let _ = backend.0.snippets.set(snippets);
-    if let Some(options) = &params.initialization_options {
-        if let Ok(mut settings) = backend.0.settings.write() {
+    let _ = backend.0.editor.set(EditorCaps::from_params(&params));
+    let config = workspace_config(backend, &params);
+    if let Ok(mut settings) = backend.0.settings.write() {
+        settings.set_config(config);
+        if let Some(options) = &params.initialization_options {
             settings.merge(options);
         }
     }
@@ -82,6 +114,16 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
             code_lens_provider: Some(CodeLensOptions {
                 resolve_provider: Some(false),
             }),
+            diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("tasking-ls".into()),
+                // A request's diagnostics depend on its own text and the product schemas only.
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                ..Default::default()
+            })),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+            inlay_hint_provider: Some(OneOf::Left(true)),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
                 ..Default::default()
@@ -115,6 +157,7 @@ pub(crate) async fn pull_configuration(backend: &Backend) {
             }
             reload_store(backend);
             recheck_all(backend);
+            refresh_inlay_hints(backend);
         }
         Err(error) => tracing::warn!("workspace/configuration failed: {error}"),
     }
@@ -136,6 +179,16 @@ pub(crate) async fn configuration_changed(backend: &Backend, params: DidChangeCo
     } else {
         reload_store(backend);
         recheck_all(backend);
+        refresh_inlay_hints(backend);
+    }
+}
+
+/// Asks the client to re-query inlay hints: the `inlayHints.*` settings or the schemas
+/// (product titles) may have changed.
+fn refresh_inlay_hints(backend: &Backend) {
+    if backend.editor().inlay_hint_refresh {
+        let client = backend.0.client.clone();
+        tokio::spawn(async move { client.inlay_hint_refresh().await });
     }
 }
 
@@ -162,6 +215,7 @@ pub(crate) fn reload_store(backend: &Backend) {
             .api_url
             .clone()
             .or(settings.api_url.clone()),
+        config: backend.0.options.config.clone(),
     };
     let mut store = SchemaStore::bundled();
     crate::schema::cache::load_into(&mut store, options.cache_dir.as_deref());

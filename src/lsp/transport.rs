@@ -546,6 +546,21 @@ pub async fn write_client(
     let mut answers_open = true;
     loop {
         tokio::select! {
+            // The transport's answers first: they answer messages that came before whatever
+            // the server is answering now, and a client may wait for them in that order.
+            biased;
+            answer = answers.recv(), if answers_open => {
+                let Some(answer) = answer else {
+                    answers_open = false;
+                    continue;
+                };
+                let body = answer.to_string();
+                if output.write_all(&frame(body.as_bytes())).await.is_err()
+                    || output.flush().await.is_err()
+                {
+                    return;
+                }
+            }
             read = from_server.read(&mut chunk) => {
                 let n = match read {
                     Ok(0) | Err(_) => break,
@@ -565,18 +580,6 @@ pub async fn write_client(
                     if output.flush().await.is_err() {
                         return;
                     }
-                }
-            }
-            answer = answers.recv(), if answers_open => {
-                let Some(answer) = answer else {
-                    answers_open = false;
-                    continue;
-                };
-                let body = answer.to_string();
-                if output.write_all(&frame(body.as_bytes())).await.is_err()
-                    || output.flush().await.is_err()
-                {
-                    return;
                 }
             }
         }
