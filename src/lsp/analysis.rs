@@ -175,13 +175,7 @@ pub(crate) fn result_id(version: i32, items: &[Diagnostic]) -> String {
 /// stopped matching `filePatterns` loses its diagnostics, one that started matching gets some.
 pub(crate) fn recheck_all(backend: &Backend) {
     let settings = backend.settings();
-    let uris: Vec<Url> = backend
-        .0
-        .documents
-        .iter()
-        .map(|e| e.key().clone())
-        .collect();
-    for uri in uris {
+    for uri in backend.open_uris() {
         let (was_handled, handled) = {
             let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
                 continue;
@@ -220,13 +214,7 @@ pub(crate) fn recheck_all(backend: &Backend) {
 /// Re-checks every open document whose `dataProduct` is `id` (a check running now runs
 /// again: `schedule_check` marks it pending).
 pub(crate) fn recheck_product(backend: &Backend, id: &str) {
-    let uris: Vec<Url> = backend
-        .0
-        .documents
-        .iter()
-        .map(|e| e.key().clone())
-        .collect();
-    for uri in uris {
+    for uri in backend.open_uris() {
         let Some((document, _)) = backend.snapshot(&uri) else {
             continue;
         };

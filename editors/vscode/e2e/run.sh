@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The extension in real VS Code: code-server (VS Code 1.139 in a browser tab) with the packaged
 # .vsix installed, a scratch workspace of orders, driven by Debian's Chromium through
-# puppeteer-core (editors/vscode/e2e/e2e.js). Screenshots go to target/e2e/ of the repository.
+# puppeteer-core (editors/vscode/e2e/e2e.js). Screenshots go to target/e2e/ of the repository;
+# TASKING_E2E_KEEP=1 keeps the scratch folder (user data, logs, workspace).
 #
 #   bash editors/vscode/e2e/run.sh path/to/tasking-ls-linux-x64.vsix
 set -euo pipefail
@@ -42,7 +43,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir "$ud" --extensions-dir "$ed" \
   --disable-telemetry --disable-workspace-trust "$ws" >"$work/code-server.log" 2>&1 &
 cs_pid=$!
-stop() { kill -- "-$cs_pid" 2>/dev/null || true; }
+stop() {
+  kill -- "-$cs_pid" 2>/dev/null || true
+  # The scratch folder holds the installed extension (the server binary): gone unless kept.
+  [ "${TASKING_E2E_KEEP:-0}" = 1 ] || { sleep 1; rm -rf "$work"; }
+}
 trap stop EXIT
 for _ in $(seq 1 120); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
