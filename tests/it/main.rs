@@ -22,4 +22,5 @@ mod lsp_api_schemas;
 mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;
+mod reliability;
 mod schema_examples;

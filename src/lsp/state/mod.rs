@@ -10,7 +10,7 @@ mod provider;
 mod settings;
 
 pub(crate) use documents::OpenDocument;
-pub(crate) use provider::{Api, ClientCaps, ProviderState};
+pub(crate) use provider::{Api, ClientCaps, InFlightGuard, ProviderState, IN_FLIGHT};
 pub use settings::Settings;
 
 use std::sync::{Arc, OnceLock, RwLock};
