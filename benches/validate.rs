@@ -1,5 +1,7 @@
 //! Benchmarks of the engine: the seed order, orders with 50k/100k/200k-vertex polygons
-//! (to show there is no quadratic step), all parse + check.
+//! (to show there is no quadratic step), all parse + check; and the checks alone on the six
+//! shapes of `benches/geometry/run.py` (regular, densified box, jittered star, comb, spiral
+//! band, Koch), read from `bench-data/geometry/` when that script has written them.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tasking_ls::check::{check_document, CheckOptions};
@@ -63,5 +65,40 @@ fn parse_and_check(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parse_and_check);
+/// Checking alone (parse excluded) on the shapes `benches/geometry/run.py` generates.
+fn shapes(c: &mut Criterion) {
+    let store = SchemaStore::bundled();
+    let options = CheckOptions::new(&store);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data/geometry");
+    let mut group = c.benchmark_group("geometry shapes: check only");
+    group.sample_size(10);
+    for shape in [
+        "regular",
+        "densified-box",
+        "jittered-star",
+        "comb",
+        "spiral-band",
+        "koch",
+    ] {
+        for vertices in [50_000, 100_000, 200_000] {
+            let id = format!("{shape}_{vertices}");
+            let Ok(text) = std::fs::read_to_string(dir.join(format!("{id}_tasking_request.json")))
+            else {
+                eprintln!("{id}: not generated (python3 benches/geometry/run.py --generate-only)");
+                continue;
+            };
+            let doc = Document::new(text.as_str());
+            assert!(
+                check_document(&doc, &options).is_empty(),
+                "{id}: the generated order must be valid"
+            );
+            group.bench_function(BenchmarkId::from_parameter(&id), |b| {
+                b.iter(|| check_document(&doc, &options))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_check, shapes);
 criterion_main!(benches);

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 // Validation allocates many small tree nodes per file; mimalloc makes that markedly cheaper.
 #[global_allocator]
@@ -12,7 +12,10 @@ use tasking_ls::cli::orders::{
     ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
     SubmitArgs,
 };
-use tasking_ls::cli::{self, format::Format, validate::ValidateArgs, GlobalOptions};
+use tasking_ls::cli::{
+    self, format::Format, output::ColorChoice, validate::ValidateArgs, GlobalOptions,
+};
+use tasking_ls::config::{self, CommandLine, Effective};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +24,10 @@ use tasking_ls::cli::{self, format::Format, validate::ValidateArgs, GlobalOption
     about = "Language server and validator for satellite tasking order requests"
 )]
 struct Cli {
+    /// The configuration file (default: the nearest tasking-ls.toml in the checked path's
+    /// folder or a parent, else in the current folder or a parent).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
     /// Extra product schemas (`<product-id>.json`), taking precedence over bundled and cached ones.
     #[arg(long, global = true, value_name = "DIR")]
     schema_dir: Option<PathBuf>,
@@ -48,15 +55,8 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// Validate order request files (a directory means every *_tasking_request.json below it; `-` reads stdin).
-    Validate {
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Warnings fail the run too.
-        #[arg(long)]
-        strict: bool,
-    },
+    /// Validate order request files (exit 0: no errors, 1: errors found, 2: usage or I/O failure).
+    Validate(ValidateCli),
     /// List the data products known.
     Products,
     /// Inspect and refresh product schemas.
@@ -69,7 +69,16 @@ enum Command {
         /// The data product (default: the Pléiades analytic tasking product).
         #[arg(long, value_name = "ID")]
         product: Option<String>,
+        /// The request's name: the file is NAME_tasking_request.json, displayName is NAME.
         name: String,
+    },
+    /// Print the effective configuration and where each value comes from.
+    Config,
+    /// Print a shell completion script (e.g. `tasking-ls completions bash > ~/.local/share/bash-completion/completions/tasking-ls`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Ask the API for the cost estimate of the order in FILE.
     Quote(QuoteArgs),
@@ -83,12 +92,57 @@ enum Command {
     Feasibility(FeasibilityArgs),
 }
 
+#[derive(clap::Args, Debug)]
+struct ValidateCli {
+    /// Files or folders to check; a folder means every file matching the file patterns below
+    /// it (.gitignore respected); `-` reads standard input. Default: the current folder.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Warnings fail the run too (also `strict = true` in tasking-ls.toml).
+    #[arg(long)]
+    strict: bool,
+    /// Apply every safe fix to the files (stdin: print the fixed text), then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// Print the fixes as a unified diff and change nothing (exit 1 when there is one).
+    #[arg(long)]
+    diff: bool,
+    /// Report only these codes or code prefixes (comma-separated, e.g. `geometry,dates.order`).
+    #[arg(long, value_name = "CODES")]
+    select: Vec<String>,
+    /// Never report these codes or code prefixes (comma-separated).
+    #[arg(long, value_name = "CODES")]
+    ignore: Vec<String>,
+    /// Print the findings only, no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless NO_COLOR is non-empty; always under FORCE_COLOR or
+    /// CLICOLOR_FORCE), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// The name standard input is reported under (and the configuration is found from).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// Exit 0 even when there are findings (a failure to read or write still exits 2).
+    #[arg(long)]
+    exit_zero: bool,
+}
+
 #[derive(Subcommand, Debug)]
 enum SchemaCommand {
     /// List the product schemas known, with where each comes from.
     List,
     /// Print a product's schema.
-    Show { id: String },
+    Show {
+        /// The product id, or a unique start of it.
+        id: String,
+    },
     /// Fetch schemas from the API into the cache (or, with --into, into a directory).
     Fetch(SchemaFetchArgs),
 }
@@ -110,29 +164,102 @@ fn init_logging(verbose: u8) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let global = GlobalOptions {
-        schema_dir: cli.schema_dir.clone(),
-        cache_dir: cli.cache_dir.clone(),
-        offline: cli.offline,
-        api_url: cli.api_url.clone(),
+    let code = run(cli);
+    ExitCode::from(code as u8)
+}
+
+/// Where the configuration file is looked for: the first path `validate` checks (or the
+/// `--stdin-filename`), else the current folder.
+fn config_start(command: &Command) -> PathBuf {
+    if let Command::Validate(args) = command {
+        let first = args.paths.first();
+        match (first, &args.stdin_filename) {
+            (Some(path), Some(name)) if path.as_os_str() == "-" => return PathBuf::from(name),
+            (Some(path), _) if path.as_os_str() != "-" => return path.clone(),
+            _ => {}
+        }
+    }
+    PathBuf::from(".")
+}
+
+fn run(cli: Cli) -> i32 {
+    let loaded = match &cli.config {
+        Some(path) => Some(config::file::load(path)),
+        None => config::file::discover(&config_start(&cli.command)).map(|p| config::file::load(&p)),
     };
-    let code = match cli.command {
-        Command::Serve { stdio: _ } => tasking_ls::lsp::run_stdio(global),
-        Command::Validate {
-            paths,
-            format,
+    let loaded = match loaded.transpose() {
+        Ok(loaded) => loaded,
+        Err(message) => return fail(&message),
+    };
+    let (strict, select, ignore) = match &cli.command {
+        Command::Validate(args) => {
+            let select = match (!args.select.is_empty())
+                .then(|| config::parse_selectors(&args.select))
+                .transpose()
+            {
+                Ok(select) => select,
+                Err(message) => return fail(&format!("--select: {message}")),
+            };
+            let ignore = match (!args.ignore.is_empty())
+                .then(|| config::parse_selectors(&args.ignore))
+                .transpose()
+            {
+                Ok(ignore) => ignore,
+                Err(message) => return fail(&format!("--ignore: {message}")),
+            };
+            (args.strict, select, ignore)
+        }
+        _ => (false, None, None),
+    };
+    let effective = Effective::resolve(
+        &CommandLine {
+            schema_dir: cli.schema_dir.clone(),
+            cache_dir: cli.cache_dir.clone(),
+            offline: cli.offline,
+            api_url: cli.api_url.clone(),
             strict,
-        } => match cli::load_store(&global) {
-            Ok(store) => cli::validate::run(
-                &ValidateArgs {
-                    paths,
-                    format,
-                    strict,
-                },
-                &store,
-            ),
-            Err(message) => fail(&message),
+            select,
+            ignore,
         },
+        loaded.as_ref(),
+    );
+    let global = effective.global_options();
+    match cli.command {
+        // The server takes only the flags as given (they win over editor settings); it reads
+        // the configuration file itself, under the editor's settings.
+        Command::Serve { stdio: _ } => tasking_ls::lsp::run_stdio(GlobalOptions {
+            schema_dir: cli.schema_dir,
+            cache_dir: cli.cache_dir,
+            offline: cli.offline,
+            api_url: cli.api_url,
+            config: cli.config,
+        }),
+        Command::Validate(args) => with_store(&global, |store| {
+            cli::validate::run(
+                &ValidateArgs {
+                    paths: args.paths,
+                    format: args.format,
+                    strict: effective.strict.value,
+                    fix: args.fix,
+                    diff: args.diff,
+                    quiet: args.quiet,
+                    output_file: args.output_file,
+                    color: args.color,
+                    stdin_filename: args.stdin_filename,
+                    exit_zero: args.exit_zero,
+                    lint: effective.lint(),
+                    file_patterns: effective.file_patterns.value.clone(),
+                    exclude: effective.exclude.value.clone(),
+                },
+                store,
+            )
+        }),
+        Command::Config => cli::output::print(&effective.describe()),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tasking-ls", &mut script);
+            cli::output::print(&String::from_utf8_lossy(&script))
+        }
         Command::Products => with_store(&global, cli::products::products),
         Command::Schema {
             command: SchemaCommand::List,
@@ -163,8 +290,7 @@ fn main() -> ExitCode {
         Command::Init { product, name } => with_store(&global, |store| {
             cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
         }),
-    };
-    ExitCode::from(code as u8)
+    }
 }
 
 fn with_store(

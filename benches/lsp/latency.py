@@ -344,10 +344,17 @@ def bench_document(client, uri, text, edits, requests, version=1):
     return out, version
 
 
+def big_text(args, seed):
+    if args.big_order:
+        with open(args.big_order, encoding="utf-8") as f:
+            return f.read()
+    return big_order(args.vertices, seed)
+
+
 def run_tasking_ls(binary, args):
     results = {}
     seed = seed_text()
-    big = big_order(args.vertices, seed)
+    big = big_text(args, seed)
     init_options = {"offline": True}
     argv = [binary, "serve"]
 
@@ -393,7 +400,7 @@ def run_peer(command, args, pull):
     server pushes publishDiagnostics (vscode-json-language-server debounces pushes by
     500 ms)."""
     seed = seed_text()
-    big = big_order(args.vertices, seed)
+    big = big_text(args, seed)
     schema_uri = "file://" + ORDER_SCHEMA
     settings = {"json": {"validate": {"enable": True}, "format": {"enable": False},
                          "schemas": [{"fileMatch": ["*_tasking_request.json"], "url": schema_uri}]}}
@@ -545,6 +552,8 @@ def main():
     ap.add_argument("--big-edits", type=int, default=30, help="edits on the big order (30)")
     ap.add_argument("--requests", type=int, default=300, help="completion and hover requests per document (300)")
     ap.add_argument("--vertices", type=int, default=200_000)
+    ap.add_argument("--big-order", help="use this order file as the big order (e.g. the 200k-vertex "
+                    "jittered star of benches/geometry/run.py) instead of the generated circle")
     ap.add_argument("--orders", type=int, default=100, help="typical orders open at once (100)")
     ap.add_argument("--peer", help="another JSON language server command to compare on the big order")
     ap.add_argument("--peer-edits", type=int, default=10)

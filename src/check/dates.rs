@@ -42,7 +42,8 @@ pub(super) fn check(
                     "acquisitionEnd {} is not after acquisitionStart {}; the acquisition window must end after it starts",
                     end.text, start.text
                 ),
-            );
+            )
+            .with_related(start_node.range, "acquisitionStart is here");
             if end_at < start_at {
                 diagnostic = diagnostic.with_fix(
                     Fix::new(

@@ -40,12 +40,13 @@ pub enum Code {
     GeometryWinding,
     GeometrySelfIntersection,
     GeometryInvalid,
+    GeometryAntimeridian,
     DatesOrder,
     DatesPast,
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 22] = [
         Code::Syntax,
         Code::DuplicateKey,
         Code::ProductMissing,
@@ -65,6 +66,7 @@ impl Code {
         Code::GeometryWinding,
         Code::GeometrySelfIntersection,
         Code::GeometryInvalid,
+        Code::GeometryAntimeridian,
         Code::DatesOrder,
         Code::DatesPast,
     ];
@@ -90,6 +92,7 @@ impl Code {
             Code::GeometryWinding => "geometry.winding",
             Code::GeometrySelfIntersection => "geometry.self-intersection",
             Code::GeometryInvalid => "geometry.invalid",
+            Code::GeometryAntimeridian => "geometry.antimeridian",
             Code::DatesOrder => "dates.order",
             Code::DatesPast => "dates.past",
         }
@@ -101,7 +104,10 @@ impl Code {
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::ProductUnknown | Code::GeometryWinding | Code::DatesPast => Severity::Warning,
+            Code::ProductUnknown
+            | Code::GeometryWinding
+            | Code::GeometryAntimeridian
+            | Code::DatesPast => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -130,8 +136,15 @@ impl Code {
             Code::GeometryWinding => {
                 "An exterior ring is not counter-clockwise or a hole not clockwise (RFC 7946)."
             }
-            Code::GeometrySelfIntersection => "A ring crosses itself or another ring.",
-            Code::GeometryInvalid => "The geometry is not a valid GeoJSON Polygon.",
+            Code::GeometrySelfIntersection => {
+                "A ring crosses or touches itself, or crosses or overlaps another ring."
+            }
+            Code::GeometryInvalid => {
+                "The geometry is not valid (GEOS IsValidOp: hole outside its shell, nested holes or shells, disconnected interior, ...)."
+            }
+            Code::GeometryAntimeridian => {
+                "A ring crosses the antimeridian; RFC 7946 §3.1.9 asks to cut it in two."
+            }
             Code::DatesOrder => "acquisitionEnd is not after acquisitionStart.",
             Code::DatesPast => "acquisitionStart is in the past.",
         }
@@ -189,6 +202,17 @@ impl Fix {
     }
 }
 
+/// Another place a diagnostic points at (LSP's `relatedInformation`, a secondary label in
+/// the human output, SARIF's `relatedLocations`): the ring's first position when its last
+/// differs, the start date when the end is before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// Byte range in the same document.
+    pub range: TextRange,
+    /// What is there, as a short label.
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub range: TextRange,
@@ -196,6 +220,8 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     pub fixes: Vec<Fix>,
+    /// Secondary locations in the same document.
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
@@ -206,7 +232,17 @@ impl Diagnostic {
             code,
             message: message.into(),
             fixes: Vec::new(),
+            related: Vec::new(),
         }
+    }
+
+    /// Adds a secondary location.
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {

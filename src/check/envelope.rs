@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::geometry::{geometry_model, GeometryModel, GeometryType};
 use super::messages::show_value;
 use super::unknown::unknown_property;
 use super::{CheckOptions, Code, Diagnostic, Fix};
@@ -472,39 +473,76 @@ fn check_tags(tags: &Node, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A GeoJSON Polygon somewhere in the request, with a label for messages.
+/// A GeoJSON geometry somewhere in the request, with a label for messages and the geometry
+/// types (and coordinate constraints) allowed there.
 #[derive(Clone, Debug)]
-pub struct PolygonSite<'a> {
+pub struct GeometrySite<'a> {
+    /// The geometry object (`{"type": ..., "coordinates": ...}`).
     pub node: &'a Node,
     /// `params.geometry` or `featureCollection.features[0].geometry`.
     pub label: String,
     pub path: Vec<PathSegment>,
+    /// What the product schema (or, for features, the envelope) accepts at this place.
+    pub model: GeometryModel,
 }
 
-/// Every polygon of the request: polygon fields of `params` (by schema, or named `geometry`
-/// or `aoi` when there is no schema) and each Polygon feature of `featureCollection`.
-pub fn find_polygons<'a>(
+impl GeometrySite<'_> {
+    /// The declared geometry type, when it is one the site accepts.
+    pub fn declared(&self) -> Option<GeometryType> {
+        let kind = match self.node.get("type") {
+            Some(node) => GeometryType::parse(node.as_str()?)?,
+            None if self.model.variants.len() == 1 => self.model.variants[0].0,
+            None => return None,
+        };
+        self.model.allows(kind).then_some(kind)
+    }
+}
+
+/// The geometry model of a `params` field, when the schema types it as a GeoJSON geometry.
+pub fn field_geometry_model(
+    schema: &ProductSchema,
+    field: &crate::schema::FieldInfo,
+) -> Option<GeometryModel> {
+    geometry_model(&schema.schema, &field.schema).or_else(|| {
+        field
+            .is_polygon
+            .then(|| GeometryModel::rfc7946(&[GeometryType::Polygon]))
+    })
+}
+
+/// Every geometry of the request: geometry fields of `params` (by schema, or named
+/// `geometry` or `aoi` when there is no schema) and each feature geometry of
+/// `featureCollection`.
+pub fn find_geometries<'a>(
     root: &'a Node,
     form: RequestForm,
     schema: Option<&ProductSchema>,
-) -> Vec<PolygonSite<'a>> {
+) -> Vec<GeometrySite<'a>> {
     let mut sites = Vec::new();
     if let Some(params) = root.get("params").filter(|p| p.members().is_some()) {
-        let polygon_fields: Vec<String> = match schema {
+        let fields: Vec<(String, GeometryModel)> = match schema {
             Some(schema) => schema
                 .fields()
                 .iter()
-                .filter(|f| f.is_polygon)
-                .map(|f| f.name.clone())
+                .filter_map(|f| Some((f.name.clone(), field_geometry_model(schema, f)?)))
                 .collect(),
-            None => vec!["geometry".to_string(), "aoi".to_string()],
+            None => ["geometry", "aoi"]
+                .iter()
+                .map(|name| {
+                    (
+                        name.to_string(),
+                        GeometryModel::rfc7946(&[GeometryType::Polygon]),
+                    )
+                })
+                .collect(),
         };
-        for name in polygon_fields {
+        for (name, model) in fields {
             if let Some(node) = params.get(&name).filter(|n| n.members().is_some()) {
-                sites.push(PolygonSite {
+                sites.push(GeometrySite {
                     node,
                     label: format!("params.{name}"),
                     path: vec![PathSegment::Key("params".into()), PathSegment::Key(name)],
+                    model,
                 });
             }
         }
@@ -516,22 +554,43 @@ pub fn find_polygons<'a>(
             .and_then(Node::items)
         {
             for (index, feature) in features.iter().enumerate() {
-                if let Some(geometry) = feature.get("geometry") {
-                    if geometry.get("type").and_then(Node::as_str) == Some("Polygon") {
-                        sites.push(PolygonSite {
-                            node: geometry,
-                            label: format!("featureCollection.features[{index}].geometry"),
-                            path: vec![
-                                PathSegment::Key("featureCollection".into()),
-                                PathSegment::Key("features".into()),
-                                PathSegment::Index(index),
-                                PathSegment::Key("geometry".into()),
-                            ],
-                        });
-                    }
+                if let Some(geometry) = feature.get("geometry").filter(|g| g.members().is_some()) {
+                    sites.push(GeometrySite {
+                        node: geometry,
+                        label: format!("featureCollection.features[{index}].geometry"),
+                        path: vec![
+                            PathSegment::Key("featureCollection".into()),
+                            PathSegment::Key("features".into()),
+                            PathSegment::Index(index),
+                            PathSegment::Key("geometry".into()),
+                        ],
+                        // What the envelope check accepts for a feature.
+                        model: GeometryModel::rfc7946(&[
+                            GeometryType::Polygon,
+                            GeometryType::Point,
+                        ]),
+                    });
                 }
             }
         }
     }
     sites
+}
+
+/// The geometries of the request declared as Polygon or MultiPolygon where those are
+/// accepted: the areas of interest.
+pub fn find_polygons<'a>(
+    root: &'a Node,
+    form: RequestForm,
+    schema: Option<&ProductSchema>,
+) -> Vec<GeometrySite<'a>> {
+    find_geometries(root, form, schema)
+        .into_iter()
+        .filter(|site| {
+            matches!(
+                site.declared(),
+                Some(GeometryType::Polygon | GeometryType::MultiPolygon)
+            )
+        })
+        .collect()
 }

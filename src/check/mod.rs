@@ -2,20 +2,25 @@
 //! computed in one pass over a parsed [`Document`]. Fixes are built next to the diagnostic
 //! that needs them, so the CLI and the language server offer the same ones.
 
+mod cache;
 mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
-mod geometry;
-mod messages;
+pub mod geometry;
+pub(crate) mod messages;
 mod params;
 mod syntax;
 mod unknown;
 
 use chrono::{DateTime, Utc};
 
-pub use diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
-pub use envelope::{find_polygons, product_id, request_form, PolygonSite, RequestForm};
+pub use cache::GeometryCache;
+pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
+pub use envelope::{
+    field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
+    RequestForm,
+};
 pub use messages::closest;
 pub use params::suggested_value;
 
@@ -30,6 +35,9 @@ pub struct CheckOptions<'a> {
     pub now: DateTime<Utc>,
     /// Why a product has no schema, when the caller knows (offline, 404, network...).
     pub unknown_product_reason: Option<&'a str>,
+    /// Geometry results of earlier checks, reused when a geometry's text is unchanged (the
+    /// language server keeps one; a one-off check needs none).
+    pub geometry_cache: Option<&'a GeometryCache>,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -38,6 +46,7 @@ impl<'a> CheckOptions<'a> {
             store,
             now: Utc::now(),
             unknown_product_reason: None,
+            geometry_cache: None,
         }
     }
 }
@@ -56,8 +65,18 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         if let Some(schema) = &request.schema {
             params::check(doc, &request, schema, &mut diagnostics);
         }
-        for site in find_polygons(root, request.form, request.schema.as_deref()) {
-            geometry::check(doc, &site, &mut diagnostics);
+        for site in find_geometries(root, request.form, request.schema.as_deref()) {
+            match options.geometry_cache {
+                Some(cache) => {
+                    // Everything the geometry's verdict depends on besides its text.
+                    let context = format!("{}|{:?}|{:?}", site.label, site.path, site.model);
+                    let key = cache::key(doc, site.node.range, &context);
+                    cache.check(key, site.node.range.start, &mut diagnostics, |out| {
+                        geometry::check(doc, &site, out)
+                    });
+                }
+                None => geometry::check(doc, &site, &mut diagnostics),
+            }
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
     }

@@ -43,7 +43,7 @@ pub(super) fn check(
     let polygon_fields: HashSet<String> = schema
         .fields()
         .iter()
-        .filter(|f| f.is_polygon)
+        .filter(|f| super::field_geometry_model(schema, f).is_some())
         .map(|f| f.name.clone())
         .collect();
     let value = value_without_coordinates(params, &polygon_fields);

@@ -1,7 +1,9 @@
 //! The command line: subcommands and output formats. Thin: the logic lives in the core.
 
+pub mod fix;
 pub mod format;
 pub mod orders;
+pub mod output;
 pub mod products;
 pub mod validate;
 

@@ -1,10 +1,11 @@
 //! `products`, `schema list`, `schema show` and `init`: what the schema store knows, and a
 //! request skeleton built from a product's schema.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_FAILURE, EXIT_OK};
+use super::format::escape::control;
+use super::output;
+use super::EXIT_FAILURE;
 use crate::check::suggested_value;
 use crate::schema::{SchemaOrigin, SchemaStore};
 
@@ -25,8 +26,7 @@ pub fn products(store: &SchemaStore) -> i32 {
         })
         .collect();
     rows.sort_by(|a, b| a[2].cmp(&b[2]).then(a[1].cmp(&b[1])));
-    print_table(["ID", "TITLE", "COLLECTION"], &rows);
-    EXIT_OK
+    output::print(&table(["ID", "TITLE", "COLLECTION"], &rows))
 }
 
 pub fn schema_list(store: &SchemaStore) -> i32 {
@@ -44,8 +44,7 @@ pub fn schema_list(store: &SchemaStore) -> i32 {
             [id, title, origin]
         })
         .collect();
-    print_table(["ID", "TITLE", "SOURCE"], &rows);
-    EXIT_OK
+    output::print(&table(["ID", "TITLE", "SOURCE"], &rows))
 }
 
 pub fn origin_label(origin: &SchemaOrigin) -> String {
@@ -63,29 +62,68 @@ pub fn origin_label(origin: &SchemaOrigin) -> String {
     }
 }
 
+/// Prints a product's schema; `id` may be a unique prefix of a known id (as `git show` takes
+/// an abbreviated hash).
 pub fn schema_show(store: &SchemaStore, id: &str) -> i32 {
-    match store.get(id) {
-        Some(schema) => {
-            let text = serde_json::to_string_pretty(&schema.schema).unwrap_or_default();
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{text}");
-            EXIT_OK
-        }
+    let id = id.trim().to_ascii_lowercase();
+    let schema = match store.get(&id) {
+        Some(schema) => schema,
         None => {
-            eprintln!("tasking-ls: no schema for product '{id}'; `tasking-ls schema list` shows the known ones");
-            EXIT_FAILURE
+            let matches: Vec<String> = if id.is_empty() {
+                Vec::new()
+            } else {
+                store
+                    .schema_ids()
+                    .into_iter()
+                    .filter(|known| known.starts_with(&id))
+                    .collect()
+            };
+            match matches.as_slice() {
+                [one] => match store.get(one) {
+                    Some(schema) => schema,
+                    None => return no_schema(&id),
+                },
+                [] => return no_schema(&id),
+                many => {
+                    eprintln!(
+                        "tasking-ls: '{}' is the start of {} product ids ({}); give more of it",
+                        control(&id),
+                        many.len(),
+                        many.iter()
+                            .map(|m| control(m).into_owned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    return EXIT_FAILURE;
+                }
+            }
         }
-    }
+    };
+    let text = serde_json::to_string_pretty(&schema.schema).unwrap_or_default();
+    output::print(&format!("{text}\n"))
 }
 
-fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
+fn no_schema(id: &str) -> i32 {
+    eprintln!(
+        "tasking-ls: no schema for product '{}'; `tasking-ls schema list` shows the known ones",
+        control(id)
+    );
+    EXIT_FAILURE
+}
+
+/// A table with columns padded to their widest cell; cells are escaped (titles and ids come
+/// from the provider's API and from cache files).
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|row| row.clone().map(|cell| control(&cell).into_owned()))
+        .collect();
     let mut widths = header.map(|h| h.chars().count());
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut out = std::io::stdout().lock();
     let line = |cells: Vec<&str>| {
         cells
             .iter()
@@ -96,10 +134,13 @@ fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
             .trim_end()
             .to_string()
     };
-    let _ = writeln!(out, "{}", line(header.to_vec()));
-    for row in rows {
-        let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
+    let mut text = line(header.to_vec());
+    text.push('\n');
+    for row in &rows {
+        text.push_str(&line(row.iter().map(String::as_str).collect()));
+        text.push('\n');
     }
+    text
 }
 
 /// The file `init NAME` writes: `NAME_tasking_request.json` unless NAME already ends so.
@@ -142,10 +183,13 @@ pub fn skeleton(
         params.insert(field.name.clone(), value);
     }
     let request = serde_json::json!({"dataProduct": product_id, "params": params});
-    Ok(format!(
+    let text = format!(
         "{}\n",
         serde_json::to_string_pretty(&request).unwrap_or_default()
-    ))
+    );
+    // The layout the formatter produces (a position per line), so that formatting the new
+    // file in the editor changes nothing.
+    Ok(crate::ide::format(&crate::document::Document::new(text.clone())).unwrap_or(text))
 }
 
 pub fn init(store: &SchemaStore, product: Option<&str>, name: &str, dir: &Path) -> i32 {
@@ -168,10 +212,7 @@ pub fn init(store: &SchemaStore, product: Option<&str>, name: &str, dir: &Path) 
         }
     };
     match std::fs::write(&path, text) {
-        Ok(()) => {
-            println!("wrote {}", path.display());
-            EXIT_OK
-        }
+        Ok(()) => output::print(&format!("wrote {}\n", control(&path.display().to_string()))),
         Err(error) => {
             eprintln!("tasking-ls: cannot write {}: {error}", path.display());
             EXIT_FAILURE

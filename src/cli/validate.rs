@@ -1,99 +1,285 @@
-//! `tasking-ls validate`: find the request files, check them in parallel, print the findings.
+//! `tasking-ls validate`: find the request files (the walk), check them in parallel, apply or
+//! show fixes, print the findings.
 
-use std::io::Read;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::fix;
 use super::format::{self, Format, Report};
+use super::output::{ColorChoice, Output};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::check::{check_document, CheckOptions, Code, Diagnostic, Severity};
+use crate::config::{FilePatterns, LintSettings};
 use crate::document::{Document, LineIndex, TextRange};
 use crate::schema::SchemaStore;
 
-/// The file-name suffix that marks an order request when a directory is walked.
+/// The file-name suffix that marks an order request when a directory is walked by default.
 pub const REQUEST_SUFFIX: &str = "_tasking_request.json";
 
-#[derive(Clone, Debug)]
+/// The largest file `validate` reads (256 MiB). A bigger file is reported, not read; a file
+/// that grows past it while being read is cut there and reported.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Everything `validate` was asked to do; flags already resolved over the configuration file.
+#[derive(Clone, Debug, Default)]
 pub struct ValidateArgs {
+    /// Files, folders, or `-` for standard input; none means the current folder.
     pub paths: Vec<PathBuf>,
     pub format: Format,
+    /// Warnings fail the run too.
     pub strict: bool,
+    /// Apply every preferred fix, then report what remains.
+    pub fix: bool,
+    /// Print the preferred fixes as a unified diff; change nothing.
+    pub diff: bool,
+    /// Only the findings: no summary line.
+    pub quiet: bool,
+    /// Write the report to this file instead of standard output.
+    pub output_file: Option<PathBuf>,
+    pub color: ColorChoice,
+    /// The name standard input is reported under (and matched against the patterns with).
+    pub stdin_filename: Option<String>,
+    /// Exit 0 even when findings would fail the run (I/O failures still exit 2).
+    pub exit_zero: bool,
+    /// Which codes are reported, at which severity.
+    pub lint: LintSettings,
+    /// Which files a folder walk checks.
+    pub file_patterns: FilePatterns,
+    /// Which paths a folder walk skips.
+    pub exclude: FilePatterns,
 }
 
 /// One checked file.
 pub struct FileResult {
-    /// The path as given or found; `-` for stdin.
+    /// The path as given or found; the `--stdin-filename` (or `-`) for stdin.
     pub path: String,
     /// The text and line index, kept only when there is something to report on them.
     source: Option<(String, LineIndex)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// With `--fix`/`--diff`: the text after the fixes, when it differs, and how many
+    /// diagnostics the fixes removed.
+    pub fixed: Option<FixOutcome>,
+    /// Standard input's bytes as read, kept under `--fix` (echoed when nothing changes).
+    stdin: Option<Vec<u8>>,
 }
 
+/// What the fixes did to one file.
+pub struct FixOutcome {
+    pub original: String,
+    pub fixed: String,
+    pub fixed_count: usize,
+}
+
+/// Runs `validate`; returns the exit status.
 pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
-    let (sources, mut failures) = collect_sources(&args.paths);
+    let walked = collect_sources(args);
+    for failure in &walked.failures {
+        eprintln!("tasking-ls: {failure}");
+    }
+    for folder in &walked.empty_folders {
+        eprintln!(
+            "tasking-ls: warning: no {} files under {}",
+            describe_patterns(&args.file_patterns),
+            folder.display()
+        );
+    }
+    if walked.sources.is_empty() {
+        return EXIT_FAILURE;
+    }
     let options = CheckOptions::new(store);
-    let mut results: Vec<Result<FileResult, String>> = sources
+    let results: Vec<Result<FileResult, String>> = walked
+        .sources
         .par_iter()
-        .map(|source| validate_source(source, &options))
+        .map(|source| validate_source(source, &options, args))
         .collect();
+    let mut failures = walked.failures;
     let mut checked = Vec::with_capacity(results.len());
-    for result in results.drain(..) {
+    for result in results {
         match result {
             Ok(file) => checked.push(file),
-            Err(message) => failures.push(message),
+            Err(message) => {
+                eprintln!("tasking-ls: {message}");
+                failures.push(message);
+            }
         }
     }
     checked.sort_by(|a, b| a.path.cmp(&b.path));
-    failures.sort();
-    let report = Report { files: &checked };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if let Err(error) = format::write(&mut out, args.format, &report) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("tasking-ls: cannot write the report: {error}");
-        }
-        return EXIT_FAILURE;
+    if args.diff {
+        return match write_diffs(args, &checked) {
+            Ok(changes) if !failures.is_empty() => {
+                let _ = changes;
+                EXIT_FAILURE
+            }
+            Ok(0) => EXIT_OK,
+            Ok(_) if args.exit_zero => EXIT_OK,
+            Ok(_) => EXIT_FINDINGS,
+            Err(error) => write_failed(&error),
+        };
     }
-    for failure in &failures {
-        eprintln!("tasking-ls: {failure}");
+    if args.fix {
+        if let Err(message) = write_fixes(&checked) {
+            eprintln!("tasking-ls: {message}");
+            failures.push(message);
+        }
+    }
+    let report = Report {
+        files: &checked,
+        quiet: args.quiet,
+        fixed: args.fix,
+    };
+    let mut out = match Output::open(args.output_file.as_deref(), args.color) {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("tasking-ls: {message}");
+            return EXIT_FAILURE;
+        }
+    };
+    // With `--fix` on stdin the fixed text owns standard output; the report goes to stderr.
+    let stdin_fix = args.fix && args.output_file.is_none() && has_stdin(args);
+    if stdin_fix {
+        out = Output::stderr(args.color);
+    }
+    if let Err(error) = format::write(&mut out, args.format, &report).and_then(|()| out.finish()) {
+        return write_failed(&error);
     }
     if !failures.is_empty() {
         return EXIT_FAILURE;
     }
     let failing = |d: &Diagnostic| d.severity == Severity::Error || args.strict;
-    if checked.iter().any(|f| f.diagnostics.iter().any(failing)) {
+    if !args.exit_zero && checked.iter().any(|f| f.diagnostics.iter().any(failing)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
 }
 
+/// Reports a failed write of the report and returns the exit status for it. A closed pipe
+/// (`validate | head`) is not worth a message, but it is still not success.
+pub fn write_failed(error: &io::Error) -> i32 {
+    if error.kind() != io::ErrorKind::BrokenPipe {
+        eprintln!("tasking-ls: cannot write the report: {error}");
+    }
+    EXIT_FAILURE
+}
+
+fn has_stdin(args: &ValidateArgs) -> bool {
+    args.paths.iter().any(|p| p.as_os_str() == "-")
+}
+
+/// `--diff`: one unified diff per changed file on stdout, a count on stderr; the number of
+/// files that would change.
+fn write_diffs(args: &ValidateArgs, files: &[FileResult]) -> io::Result<usize> {
+    let mut out =
+        Output::open(args.output_file.as_deref(), ColorChoice::Never).map_err(io::Error::other)?;
+    let (mut changed, mut fixes) = (0, 0);
+    for file in files {
+        if let Some(outcome) = &file.fixed {
+            changed += 1;
+            fixes += outcome.fixed_count;
+            out.write_all(
+                fix::unified_diff(&file.path, &outcome.original, &outcome.fixed).as_bytes(),
+            )?;
+        }
+    }
+    out.finish()?;
+    if !args.quiet {
+        if changed == 0 {
+            eprintln!("tasking-ls: no fixes available");
+        } else {
+            eprintln!(
+                "tasking-ls: would fix {fixes} problem{} in {changed} file{}",
+                if fixes == 1 { "" } else { "s" },
+                if changed == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(changed)
+}
+
+/// `--fix`: writes each fixed file back; standard input's text, fixed or as read, goes to
+/// standard output (as formatters and `ruff --fix -` do).
+fn write_fixes(files: &[FileResult]) -> Result<(), String> {
+    for file in files {
+        if let Some(original) = &file.stdin {
+            let bytes = file
+                .fixed
+                .as_ref()
+                .map_or(original.as_slice(), |outcome| outcome.fixed.as_bytes());
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write standard output: {e}"))?;
+        } else if let Some(outcome) = &file.fixed {
+            std::fs::write(&file.path, &outcome.fixed)
+                .map_err(|e| format!("{}: cannot write the fixed file: {e}", file.path))?;
+        }
+    }
+    Ok(())
+}
+
+fn stdin_name(args: &ValidateArgs) -> String {
+    args.stdin_filename
+        .clone()
+        .unwrap_or_else(|| "-".to_string())
+}
+
+/// What a run will read.
 enum Source {
     Stdin,
     File(PathBuf),
 }
 
-/// The files to check, sorted, and the paths that could not be read as errors.
-fn collect_sources(paths: &[PathBuf]) -> (Vec<Source>, Vec<String>) {
+struct Walked {
+    sources: Vec<Source>,
+    failures: Vec<String>,
+    /// Folders walked that held no matching file.
+    empty_folders: Vec<PathBuf>,
+}
+
+fn describe_patterns(patterns: &FilePatterns) -> String {
+    patterns
+        .as_strings()
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// The files to check, sorted; the paths that could not be used, as messages.
+fn collect_sources(args: &ValidateArgs) -> Walked {
     let mut files = Vec::new();
     let mut failures = Vec::new();
+    let mut empty_folders = Vec::new();
     let mut stdin = false;
     let defaults = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
+    let paths = if args.paths.is_empty() {
         &defaults[..]
     } else {
-        paths
+        &args.paths[..]
     };
     for path in paths {
         if path.as_os_str() == "-" {
             stdin = true;
-        } else if path.is_dir() {
-            walk(path, &mut files, &mut failures);
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            failures.push(format!("{}: no such file or directory", path.display()));
+            continue;
+        }
+        // `metadata` follows symbolic links; its error says why (a loop is ELOOP, not ENOENT).
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                let before = files.len();
+                walk(path, args, &mut files, &mut failures);
+                if files.len() == before {
+                    empty_folders.push(path.clone());
+                }
+            }
+            Ok(metadata) if metadata.is_file() => files.push(path.clone()),
+            Ok(metadata) => failures.push(format!(
+                "{}: not a regular file ({}); to check a stream, pipe it to `validate -`",
+                path.display(),
+                file_kind(&metadata)
+            )),
+            Err(error) => failures.push(format!("{}: {}", path.display(), io_reason(&error))),
         }
     }
     files.sort();
@@ -102,50 +288,170 @@ fn collect_sources(paths: &[PathBuf]) -> (Vec<Source>, Vec<String>) {
     if stdin {
         sources.insert(0, Source::Stdin);
     }
-    (sources, failures)
+    Walked {
+        sources,
+        failures,
+        empty_folders,
+    }
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            failures.push(format!("{}: cannot read directory: {error}", dir.display()));
-            return;
-        }
+/// The error's text without Rust's ` (os error N)` suffix.
+fn io_reason(error: &io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.find(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(file_type) = entry.file_type() else {
+    // "No such file or directory" reads as the middle of a sentence here.
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
+fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = metadata;
+    "not a file or folder"
+}
+
+/// Walks a folder as ruff does: `.gitignore`, `.ignore` and git's exclude files respected,
+/// hidden entries skipped, `node_modules` and `target` skipped; keeps regular files (or links
+/// to them) that match the file patterns and no `exclude` pattern.
+fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mut Vec<String>) {
+    let exclude = args.exclude.clone();
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let name = entry.file_name();
+            let skipped_dir = entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && (name == "node_modules" || name == "target");
+            let excluded = entry.depth() > 0 && exclude.matches(entry.path());
+            !(skipped_dir || excluded)
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                failures.push(walk_error(&error));
+                continue;
+            }
+        };
+        let Some(kind) = entry.file_type() else {
             continue;
         };
-        if file_type.is_dir() {
-            if !name.starts_with('.') && name != "node_modules" && name != "target" {
-                walk(&path, files, failures);
+        if kind.is_dir() || !args.file_patterns.matches(entry.path()) {
+            continue;
+        }
+        if kind.is_file() {
+            files.push(entry.into_path());
+            continue;
+        }
+        // A link: keep it when it leads to a regular file; say why otherwise.
+        match std::fs::metadata(entry.path()) {
+            Ok(metadata) if metadata.is_file() => files.push(entry.into_path()),
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(metadata) => failures.push(format!(
+                "{}: not a regular file ({}); skipped",
+                entry.path().display(),
+                file_kind(&metadata)
+            )),
+            Err(error) => {
+                failures.push(format!("{}: {}", entry.path().display(), io_reason(&error)))
             }
-        } else if name.ends_with(REQUEST_SUFFIX) {
-            files.push(path);
         }
     }
 }
 
-fn validate_source(source: &Source, options: &CheckOptions<'_>) -> Result<FileResult, String> {
+fn walk_error(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { path, err } => format!("{}: {}", path.display(), err),
+        ignore::Error::WithDepth { err, .. } => walk_error(err),
+        ignore::Error::Io(e) => io_reason(e),
+        other => other.to_string(),
+    }
+}
+
+/// Reads, checks and (with `--fix`/`--diff`) fixes one source. The whole per-file work in one
+/// function, so that it can be optimised in one place.
+fn validate_source(
+    source: &Source,
+    options: &CheckOptions<'_>,
+    args: &ValidateArgs,
+) -> Result<FileResult, String> {
     let (path, bytes) = match source {
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("-: cannot read standard input: {e}"))?;
-            ("-".to_string(), bytes)
+            let name = stdin_name(args);
+            let bytes = read_capped(io::stdin().lock(), None)
+                .map_err(|e| format!("{name} (standard input): {e}"))?;
+            (name, bytes)
         }
         Source::File(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{}: cannot read file: {e}", path.display()))?;
+            let file = std::fs::File::open(path)
+                .map_err(|e| format!("{}: cannot read file: {}", path.display(), io_reason(&e)))?;
+            let length = file.metadata().map(|m| m.len()).ok();
+            let bytes =
+                read_capped(file, length).map_err(|e| format!("{}: {e}", path.display()))?;
             (path.display().to_string(), bytes)
         }
     };
-    Ok(check_bytes(path, bytes, options))
+    // Text that is not UTF-8 is never rewritten: the lossy copy would lose bytes.
+    let fixable = (args.fix || args.diff) && std::str::from_utf8(&bytes).is_ok();
+    let stdin = (args.fix && matches!(source, Source::Stdin)).then(|| bytes.clone());
+    let mut result = check_bytes(path, bytes, options);
+    result.stdin = stdin.clone();
+    args.lint.apply(&mut result.diagnostics);
+    if fixable && !result.diagnostics.is_empty() {
+        if let Some(outcome) = fix::fix_text(result.text(), options, &args.lint) {
+            let document = Document::new(outcome.fixed.clone());
+            let mut diagnostics = check_document(&document, options);
+            args.lint.apply(&mut diagnostics);
+            result = FileResult::new(result.path, document, diagnostics);
+            result.fixed = Some(outcome);
+            result.stdin = stdin;
+        }
+    }
+    Ok(result)
+}
+
+/// Reads at most [`MAX_FILE_BYTES`]; `length` is the size the file claims, if known.
+fn read_capped(reader: impl Read, length: Option<u64>) -> Result<Vec<u8>, String> {
+    let mib = MAX_FILE_BYTES >> 20;
+    if let Some(length) = length.filter(|l| *l > MAX_FILE_BYTES) {
+        return Err(format!(
+            "{} MiB, over the {mib} MiB limit for an order request; not read",
+            length >> 20
+        ));
+    }
+    let mut bytes = Vec::with_capacity(length.unwrap_or(0) as usize);
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "still growing past the {mib} MiB limit for an order request; reading stopped there, not checked"
+        ));
+    }
+    Ok(bytes)
 }
 
 impl FileResult {
@@ -156,6 +462,8 @@ impl FileResult {
             path,
             source,
             diagnostics,
+            fixed: None,
+            stdin: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The document model: text, line index, position encodings and the error-tolerant JSON tree.
 
+mod incremental;
 mod line_index;
 mod lookup;
 mod parser;
@@ -11,6 +12,7 @@ mod tests;
 #[cfg(test)]
 mod proptests;
 
+pub use incremental::ByteEdit;
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
 pub use parser::parse;

@@ -1,66 +1,70 @@
-//! The area of a polygon and of a request's whole area of interest, in one place for hover
-//! and for the submit confirmation.
+//! The area and bounding box of a polygon and of a request's whole area of interest, in one
+//! place for hover and for the submit confirmation. Both read the shape through
+//! [`crate::check::geometry::shape`], which unwraps longitudes across the antimeridian, as
+//! the winding check does.
 
-use geo::orient::{Direction, Orient};
-use geo::{ChamberlainDuquetteArea, Coord, GeodesicArea, LineString, Polygon};
-
+use crate::check::geometry::shape::{self, UnwrappedPolygon};
+use crate::check::geometry::{position_point, GeometryType};
 use crate::check::{find_polygons, product_id, request_form};
 use crate::document::{Document, Node};
 use crate::schema::SchemaStore;
 
-/// Above this many positions the area is computed on a sphere: Karney's geodesic area costs
-/// about a microsecond a vertex, too slow for a hover on a 200,000-vertex order.
-const GEODESIC_AREA_MAX_POSITIONS: usize = 20_000;
-
-/// A GeoJSON Polygon node as a `geo` polygon; rings with fewer than 3 readable positions are
-/// left out, and there is none without an exterior ring.
-pub(crate) fn polygon_of(node: &Node) -> Option<Polygon<f64>> {
-    let ring = |ring: &Node| -> Option<LineString<f64>> {
-        let points: Vec<Coord> = ring
-            .items()?
-            .iter()
-            .filter_map(|position| match position.items()? {
-                [lon, lat, ..] => Some(Coord {
-                    x: lon.as_f64()?,
-                    y: lat.as_f64()?,
-                }),
-                _ => None,
-            })
-            .collect();
-        (points.len() >= 3).then(|| LineString::new(points))
+/// The polygons of a Polygon or MultiPolygon node, longitudes unwrapped; rings with fewer
+/// than 3 readable positions are left out, and a polygon without its exterior ring too.
+pub(crate) fn polygons_of(node: &Node) -> Vec<UnwrappedPolygon> {
+    let ring = |ring: &Node| -> Option<Vec<[f64; 2]>> {
+        let points: Vec<[f64; 2]> = ring.items()?.iter().filter_map(position_point).collect();
+        (points.len() >= 3).then_some(points)
     };
-    let rings = node.get("coordinates")?.items()?;
-    let exterior = ring(rings.first()?)?;
-    let holes = rings[1..].iter().filter_map(ring).collect();
-    Some(Polygon::new(exterior, holes))
-}
-
-/// The unsigned area in m², whatever the rings' winding (a clockwise ring would otherwise
-/// measure the rest of the Earth), and how it was computed.
-pub(crate) fn polygon_area_m2(polygon: &Polygon<f64>) -> (f64, &'static str) {
-    let positions =
-        polygon.exterior().0.len() + polygon.interiors().iter().map(|r| r.0.len()).sum::<usize>();
-    let polygon = polygon.orient(Direction::Default);
-    if positions <= GEODESIC_AREA_MAX_POSITIONS {
-        (polygon.geodesic_area_unsigned(), "geodesic, WGS84")
-    } else {
-        (
-            polygon.chamberlain_duquette_unsigned_area(),
-            "spherical approximation",
-        )
+    let polygon = |rings: &Node| -> Option<UnwrappedPolygon> {
+        let rings = rings.items()?;
+        let exterior = ring(rings.first()?)?;
+        let mut all = vec![exterior];
+        all.extend(rings[1..].iter().filter_map(ring));
+        Some(shape::unwrap_polygon(&all))
+    };
+    let Some(coordinates) = node.get("coordinates") else {
+        return Vec::new();
+    };
+    let kind = node
+        .get("type")
+        .and_then(Node::as_str)
+        .and_then(GeometryType::parse)
+        .unwrap_or(GeometryType::Polygon);
+    match kind {
+        GeometryType::MultiPolygon => coordinates
+            .items()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(polygon)
+            .collect(),
+        _ => polygon(coordinates).into_iter().collect(),
     }
 }
 
-/// The total area in km² of every polygon of the request (`params` polygon fields and the
+/// The unsigned area in m² of the polygons and how it was computed (see
+/// [`shape::area_m2`]); `None` when there is none.
+pub(crate) fn area_m2(polygons: &[UnwrappedPolygon]) -> Option<(f64, &'static str)> {
+    let mut total = 0.0;
+    let mut method = None;
+    for polygon in polygons {
+        let (area, how) = shape::area_m2(polygon)?;
+        total += area;
+        method = Some(how);
+    }
+    method.map(|how| (total, how))
+}
+
+/// The total area in km² of every polygon of the request (`params` geometry fields and the
 /// Polygon features of `featureCollection`); `None` when it has none.
 pub fn aoi_area_km2(doc: &Document, store: &SchemaStore) -> Option<f64> {
     let root = doc.root()?;
     let schema = product_id(root).and_then(|id| store.get(id));
-    let polygons: Vec<Polygon<f64>> = find_polygons(root, request_form(root), schema.as_deref())
+    let areas: Vec<f64> = find_polygons(root, request_form(root), schema.as_deref())
         .iter()
-        .filter_map(|site| polygon_of(site.node))
+        .filter_map(|site| area_m2(&polygons_of(site.node)).map(|(a, _)| a))
         .collect();
-    (!polygons.is_empty()).then(|| polygons.iter().map(|p| polygon_area_m2(p).0).sum::<f64>() / 1e6)
+    (!areas.is_empty()).then(|| areas.iter().sum::<f64>() / 1e6)
 }
 
 #[cfg(test)]
@@ -81,6 +85,19 @@ mod tests {
         )
         .unwrap();
         assert!((490.0..510.0).contains(&area), "{area}");
+    }
+
+    #[test]
+    fn an_aoi_across_the_antimeridian_is_small() {
+        // The shared case near Fiji: 1.2° of longitude (179.2 -> 180.4) by 0.7° at 16.5° S,
+        // about 128 km × 77 km, not the 510 million km² of the band the other way round.
+        let area = area(
+            r#"{"dataProduct": "x", "params": {"geometry": {"type": "Polygon",
+            "coordinates": [[[179.2, -16.9], [-179.6, -16.9], [-179.6, -16.2], [179.2, -16.2],
+                [179.2, -16.9]]]}}}"#,
+        )
+        .unwrap();
+        assert!((9_850.0..9_990.0).contains(&area), "{area}");
     }
 
     #[test]

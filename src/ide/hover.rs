@@ -4,7 +4,8 @@
 use chrono::{DateTime, Timelike, Utc};
 use geo::Coord;
 
-use super::area::{polygon_area_m2, polygon_of};
+use super::area::{area_m2, polygons_of};
+use crate::check::geometry::shape::bounding_box;
 
 use super::docs::{field_heading, field_markdown};
 use super::request::{envelope_key, geojson_keys, place, Place, Request};
@@ -249,24 +250,30 @@ pub(crate) fn polygon_summary(polygon: &Node) -> String {
         .filter(|(_, ring)| ring.len() < 2 || ring.first() != ring.last())
         .map(|(i, _)| i)
         .collect();
-    if let Some(area) = polygon_of(polygon) {
-        let (area, method) = polygon_area_m2(&area);
+    let polygons = polygons_of(polygon);
+    if let Some((area, method)) = area_m2(&polygons) {
         out.push_str(&format!(
             "Area: {} km² ({method})  \n",
             show_area(area / 1e6)
         ));
     }
-    let all = rings.iter().flatten();
-    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for c in all {
-        west = west.min(c.x);
-        east = east.max(c.x);
-        south = south.min(c.y);
-        north = north.max(c.y);
-    }
-    if west <= east {
+    let boxes: Vec<[f64; 4]> = polygons.iter().filter_map(bounding_box).collect();
+    if let Some(first) = boxes.first() {
+        let [west, south, east, north] = boxes.iter().skip(1).fold(*first, |b, c| {
+            [
+                b[0].min(c[0]),
+                b[1].min(c[1]),
+                b[2].max(c[2]),
+                b[3].max(c[3]),
+            ]
+        });
+        let across = if west > east {
+            " (across the antimeridian)"
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "Bounding box: {west}, {south} → {east}, {north} (lon, lat)  \n"
+            "Bounding box: {west}, {south} → {east}, {north} (lon, lat){across}  \n"
         ));
     }
     out.push_str(&match open.as_slice() {

@@ -9,7 +9,7 @@ use tower_lsp::lsp_types::*;
 
 use super::convert;
 use super::fetch;
-use super::state::Backend;
+use super::state::{Backend, Next, Round};
 use crate::check::{check_document, CheckOptions};
 use crate::document::Document;
 
@@ -21,79 +21,102 @@ pub(crate) fn path_of(uri: &Url) -> String {
         .unwrap_or_else(|_| uri.path().to_string())
 }
 
-/// Starts the document's check task unless one is running: the running one picks up the
-/// newest version when it finishes, so a burst of edits costs at most one stale check.
+/// Asks for a check of the document: starts its check task unless one is running (the
+/// running one goes again when it finishes its round, so a burst of edits costs at most one
+/// stale check). The transitions are `state::OpenDocument`'s state machine.
 pub(crate) fn schedule_check(backend: &Backend, uri: Url) {
-    {
+    let task = {
         let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
             return;
         };
-        if !entry.handled {
-            return;
-        }
-        entry.pending = true;
-        if entry.checking {
-            return;
-        }
-        entry.checking = true;
+        entry.request_check()
+    };
+    if let Some(task) = task {
+        let backend = backend.clone();
+        tokio::spawn(run_check_task(backend, uri, task));
     }
-    let backend = backend.clone();
-    tokio::spawn(async move {
-        loop {
-            // Let the changes already queued land first.
-            tokio::task::yield_now().await;
-            if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
-                entry.pending = false;
-            }
-            let Some((document, version)) = backend.snapshot(&uri) else {
-                return;
-            };
-            let store = backend.store();
-            // An unknown product starts its fetch here; the check goes on with what the
-            // store has and runs again when the fetch ends.
-            let reason = fetch::document_product(&document)
-                .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product));
-            let checked = tokio::task::spawn_blocking(move || {
-                let mut options = CheckOptions::new(&store);
-                options.unknown_product_reason = reason.as_deref();
-                let diagnostics = check_document(&document, &options);
-                (document, diagnostics)
-            })
-            .await;
-            let (document, diagnostics) = match checked {
-                Ok(result) => result,
-                Err(error) => {
-                    tracing::error!(uri = %uri, "checking failed: {error}");
-                    if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
-                        entry.checking = false;
-                    }
-                    return;
-                }
-            };
-            let diagnostics = Arc::new(diagnostics);
-            let current = {
-                let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
-                    return;
-                };
-                if entry.version == version {
-                    entry.diagnostics = Some(diagnostics.clone());
-                }
-                entry.version == version
-            };
-            if current {
-                publish(&backend, &uri, &document, &diagnostics, version).await;
-            }
-            // `checking` stays set until the publish is out, so no other task can publish a
-            // newer version first; then stop, or go again if the text moved on meanwhile.
+}
+
+/// The check task of one document: rounds until a round's result is still current at its end.
+async fn run_check_task(backend: Backend, uri: Url, task: u64) {
+    loop {
+        // Let the changes already queued land first.
+        tokio::task::yield_now().await;
+        let round = {
             let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
                 return;
             };
-            if entry.version == version && !entry.pending {
-                entry.checking = false;
+            entry.begin_round(task)
+        };
+        let Some(round) = round else {
+            return;
+        };
+        let document = match backend.snapshot(&uri) {
+            Some((document, version)) if version == round.version => document,
+            // Changed or closed since the round began: the next round sees it.
+            _ => match end_round(&backend, &uri, &round) {
+                Next::Again => continue,
+                Next::Done | Next::NotMine => return,
+            },
+        };
+        let store = backend.store();
+        // An unknown product starts its fetch here; the check goes on with what the store has
+        // and runs again when the fetch ends.
+        let reason = fetch::document_product(&document)
+            .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product));
+        let lint = backend.settings().lint;
+        let session = backend.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            let mut options = CheckOptions::new(&store);
+            options.unknown_product_reason = reason.as_deref();
+            options.geometry_cache = Some(&session.0.geometry_cache);
+            let mut diagnostics = check_document(&document, &options);
+            lint.apply(&mut diagnostics);
+            (document, diagnostics)
+        })
+        .await;
+        let (document, diagnostics) = match checked {
+            Ok(result) => result,
+            Err(error) => {
+                tracing::error!(uri = %uri, "checking failed: {error}");
+                if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
+                    entry.abandon(task);
+                }
                 return;
             }
+        };
+        let diagnostics = Arc::new(diagnostics);
+        let current = match backend.0.documents.get_mut(&uri) {
+            Some(mut entry) => entry.finish_round(&round, diagnostics.clone()),
+            None => return,
+        };
+        if current {
+            // Under the URI's publish lock, and only if still current: nothing newer can have
+            // been published for this URI meanwhile, since this task is the only one running
+            // for it and a close (which publishes) comes after under the same lock.
+            let lock = backend.publish_lock(&uri);
+            let _order = lock.lock().await;
+            let still_current = backend
+                .0
+                .documents
+                .get(&uri)
+                .is_some_and(|entry| entry.is_current(&round));
+            if still_current {
+                publish(&backend, &uri, &document, &diagnostics, round.version).await;
+            }
         }
-    });
+        match end_round(&backend, &uri, &round) {
+            Next::Again => continue,
+            Next::Done | Next::NotMine => return,
+        }
+    }
+}
+
+fn end_round(backend: &Backend, uri: &Url, round: &Round) -> Next {
+    match backend.0.documents.get_mut(uri) {
+        Some(mut entry) => entry.end_round(round),
+        None => Next::NotMine,
+    }
 }
 
 async fn publish(
@@ -132,14 +155,26 @@ pub(crate) fn recheck_all(backend: &Backend) {
             };
             let was_handled = entry.handled;
             entry.handled = settings.applies_to(&path_of(&uri));
-            entry.diagnostics = None;
             (was_handled, entry.handled)
         };
         if handled {
             schedule_check(backend, uri);
         } else if was_handled {
-            let client = backend.0.client.clone();
-            tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+            // Its stored diagnostics are no longer current either; a running task ends at its
+            // next round.
+            if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
+                entry.request_check();
+            }
+            let backend = backend.clone();
+            tokio::spawn(async move {
+                let lock = backend.publish_lock(&uri);
+                let _order = lock.lock().await;
+                backend
+                    .0
+                    .client
+                    .publish_diagnostics(uri, Vec::new(), None)
+                    .await
+            });
         }
     }
 }
@@ -158,9 +193,6 @@ pub(crate) fn recheck_product(backend: &Backend, id: &str) {
             continue;
         };
         if fetch::document_product(&document).as_deref() == Some(id) {
-            if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
-                entry.diagnostics = None;
-            }
             schedule_check(backend, uri);
         }
     }

@@ -113,18 +113,14 @@ pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hov
 
 /// The diagnostics of the document's current version: the published ones when still
 /// current, else computed now.
-fn current_diagnostics(
-    backend: &Backend,
-    uri: &Url,
-    doc: &Document,
-    version: i32,
-) -> Arc<Vec<Diagnostic>> {
-    if let Some(entry) = backend.0.documents.get(uri) {
-        if entry.version == version {
-            if let Some(diagnostics) = &entry.diagnostics {
-                return diagnostics.clone();
-            }
-        }
+fn current_diagnostics(backend: &Backend, uri: &Url, doc: &Arc<Document>) -> Arc<Vec<Diagnostic>> {
+    if let Some(diagnostics) = backend
+        .0
+        .documents
+        .get(uri)
+        .and_then(|entry| entry.diagnostics_of(doc))
+    {
+        return diagnostics;
     }
     let store = backend.store();
     Arc::new(check_document(doc, &CheckOptions::new(&store)))
@@ -135,12 +131,12 @@ pub(super) fn code_action(
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
     let uri = &params.text_document.uri;
-    let Some((doc, version)) = backend.snapshot(uri) else {
+    let Some((doc, _)) = backend.snapshot(uri) else {
         return Ok(None);
     };
     let encoding = backend.encoding();
     let store = backend.store();
-    let diagnostics = current_diagnostics(backend, uri, &doc, version);
+    let diagnostics = current_diagnostics(backend, uri, &doc);
     guarded("codeAction", || {
         let range = convert::text_range(&doc, params.range, encoding);
         let only = params.context.only.clone();

@@ -15,6 +15,35 @@ use super::COMMANDS;
 use crate::config::GlobalOptions;
 use crate::schema::SchemaStore;
 
+/// The configuration file: `--config`, else the nearest `tasking-ls.toml` in the first
+/// workspace folder (or the root) or a parent. A broken file is logged and left out.
+fn workspace_config(
+    backend: &Backend,
+    params: &InitializeParams,
+) -> Option<crate::config::LoadedConfig> {
+    #[allow(deprecated)] // root_uri: clients without workspace folders still send it.
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|folders| folders.first())
+        .map(|folder| folder.uri.clone())
+        .or_else(|| params.root_uri.clone())
+        .and_then(|uri| uri.to_file_path().ok());
+    let path = backend
+        .0
+        .options
+        .config
+        .clone()
+        .or_else(|| root.and_then(|root| crate::config::file::discover(&root)))?;
+    match crate::config::file::load(&path) {
+        Ok(config) => Some(config),
+        Err(message) => {
+            tracing::warn!("configuration file ignored: {message}");
+            None
+        }
+    }
+}
+
 pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<InitializeResult> {
     let offered = params
         .capabilities
@@ -44,8 +73,10 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
         .and_then(|i| i.snippet_support)
         .unwrap_or(false);
     let _ = backend.0.snippets.set(snippets);
-    if let Some(options) = &params.initialization_options {
-        if let Ok(mut settings) = backend.0.settings.write() {
+    let config = workspace_config(backend, &params);
+    if let Ok(mut settings) = backend.0.settings.write() {
+        settings.set_config(config);
+        if let Some(options) = &params.initialization_options {
             settings.merge(options);
         }
     }
@@ -162,6 +193,7 @@ pub(crate) fn reload_store(backend: &Backend) {
             .api_url
             .clone()
             .or(settings.api_url.clone()),
+        config: backend.0.options.config.clone(),
     };
     let mut store = SchemaStore::bundled();
     crate::schema::cache::load_into(&mut store, options.cache_dir.as_deref());

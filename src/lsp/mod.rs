@@ -18,6 +18,7 @@ mod progress;
 mod server;
 mod state;
 mod sync;
+mod transport;
 
 pub use state::{Backend, Settings};
 
@@ -55,12 +56,30 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
             inner: service,
             signal: watched.clone(),
         };
-        let server =
-            tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
+        // The client's bytes go through `transport`, which passes on only what tower-lsp can
+        // decode; tower-lsp's output goes back through it so its answers never interleave.
+        let (server_in, reader_out) = tokio::io::duplex(1 << 16);
+        let (server_out, writer_in) = tokio::io::duplex(1 << 16);
+        let (answers, answers_rx) = tokio::sync::mpsc::unbounded_channel();
+        let reader = tokio::spawn(transport::read_client(
+            tokio::io::stdin(),
+            reader_out,
+            answers,
+        ));
+        let writer = tokio::spawn(transport::write_client(
+            writer_in,
+            tokio::io::stdout(),
+            answers_rx,
+        ));
+        let server = tower_lsp::Server::new(server_in, server_out, socket).serve(service);
         tokio::select! {
-            _ = server => {}
+            _ = server => {
+                // The server's output pipe is closed: let the writer pass on what is left.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), writer).await;
+            }
             _ = watched.exited.notified() => {}
         }
+        reader.abort();
         // An order POST in flight finishes and its receipt is written before the process
         // ends (the wait is bounded by the API timeout the task itself runs under).
         if !state::IN_FLIGHT

@@ -43,7 +43,15 @@ pub(crate) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
 pub(crate) async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     backend.0.provider.quotes.remove(&uri);
+    // Removed before the first `.await`, so a didOpen after it finds the URI free; its check
+    // task, if any, finds its entry gone (or replaced) and ends without publishing.
     if backend.0.documents.remove(&uri).is_some() {
+        let lock = backend.publish_lock(&uri);
+        let _order = lock.lock().await;
+        // Reopened meanwhile: its own check publishes; an empty publish now would be wrong.
+        if backend.0.documents.contains_key(&uri) {
+            return;
+        }
         backend
             .0
             .client

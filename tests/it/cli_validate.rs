@@ -79,7 +79,7 @@ fn human_format_underlines_the_range() {
     let enum_block: String = text
         .lines()
         .skip_while(|l| !l.contains("schema.enum"))
-        .take(5)
+        .take(9)
         .collect::<Vec<_>>()
         .join("\n");
     expect![[r#"
@@ -87,7 +87,11 @@ fn human_format_underlines_the_range() {
           |
         9 |     "geometricProcessing": "ortho-rectified",
           |                            ^^^^^^^^^^^^^^^^^
-          = fix available: Change to 'ortho'"#]]
+          |
+          = help: Change to 'ortho' (applied by --fix)
+          = help: Change to 'primary'
+          = help: Change to 'projected'
+    "#]]
     .assert_eq(&enum_block);
 }
 
@@ -145,14 +149,20 @@ fn sarif_format_is_a_sarif_2_1_0_log() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "tasking-ls");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 21);
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 22);
+    assert!(
+        rules.iter().any(|r| r["id"] == "geometry.antimeridian"),
+        "{rules:?}"
+    );
     let result = &run["results"][1];
     assert_eq!(result["ruleId"], "schema.enum");
     assert_eq!(result["level"], "error");
     let location = &result["locations"][0]["physicalLocation"];
-    assert_eq!(
-        location["artifactLocation"]["uri"],
-        "orders/nested/broken_tasking_request.json"
+    let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/orders/nested/broken_tasking_request.json"),
+        "{uri}"
     );
     assert_eq!(location["region"]["startLine"], 9);
     assert_eq!(location["region"]["startColumn"], 28);

@@ -168,22 +168,150 @@ fn unknown_methods_and_malformed_params_get_error_responses() {
     client.shutdown_and_exit();
 }
 
+const PARSE_ERROR: i64 = -32700;
+
+/// The error responses the server sent that answer no request (id null).
+fn unaddressed_errors(client: &LspClient) -> Vec<Value> {
+    client
+        .stray
+        .iter()
+        .filter(|m| m["id"].is_null() && m["error"].is_object())
+        .cloned()
+        .collect()
+}
+
 #[test]
-#[ignore = "tower-lsp 0.20 answers -32700 and then ends the session (exit 0); see the report"]
 fn a_message_that_is_not_json_gets_a_parse_error_and_the_server_goes_on() {
     let mut client = started();
     client.send_raw_bytes(b"{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
-    let status = client.status();
-    assert!(status["documents"].is_array());
-    client.pump(Duration::from_millis(100));
+    client.send_raw_bytes(b"\xff\xfe not UTF-8");
+    assert_alive(&mut client);
+    let errors = unaddressed_errors(&client);
+    assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
-        client
-            .stray
-            .iter()
-            .any(|m| m["error"]["code"] == -32700 && m["id"].is_null()),
-        "no parse error response: {:?}",
-        client.stray
+        errors.iter().all(|e| e["error"]["code"] == PARSE_ERROR),
+        "{errors:?}"
     );
+    assert!(
+        errors[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8"),
+        "{errors:?}"
+    );
+    // JSON that is no JSON-RPC message is an invalid request, answered with its id if any.
+    client.send_raw_bytes(br#"{"foo": 1}"#);
+    client.send_raw_bytes(br#"{"id": 77, "method": 5}"#);
+    client.send_raw_bytes(b"[]");
+    assert_alive(&mut client);
+    let invalid: Vec<Value> = client
+        .stray
+        .iter()
+        .filter(|m| m["error"]["code"] == INVALID_REQUEST)
+        .map(|m| m["id"].clone())
+        .collect();
+    assert_eq!(invalid, vec![Value::Null, json!(77), Value::Null]);
+    // Documents are still checked.
+    let uri = uri("after_bad_message_tasking_request.json");
+    client.open(&uri, BROKEN);
+    assert!(!client.diagnostics(&uri, 1).diagnostics.is_empty());
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn a_lone_surrogate_in_an_opened_text_is_replaced_and_the_document_checked() {
+    // JSON.stringify writes `\ud83d` for half an emoji; serde_json refuses it. The document
+    // is kept with U+FFFD in its place (one UTF-16 unit, like the surrogate), so later edits
+    // still land where the editor means them.
+    let mut client = started();
+    let uri = uri("surrogate_tasking_request.json");
+    let text = seed_with("\"displayName\": \"", "\"displayName\": \"@LONE@");
+    let escaped = serde_json::to_string(&text)
+        .unwrap()
+        .replace("@LONE@", "\\ud83d");
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":{},"languageId":"json","version":1,"text":{escaped}}}}}}}"#,
+        json!(uri)
+    );
+    client.send_raw_bytes(body.as_bytes());
+    let published = client.diagnostics(&uri, 1);
+    assert!(
+        published.diagnostics.is_empty(),
+        "{:?}",
+        published.diagnostics
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(0, 0)}),
+    );
+    assert!(hover.is_ok(), "{hover:?}");
+    assert!(unaddressed_errors(&client).is_empty(), "{:?}", client.stray);
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn an_oversized_content_length_is_refused_and_the_next_request_answered() {
+    let mut client = started();
+    // A request claiming 1 GB (over the 64 MiB cap) whose body is short: the refusal carries
+    // its id, and reading resumes at the next header.
+    client.send_unframed(
+        b"Content-Length: 1000000000\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":4242,\"method\":\"x\"}",
+    );
+    let status = client.status();
+    assert!(status["documents"].is_array(), "{status}");
+    let refused: Vec<&Value> = client.stray.iter().filter(|m| m["id"] == 4242).collect();
+    assert_eq!(refused.len(), 1, "{:?}", client.stray);
+    assert_eq!(refused[0]["error"]["code"], INVALID_REQUEST);
+    let message = refused[0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("exceeds the limit"), "{message}");
+    // A body really that long (65 MiB of spaces) is skipped without being held.
+    let big = 65usize << 20;
+    client.send_unframed(format!("Content-Length: {}\r\n\r\n", big + 2).as_bytes());
+    client.send_unframed(b"{\"");
+    client.send_unframed(&vec![b' '; big]);
+    assert_alive(&mut client);
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn random_bytes_between_messages_never_stop_the_server() {
+    // Seeded garbage of every kind (binary, text, broken headers, truncated bodies) between
+    // valid requests; every request gets its own answer and the server goes on.
+    let mut client = started();
+    let uri = uri("fuzz_tasking_request.json");
+    client.open(&uri, &seed());
+    client.diagnostics(&uri, 1);
+    let mut rng = XorShift::new(0x5eed_f00d);
+    for round in 0..200 {
+        let garbage: Vec<u8> = match rng.below(5) {
+            0 => (0..rng.below(300)).map(|_| rng.next_u64() as u8).collect(),
+            1 => {
+                const ALPHABET: &[u8] = b" ab:{}[]\"\\\r\n0123456789Content-Length";
+                (0..rng.below(300))
+                    .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+                    .collect()
+            }
+            2 => format!("Content-Length: {}\r\n\r\n{{\"jsonrpc\":", rng.below(40)).into_bytes(),
+            3 => b"Content-Length: -5\r\nContent-Type: text/x\r\n\r\n".to_vec(),
+            _ => {
+                let body =
+                    json!({"jsonrpc": "2.0", "id": 1_000_000 + round, "method": "x"}).to_string();
+                let cut = rng.below(body.len());
+                format!("Content-Length: {}\r\n\r\n{}", body.len(), &body[..cut]).into_bytes()
+            }
+        };
+        client.send_unframed(&garbage);
+        let at = json!({"textDocument": {"uri": uri}, "position": pos(3, 6)});
+        let result = client.request("textDocument/hover", at);
+        assert!(
+            result.is_ok(),
+            "round {round}: {result:?} after {garbage:?}"
+        );
+    }
+    // Edits still reach the document and are checked.
+    client.change(&uri, 2, vec![json!({"text": BROKEN})]);
+    assert!(!client.diagnostics(&uri, 2).diagnostics.is_empty());
+    assert!(!client.stderr().contains("panicked"), "{}", client.stderr());
     client.shutdown_and_exit();
 }
 

@@ -174,6 +174,12 @@ export function globToRegExp(glob: string): RegExp {
       re += ')';
     } else if (c === ',' && inBraces) {
       re += '|';
+    } else if (c === '[' && glob.indexOf(']', i + 1) > i + 1) {
+      // A class (`[abc]`, `[!abc]`), as the server's globset reads it.
+      const close = glob.indexOf(']', i + 1);
+      const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      re += `[${body}]`;
+      i = close;
     } else {
       re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
     }

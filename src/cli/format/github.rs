@@ -1,14 +1,19 @@
 //! `--format github`: GitHub Actions workflow commands, so findings show on the pull request.
+//! Every value is escaped twice over: control characters become visible `\u{..}` escapes
+//! (the log renders ANSI sequences), then the workflow-command escapes apply, so that a
+//! newline in a file name or a value cannot start a forged `::error` line.
 
 use std::io::{self, Write};
 
+use super::escape::control;
 use super::{span, Report};
 use crate::check::Severity;
 use crate::document::PositionEncoding;
 
 /// Workflow-command properties and messages escape `%`, CR and LF (and `:`/`,` in properties).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    control(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

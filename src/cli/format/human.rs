@@ -1,99 +1,49 @@
-//! `--format human`: rustc/ruff-style findings with the source line underlined, and a summary.
+//! `--format human`: a `path:line:col: severity[code]: message` line, then the source drawn by
+//! `annotate-snippets` (the renderer rustc uses): whole multi-line spans, secondary labels,
+//! and `help:` lines naming the available fixes; a summary at the end. Every piece of
+//! untrusted text goes through [`super::escape::control`]; the source lines are escaped by
+//! the renderer itself (control characters become Unicode control pictures) and long lines
+//! are cut around the span.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+
+use super::escape::control;
 use super::{span, Report};
-use crate::check::Severity;
+use crate::check::{Diagnostic, Severity};
 use crate::document::PositionEncoding;
 
-pub(super) fn use_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal()
-}
+use super::super::validate::FileResult;
 
-struct Style {
-    color: bool,
-}
+/// Width the renderer fits long source lines into (columns).
+const WIDTH: usize = 120;
 
-impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-}
+const BOLD: Style = Style::new().bold();
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const OK: Style = AnsiColor::Green.on_default().bold();
 
-pub(super) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
-    let style = Style { color };
-    let (mut errors, mut warnings, mut files_with_findings) = (0usize, 0usize, 0usize);
+pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+    let renderer = Renderer::styled().term_width(WIDTH);
+    let (mut errors, mut warnings, mut files_with_findings, mut fixed) =
+        (0usize, 0usize, 0usize, 0usize);
     for file in report.files {
         if !file.diagnostics.is_empty() {
             files_with_findings += 1;
         }
+        fixed += file.fixed.as_ref().map_or(0, |f| f.fixed_count);
         for diagnostic in &file.diagnostics {
-            let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf32);
-            let (severity, paint) = match diagnostic.severity {
-                Severity::Error => {
-                    errors += 1;
-                    ("error", "1;31")
-                }
-                Severity::Warning => {
-                    warnings += 1;
-                    ("warning", "1;33")
-                }
-            };
-            writeln!(
-                out,
-                "{}:{}:{}: {}: {}",
-                style.paint("1", &file.path),
-                start.line + 1,
-                start.col + 1,
-                style.paint(paint, &format!("{severity}[{}]", diagnostic.code)),
-                diagnostic.message
-            )?;
-            let index = file.line_index();
-            let line_range = index.line_range(start.line as usize);
-            let source = &file.text()[line_range];
-            // Tabs would shift the caret; show them as single spaces.
-            let source: String = source
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
-            let width = source.chars().count() as u32;
-            let caret_start = start.col.min(width);
-            let caret_end = if end.line == start.line {
-                end.col.min(width)
-            } else {
-                width
-            };
-            let carets = (caret_end.saturating_sub(caret_start)).max(1) as usize;
-            let gutter = (start.line + 1).to_string();
-            let pad = " ".repeat(gutter.len());
-            writeln!(out, "{pad} {}", style.paint("34", "|"))?;
-            writeln!(
-                out,
-                "{} {} {source}",
-                style.paint("34", &gutter),
-                style.paint("34", "|")
-            )?;
-            writeln!(
-                out,
-                "{pad} {} {}{}",
-                style.paint("34", "|"),
-                " ".repeat(caret_start as usize),
-                style.paint(paint, &"^".repeat(carets))
-            )?;
-            for fix in diagnostic.fixes.iter().filter(|f| f.preferred).take(1) {
-                writeln!(
-                    out,
-                    "{pad} {} fix available: {}",
-                    style.paint("34", "="),
-                    fix.title
-                )?;
+            match diagnostic.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
             }
-            writeln!(out)?;
+            write_one(out, &renderer, file, diagnostic)?;
         }
+    }
+    if report.quiet {
+        return Ok(());
     }
     let files = report.files.len();
     let plural = |n: usize, word: &str| {
@@ -103,11 +53,13 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io
             format!("{n} {word}s")
         }
     };
+    if report.fixed && fixed > 0 {
+        writeln!(out, "Fixed {}.", plural(fixed, "problem"))?;
+    }
     if errors + warnings == 0 {
         writeln!(
             out,
-            "{} {}: no problems found",
-            style.paint("1;32", "Checked"),
+            "{OK}Checked{OK:#} {}: no problems found",
             plural(files, "file")
         )
     } else {
@@ -120,4 +72,73 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>, color: bool) -> io
             plural(files_with_findings, "file")
         )
     }
+}
+
+fn write_one(
+    out: &mut dyn Write,
+    renderer: &Renderer,
+    file: &FileResult,
+    diagnostic: &Diagnostic,
+) -> io::Result<()> {
+    let (start, _) = span(file, diagnostic.range, PositionEncoding::Utf32);
+    let (severity, style, level) = match diagnostic.severity {
+        Severity::Error => ("error", ERROR, Level::ERROR),
+        Severity::Warning => ("warning", WARNING, Level::WARNING),
+    };
+    writeln!(
+        out,
+        "{BOLD}{}:{}:{}:{BOLD:#} {style}{severity}[{}]{style:#}: {}",
+        control(&file.path),
+        start.line + 1,
+        start.col + 1,
+        diagnostic.code,
+        control(&diagnostic.message)
+    )?;
+    // Only the lines the annotations cover go to the renderer, so that a file of many lines
+    // costs per diagnostic what the diagnostic shows.
+    let text = file.text();
+    let index = file.line_index();
+    let ranges =
+        std::iter::once(diagnostic.range).chain(diagnostic.related.iter().map(|r| r.range));
+    let (mut first, mut last) = (usize::MAX, 0usize);
+    for range in ranges {
+        first = first.min(range.start as usize);
+        last = last.max(range.end as usize);
+    }
+    let first_line = index
+        .line_col(first.min(text.len()), PositionEncoding::Utf8)
+        .line as usize;
+    let last_line = index
+        .line_col(last.min(text.len()), PositionEncoding::Utf8)
+        .line as usize;
+    let from = index.line_range(first_line).start;
+    let to = index.line_range(last_line).end.max(from);
+    let source = &text[from..to.min(text.len())];
+    let local = |offset: u32| (offset as usize).clamp(from, from + source.len()) - from;
+    let mut snippet = Snippet::source(source)
+        .line_start(first_line + 1)
+        .fold(true)
+        .annotation(
+            AnnotationKind::Primary
+                .span(local(diagnostic.range.start)..local(diagnostic.range.end)),
+        );
+    for related in &diagnostic.related {
+        snippet = snippet.annotation(
+            AnnotationKind::Context
+                .span(local(related.range.start)..local(related.range.end))
+                .label(control(&related.message).into_owned()),
+        );
+    }
+    let mut group = Group::with_level(level).element(snippet);
+    for fix in &diagnostic.fixes {
+        let title = control(&fix.title).into_owned();
+        let title = if fix.preferred && diagnostic.fixes.len() > 1 {
+            format!("{title} (applied by --fix)")
+        } else {
+            title
+        };
+        group = group.element(Level::HELP.message(title));
+    }
+    writeln!(out, "{}", renderer.render(&[group]))?;
+    writeln!(out)
 }

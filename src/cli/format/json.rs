@@ -1,10 +1,11 @@
-//! `--format json`: one array of findings; 0-based lines, UTF-16 characters, as LSP counts them.
+//! `--format json`: one array of findings; 0-based lines, UTF-16 characters, as LSP counts
+//! them; each finding carries its fixes (title, whether `--fix` applies it, and the edits).
 
 use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::{span, Report};
+use super::{fixes_json, span, Report};
 use crate::document::PositionEncoding;
 
 pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
@@ -21,6 +22,7 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
                 "severity": diagnostic.severity.as_str(),
                 "code": diagnostic.code.as_str(),
                 "message": diagnostic.message,
+                "fixes": fixes_json(file, diagnostic),
             }));
         }
     }

@@ -1,6 +1,9 @@
-//! The `validate` output formats: human, json, github and sarif.
+//! The `validate` output formats: human, json, github, gitlab and sarif; and the escaping of
+//! untrusted text they share (`escape`).
 
+pub mod escape;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -12,13 +15,16 @@ use crate::document::{LineCol, PositionEncoding, TextRange};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path:line:col: severity[code]: message` with the source line underlined.
+    /// `path:line:col: severity[code]: message`, the source with the range underlined, fixes
+    /// as `help:` lines, and a summary.
     #[default]
     Human,
-    /// One JSON array; 0-based lines, UTF-16 characters (as LSP).
+    /// One JSON array; 0-based lines, UTF-16 characters (as LSP); each finding's fixes.
     Json,
-    /// GitHub Actions workflow commands.
+    /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// A GitLab Code Quality report (`artifacts:reports:codequality`).
+    Gitlab,
     /// A SARIF 2.1.0 log for code-scanning tools.
     Sarif,
 }
@@ -26,13 +32,23 @@ pub enum Format {
 /// What a run found, files sorted by path and diagnostics by position.
 pub struct Report<'a> {
     pub files: &'a [FileResult],
+    /// `--quiet`: the findings only, no summary.
+    pub quiet: bool,
+    /// `--fix` ran: the summary says how many problems it fixed.
+    pub fixed: bool,
 }
 
+/// Writes the report in `format`. Human output is styled; the caller's writer strips the
+/// styles when colour is off (see `cli::output`).
+///
+/// # Errors
+/// The writer's error (a closed pipe, a full disk).
 pub fn write(out: &mut dyn Write, format: Format, report: &Report<'_>) -> io::Result<()> {
     match format {
-        Format::Human => human::write(out, report, human::use_color()),
+        Format::Human => human::write(out, report),
         Format::Json => json::write(out, report),
         Format::Github => github::write(out, report),
+        Format::Gitlab => gitlab::write(out, report),
         Format::Sarif => sarif::write(out, report),
     }
 }
@@ -47,5 +63,40 @@ pub(crate) fn span(
     (
         index.line_col(range.start as usize, encoding),
         index.line_col(range.end as usize, encoding),
+    )
+}
+
+/// A fix's edits as JSON (`{"range", "newText"}`, 0-based lines, UTF-16 characters), for
+/// the json format.
+pub(crate) fn fixes_json(
+    file: &FileResult,
+    diagnostic: &crate::check::Diagnostic,
+) -> serde_json::Value {
+    serde_json::Value::Array(
+        diagnostic
+            .fixes
+            .iter()
+            .map(|fix| {
+                let edits: Vec<serde_json::Value> = fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let (start, end) = span(file, edit.range, PositionEncoding::Utf16);
+                        serde_json::json!({
+                            "range": {
+                                "start": {"line": start.line, "character": start.col},
+                                "end": {"line": end.line, "character": end.col},
+                            },
+                            "newText": edit.new_text,
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "title": fix.title,
+                    "preferred": fix.preferred,
+                    "edits": edits,
+                })
+            })
+            .collect(),
     )
 }

@@ -1,12 +1,18 @@
-//! `--format sarif`: one SARIF 2.1.0 log whose rules are the diagnostic codes.
+//! `--format sarif`: one SARIF 2.1.0 log whose rules are the diagnostic codes (with
+//! `fullDescription` and `help`), results located by absolute `file://` URIs, related
+//! locations, and `fixes` as artifact changes. Shape: the OASIS SARIF 2.1.0 standard; checked
+//! in CI by Microsoft's SARIF Multitool (`validate`).
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
 use super::{span, Report};
 use crate::check::{Code, Severity};
-use crate::document::PositionEncoding;
+use crate::document::{PositionEncoding, TextRange};
+
+use super::super::validate::FileResult;
 
 pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL
@@ -14,36 +20,80 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
         .map(|code| {
             json!({
                 "id": code.as_str(),
+                "name": rule_name(*code),
                 "shortDescription": {"text": code.description()},
+                "fullDescription": {"text": code.description()},
+                "help": {"text": format!(
+                    "{} Run `tasking-ls validate --diff` to see the fixes available, `--fix` to apply them.",
+                    code.description()
+                )},
                 "defaultConfiguration": {"level": level(code.severity())},
             })
         })
         .collect();
     let mut results = Vec::new();
     for file in report.files {
+        let uri = artifact_uri(&file.path);
         for diagnostic in &file.diagnostics {
-            let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf16);
             let rule_index = Code::ALL
                 .iter()
                 .position(|c| *c == diagnostic.code)
                 .unwrap_or(0);
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": diagnostic.code.as_str(),
                 "ruleIndex": rule_index,
                 "level": level(diagnostic.severity),
                 "message": {"text": diagnostic.message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(&file.path)},
-                        "region": {
-                            "startLine": start.line + 1,
-                            "startColumn": start.col + 1,
-                            "endLine": end.line + 1,
-                            "endColumn": end.col + 1,
-                        },
+                        "artifactLocation": {"uri": uri},
+                        "region": region(file, diagnostic.range),
                     },
                 }],
-            }));
+            });
+            if !diagnostic.related.is_empty() {
+                result["relatedLocations"] = diagnostic
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, related)| {
+                        json!({
+                            "id": id,
+                            "message": {"text": related.message},
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": uri},
+                                "region": region(file, related.range),
+                            },
+                        })
+                    })
+                    .collect();
+            }
+            if !diagnostic.fixes.is_empty() {
+                result["fixes"] = diagnostic
+                    .fixes
+                    .iter()
+                    .map(|fix| {
+                        let replacements: Vec<Value> = fix
+                            .edits
+                            .iter()
+                            .map(|edit| {
+                                json!({
+                                    "deletedRegion": region(file, edit.range),
+                                    "insertedContent": {"text": edit.new_text},
+                                })
+                            })
+                            .collect();
+                        json!({
+                            "description": {"text": fix.title},
+                            "artifactChanges": [{
+                                "artifactLocation": {"uri": uri},
+                                "replacements": replacements,
+                            }],
+                        })
+                    })
+                    .collect();
+            }
+            results.push(result);
         }
     }
     let log = json!({
@@ -64,6 +114,33 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
     writeln!(out)
 }
 
+/// A region in 1-based lines and UTF-16 columns (the run's `columnKind`); the end column is
+/// exclusive, as SARIF defines it.
+fn region(file: &FileResult, range: TextRange) -> Value {
+    let (start, end) = span(file, range, PositionEncoding::Utf16);
+    json!({
+        "startLine": start.line + 1,
+        "startColumn": start.col + 1,
+        "endLine": end.line + 1,
+        "endColumn": end.col + 1,
+    })
+}
+
+/// A rule's `name`: the code in PascalCase (`geometry.unclosed-ring` -> `GeometryUnclosedRing`),
+/// as SARIF suggests for names shown to people.
+fn rule_name(code: Code) -> String {
+    code.as_str()
+        .split(['.', '-'])
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -71,21 +148,53 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A relative path with forward slashes, as SARIF consumers resolve it against the repository.
+/// The file's absolute `file://` URI (`Url::from_file_path`, which percent-encodes), so that
+/// consumers need no base; a path that cannot be made absolute stays a relative reference.
 fn artifact_uri(path: &str) -> String {
-    let path = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
-    path.split('/')
-        .map(|segment| {
-            segment
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                        (b as char).to_string()
-                    }
-                    other => format!("%{other:02X}"),
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    std::path::absolute(Path::new(path))
+        .ok()
+        .map(|absolute| normalize(&absolute))
+        .and_then(|absolute| url::Url::from_file_path(absolute).ok())
+        .map_or_else(|| path.to_string(), |url| url.to_string())
+}
+
+/// Removes `.` segments (and `..` against a parent) without touching the file system.
+fn normalize(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_absolute_and_encoded() {
+        let uri = artifact_uri("/srv/my orders/a#1_tasking_request.json");
+        assert_eq!(uri, "file:///srv/my%20orders/a%231_tasking_request.json");
+        let uri = artifact_uri("./x_tasking_request.json");
+        assert!(
+            uri.starts_with("file:///") && uri.ends_with("/x_tasking_request.json"),
+            "{uri}"
+        );
+        assert!(!uri.contains("/./"), "{uri}");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(
+            rule_name(Code::GeometryUnclosedRing),
+            "GeometryUnclosedRing"
+        );
+        assert_eq!(rule_name(Code::Syntax), "Syntax");
+    }
 }

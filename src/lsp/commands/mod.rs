@@ -148,13 +148,14 @@ pub(crate) async fn current_diagnostics(
     backend: &Backend,
     uri: &Url,
 ) -> Option<Arc<Vec<Diagnostic>>> {
-    let (document, version) = backend.snapshot(uri)?;
-    if let Some(entry) = backend.0.documents.get(uri) {
-        if entry.version == version {
-            if let Some(diagnostics) = &entry.diagnostics {
-                return Some(diagnostics.clone());
-            }
-        }
+    let (document, _) = backend.snapshot(uri)?;
+    if let Some(diagnostics) = backend
+        .0
+        .documents
+        .get(uri)
+        .and_then(|entry| entry.diagnostics_of(&document))
+    {
+        return Some(diagnostics);
     }
     let store = backend.store();
     let reason = fetch::document_product(&document)

@@ -1,24 +1,102 @@
 //! Open documents: the text on a rope, edited in the order changes arrive, with its version,
-//! a parsed snapshot made on demand and the diagnostics of the last checked version.
+//! a parsed snapshot made on demand, the diagnostics of the last checked version, and the
+//! explicit state machine of the document's check task ([`CheckState`]).
+//!
+//! Why a state machine: the check task, edits, `didClose` + `didOpen` of the same URI and
+//! settings changes interleave freely (tower-lsp runs handlers concurrently and the task awaits
+//! between steps). Flags (`checking`, `pending`) compared by version wedged (a task that returned
+//! early left `checking` set forever) or published a closed document's diagnostics for the
+//! reopened one (editors restart versions at 1). Here every text and every check request gets a
+//! process-unique stamp, every task a process-unique id, and a task acts on an entry only
+//! while the entry names it: a replaced entry never hears from the old task.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use ropey::Rope;
 use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent};
 
 use crate::check::Diagnostic;
-use crate::document::{Document, PositionEncoding};
+use crate::document::{ByteEdit, Document, PositionEncoding};
+
+/// Past this many edits since the last parse, re-parsing from scratch is as cheap.
+const MAX_PENDING_EDITS: usize = 64;
+
+/// What `snapshot` needs to parse the current text outside the lock.
+pub enum Unparsed {
+    Parsed(Arc<Document>),
+    Text {
+        text_id: u64,
+        rope: Rope,
+        /// The parse of an earlier text and the edits since, for an incremental re-parse.
+        base: Option<(Arc<Document>, Vec<ByteEdit>)>,
+    },
+}
+
+/// Stamps and task ids: unique for the process, so nothing from a closed document's life
+/// matches its reopened successor.
+static NEXT_STAMP: AtomicU64 = AtomicU64::new(1);
+
+fn fresh() -> u64 {
+    NEXT_STAMP.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Where a document's check task is. At most one task per open document.
+///
+/// ```text
+///            request_check (handled)          begin_round
+///   Idle ───────────────────────────▶ Running{round: None} ─────────▶ Running{round: Some(s)}
+///    ▲                                   │  ▲                             │
+///    │ begin_round while unhandled,      │  └─────── end_round: Again ────┤ (stamp moved on)
+///    │ abandon                           │                                │
+///    └───────────────────────────────────┴──────── end_round: Done ───────┘ (stamp unchanged)
+/// ```
+/// A request while `Running` only moves the stamp on: the running task sees it at `end_round`
+/// and goes again, so a burst of edits costs at most one stale round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckState {
+    /// No task runs: the next request starts one.
+    Idle,
+    /// Task `task` runs; `round` is the stamp it is checking, once it has begun one.
+    Running { task: u64, round: Option<u64> },
+}
+
+/// One round of a check task: what it checks, to tell later whether the result is current.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Round {
+    pub task: u64,
+    /// The stamp the round checks; the result is current while the entry's stamp is this one.
+    pub stamp: u64,
+    pub version: i32,
+}
+
+/// What a task does after a round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// The stamp did not move: the task ends (the entry is `Idle`).
+    Done,
+    /// The text, settings or schemas moved on: check again.
+    Again,
+    /// The entry no longer names this task (closed and reopened, or abandoned): end without
+    /// touching it.
+    NotMine,
+}
 
 pub struct OpenDocument {
     pub version: i32,
     rope: Rope,
-    parsed: Option<Arc<Document>>,
-    /// Diagnostics computed for `version`, if any.
+    /// Identifies the text: new on open and on every change.
+    text_id: u64,
+    parsed: Option<(u64, Arc<Document>)>,
+    /// The last parse and the edits made since (in byte offsets), while the current text has
+    /// no parse of its own.
+    base: Option<(Arc<Document>, Vec<ByteEdit>)>,
+    /// Identifies what a check depends on: new with the text and on every check request
+    /// (settings, schemas).
+    stamp: u64,
+    /// Diagnostics computed for the current stamp (so for `version`'s text), if any.
     pub diagnostics: Option<Arc<Vec<Diagnostic>>>,
-    /// A check task is running for this document; it re-checks until it has seen the newest version.
-    pub checking: bool,
-    /// A check was asked for since the running one started (new text, settings or schemas).
-    pub pending: bool,
+    check: CheckState,
     /// The document matches `filePatterns`; others are kept (the settings may change) but
     /// never checked or answered for.
     pub handled: bool,
@@ -29,10 +107,12 @@ impl OpenDocument {
         OpenDocument {
             version,
             rope: Rope::from_str(text),
+            text_id: fresh(),
             parsed: None,
+            base: None,
+            stamp: fresh(),
             diagnostics: None,
-            checking: false,
-            pending: false,
+            check: CheckState::Idle,
             handled,
         }
     }
@@ -44,32 +124,156 @@ impl OpenDocument {
         version: i32,
         encoding: PositionEncoding,
     ) {
+        if let Some((_, parsed)) = self.parsed.take() {
+            self.base = Some((parsed, Vec::new()));
+        }
         for change in changes {
             match change.range {
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.base = None;
+                }
                 Some(range) => {
                     let start = char_index(&self.rope, range.start, encoding);
                     let end = char_index(&self.rope, range.end, encoding).max(start);
+                    if let Some((_, edits)) = &mut self.base {
+                        edits.push(ByteEdit {
+                            start: self.rope.char_to_byte(start),
+                            end: self.rope.char_to_byte(end),
+                            insert: change.text.clone(),
+                        });
+                        if edits.len() > MAX_PENDING_EDITS {
+                            self.base = None;
+                        }
+                    }
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
                 }
             }
         }
         self.version = version;
+        self.text_id = fresh();
+        self.stamp = fresh();
         self.parsed = None;
         self.diagnostics = None;
     }
 
-    /// What is needed to parse the current version outside the lock: the rope is a cheap clone.
-    pub fn unparsed(&self) -> Result<Arc<Document>, Rope> {
-        self.parsed.clone().ok_or_else(|| self.rope.clone())
+    /// What is needed to parse the current version outside the lock: the parse if there is
+    /// one, else the text's id, the rope (a cheap clone) and the earlier parse with the edits
+    /// since, taken out so that the re-parse may own it.
+    pub fn unparsed(&mut self) -> Unparsed {
+        match &self.parsed {
+            Some((_, document)) => Unparsed::Parsed(document.clone()),
+            None => Unparsed::Text {
+                text_id: self.text_id,
+                rope: self.rope.clone(),
+                base: self.base.take(),
+            },
+        }
     }
 
-    /// Keeps a parse of `version` unless the text moved on meanwhile.
-    pub fn store_parsed(&mut self, version: i32, document: Arc<Document>) {
-        if self.version == version && self.parsed.is_none() {
-            self.parsed = Some(document);
+    /// Keeps a parse of the text `text_id` names unless the text moved on meanwhile.
+    pub fn store_parsed(&mut self, text_id: u64, document: Arc<Document>) {
+        if self.text_id == text_id && self.parsed.is_none() {
+            self.parsed = Some((text_id, document));
+            self.base = None;
         }
+    }
+
+    /// The stored diagnostics when they are those of `document` (the parse this entry holds).
+    pub fn diagnostics_of(&self, document: &Arc<Document>) -> Option<Arc<Vec<Diagnostic>>> {
+        let (_, parsed) = self.parsed.as_ref()?;
+        if Arc::ptr_eq(parsed, document) {
+            self.diagnostics.clone()
+        } else {
+            None
+        }
+    }
+
+    pub fn check_state(&self) -> CheckState {
+        self.check
+    }
+
+    // ---- the check task's transitions ----
+
+    /// A check is wanted (new text, settings or schemas): the stored diagnostics are no
+    /// longer current. Returns the id of a task to start, when none runs and the document is
+    /// handled; the caller must start it.
+    pub fn request_check(&mut self) -> Option<u64> {
+        self.stamp = fresh();
+        self.diagnostics = None;
+        if !self.handled {
+            return None;
+        }
+        match self.check {
+            CheckState::Idle => {
+                let task = fresh();
+                self.check = CheckState::Running { task, round: None };
+                Some(task)
+            }
+            CheckState::Running { .. } => None,
+        }
+    }
+
+    /// Task `task` begins a round on the current stamp; `None` when the task must end (the
+    /// entry names another task, or the document stopped being handled: then it is `Idle`).
+    pub fn begin_round(&mut self, task: u64) -> Option<Round> {
+        if !self.runs(task) {
+            return None;
+        }
+        if !self.handled {
+            self.check = CheckState::Idle;
+            return None;
+        }
+        self.check = CheckState::Running {
+            task,
+            round: Some(self.stamp),
+        };
+        Some(Round {
+            task,
+            stamp: self.stamp,
+            version: self.version,
+        })
+    }
+
+    /// Whether `round`'s result is still the current one (its task runs and nothing moved on).
+    pub fn is_current(&self, round: &Round) -> bool {
+        self.runs(round.task) && self.stamp == round.stamp
+    }
+
+    /// Stores a round's diagnostics when they are current; returns whether they were (and
+    /// so are to be published).
+    pub fn finish_round(&mut self, round: &Round, diagnostics: Arc<Vec<Diagnostic>>) -> bool {
+        if !self.is_current(round) {
+            return false;
+        }
+        self.diagnostics = Some(diagnostics);
+        true
+    }
+
+    /// After a round (published or not): end the task or go again.
+    pub fn end_round(&mut self, round: &Round) -> Next {
+        if !self.runs(round.task) {
+            return Next::NotMine;
+        }
+        if self.stamp == round.stamp {
+            self.check = CheckState::Idle;
+            Next::Done
+        } else {
+            Next::Again
+        }
+    }
+
+    /// Task `task` failed (its check panicked): the entry is `Idle`, so the next request
+    /// starts a new task.
+    pub fn abandon(&mut self, task: u64) {
+        if self.runs(task) {
+            self.check = CheckState::Idle;
+        }
+    }
+
+    fn runs(&self, task: u64) -> bool {
+        matches!(self.check, CheckState::Running { task: t, .. } if t == task)
     }
 
     #[cfg(test)]
@@ -182,5 +386,298 @@ mod tests {
             PositionEncoding::Utf16,
         );
         assert_eq!(doc.text(), "XYc");
+    }
+    // ---- the check task's state machine ----
+
+    fn diag(text: &str) -> Arc<Vec<Diagnostic>> {
+        use crate::check::Code;
+        use crate::document::TextRange;
+        Arc::new(vec![Diagnostic::new(
+            Code::Syntax,
+            TextRange::empty(0),
+            text,
+        )])
+    }
+
+    fn full(text: &str) -> Vec<TextDocumentContentChangeEvent> {
+        vec![TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.to_string(),
+        }]
+    }
+
+    #[test]
+    fn a_request_while_running_makes_the_task_go_again() {
+        let mut doc = OpenDocument::new("a", 1, true);
+        let task = doc.request_check().expect("idle: a task starts");
+        assert_eq!(doc.request_check(), None, "one task at a time");
+        let round = doc.begin_round(task).unwrap();
+        doc.apply(full("b"), 2, PositionEncoding::Utf16);
+        assert_eq!(doc.request_check(), None);
+        assert!(
+            !doc.finish_round(&round, diag("a")),
+            "a stale result is not stored"
+        );
+        assert!(doc.diagnostics.is_none());
+        assert_eq!(doc.end_round(&round), Next::Again);
+        let round = doc.begin_round(task).unwrap();
+        assert_eq!(round.version, 2);
+        assert!(doc.finish_round(&round, diag("b")));
+        assert_eq!(doc.end_round(&round), Next::Done);
+        assert_eq!(doc.check_state(), CheckState::Idle);
+        assert_eq!(doc.diagnostics.as_ref().unwrap()[0].message, "b");
+    }
+
+    #[test]
+    fn an_unhandled_document_ends_its_task_and_a_later_request_starts_one() {
+        // Reproduction 08: the task used to return early and leave its flag set forever.
+        let mut doc = OpenDocument::new("a", 1, true);
+        let task = doc.request_check().unwrap();
+        doc.handled = false;
+        assert_eq!(doc.request_check(), None);
+        assert_eq!(doc.begin_round(task), None);
+        assert_eq!(doc.check_state(), CheckState::Idle);
+        doc.handled = true;
+        assert!(doc.request_check().is_some());
+    }
+
+    #[test]
+    fn a_reopened_document_never_hears_from_the_old_task() {
+        // Reproduction 07: closed while checked, reopened with the same version.
+        let mut old = OpenDocument::new("slow", 1, true);
+        let old_task = old.request_check().unwrap();
+        let round = old.begin_round(old_task).unwrap();
+        let mut new = OpenDocument::new("fast", 1, true);
+        let new_task = new.request_check().unwrap();
+        assert!(!new.is_current(&round));
+        assert!(!new.finish_round(&round, diag("slow")));
+        assert_eq!(new.end_round(&round), Next::NotMine);
+        new.abandon(old_task);
+        assert_eq!(
+            new.check_state(),
+            CheckState::Running {
+                task: new_task,
+                round: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_failed_task_leaves_the_document_idle() {
+        let mut doc = OpenDocument::new("a", 1, true);
+        let task = doc.request_check().unwrap();
+        doc.begin_round(task).unwrap();
+        doc.abandon(task);
+        assert_eq!(doc.check_state(), CheckState::Idle);
+        assert!(doc.request_check().is_some());
+    }
+
+    /// A seeded simulation of the server's handlers and check tasks over two URIs: every
+    /// interleaving of open, change, close, reopen (versions restart at 1), `filePatterns`
+    /// flips, schema arrivals, failing checks and the tasks' steps (as `analysis.rs` runs
+    /// them). Checked after every step: a publish carries the text and version the document
+    /// has at that moment; stored diagnostics are those of the current text; nothing is
+    /// published for a closed or unhandled URI. At the end (after one more request, as the
+    /// next edit would make): every task has ended, every handled document is `Idle` and its
+    /// last publish is its current text.
+    #[test]
+    fn thousands_of_seeded_interleavings_never_wedge_or_publish_stale_diagnostics() {
+        #[derive(Clone, Copy, Debug)]
+        enum Phase {
+            Begin,
+            Checked(Round),
+            Publish(Round),
+            End(Round),
+        }
+        struct Task {
+            uri: usize,
+            id: u64,
+            phase: Phase,
+            /// The text the current round checked.
+            text: String,
+        }
+        struct Sim {
+            docs: [Option<OpenDocument>; 2],
+            handled: bool,
+            tasks: Vec<Task>,
+            /// Per URI: the last publish, `None` for a clearing one.
+            last: [Option<(i32, String)>; 2],
+            rng: u64,
+        }
+        impl Sim {
+            fn next(&mut self, n: u64) -> u64 {
+                self.rng ^= self.rng << 13;
+                self.rng ^= self.rng >> 7;
+                self.rng ^= self.rng << 17;
+                self.rng % n
+            }
+            fn spawn(&mut self, uri: usize, task: Option<u64>) {
+                if let Some(id) = task {
+                    self.tasks.push(Task {
+                        uri,
+                        id,
+                        phase: Phase::Begin,
+                        text: String::new(),
+                    });
+                }
+            }
+            fn request(&mut self, uri: usize) {
+                let task = self.docs[uri].as_mut().and_then(|d| d.request_check());
+                self.spawn(uri, task);
+            }
+            /// One step of a task, as `run_check_task` takes them; false when it ended.
+            fn step(&mut self, i: usize, fail: bool) -> bool {
+                let uri = self.tasks[i].uri;
+                let id = self.tasks[i].id;
+                let phase = self.tasks[i].phase;
+                let Some(doc) = self.docs[uri].as_mut() else {
+                    return false;
+                };
+                match phase {
+                    Phase::Begin => {
+                        let Some(round) = doc.begin_round(id) else {
+                            return false;
+                        };
+                        self.tasks[i].text = doc.text();
+                        self.tasks[i].phase = Phase::Checked(round);
+                    }
+                    Phase::Checked(round) => {
+                        if fail {
+                            doc.abandon(id);
+                            return false;
+                        }
+                        let current = doc.finish_round(&round, diag(&self.tasks[i].text));
+                        self.tasks[i].phase = if current {
+                            Phase::Publish(round)
+                        } else {
+                            Phase::End(round)
+                        };
+                    }
+                    Phase::Publish(round) => {
+                        if doc.is_current(&round) {
+                            let text = doc.text();
+                            assert_eq!(self.tasks[i].text, text, "published a stale text");
+                            assert_eq!(round.version, doc.version);
+                            self.last[uri] = Some((round.version, text));
+                        }
+                        self.tasks[i].phase = Phase::End(round);
+                    }
+                    Phase::End(round) => match doc.end_round(&round) {
+                        Next::Again => self.tasks[i].phase = Phase::Begin,
+                        Next::Done | Next::NotMine => return false,
+                    },
+                }
+                true
+            }
+            fn invariants(&self) {
+                for doc in self.docs.iter().flatten() {
+                    if let Some(diagnostics) = &doc.diagnostics {
+                        assert_eq!(
+                            diagnostics[0].message,
+                            doc.text(),
+                            "stored stale diagnostics"
+                        );
+                    }
+                    let running = self.tasks.iter().filter(|t| doc.runs(t.id)).count();
+                    match doc.check_state() {
+                        CheckState::Idle => assert_eq!(running, 0),
+                        CheckState::Running { .. } => assert_eq!(running, 1, "no task runs it"),
+                    }
+                }
+            }
+        }
+
+        for seed in 1..=5000u64 {
+            let mut sim = Sim {
+                docs: [None, None],
+                handled: true,
+                tasks: Vec::new(),
+                last: [None, None],
+                rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+            };
+            let mut texts = 0;
+            for _ in 0..120 {
+                let uri = sim.next(2) as usize;
+                match sim.next(10) {
+                    0 if sim.docs[uri].is_none() => {
+                        texts += 1;
+                        sim.docs[uri] =
+                            Some(OpenDocument::new(&format!("open{texts}"), 1, sim.handled));
+                        sim.request(uri);
+                    }
+                    1 if sim.docs[uri].is_some() => {
+                        sim.docs[uri] = None;
+                        sim.last[uri] = None;
+                    }
+                    2 | 3 if sim.docs[uri].is_some() => {
+                        texts += 1;
+                        let doc = sim.docs[uri].as_mut().unwrap();
+                        let version = doc.version + 1;
+                        doc.apply(
+                            full(&format!("edit{texts}")),
+                            version,
+                            PositionEncoding::Utf16,
+                        );
+                        sim.request(uri);
+                    }
+                    4 if sim.next(4) == 0 => {
+                        // `filePatterns` flips (recheck_all).
+                        sim.handled = !sim.handled;
+                        for u in 0..2 {
+                            let Some(doc) = sim.docs[u].as_mut() else {
+                                continue;
+                            };
+                            let was = doc.handled;
+                            doc.handled = sim.handled;
+                            if doc.handled {
+                                sim.request(u);
+                            } else if was {
+                                doc.request_check();
+                                sim.last[u] = None;
+                            }
+                        }
+                    }
+                    5 => sim.request(uri), // a schema arrived (recheck_product)
+                    _ if !sim.tasks.is_empty() => {
+                        let i = sim.next(sim.tasks.len() as u64) as usize;
+                        let fail = sim.next(50) == 0;
+                        if !sim.step(i, fail) {
+                            sim.tasks.remove(i);
+                        }
+                    }
+                    _ => {}
+                }
+                sim.invariants();
+            }
+            // The next edit (or settings change) asks again; then everything settles.
+            for uri in 0..2 {
+                sim.request(uri);
+            }
+            let mut steps = 0;
+            while !sim.tasks.is_empty() {
+                let i = sim.next(sim.tasks.len() as u64) as usize;
+                if !sim.step(i, false) {
+                    sim.tasks.remove(i);
+                }
+                sim.invariants();
+                steps += 1;
+                assert!(steps < 10_000, "seed {seed}: the tasks never settle");
+            }
+            for uri in 0..2 {
+                let Some(doc) = &sim.docs[uri] else { continue };
+                assert_eq!(doc.check_state(), CheckState::Idle, "seed {seed}");
+                if doc.handled {
+                    assert_eq!(
+                        sim.last[uri],
+                        Some((doc.version, doc.text())),
+                        "seed {seed}: the current text was never published"
+                    );
+                    assert!(doc.diagnostics.is_some(), "seed {seed}");
+                } else {
+                    assert_eq!(sim.last[uri], None, "seed {seed}");
+                }
+            }
+        }
     }
 }

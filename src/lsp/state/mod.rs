@@ -9,7 +9,7 @@ mod documents;
 mod provider;
 mod settings;
 
-pub(crate) use documents::OpenDocument;
+pub(crate) use documents::{CheckState, Next, OpenDocument, Round, Unparsed};
 pub(crate) use provider::{Api, ClientCaps, InFlightGuard, ProviderState, IN_FLIGHT};
 pub use settings::Settings;
 
@@ -32,6 +32,10 @@ pub struct Backend(pub(crate) Arc<State>);
 pub(crate) struct State {
     pub client: Client,
     pub documents: DashMap<Url, OpenDocument>,
+    /// Geometry results reused across checks while a geometry's text is unchanged.
+    pub geometry_cache: crate::check::GeometryCache,
+    /// One per URI ever opened (see `Backend::publish_lock`).
+    pub publish_locks: DashMap<Url, Arc<tokio::sync::Mutex<()>>>,
     pub encoding: OnceLock<PositionEncoding>,
     pub settings: RwLock<Settings>,
     pub store: RwLock<Arc<SchemaStore>>,
@@ -54,6 +58,8 @@ impl Backend {
         Backend(Arc::new(State {
             client,
             documents: DashMap::new(),
+            publish_locks: DashMap::new(),
+            geometry_cache: Default::default(),
             encoding: OnceLock::new(),
             settings: RwLock::new(settings),
             store: RwLock::new(store),
@@ -88,19 +94,44 @@ impl Backend {
     /// server does not handle.
     pub(crate) fn snapshot(&self, uri: &Url) -> Option<(Arc<Document>, i32)> {
         let (version, unparsed) = {
-            let entry = self.0.documents.get(uri).filter(|e| e.handled)?;
+            let mut entry = self.0.documents.get_mut(uri).filter(|e| e.handled)?;
             (entry.version, entry.unparsed())
         };
-        match unparsed {
-            Ok(document) => Some((document, version)),
-            Err(rope) => {
-                let document = Arc::new(Document::new(rope.to_string()));
-                if let Some(mut entry) = self.0.documents.get_mut(uri) {
-                    entry.store_parsed(version, document.clone());
+        let (text_id, rope, base) = match unparsed {
+            Unparsed::Parsed(document) => return Some((document, version)),
+            Unparsed::Text {
+                text_id,
+                rope,
+                base,
+            } => (text_id, rope, base),
+        };
+        let document = match base {
+            // Re-parse only what the edits touched; the earlier parse is reused in place when
+            // nothing else holds it.
+            Some((base, edits)) => {
+                let base = Arc::try_unwrap(base).unwrap_or_else(|shared| (*shared).clone());
+                let edited = base.edited(&edits);
+                if edited.text().len() == rope.len_bytes() {
+                    edited
+                } else {
+                    tracing::error!(uri = %uri, "incremental text out of step; parsing in full");
+                    Document::new(rope.to_string())
                 }
-                Some((document, version))
             }
+            None => Document::new(rope.to_string()),
+        };
+        let document = Arc::new(document);
+        if let Some(mut entry) = self.0.documents.get_mut(uri) {
+            entry.store_parsed(text_id, document.clone());
         }
+        Some((document, version))
+    }
+
+    /// The lock that orders `publishDiagnostics` for one URI: whoever publishes checks under
+    /// it that what it sends is still current, so a closed document's last check cannot land
+    /// after its reopened successor's.
+    pub(crate) fn publish_lock(&self, uri: &Url) -> Arc<tokio::sync::Mutex<()>> {
+        self.0.publish_locks.entry(uri.clone()).or_default().clone()
     }
 
     /// `taskingLs/status`: what the server holds, for tests and troubleshooting.
@@ -110,7 +141,10 @@ impl Backend {
             .documents
             .iter()
             .filter(|entry| entry.handled)
-            .map(|entry| serde_json::json!({"uri": entry.key().as_str(), "version": entry.version}))
+            .map(|entry| {
+                let checking = matches!(entry.check_state(), CheckState::Running { .. });
+                serde_json::json!({"uri": entry.key().as_str(), "version": entry.version, "checking": checking})
+            })
             .collect();
         Ok(serde_json::json!({
             "documents": documents,

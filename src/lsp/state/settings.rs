@@ -1,12 +1,15 @@
 //! The server's settings (`initializationOptions` and the `taskingLs` configuration section)
-//! and which files they make it look at.
+//! over the workspace's `tasking-ls.toml`, and which files they make it look at. Precedence:
+//! editor setting > configuration file > default (design, "Configuration").
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::config::{FilePatterns, LintSettings, LoadedConfig, DEFAULT_FILE_PATTERNS};
 
 /// Settings under the names the design gives; unknown keys (client-only ones like
-/// `serverPath` or `trace`) are ignored.
+/// `serverPath` or `trace`) are ignored. The public fields are the effective values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     pub api_url: Option<String>,
@@ -15,103 +18,154 @@ pub struct Settings {
     pub schema_dir: Option<PathBuf>,
     pub cache_dir: Option<PathBuf>,
     pub offline: bool,
+    /// `[lint]` of the configuration file: which codes are published, at which severity.
+    pub lint: LintSettings,
+    /// The compiled `file_patterns`, and the file's `exclude`.
+    patterns: FilePatterns,
+    exclude: FilePatterns,
+    /// What the editor sent, accumulated (a later message overrides a key, `null` unsets it).
+    editor: Map<String, Value>,
+    /// The workspace's configuration file, if any.
+    config: Option<LoadedConfig>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
+        let mut settings = Settings {
             api_url: None,
             workspace_id: None,
-            file_patterns: vec!["*_tasking_request.json".to_string()],
+            file_patterns: Vec::new(),
             schema_dir: None,
             cache_dir: None,
             offline: false,
-        }
+            lint: LintSettings::default(),
+            patterns: FilePatterns::default(),
+            exclude: FilePatterns::default(),
+            editor: Map::new(),
+            config: None,
+        };
+        settings.resolve();
+        settings
     }
 }
 
 impl Settings {
     /// Overlays the keys present in `value` (an object, or `{"taskingLs": {...}}`); `null`
-    /// and missing keys keep what was there.
+    /// unsets a key (the configuration file's value or the default comes back), missing keys
+    /// keep what was there.
     pub fn merge(&mut self, value: &Value) {
         let value = value.get("taskingLs").unwrap_or(value);
         let Some(object) = value.as_object() else {
             return;
         };
+        for (key, value) in object {
+            if value.is_null() {
+                self.editor.remove(key);
+            } else {
+                self.editor.insert(key.clone(), value.clone());
+            }
+        }
+        self.resolve();
+    }
+
+    /// Puts the workspace's configuration file under the editor's settings.
+    pub fn set_config(&mut self, config: Option<LoadedConfig>) {
+        self.config = config;
+        self.resolve();
+    }
+
+    /// The configuration file in force, if any.
+    pub fn config_path(&self) -> Option<&Path> {
+        self.config.as_ref().map(|c| c.path.as_path())
+    }
+
+    /// Default, then the configuration file, then the editor.
+    fn resolve(&mut self) {
+        let file = self
+            .config
+            .as_ref()
+            .map(|c| c.file.clone())
+            .unwrap_or_default();
         let text = |key: &str| {
-            object
+            self.editor
                 .get(key)
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        if object.contains_key("apiUrl") {
-            self.api_url = text("apiUrl");
-        }
-        if object.contains_key("workspaceId") {
-            self.workspace_id = text("workspaceId");
-        }
-        if object.contains_key("schemaDir") {
-            self.schema_dir = text("schemaDir").map(PathBuf::from);
-        }
-        if object.contains_key("cacheDir") {
-            self.cache_dir = text("cacheDir").map(PathBuf::from);
-        }
-        if let Some(offline) = object.get("offline").and_then(Value::as_bool) {
-            self.offline = offline;
-        }
-        if let Some(patterns) = object.get("filePatterns").and_then(Value::as_array) {
-            let patterns: Vec<String> = patterns
+        self.api_url = text("apiUrl");
+        self.workspace_id = text("workspaceId");
+        self.schema_dir = text("schemaDir").map(PathBuf::from).or(file.schema_dir);
+        self.cache_dir = text("cacheDir").map(PathBuf::from).or(file.cache_dir);
+        // Editors send every setting, defaults included (VS Code's `workspace/configuration`
+        // does): a value left at its default does not hide the file's.
+        self.offline = self
+            .editor
+            .get("offline")
+            .and_then(Value::as_bool)
+            .filter(|offline| *offline)
+            .or(file.offline)
+            .unwrap_or(false);
+        let editor_patterns: Option<Vec<String>> = self
+            .editor
+            .get("filePatterns")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|list| !list.is_empty() && !is_default_patterns(list));
+        let defaults = || {
+            DEFAULT_FILE_PATTERNS
                 .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-            if !patterns.is_empty() {
-                self.file_patterns = patterns;
-            }
-        }
+                .map(|p| p.to_string())
+                .collect()
+        };
+        let candidates = [editor_patterns, file.file_patterns];
+        // A list that does not compile (an unclosed brace) is skipped with a log line.
+        let (list, patterns) = candidates
+            .into_iter()
+            .flatten()
+            .find_map(|list| match FilePatterns::new(&list) {
+                Ok(patterns) => Some((list, patterns)),
+                Err(message) => {
+                    tracing::warn!("filePatterns ignored: {message}");
+                    None
+                }
+            })
+            .unwrap_or_else(|| (defaults(), FilePatterns::default()));
+        self.file_patterns = list;
+        self.patterns = patterns;
+        self.exclude = file
+            .exclude
+            .and_then(|list| FilePatterns::new(&list).ok())
+            .unwrap_or_else(|| FilePatterns::new(&[]).expect("no patterns compile"));
+        self.lint = LintSettings {
+            select: file.lint.select,
+            ignore: file.lint.ignore.unwrap_or_default(),
+            severity: file
+                .lint
+                .severity
+                .into_iter()
+                .map(|(code, severity)| (code, severity.into()))
+                .collect(),
+        };
     }
 
-    /// True when the file at `path` is an order request the server should check.
+    /// True when the file at `path` is an order request the server should check: it matches
+    /// the file patterns (one glob meaning everywhere, see `config::patterns`) and no
+    /// `exclude` pattern of the configuration file.
     pub fn applies_to(&self, path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        self.file_patterns.iter().any(|pattern| {
-            let pattern = pattern.strip_prefix("**/").unwrap_or(pattern);
-            if pattern.contains('/') {
-                glob_match(pattern.as_bytes(), path.as_bytes())
-                    || glob_match(format!("*/{pattern}").as_bytes(), path.as_bytes())
-            } else {
-                glob_match(pattern.as_bytes(), name.as_bytes())
-            }
-        })
+        let path = Path::new(path);
+        self.patterns.matches(path) && !self.exclude.matches_path_or_folder(path)
     }
 }
 
-/// `*` matches any run of characters (across `/` too, which is what `**` needs), `?` one.
-fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
-    let (mut p, mut t) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == b'?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == b'*' {
-            while p < pattern.len() && pattern[p] == b'*' {
-                p += 1;
-            }
-            backtrack = Some((p, t));
-        } else if let Some((bp, bt)) = backtrack {
-            p = bp;
-            t = bt + 1;
-            backtrack = Some((bp, bt + 1));
-        } else {
-            return false;
-        }
-    }
-    while p < pattern.len() && pattern[p] == b'*' {
-        p += 1;
-    }
-    p == pattern.len()
+fn is_default_patterns(list: &[String]) -> bool {
+    list.len() == DEFAULT_FILE_PATTERNS.len()
+        && list.iter().zip(DEFAULT_FILE_PATTERNS).all(|(a, b)| a == b)
 }
 
 #[cfg(test)]
@@ -147,5 +201,43 @@ mod tests {
         assert_eq!(settings.workspace_id.as_deref(), Some("ws"));
         assert_eq!(settings.api_url.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(settings.file_patterns, ["*_tasking_request.json"]);
+    }
+
+    #[test]
+    fn star_does_not_cross_folders_and_braces_work() {
+        let mut settings = Settings::default();
+        settings.merge(&json!({"filePatterns": ["orders/{a,b}/*.json"]}));
+        assert!(settings.applies_to("/w/orders/a/x.json"));
+        assert!(settings.applies_to("/w/orders/b/x.json"));
+        assert!(!settings.applies_to("/w/orders/a/deep/x.json"));
+        assert!(!settings.applies_to("/w/orders/c/x.json"));
+    }
+
+    #[test]
+    fn the_editor_wins_over_the_file_which_wins_over_defaults() {
+        let file = crate::config::file::parse(
+            "offline = true\nfile-patterns = [\"*.order.json\"]\nexclude = [\"drafts\"]\n[lint]\nignore = [\"dates.past\"]\n",
+        )
+        .unwrap();
+        let mut settings = Settings::default();
+        settings.set_config(Some(LoadedConfig {
+            path: PathBuf::from("/w/tasking-ls.toml"),
+            file,
+        }));
+        assert!(settings.offline);
+        assert!(settings.applies_to("/w/a.order.json"));
+        assert!(!settings.applies_to("/w/drafts/a.order.json"));
+        assert!(!settings.applies_to("/w/a_tasking_request.json"));
+        assert_eq!(settings.lint.ignore, ["dates.past"]);
+        // Values at their defaults (editors send them all) do not hide the file's.
+        settings.merge(&json!({"offline": false, "filePatterns": ["*_tasking_request.json"]}));
+        assert!(settings.offline);
+        assert!(!settings.applies_to("/w/a_tasking_request.json"));
+        settings.merge(&json!({"filePatterns": ["*.json"], "schemaDir": "/editor"}));
+        assert!(settings.applies_to("/w/a_tasking_request.json"));
+        assert_eq!(settings.schema_dir.as_deref(), Some(Path::new("/editor")));
+        // Unsetting the editor's value brings the file's back.
+        settings.merge(&json!({"filePatterns": null}));
+        assert!(!settings.applies_to("/w/a_tasking_request.json"));
     }
 }

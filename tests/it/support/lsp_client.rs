@@ -242,6 +242,13 @@ impl LspClient {
         stdin.flush().unwrap();
     }
 
+    /// Sends `bytes` as they are, without a header (for garbage between messages).
+    pub fn send_unframed(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin already closed");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
     /// Closes the server's input, as an editor that dies does.
     pub fn close_stdin(&mut self) {
         self.stdin = None;

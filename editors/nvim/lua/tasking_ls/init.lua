@@ -92,25 +92,68 @@ function M.cmd(cfg)
   return cmd
 end
 
---- Whether a file name matches one of the configured patterns. A pattern without `/` matches
---- the file name in any folder, like an autocommand pattern.
+--- A glob as a Vim regular expression, with the server's meaning (globset, literal
+--- separator): `*` and `?` stay inside one folder, `**` spans folders, `{a,b}` alternates,
+--- `[abc]`/`[!abc]` are classes. Vim's glob2regpat lets `*` cross `/`, hence this.
+function M.glob_to_regex(glob)
+  local out, i, depth = { '\\V\\^' }, 1, 0
+  while i <= #glob do
+    local c = glob:sub(i, i)
+    if glob:sub(i, i + 2) == '**/' then
+      table.insert(out, '\\%(\\.\\*/\\)\\=')
+      i = i + 3
+    elseif glob:sub(i, i + 1) == '**' then
+      table.insert(out, '\\.\\*')
+      i = i + 2
+    else
+      if c == '*' then
+        table.insert(out, '\\[^/]\\*')
+      elseif c == '?' then
+        table.insert(out, '\\[^/]')
+      elseif c == '{' then
+        depth = depth + 1
+        table.insert(out, '\\%(')
+      elseif c == '}' and depth > 0 then
+        depth = depth - 1
+        table.insert(out, '\\)')
+      elseif c == ',' and depth > 0 then
+        table.insert(out, '\\|')
+      elseif c == '[' and glob:find(']', i + 1, true) then
+        local close = glob:find(']', i + 1, true)
+        local body = glob:sub(i + 1, close - 1):gsub('^!', '^'):gsub('\\', '\\\\')
+        table.insert(out, '\\[' .. body .. ']')
+        i = close
+      elseif c == '\\' then
+        table.insert(out, '\\\\')
+      else
+        table.insert(out, c)
+      end
+      i = i + 1
+    end
+  end
+  table.insert(out, '\\$')
+  return table.concat(out)
+end
+
+--- Whether a file name matches one of the configured patterns, with the server's meaning
+--- (src/config/patterns.rs): a pattern without `/` matches the file name in any folder; one
+--- with `/` matches the end of the path, as if it started with `**/`, unless it starts with
+--- `/` or `**/`.
 function M.matches(fname, cfg)
   cfg = cfg or M.config
   if blank(fname) then
     return false
   end
   fname = fname:gsub('\\', '/')
-  local tail = vim.fn.fnamemodify(fname, ':t')
+  if fname:sub(1, 1) ~= '/' then
+    fname = '/' .. fname
+  end
   for _, pat in ipairs(M.server_settings(cfg).filePatterns) do
     local p = pat:gsub('\\', '/')
-    local subject = tail
-    if p:find('/') then
-      subject = fname
-      if p:sub(1, 1) ~= '/' and p:sub(1, 3) ~= '**/' then
-        p = '**/' .. p
-      end
+    if p:sub(1, 1) ~= '/' and p:sub(1, 3) ~= '**/' then
+      p = '**/' .. p
     end
-    if vim.fn.match(subject, vim.fn.glob2regpat(p)) >= 0 then
+    if vim.fn.match(fname, M.glob_to_regex(p)) >= 0 then
       return true
     end
   end

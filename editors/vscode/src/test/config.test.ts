@@ -117,6 +117,17 @@ test('glob matching of file paths', () => {
   assert.ok(!matchesFilePatterns('/orders/package.json', DEFAULT_FILE_PATTERNS));
 });
 
+test('file patterns mean what the server means (editors/glob-cases.json)', () => {
+  // out/test/config.test.js -> editors/glob-cases.json
+  const file = path.resolve(__dirname, '..', '..', '..', 'glob-cases.json');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cases } = require(file) as { cases: { pattern: string; path: string; matches: boolean }[] };
+  assert.ok(cases.length > 20);
+  for (const c of cases) {
+    assert.equal(matchesFilePatterns(c.path, [c.pattern]), c.matches, `${c.pattern} on ${c.path}`);
+  }
+});
+
 test('credentials go to the environment and replace any other credential set', () => {
   assert.deepEqual(credentialsToEnv({ kind: 'token', token: 't' }), { UP42_TOKEN: 't' });
   assert.deepEqual(credentialsToEnv({ kind: 'account', username: 'u', password: 'p' }), {

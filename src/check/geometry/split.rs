@@ -1,0 +1,198 @@
+//! The fix for a Polygon across the antimeridian: cut it at longitude ±180 into a
+//! MultiPolygon with one part on each side (RFC 7946 §3.1.9), for products that accept one.
+
+use geo::orient::{Direction, Orient};
+use geo::{BooleanOps, Coord, LineString, MapCoords, MultiPolygon, Polygon, Rect};
+
+use super::shape::UnwrappedPolygon;
+use crate::check::messages::show_number;
+use crate::check::{Edit, Fix};
+use crate::document::Node;
+
+/// Replaces the geometry's `type` and `coordinates` with the two-sided MultiPolygon; `None`
+/// when the polygon does not actually reach past ±180 once unwrapped, or the node lacks the
+/// members to edit.
+pub(super) fn split_fix(geometry: &Node, polygon: &UnwrappedPolygon) -> Option<Fix> {
+    let type_node = geometry.get("type")?;
+    let coordinates = geometry.get("coordinates")?;
+    let parts = split(polygon)?;
+    Some(
+        Fix::new(
+            "Split at the antimeridian into a MultiPolygon",
+            vec![
+                Edit {
+                    range: type_node.range,
+                    new_text: "\"MultiPolygon\"".to_string(),
+                },
+                Edit {
+                    range: coordinates.range,
+                    new_text: multi_polygon_json(&parts),
+                },
+            ],
+        )
+        .preferred(),
+    )
+}
+
+/// The polygon cut at the meridian it crosses, each part moved back into [-180, 180].
+fn split(polygon: &UnwrappedPolygon) -> Option<MultiPolygon<f64>> {
+    let ring = |points: &Vec<[f64; 2]>| {
+        LineString::new(points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect())
+    };
+    let shape = Polygon::new(
+        ring(polygon.rings.first()?),
+        polygon.rings[1..].iter().map(ring).collect(),
+    );
+    let (west, east) = polygon
+        .rings
+        .iter()
+        .flatten()
+        .fold((f64::MAX, f64::MIN), |(w, e), p| (w.min(p[0]), e.max(p[0])));
+    let meridian = if east > 180.0 {
+        180.0
+    } else if west < -180.0 {
+        -180.0
+    } else {
+        return None;
+    };
+    let (south, north) = (-90.0, 90.0);
+    let left = Rect::new(
+        Coord {
+            x: west - 1.0,
+            y: south,
+        },
+        Coord {
+            x: meridian,
+            y: north,
+        },
+    )
+    .to_polygon();
+    let right = Rect::new(
+        Coord {
+            x: meridian,
+            y: south,
+        },
+        Coord {
+            x: east + 1.0,
+            y: north,
+        },
+    )
+    .to_polygon();
+    let shift = |mp: MultiPolygon<f64>, by: f64| -> Vec<Polygon<f64>> {
+        mp.0.into_iter()
+            .map(|p| {
+                let moved = |ls: &LineString<f64>| {
+                    LineString::new(
+                        ls.0.iter()
+                            .map(|c| Coord {
+                                x: c.x + by,
+                                y: c.y,
+                            })
+                            .collect(),
+                    )
+                };
+                Polygon::new(
+                    moved(p.exterior()),
+                    p.interiors().iter().map(moved).collect(),
+                )
+            })
+            .collect()
+    };
+    let (left_by, right_by) = if meridian > 0.0 {
+        (0.0, -360.0)
+    } else {
+        (360.0, 0.0)
+    };
+    // The boolean operations work on a snapped integer grid (i_overlay): put every output
+    // coordinate back on the input vertex or meridian crossing it stands for.
+    let mut exact: Vec<[f64; 2]> = polygon.rings.iter().flatten().copied().collect();
+    for ring in &polygon.rings {
+        for w in ring.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if (a[0] - meridian) * (b[0] - meridian) < 0.0 {
+                let t = (meridian - a[0]) / (b[0] - a[0]);
+                exact.push([meridian, a[1] + t * (b[1] - a[1])]);
+            }
+        }
+    }
+    exact.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let snap = |mp: MultiPolygon<f64>| -> MultiPolygon<f64> {
+        const TOLERANCE: f64 = 1e-5;
+        mp.map_coords(|c| {
+            let from = exact.partition_point(|p| p[0] < c.x - TOLERANCE);
+            let nearest = exact[from..]
+                .iter()
+                .take_while(|p| p[0] <= c.x + TOLERANCE)
+                .filter(|p| (p[1] - c.y).abs() <= TOLERANCE)
+                .min_by(|p, q| {
+                    let d = |r: &&[f64; 2]| (r[0] - c.x).hypot(r[1] - c.y);
+                    d(p).total_cmp(&d(q))
+                });
+            match nearest {
+                Some(p) => Coord { x: p[0], y: p[1] },
+                None if (c.x - meridian).abs() <= TOLERANCE => Coord {
+                    x: meridian,
+                    y: c.y,
+                },
+                None => c,
+            }
+        })
+    };
+    let mut parts = shift(snap(shape.intersection(&left)), left_by);
+    parts.extend(shift(snap(shape.intersection(&right)), right_by));
+    (parts.len() >= 2).then(|| MultiPolygon(parts).orient(Direction::Default))
+}
+
+fn multi_polygon_json(parts: &MultiPolygon<f64>) -> String {
+    let ring = |ls: &LineString<f64>| {
+        let positions: Vec<String> =
+            ls.0.iter()
+                .map(|c| format!("[{}, {}]", show_number(clean(c.x)), show_number(clean(c.y))))
+                .collect();
+        format!("[{}]", positions.join(", "))
+    };
+    let polygons: Vec<String> = parts
+        .0
+        .iter()
+        .map(|p| {
+            let mut rings = vec![ring(p.exterior())];
+            rings.extend(p.interiors().iter().map(ring));
+            format!("[{}]", rings.join(", "))
+        })
+        .collect();
+    format!("[{}]", polygons.join(", "))
+}
+
+/// Rounds away the last-bit noise of the ±360 shift (coordinates are written with at most
+/// 12 decimals, far below a millimetre).
+fn clean(value: f64) -> f64 {
+    (value * 1e12).round() / 1e12
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::geometry::shape::unwrap_polygon;
+
+    #[test]
+    fn fiji_splits_into_two_counter_clockwise_boxes() {
+        let polygon = unwrap_polygon(&[vec![
+            [179.2, -16.9],
+            [-179.6, -16.9],
+            [-179.6, -16.2],
+            [179.2, -16.2],
+            [179.2, -16.9],
+        ]]);
+        let parts = split(&polygon).unwrap();
+        assert_eq!(parts.0.len(), 2);
+        let text = multi_polygon_json(&parts);
+        assert!(
+            text.contains("[180, -16.9]") && text.contains("[-180, -16.2]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[179.2, -16.9]") && text.contains("[-179.6, -16.2]"),
+            "{text}"
+        );
+    }
+}
