@@ -234,6 +234,7 @@ pub(super) fn check_request(
         cache_dir: ctx.cache_dir.clone(),
         offline: ctx.settings.offline,
         api_url: None,
+        config: None,
     };
     let store = crate::config::load_store(&options).map_err(|e| {
         console.err(format!("error: {e}"));
@@ -252,7 +253,11 @@ pub(super) fn check_request(
     let warnings = result.diagnostics.len().saturating_sub(errors);
     if !result.diagnostics.is_empty() {
         let files = [result];
-        let report = crate::cli::format::Report { files: &files };
+        let report = crate::cli::format::Report {
+            files: &files,
+            quiet: false,
+            fixed: false,
+        };
         let mut shown = Vec::new();
         if crate::cli::format::write(&mut shown, crate::cli::format::Format::Human, &report).is_ok()
         {
