@@ -9,6 +9,7 @@ use crate::check::geometry::shape::bounding_box;
 
 use super::docs::{field_heading, field_markdown};
 use super::request::{envelope_key, geojson_keys, place, Place, Request};
+use super::window::{acquisition_window, window_length};
 use crate::check::find_polygons;
 use crate::document::{Document, Node, PathSegment, TextRange};
 use crate::schema::{SchemaOrigin, SchemaStore};
@@ -169,13 +170,7 @@ impl Hover<'_> {
 
     /// "Acquisition window: 61 days (2027-03-01 → 2027-05-01)".
     fn window(&self) -> Option<String> {
-        let params = self.request.root?.get("params")?;
-        let date = |key: &str| {
-            DateTime::parse_from_rfc3339(params.get(key)?.as_str()?)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))
-        };
-        let (start, end) = (date("acquisitionStart")?, date("acquisitionEnd")?);
+        let (start, end) = acquisition_window(self.request.root?.get("params")?)?;
         let show = |d: DateTime<Utc>| {
             if d.num_seconds_from_midnight() == 0 {
                 d.format("%Y-%m-%d").to_string()
@@ -183,22 +178,12 @@ impl Hover<'_> {
                 d.format("%Y-%m-%d %H:%M UTC").to_string()
             }
         };
-        let seconds = (end - start).num_seconds();
-        if seconds <= 0 {
+        let Some(length) = window_length(start, end) else {
             return Some(format!(
                 "Acquisition window: empty, the end is not after the start ({} → {})",
                 show(start),
                 show(end)
             ));
-        }
-        let days = seconds as f64 / 86_400.0;
-        let length = if days.fract() == 0.0 {
-            let days = days as i64;
-            format!("{days} day{}", if days == 1 { "" } else { "s" })
-        } else if days < 1.0 {
-            format!("{:.1} hours", seconds as f64 / 3600.0)
-        } else {
-            format!("{days:.1} days")
         };
         Some(format!(
             "Acquisition window: {length} ({} → {})",
@@ -295,7 +280,7 @@ pub(crate) fn polygon_summary(polygon: &Node) -> String {
 }
 
 /// Square kilometres with one decimal, or more digits for small areas.
-fn show_area(km2: f64) -> String {
+pub(crate) fn show_area(km2: f64) -> String {
     if km2 >= 10.0 {
         format!("{km2:.1}")
     } else if km2 >= 0.01 {

@@ -1,5 +1,6 @@
 //! IDE features as pure functions over (document, schema store, offset): completion, hover,
-//! code actions, document symbols and formatting. No LSP types here: `lsp/` translates.
+//! code actions, document symbols, formatting, folding and selection ranges, inlay hints. No
+//! LSP types here: `lsp/` translates.
 //!
 //! Everything speaks byte offsets and [`TextRange`](crate::document::TextRange)s into the
 //! document text; edits are [`Edit`](crate::check::Edit)s, the same type fixes carry.
@@ -8,19 +9,28 @@ mod actions;
 mod area;
 mod completion;
 mod docs;
+mod folding;
 mod format;
 mod hover;
+mod inlay;
 mod request;
+mod selection;
 mod snippet;
 mod symbols;
+mod window;
 
 pub use actions::{code_actions, ActionKind, CodeAction};
 pub use area::aoi_area_km2;
 pub use completion::{completions, completions_at, CompletionItem, CompletionKind};
+pub use folding::{folding_ranges, Fold, FoldKind, LONG_COORDINATE_LIST};
 pub use format::format;
 pub use hover::{hover, HoverInfo};
+pub use inlay::{inlay_hints, InlayHint, InlayHintKind, InlayHintOptions};
+pub use selection::selection_ranges;
 pub use snippet::strip_snippet;
 pub use symbols::{symbols, Symbol, SymbolKind};
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

@@ -58,6 +58,23 @@ fn features_stay_fast_on_a_7_mb_order() {
         let ring = &outline[1].children[2].children[1].children[0];
         assert_eq!(ring.children.len(), symbols::MAX_ARRAY_CHILDREN);
     });
+    time("folding ranges", &mut || {
+        let folds = folding_ranges(&doc);
+        // The root, params, geometry and the coordinates, folded on open; no fold per position.
+        assert_eq!(folds.len(), 4, "{folds:?}");
+        assert!(folds[3].collapse_by_default, "{folds:?}");
+        assert_eq!(folds[3].collapsed_text, "1 ring, 200001 positions");
+    });
+    let middle = text.len() / 2;
+    time("selection ranges in the ring", &mut || {
+        let ranges = selection_ranges(&doc, middle);
+        assert!(ranges.len() > 8 && ranges.len() < 30, "{ranges:?}");
+    });
+    time("inlay hints", &mut || {
+        let whole = crate::document::TextRange::new(0, text.len());
+        let hints = inlay_hints(&doc, &store, whole, InlayHintOptions::default());
+        assert_eq!(hints.len(), 2, "{hints:?}");
+    });
     time("format", &mut || {
         assert_eq!(format(&doc).as_deref(), Some(text.as_str()))
     });

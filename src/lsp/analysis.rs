@@ -1,7 +1,9 @@
 //! The check task and publishing (`textDocument/publishDiagnostics`): one task per document
 //! that always finishes on the newest version, and only results that are still current are
 //! published, in version order. A document of a product the store lacks asks `fetch` for
-//! its schema and is re-checked when it arrives.
+//! its schema and is re-checked when it arrives. A client that pulls diagnostics
+//! (`textDocument/diagnostic`, answered by `pull` from what the task stores) gets no pushes,
+//! but a `workspace/diagnostic/refresh` when a result it was given went stale.
 
 use std::sync::Arc;
 
@@ -82,6 +84,7 @@ async fn run_check_task(backend: Backend, uri: Url, task: u64) {
                 if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
                     entry.abandon(task);
                 }
+                backend.0.checked.notify_waiters();
                 return;
             }
         };
@@ -90,6 +93,7 @@ async fn run_check_task(backend: Backend, uri: Url, task: u64) {
             Some(mut entry) => entry.finish_round(&round, diagnostics.clone()),
             None => return,
         };
+        backend.0.checked.notify_waiters();
         if current {
             // Under the URI's publish lock, and only if still current: nothing newer can have
             // been published for this URI meanwhile, since this task is the only one running
@@ -127,15 +131,41 @@ async fn publish(
     version: i32,
 ) {
     let encoding = backend.encoding();
-    let items = diagnostics
+    let items: Vec<_> = diagnostics
         .iter()
         .map(|d| convert::diagnostic(document, d, encoding))
         .collect();
-    backend
-        .0
-        .client
-        .publish_diagnostics(uri.clone(), items, Some(version))
-        .await;
+    let editor = backend.editor();
+    if !editor.pull_diagnostics {
+        backend
+            .0
+            .client
+            .publish_diagnostics(uri.clone(), items, Some(version))
+            .await;
+        return;
+    }
+    // The client pulls on every edit itself; what it cannot know is that the same version
+    // now checks differently (a schema arrived, the settings changed).
+    let stale = backend.0.reported.get(uri).is_some_and(|reported| {
+        reported.starts_with(&format!("{version}/")) && *reported != result_id(version, &items)
+    });
+    if stale && editor.diagnostic_refresh {
+        if let Err(error) = backend.0.client.workspace_diagnostic_refresh().await {
+            tracing::debug!("workspace/diagnostic/refresh failed: {error}");
+        }
+    }
+}
+
+/// The `resultId` of a pull-diagnostics report: the document version and a hash of the
+/// diagnostics as sent, so an unchanged document answers `unchanged` and a re-check that
+/// changed nothing keeps its id.
+pub(crate) fn result_id(version: i32, items: &[Diagnostic]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(items)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    format!("{version}/{:016x}", hasher.finish())
 }
 
 /// Re-checks every open document (after a settings or schema change); a document that
@@ -176,6 +206,11 @@ pub(crate) fn recheck_all(backend: &Backend) {
                     .await
             });
         }
+    }
+    let editor = backend.editor();
+    if editor.pull_diagnostics && editor.diagnostic_refresh {
+        let client = backend.0.client.clone();
+        tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
     }
 }
 

@@ -10,7 +10,7 @@ use tower_lsp::lsp_types::*;
 
 use super::analysis::recheck_all;
 use super::convert;
-use super::state::{Backend, ClientCaps};
+use super::state::{Backend, ClientCaps, EditorCaps};
 use super::COMMANDS;
 use crate::config::GlobalOptions;
 use crate::schema::SchemaStore;
@@ -73,6 +73,7 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
         .and_then(|i| i.snippet_support)
         .unwrap_or(false);
     let _ = backend.0.snippets.set(snippets);
+    let _ = backend.0.editor.set(EditorCaps::from_params(&params));
     let config = workspace_config(backend, &params);
     if let Ok(mut settings) = backend.0.settings.write() {
         settings.set_config(config);
@@ -113,6 +114,16 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
             code_lens_provider: Some(CodeLensOptions {
                 resolve_provider: Some(false),
             }),
+            diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("tasking-ls".into()),
+                // A request's diagnostics depend on its own text and the product schemas only.
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                ..Default::default()
+            })),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+            inlay_hint_provider: Some(OneOf::Left(true)),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
                 ..Default::default()
@@ -146,6 +157,7 @@ pub(crate) async fn pull_configuration(backend: &Backend) {
             }
             reload_store(backend);
             recheck_all(backend);
+            refresh_inlay_hints(backend);
         }
         Err(error) => tracing::warn!("workspace/configuration failed: {error}"),
     }
@@ -167,6 +179,16 @@ pub(crate) async fn configuration_changed(backend: &Backend, params: DidChangeCo
     } else {
         reload_store(backend);
         recheck_all(backend);
+        refresh_inlay_hints(backend);
+    }
+}
+
+/// Asks the client to re-query inlay hints: the `inlayHints.*` settings or the schemas
+/// (product titles) may have changed.
+fn refresh_inlay_hints(backend: &Backend) {
+    if backend.editor().inlay_hint_refresh {
+        let client = backend.0.client.clone();
+        tokio::spawn(async move { client.inlay_hint_refresh().await });
     }
 }
 

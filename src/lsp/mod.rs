@@ -2,7 +2,7 @@
 //! positions at the edge (`convert`) and hands byte offsets to the core.
 //!
 //! Reading order: `server` (the protocol's table of contents) -> one handler module per area
-//! (`lifecycle`, `sync`, `analysis`, `features`, `commands/`) -> `state` (what the session
+//! (`lifecycle`, `sync`, `analysis`, `pull`, `features`, `presentation`, `commands/`) -> `state` (what the session
 //! holds, imported by every handler, importing none). `fetch` and `progress` are the
 //! background work the handlers share; nothing imports `server`.
 
@@ -14,7 +14,9 @@ mod features;
 mod fetch;
 mod guard;
 mod lifecycle;
+mod presentation;
 mod progress;
+mod pull;
 mod server;
 mod state;
 mod sync;

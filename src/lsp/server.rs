@@ -8,7 +8,7 @@ use tower_lsp::LanguageServer;
 
 use super::guard::guarded;
 use super::state::Backend;
-use super::{commands, features, lifecycle, sync};
+use super::{commands, features, lifecycle, presentation, pull, sync};
 
 #[tower_lsp::async_trait]
 impl LanguageServer for Backend {
@@ -61,6 +61,28 @@ impl LanguageServer for Backend {
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         features::formatting(self, params)
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        pull::diagnostic(self, params).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        presentation::folding_range(self, params)
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        presentation::selection_range(self, params)
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        presentation::inlay_hint(self, params)
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {

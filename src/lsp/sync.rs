@@ -5,6 +5,7 @@
 use tower_lsp::lsp_types::*;
 
 use super::analysis::{path_of, schedule_check};
+use super::pull;
 use super::state::{Backend, OpenDocument};
 
 pub(crate) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
@@ -43,6 +44,7 @@ pub(crate) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
 pub(crate) async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     backend.0.provider.quotes.remove(&uri);
+    pull::forget(backend, &uri);
     // Removed before the first `.await`, so a didOpen after it finds the URI free; its check
     // task, if any, finds its entry gone (or replaced) and ends without publishing.
     if backend.0.documents.remove(&uri).is_some() {

@@ -24,6 +24,7 @@ mod ide_outline_format;
 mod lsp_api_orders;
 mod lsp_api_schemas;
 mod lsp_document_races;
+mod lsp_editor_features;
 mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;

@@ -119,7 +119,7 @@ local function main()
   check(vim.fn.exists(':TaskingSubmit') == 2, 'user command :TaskingSubmit is not defined')
   check(vim.fn.exists(':TaskingRefreshSchemas') == 2, 'user command :TaskingRefreshSchemas is not defined')
 
-  -- Record every publishDiagnostics as the server sent it (LSP ranges and codes), to hand the
+  -- Record every publishDiagnostics (or pulled report) as the server sent it (LSP ranges and codes), to hand the
   -- exact diagnostic back in the code action's context.
   local published = {}
   local original = vim.lsp.handlers['textDocument/publishDiagnostics']
@@ -128,6 +128,17 @@ local function main()
       table.insert(published, result)
     end
     return original(err, result, ctx, config)
+  end
+  -- Neovim 0.10+ pulls diagnostics (textDocument/diagnostic) from a server that offers it, and
+  -- the server then pushes none: record the full reports the same way.
+  local original_pull = vim.lsp.handlers['textDocument/diagnostic']
+  if original_pull then
+    vim.lsp.handlers['textDocument/diagnostic'] = function(err, result, ctx, config)
+      if result and result.kind == 'full' then
+        table.insert(published, { uri = ctx.params and ctx.params.textDocument.uri, diagnostics = result.items })
+      end
+      return original_pull(err, result, ctx, config)
+    end
   end
 
   vim.cmd('edit ' .. vim.fn.fnameescape(file))

@@ -370,6 +370,9 @@ struct Rings<'a> {
     offsets: Vec<u32>,
     /// For each global id, its ring.
     ring_of: Vec<u32>,
+    /// For each edge id, its (left, right) ends in sweep order: one cache line per
+    /// comparison in the status search, the sweep's hot loop.
+    ends: Vec<(Point, Point)>,
 }
 
 impl Rings<'_> {
@@ -399,6 +402,10 @@ impl Rings<'_> {
 
     /// Edge `id` as (left, right) endpoints in sweep order.
     fn edge(&self, id: u32) -> (Point, Point) {
+        self.ends[id as usize]
+    }
+
+    fn compute_edge(&self, id: u32) -> (Point, Point) {
         let (a, b) = (self.point(id), self.point(self.next_vertex(id)));
         if lex(a, b) == Ordering::Less {
             (a, b)
@@ -427,6 +434,8 @@ struct Sweep<'a> {
     crossed: std::collections::HashSet<(u32, u32)>,
     /// Edge pairs already reported as a fault.
     reported: std::collections::HashSet<(u32, u32)>,
+    /// Buffers reused from event to event (run, ending, starting, through, region).
+    buffers: [Vec<u32>; 5],
 }
 
 impl<'a> Sweep<'a> {
@@ -439,17 +448,21 @@ impl<'a> Sweep<'a> {
             total += ring.len() as u32;
             ring_of.extend(std::iter::repeat_n(r as u32, ring.len()));
         }
+        let mut geometry = Rings {
+            rings,
+            offsets,
+            ring_of,
+            ends: Vec::new(),
+        };
+        geometry.ends = (0..total).map(|id| geometry.compute_edge(id)).collect();
         Sweep {
-            rings: Rings {
-                rings,
-                offsets,
-                ring_of,
-            },
+            rings: geometry,
             status: Treap::new(total as usize),
             meetings: Vec::new(),
             faults: 0,
             crossed: Default::default(),
             reported: Default::default(),
+            buffers: Default::default(),
         }
     }
 
@@ -488,12 +501,21 @@ impl<'a> Sweep<'a> {
 
     /// Processes the vertices `at` (all equal to `p`).
     fn event(&mut self, p: Point, at: &[u32]) {
+        let mut buffers = std::mem::take(&mut self.buffers);
+        for buffer in &mut buffers {
+            buffer.clear();
+        }
+        self.event_with(p, at, &mut buffers);
+        self.buffers = buffers;
+    }
+
+    fn event_with(&mut self, p: Point, at: &[u32], buffers: &mut [Vec<u32>; 5]) {
+        let [run, ending, starting, through, region] = buffers;
         // The status run of edges through p: those ending at p and those passing through it.
         let first = self.status.first_where(|t| {
             let (a, b) = self.rings.edge(t);
             orient(a, b, p) <= 0.0
         });
-        let mut run = Vec::new();
         let mut after = first;
         while after != NIL {
             let (a, b) = self.rings.edge(after);
@@ -510,8 +532,6 @@ impl<'a> Sweep<'a> {
         };
 
         // Edges incident to the vertices at p: ending (other end before p) or starting.
-        let mut ending = Vec::new();
-        let mut starting = Vec::new();
         for &v in at {
             for edge in [self.rings.prev_vertex(v), v] {
                 let other = if edge == v {
@@ -530,28 +550,28 @@ impl<'a> Sweep<'a> {
         ending.dedup();
         starting.sort_unstable();
         starting.dedup();
-        let through: Vec<u32> = run
-            .iter()
-            .copied()
-            .filter(|e| ending.binary_search(e).is_err())
-            .collect();
+        through.extend(
+            run.iter()
+                .copied()
+                .filter(|e| ending.binary_search(e).is_err()),
+        );
 
         if at.len() == 1 && through.is_empty() {
             self.check_spike(p, at[0]);
         } else {
-            self.classify(p, at, &through);
+            self.classify(p, at, through);
         }
         if self.faults >= MAX_FAULTS {
             return;
         }
 
-        for &e in &ending {
+        for &e in ending.iter() {
             // An edge whose left end was before p is in the status unless the order broke.
             if self.status.nodes[e as usize].parent != NIL || self.status.root == e {
                 self.status.remove(e);
             }
         }
-        for &e in &starting {
+        for &e in starting.iter() {
             let (_, q) = self.rings.edge(e);
             let rings = &self.rings;
             self.status.insert(e, |t| {
@@ -570,7 +590,6 @@ impl<'a> Sweep<'a> {
 
         // Neighbours that are new: test the whole region between `before` and the edge
         // that followed the run.
-        let mut region = Vec::new();
         let mut at_node = if before == NIL {
             self.first_node()
         } else {

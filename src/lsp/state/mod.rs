@@ -6,10 +6,12 @@
 //! holds.
 
 mod documents;
+mod editor;
 mod provider;
 mod settings;
 
 pub(crate) use documents::{CheckState, Next, OpenDocument, Round, Unparsed};
+pub(crate) use editor::EditorCaps;
 pub(crate) use provider::{Api, ClientCaps, InFlightGuard, ProviderState, IN_FLIGHT};
 pub use settings::Settings;
 
@@ -46,6 +48,12 @@ pub(crate) struct State {
     pub provider: ProviderState,
     /// The client expands snippets in completion items.
     pub snippets: OnceLock<bool>,
+    /// Pull diagnostics, refresh requests and folding options the client has.
+    pub editor: OnceLock<EditorCaps>,
+    /// Woken each time a check stores a document's diagnostics (pull requests wait on it).
+    pub checked: tokio::sync::Notify,
+    /// The `resultId` last answered to `textDocument/diagnostic`, per document.
+    pub reported: DashMap<Url, String>,
 }
 
 impl Backend {
@@ -67,11 +75,18 @@ impl Backend {
             supports_configuration: OnceLock::new(),
             provider: ProviderState::default(),
             snippets: OnceLock::new(),
+            editor: OnceLock::new(),
+            checked: tokio::sync::Notify::new(),
+            reported: DashMap::new(),
         }))
     }
 
     pub(crate) fn encoding(&self) -> PositionEncoding {
         self.0.encoding.get().copied().unwrap_or_default()
+    }
+
+    pub(crate) fn editor(&self) -> EditorCaps {
+        self.0.editor.get().copied().unwrap_or_default()
     }
 
     pub(crate) fn store(&self) -> Arc<SchemaStore> {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::config::{FilePatterns, LintSettings, LoadedConfig, DEFAULT_FILE_PATTERNS};
+use crate::ide::InlayHintOptions;
 
 /// Settings under the names the design gives; unknown keys (client-only ones like
 /// `serverPath` or `trace`) are ignored. The public fields are the effective values.
@@ -20,6 +21,8 @@ pub struct Settings {
     pub offline: bool,
     /// `[lint]` of the configuration file: which codes are published, at which severity.
     pub lint: LintSettings,
+    /// `inlayHints.productTitle`, `inlayHints.windowLength`, `inlayHints.aoiArea` (editor only).
+    pub inlay_hints: InlayHintOptions,
     /// The compiled `file_patterns`, and the file's `exclude`.
     patterns: FilePatterns,
     exclude: FilePatterns,
@@ -39,6 +42,7 @@ impl Default for Settings {
             cache_dir: None,
             offline: false,
             lint: LintSettings::default(),
+            inlay_hints: InlayHintOptions::default(),
             patterns: FilePatterns::default(),
             exclude: FilePatterns::default(),
             editor: Map::new(),
@@ -92,6 +96,18 @@ impl Settings {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
+        };
+        let hints = self.editor.get("inlayHints").and_then(Value::as_object);
+        let hint = |key: &str| {
+            hints
+                .and_then(|h| h.get(key))
+                .and_then(Value::as_bool)
+                .unwrap_or(true)
+        };
+        self.inlay_hints = InlayHintOptions {
+            product_title: hint("productTitle"),
+            window_length: hint("windowLength"),
+            aoi_area: hint("aoiArea"),
         };
         self.api_url = text("apiUrl");
         self.workspace_id = text("workspaceId");
@@ -172,6 +188,24 @@ fn is_default_patterns(list: &[String]) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn inlay_hints_switch_one_by_one() {
+        let mut settings = Settings::default();
+        assert_eq!(settings.inlay_hints, InlayHintOptions::default());
+        settings
+            .merge(&json!({"taskingLs": {"inlayHints": {"windowLength": false, "aoiArea": "no"}}}));
+        assert_eq!(
+            settings.inlay_hints,
+            InlayHintOptions {
+                product_title: true,
+                window_length: false,
+                aoi_area: true
+            }
+        );
+        settings.merge(&json!({"inlayHints": null}));
+        assert_eq!(settings.inlay_hints, InlayHintOptions::default());
+    }
 
     #[test]
     fn default_pattern_matches_request_files_only() {
