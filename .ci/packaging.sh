@@ -31,16 +31,19 @@ cp examples/invalid/pleiades_analytic_broken_tasking_request.json "$work/sarif d
 for log in "$work/examples.sarif" "$work/fixes.sarif"; do
   if "$multitool" --help >/dev/null 2>&1; then
     # `validate` writes its findings as a SARIF log; errors in the input are `error` results.
-    "$multitool" validate "$log" --output "$work/validation.sarif" --force >"$work/multitool.txt" 2>&1 || true
+    rm -f "$work/validation.sarif"
+    "$multitool" validate "$log" --output "$work/validation.sarif" >"$work/multitool.txt" 2>&1 \
+      || { cat "$work/multitool.txt"; exit 1; }
     python3 - "$work/validation.sarif" "$log" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
-problems = [r for run in report["runs"] for r in run.get("results", []) if r.get("level", "warning") == "error"]
+# Errors and warnings both fail (the default level of a result is "warning"); notes are advice.
+problems = [r for run in report["runs"] for r in run.get("results", []) if r.get("level", "warning") in ("error", "warning")]
 for r in problems:
-    print(f"{sys.argv[2]}: {r.get('ruleId')}: {r['message'].get('text', r['message'])}")
+    print(f"{sys.argv[2]}: {r.get('level', 'warning')} {r.get('ruleId')}: {r['message']}")
 sys.exit(1 if problems else 0)
 PY
-    echo "$(basename "$log"): no errors from the SARIF Multitool"
+    echo "$(basename "$log"): no errors or warnings from the SARIF Multitool"
   else
     # The multitool is a self-contained .NET program; if it cannot start here, fall back to
     # the SARIF 2.1.0 JSON schema it ships.

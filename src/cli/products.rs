@@ -219,3 +219,24 @@ pub fn init(store: &SchemaStore, product: Option<&str>, name: &str, dir: &Path) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_from_the_api_are_escaped() {
+        let rows = [[
+            "id\n::error file=x::forged".to_string(),
+            "Title \u{1b}[31mred".to_string(),
+            "c".to_string(),
+        ]];
+        let text = table(["ID", "TITLE", "COLLECTION"], &rows);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(
+            text.contains("id\\n::error file=x::forged  Title \\u{1b}[31mred"),
+            "{text}"
+        );
+    }
+}

@@ -864,3 +864,66 @@ fn init_writes_the_formatters_layout() {
         Some(text.as_str())
     );
 }
+
+#[test]
+fn human_output_draws_whole_multi_line_spans_and_secondary_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut request: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    request["params"]["geometry"]["coordinates"] =
+        serde_json::json!([[[13.3, 52.5], [13.4, 52.5], [13.3, 52.5]]]);
+    write(
+        dir.path(),
+        "tri_tasking_request.json",
+        &serde_json::to_string_pretty(&request).unwrap(),
+    );
+    let output = ls(dir.path(), &["validate", "tri_tasking_request.json"]);
+    let text = out(&output);
+    // The ring spans lines 15 to 28: its first line opens the span, its last closes it.
+    assert!(text.contains("15 | /         [\n"), "{text}");
+    assert!(
+        text.contains("28 | |         ]\n   | |_________^\n"),
+        "{text}"
+    );
+    // Secondary labels: the start date where the end is before it; the first position of an
+    // unclosed ring; and `help:` lines for the fixes.
+    write(dir.path(), "b_tasking_request.json", BROKEN);
+    let text = out(&ls(dir.path(), &["validate", "b_tasking_request.json"]));
+    assert!(
+        text.contains(
+            "  |                         -------------------------- acquisitionStart is here\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("------------------ the ring's first position\n"),
+        "{text}"
+    );
+    assert!(text.contains("   = help: Close the ring\n"), "{text}");
+}
+
+#[test]
+fn a_minified_order_does_not_print_its_whole_line_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut request: serde_json::Value = serde_json::from_str(BROKEN).unwrap();
+    let ring: Vec<serde_json::Value> = (0..20_000)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * f64::from(i) / 20_000.0;
+            serde_json::json!([13.3 + 0.01 * angle.cos(), 52.5 + 0.01 * angle.sin()])
+        })
+        .collect();
+    request["params"]["geometry"]["coordinates"] = serde_json::json!([ring]);
+    let text = serde_json::to_string(&request).unwrap();
+    assert!(text.len() > 500_000 && !text.contains('\n'));
+    write(dir.path(), "min_tasking_request.json", &text);
+    let output = ls(dir.path(), &["validate", "min_tasking_request.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = out(&output);
+    assert!(
+        report.contains("error[schema.range]"),
+        "{}",
+        &report[..report.len().min(2000)]
+    );
+    // Every line of the report fits a wide terminal: the source is cut around each span.
+    let widest = report.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest < 400, "a line of {widest} characters");
+}

@@ -20,6 +20,66 @@ use super::super::validate::FileResult;
 /// Width the renderer fits long source lines into (columns).
 const WIDTH: usize = 120;
 
+/// A source line longer than this (bytes) is cut around the span it shows.
+const MAX_SOURCE_LINE: usize = 1000;
+
+/// Context kept on each side of a span in a cut line (bytes).
+const CONTEXT: usize = 60;
+
+/// The part of the text given to the renderer, with `...` where a long line was cut.
+struct Window<'a> {
+    text: &'a str,
+    from: usize,
+    to: usize,
+    prefix: &'static str,
+    suffix: &'static str,
+}
+
+impl Window<'_> {
+    /// Narrows a long line to the span (at most 200 bytes of it) and some context.
+    fn cut_around(&mut self, start: usize, end: usize) {
+        let floor = |mut at: usize| {
+            while !self.text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let start = start.clamp(self.from, self.to);
+        let end = end.clamp(start, self.to).min(start + 200);
+        let from = floor(start.saturating_sub(CONTEXT).max(self.from));
+        let to = floor((end + CONTEXT).min(self.to));
+        if from > self.from {
+            self.prefix = "...";
+        }
+        if to < self.to {
+            self.suffix = "...";
+        }
+        self.from = from;
+        self.to = to.max(from);
+    }
+
+    fn source(&self) -> String {
+        format!(
+            "{}{}{}",
+            self.prefix,
+            &self.text[self.from..self.to],
+            self.suffix
+        )
+    }
+
+    fn contains(&self, range: crate::document::TextRange) -> bool {
+        range.start as usize >= self.from && range.end as usize <= self.to
+    }
+
+    /// A range of the text as a range of [`Window::source`].
+    fn local(&self, range: crate::document::TextRange) -> std::ops::Range<usize> {
+        let at = |offset: u32| {
+            (offset as usize).clamp(self.from, self.to) - self.from + self.prefix.len()
+        };
+        at(range.start)..at(range.end)
+    }
+}
+
 const BOLD: Style = Style::new().bold();
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -112,20 +172,33 @@ fn write_one(
         .line_col(last.min(text.len()), PositionEncoding::Utf8)
         .line as usize;
     let from = index.line_range(first_line).start;
-    let to = index.line_range(last_line).end.max(from);
-    let source = &text[from..to.min(text.len())];
-    let local = |offset: u32| (offset as usize).clamp(from, from + source.len()) - from;
+    let to = index.line_range(last_line).end.max(from).min(text.len());
+    let mut window = Window {
+        text,
+        from,
+        to,
+        prefix: "",
+        suffix: "",
+    };
+    if first_line == last_line && to - from > MAX_SOURCE_LINE {
+        // A minified order is one long line: show the stretch around the span.
+        window.cut_around(
+            diagnostic.range.start as usize,
+            diagnostic.range.end as usize,
+        );
+    }
+    let source = window.source();
     let mut snippet = Snippet::source(source)
         .line_start(first_line + 1)
         .fold(true)
-        .annotation(
-            AnnotationKind::Primary
-                .span(local(diagnostic.range.start)..local(diagnostic.range.end)),
-        );
+        .annotation(AnnotationKind::Primary.span(window.local(diagnostic.range)));
     for related in &diagnostic.related {
+        if !window.contains(related.range) {
+            continue;
+        }
         snippet = snippet.annotation(
             AnnotationKind::Context
-                .span(local(related.range.start)..local(related.range.end))
+                .span(window.local(related.range))
                 .label(control(&related.message).into_owned()),
         );
     }

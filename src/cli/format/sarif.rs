@@ -18,9 +18,8 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
-            json!({
+            let mut rule = json!({
                 "id": code.as_str(),
-                "name": rule_name(*code),
                 "shortDescription": {"text": code.description()},
                 "fullDescription": {"text": code.description()},
                 "help": {"text": format!(
@@ -28,7 +27,13 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
                     code.description()
                 )},
                 "defaultConfiguration": {"level": level(code.severity())},
-            })
+            });
+            // SARIF1001: a `name` equal to the `id` (ignoring case) must be left out.
+            let name = rule_name(*code);
+            if !name.eq_ignore_ascii_case(code.as_str()) {
+                rule["name"] = Value::String(name);
+            }
+            rule
         })
         .collect();
     let mut results = Vec::new();
