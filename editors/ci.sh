@@ -7,7 +7,9 @@
 # the VS Code extension's npm dependencies) and runs:
 #   - the Neovim end-to-end test (editors/nvim/test/run.sh) with both Neovims, first against
 #     the fake server (to prove the harness) and then against the real server;
-#   - the VS Code extension's compile, lint, test and package.
+#   - the VS Code extension's compile, lint, test and package (the server bundled in a
+#     linux-x64 .vsix), then the end-to-end test in real VS Code (code-server driven by
+#     Chromium, editors/vscode/e2e/run.sh; TASKING_CI_SKIP_E2E=1 skips it).
 # Idempotent and non-interactive. Every step runs; the summary lists the failures and the
 # exit status is 1 if any step failed (2 for a usage error).
 #
@@ -105,18 +107,27 @@ vscode_pipeline() {
     npm run lint &&
     npm test &&
     rm -f ./*.vsix &&
-    npm run package &&
+    TASKING_LS_SERVER="$server" TASKING_VSCODE_TARGET=linux-x64 npm run package &&
     python3 - <<'PY'
 import glob, sys, zipfile
 vsix = glob.glob("*.vsix")
-if len(vsix) != 1:
-    sys.exit(f"expected one .vsix, found {vsix}")
-names = zipfile.ZipFile(vsix[0]).namelist()
-for required in ("extension/package.json", "extension/dist/extension.js"):
+if vsix != ["tasking-ls-linux-x64.vsix"]:
+    sys.exit(f"expected tasking-ls-linux-x64.vsix, found {vsix}")
+archive = zipfile.ZipFile(vsix[0])
+names = archive.namelist()
+for required in ("extension/package.json", "extension/dist/extension.js", "extension/bin/tasking-ls",
+                 "extension/syntaxes/tasking-request.tmLanguage.json", "extension/language-configuration.json",
+                 "extension/images/icon.png"):
     if required not in names:
         sys.exit(f"{vsix[0]} lacks {required}: {names}")
-print(f"{vsix[0]}: {len(names)} entries, bundle present")
+if (archive.getinfo("extension/bin/tasking-ls").external_attr >> 16) & 0o111 == 0:
+    sys.exit("extension/bin/tasking-ls is not executable in the .vsix")
+print(f"{vsix[0]}: {len(names)} entries, bundle and server present")
 PY
+}
+
+vscode_e2e() {
+  bash "$editors/vscode/e2e/run.sh" "$editors/vscode/tasking-ls-linux-x64.vsix"
 }
 
 echo "editors/ci.sh: server $server"
@@ -141,7 +152,10 @@ if [ "$only" = all ] || [ "$only" = nvim ]; then
 fi
 
 if [ "$only" = all ] || [ "$only" = vscode ]; then
-  run_step "vscode: npm ci, compile, lint, test, package" vscode_pipeline
+  run_step "vscode: npm ci, compile, lint, test, package (linux-x64, server bundled)" vscode_pipeline
+  if [ "${TASKING_CI_SKIP_E2E:-0}" != 1 ]; then
+    run_step "vscode e2e: code-server + Chromium drive the packaged extension" vscode_e2e
+  fi
 fi
 
 echo

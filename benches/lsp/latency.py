@@ -278,14 +278,16 @@ def edit_latency(client, uri, text, n, version, timeout=60.0, pull=False, inside
     the response of a textDocument/diagnostic request sent right after the change)."""
     pos = find_position(text, '"displayName": "', len('"displayName": "') + 2)
     if inside:
-        pos, digit = geometry_digit(text)
-        other = "7" if digit != "7" else "3"
+        # The last two digits of a longitude, changed to a new value every time (so that
+        # no edit brings back a geometry text checked before).
+        pos, _ = geometry_digit(text)
+        pos = dict(pos, character=pos["character"] - 1)
     samples = []
     for i in range(n):
         version += 1
         if inside:
-            end = dict(pos, character=pos["character"] + 1)
-            change = {"range": {"start": pos, "end": end}, "text": other if i % 2 == 0 else digit}
+            end = dict(pos, character=pos["character"] + 2)
+            change = {"range": {"start": pos, "end": end}, "text": "%02d" % ((i * 37 + 11) % 100)}
         elif i % 2 == 0:
             change = {"range": {"start": pos, "end": pos}, "text": " "}
         else:

@@ -106,7 +106,7 @@ async fn run_check_task(backend: Backend, uri: Url, task: u64) {
                 .get(&uri)
                 .is_some_and(|entry| entry.is_current(&round));
             if still_current {
-                publish(&backend, &uri, &document, &diagnostics, round.version).await;
+                publish(&backend, &uri, document, &diagnostics, round.version).await;
             }
         }
         match end_round(&backend, &uri, &round) {
@@ -126,15 +126,18 @@ fn end_round(backend: &Backend, uri: &Url, round: &Round) -> Next {
 async fn publish(
     backend: &Backend,
     uri: &Url,
-    document: &Document,
+    document: Arc<Document>,
     diagnostics: &[crate::check::Diagnostic],
     version: i32,
 ) {
     let encoding = backend.encoding();
     let items: Vec<_> = diagnostics
         .iter()
-        .map(|d| convert::diagnostic(document, d, encoding))
+        .map(|d| convert::diagnostic(&document, d, encoding))
         .collect();
+    // Let go of the parse before the first `.await`: the next edit re-parses it in place
+    // only when nothing else holds it (else it copies the tree).
+    drop(document);
     let editor = backend.editor();
     if !editor.pull_diagnostics {
         backend
@@ -172,13 +175,7 @@ pub(crate) fn result_id(version: i32, items: &[Diagnostic]) -> String {
 /// stopped matching `filePatterns` loses its diagnostics, one that started matching gets some.
 pub(crate) fn recheck_all(backend: &Backend) {
     let settings = backend.settings();
-    let uris: Vec<Url> = backend
-        .0
-        .documents
-        .iter()
-        .map(|e| e.key().clone())
-        .collect();
-    for uri in uris {
+    for uri in backend.open_uris() {
         let (was_handled, handled) = {
             let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
                 continue;
@@ -217,13 +214,7 @@ pub(crate) fn recheck_all(backend: &Backend) {
 /// Re-checks every open document whose `dataProduct` is `id` (a check running now runs
 /// again: `schedule_check` marks it pending).
 pub(crate) fn recheck_product(backend: &Backend, id: &str) {
-    let uris: Vec<Url> = backend
-        .0
-        .documents
-        .iter()
-        .map(|e| e.key().clone())
-        .collect();
-    for uri in uris {
+    for uri in backend.open_uris() {
         let Some((document, _)) = backend.snapshot(&uri) else {
             continue;
         };

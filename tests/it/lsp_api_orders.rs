@@ -12,19 +12,6 @@ use crate::support::provider_lsp::*;
 use serde_json::{json, Value};
 use tasking_ls::api::receipt::{body_sha256, read_receipt};
 
-const SECRETS: [&str; 4] = [PASSWORD, STATIC_TOKEN, TOKEN_PREFIX, PROJECT_API_KEY];
-
-fn env(api: &FakeApi) -> Vec<(&'static str, String)> {
-    vec![
-        ("UP42_API_URL", api.url()),
-        ("UP42_AUTH_URL", api.auth_url()),
-        ("UP42_USERNAME", USERNAME.to_string()),
-        ("UP42_PASSWORD", PASSWORD.to_string()),
-        ("UP42_WORKSPACE_ID", WORKSPACE_ID.to_string()),
-        ("UP42_TIMEOUT", "0.5".to_string()),
-    ]
-}
-
 struct Setup {
     api: FakeApi,
     dir: tempfile::TempDir,
@@ -36,7 +23,7 @@ fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let lsp = Lsp::start(Launch {
-        env: env(&api),
+        env: account_env(&api),
         args: vec!["--cache-dir".into(), cache.display().to_string()],
         progress: true,
     });
@@ -426,7 +413,7 @@ fn command_faults_give_clear_messages_and_the_server_keeps_serving() {
 fn wrong_credentials_are_reported_without_leaking_them() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
-    let mut env = env(&api);
+    let mut env = account_env(&api);
     for (name, value) in env.iter_mut() {
         if *name == "UP42_PASSWORD" {
             *value = "pw-Secr3t-WRONG-password".to_string();

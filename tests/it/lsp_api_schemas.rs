@@ -9,19 +9,6 @@ use crate::support::fake_api::*;
 use crate::support::provider_lsp::*;
 use serde_json::{json, Value};
 
-const SECRETS: [&str; 4] = [PASSWORD, STATIC_TOKEN, TOKEN_PREFIX, PROJECT_API_KEY];
-
-fn account_env(api: &FakeApi) -> Vec<(&'static str, String)> {
-    vec![
-        ("UP42_API_URL", api.url()),
-        ("UP42_AUTH_URL", api.auth_url()),
-        ("UP42_USERNAME", USERNAME.to_string()),
-        ("UP42_PASSWORD", PASSWORD.to_string()),
-        ("UP42_WORKSPACE_ID", WORKSPACE_ID.to_string()),
-        ("UP42_TIMEOUT", "0.5".to_string()),
-    ]
-}
-
 fn start(api: &FakeApi, cache: &tempfile::TempDir, extra: &[&str]) -> Lsp {
     let mut args = vec![
         "--cache-dir".to_string(),

@@ -170,6 +170,34 @@ fn unknown_methods_and_malformed_params_get_error_responses() {
 
 const PARSE_ERROR: i64 = -32700;
 
+/// Waits (up to the client's guard against hangs) until the server has sent `count` error
+/// responses that answer no request: they are written by the transport, beside tower-lsp's
+/// own output, so they may come after the answer to a later request.
+fn wait_for_unaddressed_errors(client: &mut LspClient, count: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while unaddressed_errors(client).len() < count && Instant::now() < deadline {
+        client.pump(Duration::from_millis(50));
+    }
+    unaddressed_errors(client)
+}
+
+/// Likewise for the error responses with `code`, whatever their id.
+fn wait_for_errors(client: &mut LspClient, code: i64, count: usize) -> Vec<Value> {
+    let with_code = |client: &LspClient| -> Vec<Value> {
+        client
+            .stray
+            .iter()
+            .filter(|m| m["error"]["code"] == code)
+            .cloned()
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while with_code(client).len() < count && Instant::now() < deadline {
+        client.pump(Duration::from_millis(50));
+    }
+    with_code(client)
+}
+
 /// The error responses the server sent that answer no request (id null).
 fn unaddressed_errors(client: &LspClient) -> Vec<Value> {
     client
@@ -186,7 +214,7 @@ fn a_message_that_is_not_json_gets_a_parse_error_and_the_server_goes_on() {
     client.send_raw_bytes(b"{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
     client.send_raw_bytes(b"\xff\xfe not UTF-8");
     assert_alive(&mut client);
-    let errors = unaddressed_errors(&client);
+    let errors = wait_for_unaddressed_errors(&mut client, 2);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors.iter().all(|e| e["error"]["code"] == PARSE_ERROR),
@@ -204,10 +232,8 @@ fn a_message_that_is_not_json_gets_a_parse_error_and_the_server_goes_on() {
     client.send_raw_bytes(br#"{"id": 77, "method": 5}"#);
     client.send_raw_bytes(b"[]");
     assert_alive(&mut client);
-    let invalid: Vec<Value> = client
-        .stray
+    let invalid: Vec<Value> = wait_for_errors(&mut client, INVALID_REQUEST, 3)
         .iter()
-        .filter(|m| m["error"]["code"] == INVALID_REQUEST)
         .map(|m| m["id"].clone())
         .collect();
     assert_eq!(invalid, vec![Value::Null, json!(77), Value::Null]);
@@ -259,7 +285,10 @@ fn an_oversized_content_length_is_refused_and_the_next_request_answered() {
     );
     let status = client.status();
     assert!(status["documents"].is_array(), "{status}");
-    let refused: Vec<&Value> = client.stray.iter().filter(|m| m["id"] == 4242).collect();
+    let refused: Vec<Value> = wait_for_errors(&mut client, INVALID_REQUEST, 1)
+        .into_iter()
+        .filter(|m| m["id"] == 4242)
+        .collect();
     assert_eq!(refused.len(), 1, "{:?}", client.stray);
     assert_eq!(refused[0]["error"]["code"], INVALID_REQUEST);
     let message = refused[0]["error"]["message"].as_str().unwrap();

@@ -36,6 +36,20 @@ cmd('TaskingRestart', function()
   require('tasking_ls').restart()
 end, { desc = 'tasking-ls: restart the language server' })
 
+-- Order files get their own filetype, `tasking-request` (as in VS Code and Helix), shown with
+-- JSON syntax, so JSON-only tools (jsonls, JSON linters) stay off them.
+if vim.filetype and vim.filetype.add then
+  vim.filetype.add({ pattern = { ['.*_tasking_request%.json'] = 'tasking-request' } })
+end
+vim.api.nvim_create_autocmd('FileType', {
+  group = vim.api.nvim_create_augroup('tasking_ls_filetype', { clear = true }),
+  pattern = 'tasking-request',
+  callback = function(args)
+    vim.bo[args.buf].syntax = 'json'
+    vim.bo[args.buf].commentstring = ''
+  end,
+})
+
 -- Start on the first order request file, unless setup() already ran or the user opted out
 -- with `vim.g.tasking_ls_autostart = false`; the options are then those of `vim.g.tasking_ls`
 -- (a table with the same keys as setup()), else the defaults.

@@ -341,3 +341,39 @@ export function summarizeResult(title: string, result: unknown): string {
   }
   return `${title}: see the Tasking LS output for details`;
 }
+
+/** Where the server executable came from, in the order they are tried. */
+export type ServerSource = 'setting' | 'bundled' | 'PATH';
+
+/**
+ * Chooses the server: `taskingLs.serverPath` when the user set it, else the binary bundled
+ * in a platform-specific `.vsix` (`bundled`, when it exists), else `tasking-ls` on `PATH`.
+ */
+export function chooseServer(
+  s: TaskingSettings,
+  serverPathSet: boolean,
+  bundled: string | undefined,
+  workspaceFolder?: string,
+  home?: string,
+): ServerCommand & { source: ServerSource } {
+  if (serverPathSet) return { ...serverCommand(s, workspaceFolder, home), source: 'setting' };
+  const args = [...s.serverArgs, 'serve'];
+  if (bundled !== undefined) return { command: bundled, args, source: 'bundled' };
+  return { command: 'tasking-ls', args, source: 'PATH' };
+}
+
+/** One line of `tasking-ls products` output: `ID  TITLE  COLLECTION (COLLECTION TITLE)`. */
+export interface ProductLine {
+  id: string;
+  label: string;
+}
+
+/** Parses the table `tasking-ls products` prints (a header line, then one product a line). */
+export function parseProducts(stdout: string): ProductLine[] {
+  return stdout
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => /^[0-9a-f-]{36}\s/.test(line))
+    .map((line) => ({ id: line.slice(0, 36), label: line.slice(36).trim().replace(/\s{2,}/g, ' — ') }));
+}

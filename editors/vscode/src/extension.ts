@@ -1,7 +1,12 @@
-//! The VS Code side of tasking-ls: starts the language server over stdio, hands it the
-//! credentials kept in SecretStorage through its environment, and exposes the server's
-//! commands (quote, submit, status, refresh schemas) in the command palette.
+//! The VS Code side of tasking-ls: starts the language server over stdio (the `serverPath`
+//! setting, else the binary bundled in the platform `.vsix`, else `tasking-ls` on PATH), hands
+//! it the credentials kept in SecretStorage through its environment, gives order files the
+//! `tasking-request` language, shows a language status item, and exposes the server's
+//! commands (quote, submit, status, refresh schemas) and "New order request".
 
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
@@ -15,7 +20,9 @@ import {
   Credentials,
   SECTION,
   SERVER_COMMANDS,
+  ServerSource,
   TaskingSettings,
+  chooseServer,
   commandArguments,
   describeCredentials,
   documentSelector,
@@ -23,8 +30,8 @@ import {
   matchesFilePatterns,
   normalizeSettings,
   parseCredentials,
+  parseProducts,
   serializeCredentials,
-  serverCommand,
   serverEnv,
   serverSettings,
   summarizeResult,
@@ -34,7 +41,12 @@ const SECRET_KEY = 'taskingLs.credentials';
 /** Settings read by the client itself; a change needs a new client, not just a notification. */
 const RESTART_SETTINGS = ['serverPath', 'serverArgs', 'filePatterns'];
 
+const LANGUAGE = 'tasking-request';
+
 let client: LanguageClient | undefined;
+let status: vscode.LanguageStatusItem;
+/** The server in use and where it came from, for the status item. */
+let server: { command: string; source: ServerSource } | undefined;
 let output: vscode.OutputChannel;
 let traceOutput: vscode.OutputChannel;
 let extensionContext: vscode.ExtensionContext;
@@ -58,10 +70,58 @@ async function storedCredentials(): Promise<Credentials | undefined> {
   return parseCredentials(await extensionContext.secrets.get(SECRET_KEY));
 }
 
+/** The server binary inside a platform-specific `.vsix` (`bin/tasking-ls[.exe]`), if any. */
+function bundledServer(): string | undefined {
+  const name = process.platform === 'win32' ? 'tasking-ls.exe' : 'tasking-ls';
+  const candidate = path.join(extensionContext.extensionPath, 'bin', name);
+  return fs.existsSync(candidate) ? candidate : undefined;
+}
+
+function resolveServer(settings: TaskingSettings) {
+  const raw = vscode.workspace.getConfiguration(SECTION).get<string>('serverPath');
+  const serverPathSet = typeof raw === 'string' && raw.trim() !== '';
+  return chooseServer(settings, serverPathSet, bundledServer(), workspaceFolderPath());
+}
+
+/** The language status item: server, network mode, product of the current file, credentials. */
+async function updateStatus(): Promise<void> {
+  if (status === undefined) return;
+  const settings = readSettings();
+  const running = client?.isRunning() === true;
+  const creds = (await storedCredentials()) !== undefined || envHasCredentials(process.env);
+  const source = server ? { setting: 'from taskingLs.serverPath', bundled: 'bundled', PATH: 'from PATH' }[server.source] : '';
+  status.text = running ? `tasking-ls ${settings.offline ? 'offline' : 'online'}` : 'tasking-ls stopped';
+  status.severity = running ? vscode.LanguageStatusSeverity.Information : vscode.LanguageStatusSeverity.Error;
+  const doc = vscode.window.activeTextEditor?.document;
+  const product = doc?.languageId === LANGUAGE ? productOf(doc.getText()) : undefined;
+  status.detail = [
+    server ? `server ${source}` : '',
+    product ? `product ${product}` : '',
+    creds ? 'credentials set' : 'no credentials',
+  ]
+    .filter((part) => part !== '')
+    .join(' · ');
+  status.command = { title: 'Show log', command: 'tasking.showOutput' };
+}
+
+function productOf(text: string): string | undefined {
+  return /"dataProduct"\s*:\s*"([^"]*)"/.exec(text)?.[1];
+}
+
+/** Gives documents matching `filePatterns` the tasking-request language (the manifest covers the default pattern only). */
+function claimDocument(doc: vscode.TextDocument): void {
+  if (doc.languageId === LANGUAGE || doc.uri.scheme !== 'file') return;
+  if (doc.languageId !== 'json' && doc.languageId !== 'jsonc' && doc.languageId !== 'plaintext') return;
+  if (matchesFilePatterns(doc.uri.fsPath, readSettings().filePatterns)) {
+    void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE);
+  }
+}
+
 async function startClient(): Promise<void> {
   const settings = readSettings();
   const folder = workspaceFolderPath();
-  const { command, args } = serverCommand(settings, folder);
+  const { command, args, source } = resolveServer(settings);
+  server = { command, source };
   const creds = await storedCredentials();
 
   const serverOptions: ServerOptions = {
@@ -73,7 +133,7 @@ async function startClient(): Promise<void> {
   };
 
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(settings.filePatterns),
+    documentSelector: [{ language: LANGUAGE }, ...documentSelector(settings.filePatterns)],
     initializationOptions: serverSettings(settings, folder),
     outputChannel: output,
     traceOutputChannel: traceOutput,
@@ -97,6 +157,9 @@ async function startClient(): Promise<void> {
   };
 
   output.appendLine(
+    `[client] server: ${command} (${source === 'setting' ? 'taskingLs.serverPath' : source === 'bundled' ? 'bundled with the extension' : 'found on PATH'})`,
+  );
+  output.appendLine(
     `[client] starting ${command} ${args.join(' ')}; credentials: ${describeCredentials(creds)}` +
       (creds === undefined && !envHasCredentials(process.env) ? ' — none in the environment either' : ''),
   );
@@ -104,7 +167,9 @@ async function startClient(): Promise<void> {
   client = c;
   try {
     await c.start();
+    void updateStatus();
   } catch (err) {
+    void updateStatus();
     client = undefined;
     const msg = err instanceof Error ? err.message : String(err);
     output.appendLine(`[client] failed to start the server: ${msg}`);
@@ -258,11 +323,58 @@ async function submitOrder() {
   await runServerCommand('Submit order', SERVER_COMMANDS.submitOrder, true, true);
 }
 
+/** "Tasking: New order request": pick a product, name the request, write it with `init`, open it. */
+async function newOrderRequest(): Promise<void> {
+  const settings = readSettings();
+  const folder = workspaceFolderPath();
+  if (folder === undefined) {
+    void vscode.window.showWarningMessage('New order request: open a folder first; the request is written there.');
+    return;
+  }
+  const { command, args } = resolveServer(settings);
+  const global = args.slice(0, -1).concat(settings.offline ? ['--offline'] : []);
+  const run = (extra: string[]) =>
+    new Promise<string>((resolve, reject) =>
+      cp.execFile(command, [...global, ...extra], { cwd: folder, timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout),
+      ),
+    );
+  try {
+    const products = parseProducts(await run(['products']));
+    const picked = await vscode.window.showQuickPick(
+      products.map((p) => ({ label: p.label, description: p.id, id: p.id })),
+      { title: 'Tasking: New order request', placeHolder: 'Data product' },
+    );
+    if (picked === undefined) return;
+    const name = await vscode.window.showInputBox({
+      title: 'Tasking: New order request',
+      prompt: 'Request name (the file is NAME_tasking_request.json)',
+      validateInput: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'Letters, digits, _ . - only'),
+    });
+    if (!name) return;
+    await run(['init', '--product', picked.id, name]);
+    const doc = await vscode.workspace.openTextDocument(path.join(folder, `${name}_tasking_request.json`));
+    await vscode.window.showTextDocument(doc);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    output.appendLine(`[tasking.newOrderRequest] failed: ${msg}`);
+    void vscode.window.showErrorMessage(`New order request failed: ${msg}`);
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionContext = context;
   output = vscode.window.createOutputChannel('Tasking LS');
   traceOutput = vscode.window.createOutputChannel('Tasking LS Trace');
-  context.subscriptions.push(output, traceOutput);
+  status = vscode.languages.createLanguageStatusItem('taskingLs.status', { language: LANGUAGE });
+  status.name = 'Tasking LS';
+  context.subscriptions.push(output, traceOutput, status);
+  vscode.workspace.textDocuments.forEach(claimDocument);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(claimDocument),
+    vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
+    vscode.commands.registerCommand('tasking.newOrderRequest', newOrderRequest),
+  );
 
   // Client-side command ids are `tasking.*`: the language client itself registers the
   // server's `taskingLs.*` ids, and two registrations of one id would fail.

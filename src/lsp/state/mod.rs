@@ -149,6 +149,12 @@ impl Backend {
         self.0.publish_locks.entry(uri.clone()).or_default().clone()
     }
 
+    /// The URIs of every open document (handled or not), copied so that no map guard is
+    /// held while the caller works on each.
+    pub(crate) fn open_uris(&self) -> Vec<Url> {
+        self.0.documents.iter().map(|e| e.key().clone()).collect()
+    }
+
     /// `taskingLs/status`: what the server holds, for tests and troubleshooting.
     pub async fn status(&self) -> Result<Value> {
         let documents: Vec<Value> = self

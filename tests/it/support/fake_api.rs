@@ -1164,3 +1164,19 @@ pub fn base64(s: &str) -> String {
     }
     out
 }
+
+/// Every secret the fake provider's credentials hold: none may appear in any output.
+pub const SECRETS: [&str; 4] = [PASSWORD, STATIC_TOKEN, TOKEN_PREFIX, PROJECT_API_KEY];
+
+/// The environment of a user with account credentials against this fake provider (a short
+/// timeout so that fault tests end quickly).
+pub fn account_env(api: &FakeApi) -> Vec<(&'static str, String)> {
+    vec![
+        ("UP42_API_URL", api.url()),
+        ("UP42_AUTH_URL", api.auth_url()),
+        ("UP42_USERNAME", USERNAME.to_string()),
+        ("UP42_PASSWORD", PASSWORD.to_string()),
+        ("UP42_WORKSPACE_ID", WORKSPACE_ID.to_string()),
+        ("UP42_TIMEOUT", "0.5".to_string()),
+    ]
+}

@@ -191,15 +191,16 @@ local function attachable(bufnr, cfg)
     and M.matches(buf_name(bufnr), cfg)
 end
 
---- The filetypes the 0.11+ config is limited to: json when every pattern names .json files,
---- otherwise every filetype (the root_dir callback filters by file name anyway).
+--- The filetypes the 0.11+ config is limited to: `tasking-request` (the plugin's filetype for
+--- the default pattern) and json when every pattern names .json files, otherwise every filetype
+--- (the root_dir callback filters by file name anyway).
 local function filetypes(cfg)
   for _, pat in ipairs(M.server_settings(cfg).filePatterns) do
     if not pat:match('%.json$') then
       return nil
     end
   end
-  return { 'json' }
+  return { 'tasking-request', 'json' }
 end
 
 --- The client configuration shared by every path (without root_dir, which differs).

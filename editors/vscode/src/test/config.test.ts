@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import {
   DEFAULT_FILE_PATTERNS,
+  chooseServer,
   commandArguments,
   credentialsToEnv,
   describeCredentials,
@@ -14,6 +15,7 @@ import {
   matchesFilePatterns,
   normalizeSettings,
   parseCredentials,
+  parseProducts,
   patternToGlob,
   serializeCredentials,
   serverCommand,
@@ -194,4 +196,34 @@ test('result summaries', () => {
   assert.equal(summarizeResult('Submit order', { id: 'abc', x: 1 }), 'Submit order: abc');
   assert.equal(summarizeResult('Get quote', { credits: 120 }), 'Get quote: 120 credits');
   assert.match(summarizeResult('Get quote', [1, 2]), /output/);
+});
+
+test('the server: serverPath when set, else the bundled binary, else PATH', () => {
+  const s = normalizeSettings({ serverPath: '~/bin/tasking-ls', serverArgs: ['-v'] });
+  assert.deepEqual(chooseServer(s, true, '/ext/bin/tasking-ls', '/ws', '/home/me'), {
+    command: '/home/me/bin/tasking-ls',
+    args: ['-v', 'serve'],
+    source: 'setting',
+  });
+  const unset = normalizeSettings({ serverArgs: ['-v'] });
+  assert.deepEqual(chooseServer(unset, false, '/ext/bin/tasking-ls'), {
+    command: '/ext/bin/tasking-ls',
+    args: ['-v', 'serve'],
+    source: 'bundled',
+  });
+  assert.deepEqual(chooseServer(unset, false, undefined), { command: 'tasking-ls', args: ['-v', 'serve'], source: 'PATH' });
+});
+
+test('products are read from the table `tasking-ls products` prints', () => {
+  const out = [
+    'ID                                    TITLE     COLLECTION',
+    'e45afbfa-a06c-4d61-9579-b11ed08641e5  SAR       capella-tasking (Capella SAR)',
+    'bd102407-1814-4f92-8b5a-7697b7a73f5a  Analytic  phr-tasking (Pléiades)',
+    '',
+  ].join('\n');
+  assert.deepEqual(parseProducts(out), [
+    { id: 'e45afbfa-a06c-4d61-9579-b11ed08641e5', label: 'SAR — capella-tasking (Capella SAR)' },
+    { id: 'bd102407-1814-4f92-8b5a-7697b7a73f5a', label: 'Analytic — phr-tasking (Pléiades)' },
+  ]);
+  assert.deepEqual(parseProducts(''), []);
 });
