@@ -317,6 +317,7 @@ fn with_api(
     let ctx = match ApiContext::from_env(
         global.api_url.clone(),
         global.cache_dir.clone(),
+        global.schema_dir.clone(),
         global.offline,
     ) {
         Ok(ctx) => ctx,

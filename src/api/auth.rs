@@ -17,6 +17,9 @@ pub const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 pub const LEGACY_TOKEN_LIFETIME: Duration = Duration::from_secs(299);
 /// Account tokens that omit `expires_in` are assumed to live 5 min, the documented default.
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
+/// The longest token lifetime believed (one day): a larger `expires_in` (up to 2^64-1) is
+/// clamped, so adding it to `Instant::now()` cannot overflow.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// The OpenID Connect client id the documentation names.
 pub const CLIENT_ID: &str = "up42-api";
 
@@ -35,8 +38,11 @@ struct Token {
 
 impl Token {
     fn usable(&self) -> bool {
-        self.expires_at
-            .is_none_or(|at| Instant::now() + EXPIRY_MARGIN < at)
+        self.expires_at.is_none_or(|at| {
+            Instant::now()
+                .checked_add(EXPIRY_MARGIN)
+                .is_some_and(|soon| soon < at)
+        })
     }
 }
 
@@ -48,7 +54,11 @@ impl Client {
         if let Some(token) = state.current.as_ref().filter(|t| t.usable()) {
             return Ok(token.value.clone());
         }
-        let token = self.fetch_token().await?;
+        let token = self
+            .fetch_token()
+            .await
+            .map_err(|e| e.scrubbed(&self.scrubber()))?;
+        self.remember_issued(token.value.expose());
         let value = token.value.clone();
         state.current = Some(token);
         Ok(value)
@@ -78,11 +88,28 @@ impl Client {
             });
         }
         match &self.inner.credentials {
-            Credentials::None => Err(ApiError::NoCredentials),
+            Credentials::None => Err(match self.credentials_withheld() {
+                Some(why) => ApiError::CredentialsWithheld {
+                    api_url: super::scrub::redact_url(&settings.api_url),
+                    why: why.to_string(),
+                },
+                None => ApiError::NoCredentials,
+            }),
             Credentials::Token(value) => Ok(Token {
                 value: value.clone(),
                 expires_at: None,
             }),
+            Credentials::Account { .. } if !settings.auth_host_trusted() => {
+                Err(ApiError::CredentialsWithheld {
+                    api_url: super::scrub::redact_url(&settings.api_url),
+                    why: format!(
+                        "UP42_API_URL names another API than the default while UP42_AUTH_URL is \
+                         not set, and the password is never sent to the default auth host \
+                         ({}) for another API; set UP42_AUTH_URL to that API's token endpoint",
+                        super::scrub::redact_url(&settings.auth_url)
+                    ),
+                })
+            }
             Credentials::Account { username, password } => {
                 let form = vec![
                     ("grant_type", "password".to_string()),
@@ -92,7 +119,7 @@ impl Client {
                     ("scope", "openid".to_string()),
                 ];
                 let (url, path) = self.resolve(&settings.auth_url)?;
-                let rb = self.inner.http.post(url.clone()).form(&form);
+                let rb = self.inner.http_write.post(url.clone()).form(&form);
                 self.token_answer(rb, &path, &url, DEFAULT_TOKEN_LIFETIME)
                     .await
             }
@@ -103,7 +130,7 @@ impl Client {
                 let (url, path) = self.resolve("/oauth/token")?;
                 let rb = self
                     .inner
-                    .http
+                    .http_write
                     .post(url.clone())
                     .basic_auth(project_id, Some(api_key.expose()))
                     .form(&[("grant_type", "client_credentials")]);
@@ -120,7 +147,22 @@ impl Client {
         url: &reqwest::Url,
         default_lifetime: Duration,
     ) -> Result<Token, ApiError> {
-        let answer = self.send(rb, "POST", path, url, Effect::Read).await?;
+        let answer = self
+            .send(
+                rb,
+                "POST",
+                path,
+                url,
+                Effect::Read,
+                super::client::DEFAULT_BODY_LIMIT,
+            )
+            .await?;
+        if (300..400).contains(&answer.status) {
+            // The form carries the password: never re-posted anywhere.
+            return Err(self.check(answer).err().unwrap_or_else(|| {
+                ApiError::Invalid("a redirect from the token endpoint".into())
+            }));
+        }
         if !(200..300).contains(&answer.status) {
             return Err(ApiError::Login(Box::new(self.problem(&answer))));
         }
@@ -133,15 +175,17 @@ impl Client {
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| answer.malformed("a token answer without an access token"))?;
+        self.remember_issued(value);
         let lifetime = body
             .get("expires_in")
-            .and_then(Value::as_u64)
-            .map(Duration::from_secs)
+            .and_then(|v| v.as_u64().or_else(|| v.as_f64().map(|f| f.max(0.0) as u64)))
+            .map(|secs| Duration::from_secs(secs).min(MAX_TOKEN_LIFETIME))
             .unwrap_or(default_lifetime);
         tracing::debug!(lifetime_s = lifetime.as_secs(), "obtained an access token");
         Ok(Token {
             value: Secret::new(value),
-            expires_at: Some(Instant::now() + lifetime),
+            // Clamped above, so this cannot overflow; `None` would mean "never expires".
+            expires_at: Instant::now().checked_add(lifetime),
         })
     }
 
@@ -157,6 +201,11 @@ impl Client {
             .get_or_try_init(|| async {
                 let (answer, pointer) = match &self.inner.credentials {
                     Credentials::Project { .. } => {
+                        (self.execute(Call::get("/users/me")).await?, "/data/id")
+                    }
+                    // A static token for another API than the default, without an auth URL
+                    // configured next to it: ask that API, never the default auth host.
+                    Credentials::Token(_) if !self.inner.settings.auth_host_trusted() => {
                         (self.execute(Call::get("/users/me")).await?, "/data/id")
                     }
                     _ => {

@@ -1,8 +1,14 @@
-//! The HTTP client: one `reqwest::Client` with a timeout on every call, the common headers,
+//! The HTTP client: `reqwest` clients with a timeout on every call, the common headers,
 //! bearer authentication with one renew-and-retry after a 401, and the translation of every
 //! failure into an [`ApiError`]. Nothing here logs a header or a body.
+//!
+//! Requests go only where they were sent: a request that is not a GET (token, estimate,
+//! order, decisions) never follows a redirect — a 3xx is an error naming the location — and
+//! a GET follows redirects only within the same origin. Answers are read up to a limit per
+//! call ([`DEFAULT_BODY_LIMIT`], [`SCHEMA_BODY_LIMIT`]) and refused beyond it. Every error
+//! text is scrubbed of every secret the client knows, tokens it obtained included.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use reqwest::header::{HeaderMap, HeaderValue, CACHE_CONTROL, USER_AGENT};
 use reqwest::{Method, RequestBuilder, Url};
@@ -11,7 +17,16 @@ use serde_json::Value;
 
 use super::auth::TokenState;
 use super::error::{ApiError, Problem};
+use super::scrub::{redact_url, Scrubber};
 use super::settings::{ApiSettings, Credentials};
+
+/// The most an answer may weigh unless the call says otherwise (1 MiB): estimates, orders,
+/// tokens, lists are far smaller.
+pub const DEFAULT_BODY_LIMIT: u64 = 1 << 20;
+/// The most a schema or a product list may weigh (16 MiB).
+pub const SCHEMA_BODY_LIMIT: u64 = 16 << 20;
+/// How many same-origin redirects a GET follows.
+const MAX_REDIRECTS: usize = 5;
 
 /// Which token, if any, a call carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +58,8 @@ pub(crate) struct Call {
     pub headers: Vec<(&'static str, String)>,
     pub auth: Auth,
     pub effect: Effect,
+    /// The most bytes of answer read; more is [`ApiError::TooLarge`].
+    pub limit: u64,
 }
 
 pub(crate) enum CallBody {
@@ -60,7 +77,13 @@ impl Call {
             headers: vec![],
             auth: Auth::Required,
             effect: Effect::Read,
+            limit: DEFAULT_BODY_LIMIT,
         }
+    }
+
+    pub fn limit(mut self, limit: u64) -> Call {
+        self.limit = limit;
+        self
     }
 
     pub fn get(target: impl Into<String>) -> Call {
@@ -139,11 +162,18 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    /// For GETs: follows redirects within the same origin only.
     pub http: reqwest::Client,
+    /// For everything else: follows no redirect.
+    pub http_write: reqwest::Client,
     pub settings: ApiSettings,
     pub credentials: Credentials,
+    /// Why configured credentials are not used with this API (an editor-set URL), if so.
+    pub withheld: Option<String>,
     pub token: tokio::sync::Mutex<TokenState>,
     pub workspace: tokio::sync::OnceCell<String>,
+    /// Every access token obtained, to scrub from anything that leaves the process.
+    pub issued: Mutex<Vec<String>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -156,6 +186,12 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A client for `settings`. Credentials are dropped (and every call needing them fails
+    /// with [`ApiError::CredentialsWithheld`]) when the API URL came from the editor's
+    /// settings: see [`ApiSettings::credentials_allowed`].
+    ///
+    /// # Errors
+    /// [`ApiError::Invalid`] for a URL that does not parse (shown without userinfo or query).
     pub fn new(settings: ApiSettings, credentials: Credentials) -> Result<Client, ApiError> {
         let mut headers = HeaderMap::new();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -163,24 +199,91 @@ impl Client {
             USER_AGENT,
             HeaderValue::from_static(concat!("tasking-ls/", env!("CARGO_PKG_VERSION"))),
         );
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .build()
-            .map_err(|e| ApiError::Invalid(format!("cannot set up the HTTP client: {e}")))?;
+        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first().map(|u| u.origin());
+            if attempt.previous().len() > MAX_REDIRECTS
+                || first.is_some_and(|o| o != attempt.url().origin())
+            {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let build = |policy: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .default_headers(headers.clone())
+                .timeout(settings.timeout)
+                .connect_timeout(settings.timeout)
+                .redirect(policy)
+                .build()
+                .map_err(|e| ApiError::Invalid(format!("cannot set up the HTTP client: {e}")))
+        };
+        let http = build(same_origin)?;
+        let http_write = build(reqwest::redirect::Policy::none())?;
         for url in [&settings.api_url, &settings.auth_url] {
-            Url::parse(url).map_err(|e| ApiError::Invalid(format!("invalid URL `{url}`: {e}")))?;
+            Url::parse(url).map_err(|e| {
+                ApiError::Invalid(format!("invalid URL `{}`: {e}", redact_url(url)))
+            })?;
         }
+        let (credentials, withheld) =
+            if !settings.credentials_allowed() && credentials != Credentials::None {
+                (
+                    Credentials::None,
+                    Some(format!(
+                        "its URL comes from the editor's settings (a workspace can set those), \
+                         while the credentials ({}) come from your environment; set \
+                         UP42_API_URL to it where the credentials are set to use them there",
+                        credentials.describe()
+                    )),
+                )
+            } else {
+                (credentials, None)
+            };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                http_write,
                 settings,
                 credentials,
+                withheld,
                 token: tokio::sync::Mutex::new(TokenState::default()),
                 workspace: tokio::sync::OnceCell::new(),
+                issued: Mutex::new(Vec::new()),
             }),
         })
+    }
+
+    /// The scrubber for every secret this client knows now.
+    pub(crate) fn scrubber(&self) -> Scrubber {
+        let issued = self
+            .inner
+            .issued
+            .lock()
+            .map(|i| i.clone())
+            .unwrap_or_else(|e| e.into_inner().clone());
+        Scrubber::new(self.inner.credentials.secrets().into_iter().chain(issued))
+    }
+
+    /// Remembers an obtained token so it is scrubbed from everything from now on.
+    pub(crate) fn remember_issued(&self, token: &str) {
+        let mut issued = self.inner.issued.lock().unwrap_or_else(|e| e.into_inner());
+        if !issued.iter().any(|t| t == token) {
+            issued.push(token.to_string());
+        }
+    }
+
+    /// Why credentials are withheld from this API, if they are.
+    pub fn credentials_withheld(&self) -> Option<&str> {
+        self.inner.withheld.as_deref()
+    }
+
+    /// The HTTP client for `method`: redirects only for GET, within one origin.
+    pub(crate) fn http_for(&self, method: &Method) -> &reqwest::Client {
+        if *method == Method::GET {
+            &self.inner.http
+        } else {
+            &self.inner.http_write
+        }
     }
 
     pub fn settings(&self) -> &ApiSettings {
@@ -195,6 +298,11 @@ impl Client {
     /// repeats the call. A 401 means the provider did not act on the request, so this is
     /// safe for writes too; transport failures are never repeated.
     pub(crate) async fn execute(&self, call: Call) -> Result<Answer, ApiError> {
+        let result = self.execute_unscrubbed(call).await;
+        result.map_err(|e| e.scrubbed(&self.scrubber()))
+    }
+
+    async fn execute_unscrubbed(&self, call: Call) -> Result<Answer, ApiError> {
         let (url, path) = self.resolve(&call.target)?;
         let method = call.method.to_string();
         if self.inner.settings.offline {
@@ -211,7 +319,9 @@ impl Client {
                 }
                 _ => None,
             };
-            let mut rb = self.inner.http.request(call.method.clone(), url.clone());
+            let mut rb = self
+                .http_for(&call.method)
+                .request(call.method.clone(), url.clone());
             if !call.query.is_empty() {
                 rb = rb.query(&call.query);
             }
@@ -227,7 +337,9 @@ impl Client {
             if let Some(token) = &token {
                 rb = rb.bearer_auth(token.expose());
             }
-            let answer = self.send(rb, &method, &path, &url, call.effect).await?;
+            let answer = self
+                .send(rb, &method, &path, &url, call.effect, call.limit)
+                .await?;
             if answer.status == 401 && !renewed && token.is_some() && self.can_renew() {
                 tracing::debug!(%method, %path, "401: renewing the token and retrying once");
                 self.invalidate(token.as_ref()).await;
@@ -238,7 +350,8 @@ impl Client {
         }
     }
 
-    /// Sends and reads the whole answer, whatever its status.
+    /// Sends and reads the whole answer, whatever its status, up to `limit` bytes: a
+    /// longer answer (announced or actual) is [`ApiError::TooLarge`], read no further.
     pub(crate) async fn send(
         &self,
         rb: RequestBuilder,
@@ -246,16 +359,47 @@ impl Client {
         path: &str,
         url: &Url,
         effect: Effect,
+        limit: u64,
     ) -> Result<Answer, ApiError> {
+        enum Failure {
+            Transport(reqwest::Error),
+            TooLarge,
+        }
         let result = async {
-            let response = rb.send().await?;
+            let mut response = rb.send().await.map_err(Failure::Transport)?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>((status, headers, body))
+            if response.content_length().is_some_and(|n| n > limit) {
+                return Err(Failure::TooLarge);
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+                let total =
+                    u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+                if total > limit {
+                    return Err(Failure::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<_, Failure>((status, headers, body))
         }
         .await;
         match result {
+            Err(Failure::TooLarge) => {
+                tracing::debug!(%method, %path, limit, "answer over the limit");
+                let error = ApiError::TooLarge {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    limit,
+                };
+                Err(match effect {
+                    Effect::Write(what) => ApiError::OutcomeUnknown {
+                        what: what.to_string(),
+                        cause: error.to_string(),
+                    },
+                    Effect::Read => error,
+                })
+            }
             Ok((status, headers, body)) => {
                 tracing::debug!(%method, %path, status, "API answer");
                 Ok(Answer {
@@ -266,14 +410,34 @@ impl Client {
                     path: path.to_string(),
                 })
             }
-            Err(e) => Err(self.transport_error(&e, method, path, url, effect)),
+            Err(Failure::Transport(e)) => Err(self.transport_error(&e, method, path, url, effect)),
         }
     }
 
-    /// Turns an error status into an [`ApiError`]; 2xx and 304 pass.
+    /// Turns an error status into an [`ApiError`]; 2xx and 304 pass; any other 3xx is a
+    /// redirect that was not followed ([`ApiError::Redirect`]).
     pub(crate) fn check(&self, answer: Answer) -> Result<Answer, ApiError> {
         if (200..300).contains(&answer.status) || answer.status == 304 {
             return Ok(answer);
+        }
+        if (300..400).contains(&answer.status) {
+            let location = answer
+                .headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(redact_url)
+                .unwrap_or_else(|| "nowhere (no Location)".to_string());
+            return Err(ApiError::Redirect {
+                method: answer.method.clone(),
+                path: answer.path.clone(),
+                status: answer.status,
+                location,
+                why: if answer.method == "GET" {
+                    "redirects are followed within the same origin only"
+                } else {
+                    "a request that sends data is never redirected"
+                },
+            });
         }
         let problem = self.problem(&answer);
         tracing::debug!(%problem, "API error");
@@ -282,8 +446,13 @@ impl Client {
 
     /// The error body of an answer, with any secret the server might echo removed.
     pub(crate) fn problem(&self, answer: &Answer) -> Problem {
-        Problem::from_body(&answer.method, &answer.path, answer.status, &answer.body)
-            .scrub(&self.inner.credentials.secrets())
+        Problem::from_body_scrubbed(
+            &answer.method,
+            &answer.path,
+            answer.status,
+            &answer.body,
+            &self.scrubber(),
+        )
     }
 
     fn transport_error(
@@ -335,7 +504,7 @@ impl Client {
             format!("{}{}", self.inner.settings.api_url, target)
         };
         let url = Url::parse(&full)
-            .map_err(|e| ApiError::Invalid(format!("invalid URL `{full}`: {e}")))?;
+            .map_err(|e| ApiError::Invalid(format!("invalid URL `{}`: {e}", redact_url(&full))))?;
         let path = url.path().to_string();
         Ok((url, path))
     }

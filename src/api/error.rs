@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::scrub::Scrubber;
+
 /// The longest title or detail we repeat from the provider; the rest is cut.
 const MAX_TEXT: usize = 300;
 
@@ -29,6 +31,19 @@ impl Problem {
     /// Reads whichever error body the provider sent; a body that is not JSON or has none of
     /// the known shapes leaves title and detail empty rather than being dumped.
     pub fn from_body(method: &str, path: &str, status: u16, body: &[u8]) -> Problem {
+        Self::from_body_scrubbed(method, path, status, body, &Scrubber::default())
+    }
+
+    /// Like [`Problem::from_body`], removing every secret `scrubber` knows from each text
+    /// *before* it is whitespace-collapsed and cut to length, so no fragment survives.
+    pub fn from_body_scrubbed(
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &[u8],
+        scrubber: &Scrubber,
+    ) -> Problem {
+        let short_text = |v: &Value| short_text(v, scrubber);
         let mut problem = Problem {
             method: method.to_string(),
             path: path.to_string(),
@@ -40,7 +55,7 @@ impl Problem {
         let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
             return problem;
         };
-        let text = |v: Option<&Value>| v.and_then(short_text);
+        let text = |v: Option<&Value>| v.and_then(&short_text);
         match map.get("error") {
             // Legacy envelope: {"data":null,"error":{"code","message","details"}}.
             Some(Value::Object(err)) => {
@@ -61,7 +76,8 @@ impl Problem {
                         .iter()
                         .filter_map(|e| {
                             let name = e.get("name").and_then(Value::as_str).unwrap_or("");
-                            let reason = e.get("reason").and_then(short_text)?;
+                            let name = scrubber.scrub(name);
+                            let reason = e.get("reason").and_then(&short_text)?;
                             Some(if name.is_empty() {
                                 reason
                             } else {
@@ -77,14 +93,9 @@ impl Problem {
     }
 
     /// Replaces every occurrence of a secret in the texts (a server may echo what it got).
-    pub(crate) fn scrub(mut self, secrets: &[String]) -> Problem {
-        let fix = |s: &mut String| {
-            for secret in secrets.iter().filter(|s| s.len() >= 4) {
-                if s.contains(secret.as_str()) {
-                    *s = s.replace(secret.as_str(), "<redacted>");
-                }
-            }
-        };
+    pub(crate) fn scrub(mut self, scrubber: &Scrubber) -> Problem {
+        let fix = |s: &mut String| *s = scrubber.scrub(s);
+        self.path = scrubber.scrub(&self.path);
         self.title.iter_mut().for_each(fix);
         self.detail.iter_mut().for_each(fix);
         self.errors.iter_mut().for_each(fix);
@@ -93,8 +104,9 @@ impl Problem {
 }
 
 /// A one-line excerpt of a JSON value: strings as they are, empty objects dropped, anything
-/// else compact; cut to `MAX_TEXT` characters.
-fn short_text(v: &Value) -> Option<String> {
+/// else compact; secrets removed, then whitespace collapsed (and scrubbed again, for a secret
+/// that only matches collapsed), then cut to `MAX_TEXT` characters.
+fn short_text(v: &Value, scrubber: &Scrubber) -> Option<String> {
     let s = match v {
         Value::Null => return None,
         Value::String(s) => s.clone(),
@@ -102,7 +114,8 @@ fn short_text(v: &Value) -> Option<String> {
         Value::Array(a) if a.is_empty() => return None,
         other => other.to_string(),
     };
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = scrubber.scrub(&s);
+    let s = scrubber.scrub(&s.split_whitespace().collect::<Vec<_>>().join(" "));
     if s.is_empty() {
         return None;
     }
@@ -210,6 +223,28 @@ pub enum ApiError {
     OutcomeUnknown { what: String, cause: String },
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "{method} {path} answered HTTP {status} redirecting to {location}: not followed \
+         ({why})"
+    )]
+    Redirect {
+        method: String,
+        path: String,
+        status: u16,
+        /// Redacted: no userinfo, no query.
+        location: String,
+        why: &'static str,
+    },
+    #[error("{method} {path} answered with more than {limit} bytes: refused")]
+    TooLarge {
+        method: String,
+        path: String,
+        limit: u64,
+    },
+    #[error("no credentials sent to {api_url}: {why}")]
+    CredentialsWithheld { api_url: String, why: String },
+    #[error("`{id}` is not a valid {what} id (expected a UUID like bd102407-1814-4f92-8b5a-7697b7a73f5a)")]
+    InvalidId { what: &'static str, id: String },
 }
 
 impl ApiError {
@@ -225,7 +260,10 @@ impl ApiError {
             ApiError::Http(_) => ErrorKind::Http,
             ApiError::Malformed { .. } => ErrorKind::Malformed,
             ApiError::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
-            ApiError::Invalid(_) => ErrorKind::Invalid,
+            ApiError::Invalid(_) | ApiError::InvalidId { .. } => ErrorKind::Invalid,
+            ApiError::Redirect { .. } => ErrorKind::Http,
+            ApiError::TooLarge { .. } => ErrorKind::Malformed,
+            ApiError::CredentialsWithheld { .. } => ErrorKind::NoCredentials,
         }
     }
 
@@ -252,6 +290,80 @@ impl ApiError {
             1
         } else {
             2
+        }
+    }
+
+    /// Every text of the error with the secrets `scrubber` knows removed.
+    pub(crate) fn scrubbed(self, scrubber: &Scrubber) -> ApiError {
+        let s = |t: String| scrubber.scrub(&t);
+        let p = |p: Box<Problem>| Box::new(p.scrub(scrubber));
+        match self {
+            ApiError::Offline { what } => ApiError::Offline { what: s(what) },
+            ApiError::Timeout {
+                method,
+                path,
+                origin,
+                timeout,
+            } => ApiError::Timeout {
+                method,
+                path: s(path),
+                origin,
+                timeout,
+            },
+            ApiError::Network {
+                method,
+                path,
+                origin,
+                cause,
+            } => ApiError::Network {
+                method,
+                path: s(path),
+                origin,
+                cause: s(cause),
+            },
+            ApiError::Unauthorized(x) => ApiError::Unauthorized(p(x)),
+            ApiError::Login(x) => ApiError::Login(p(x)),
+            ApiError::Forbidden(x) => ApiError::Forbidden(p(x)),
+            ApiError::NotFound(x) => ApiError::NotFound(p(x)),
+            ApiError::Http(x) => ApiError::Http(p(x)),
+            ApiError::Malformed {
+                method,
+                path,
+                message,
+            } => ApiError::Malformed {
+                method,
+                path: s(path),
+                message: s(message),
+            },
+            ApiError::NoCollectionAccess {
+                data_product,
+                problem,
+            } => ApiError::NoCollectionAccess {
+                data_product,
+                problem: p(problem),
+            },
+            ApiError::OutcomeUnknown { what, cause } => ApiError::OutcomeUnknown {
+                what,
+                cause: s(cause),
+            },
+            ApiError::Invalid(text) => ApiError::Invalid(s(text)),
+            ApiError::Redirect {
+                method,
+                path,
+                status,
+                location,
+                why,
+            } => ApiError::Redirect {
+                method,
+                path: s(path),
+                status,
+                location: s(location),
+                why,
+            },
+            ApiError::InvalidId { what, id } => ApiError::InvalidId { what, id: s(id) },
+            other @ (ApiError::NoCredentials
+            | ApiError::TooLarge { .. }
+            | ApiError::CredentialsWithheld { .. }) => other,
         }
     }
 

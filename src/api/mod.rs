@@ -9,6 +9,7 @@ mod orders;
 mod products;
 pub mod receipt;
 mod schemas;
+pub mod scrub;
 mod settings;
 mod tasking;
 
@@ -16,12 +17,12 @@ pub use auth::{CLIENT_ID, EXPIRY_MARGIN, LEGACY_TOKEN_LIFETIME};
 pub use client::Client;
 pub use error::{ApiError, ErrorKind, Problem};
 pub use orders::{
-    data_product, group_thousands, request_form, sub_status_meaning, to_current_form, Estimate,
-    FeatureError, Order, RequestError, RequestForm, Submission,
+    api_id, data_product, group_thousands, request_form, sub_status_meaning, to_current_form,
+    Estimate, FeatureError, Order, PlannedOrder, RequestError, RequestForm, Submission,
 };
 pub use schemas::{Backoff, FetchError, SchemaAnswer, SchemaFetcher};
 pub use settings::{
-    ApiSettings, Credentials, CredentialsError, Secret, SettingsOverrides, DEFAULT_API_URL,
-    DEFAULT_AUTH_URL, DEFAULT_TIMEOUT,
+    clamp_timeout, ApiSettings, Credentials, CredentialsError, Secret, SettingsOverrides,
+    DEFAULT_API_URL, DEFAULT_AUTH_URL, DEFAULT_TIMEOUT, MAX_TIMEOUT,
 };
 pub use tasking::{Decision, FeasibilityOption, FeasibilityStudy, OrderReport, Quotation};

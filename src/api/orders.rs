@@ -216,6 +216,19 @@ pub struct Submission {
     pub endpoint: String,
 }
 
+/// An order ready to be posted: what [`Client::place`] sends and a receipt records first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedOrder {
+    pub form: RequestForm,
+    pub data_product: String,
+    /// Canonical UUID.
+    pub workspace_id: String,
+    /// `POST /v2/orders?workspaceId=…` or `POST /workspaces/…/orders`.
+    pub endpoint: String,
+    /// The bytes posted, exactly the file's.
+    pub body: Vec<u8>,
+}
+
 /// An order's state (`GET /v2/orders/{id}`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Order {
@@ -261,10 +274,19 @@ impl Client {
         })
     }
 
-    /// Places the order in `text`, posting its bytes exactly as they are to the endpoint of
-    /// its form. Never repeated after a timeout or a broken connection: that is reported as
-    /// [`ApiError::OutcomeUnknown`]. A 403 becomes [`ApiError::NoCollectionAccess`].
+    /// Places the order in `text`: [`Client::plan_order`] then [`Client::place`].
     pub async fn submit(&self, text: &str) -> Result<Submission, ApiError> {
+        let plan = self.plan_order(text).await?;
+        self.place(&plan).await
+    }
+
+    /// Everything about placing the order in `text` that can be known before anything is
+    /// sent: its form, the workspace (asked from the API when not configured) and the
+    /// endpoint, so that a receipt can record the submission *before* the POST.
+    ///
+    /// # Errors
+    /// [`ApiError::Invalid`] for text that is not a request; the workspace lookup's errors.
+    pub async fn plan_order(&self, text: &str) -> Result<PlannedOrder, ApiError> {
         let request: Value = serde_json::from_str(text).map_err(|e| {
             ApiError::Invalid(format!(
                 "the order request is not valid JSON ({}:{}: {e})",
@@ -273,36 +295,67 @@ impl Client {
             ))
         })?;
         let form = request_form(&request)?;
-        let product = data_product(&request).unwrap_or_default().to_string();
-        let workspace_id = self.workspace_id().await?;
-        let ws = urlencode(&workspace_id);
-        let (call, endpoint) = match form {
-            RequestForm::Seed => {
-                let path = format!("/workspaces/{ws}/orders");
-                (
-                    Call::new(Method::POST, path.clone()),
-                    format!("POST {path}"),
-                )
-            }
-            RequestForm::Current => (
-                Call::new(Method::POST, "/v2/orders").query("workspaceId", &workspace_id),
-                format!("POST /v2/orders?workspaceId={ws}"),
-            ),
+        let data_product = data_product(&request).unwrap_or_default().to_string();
+        let workspace_id = api_id("workspace", &self.workspace_id().await?)?;
+        let endpoint = match form {
+            RequestForm::Seed => format!("POST /workspaces/{workspace_id}/orders"),
+            RequestForm::Current => format!("POST /v2/orders?workspaceId={workspace_id}"),
         };
-        let call = call
-            .raw_json(text.as_bytes().to_vec())
-            .effect(Effect::Write("the order submission"));
+        Ok(PlannedOrder {
+            form,
+            data_product,
+            workspace_id,
+            endpoint,
+            body: text.as_bytes().to_vec(),
+        })
+    }
+
+    /// Posts the planned order's bytes exactly as they are, once: never repeated after a
+    /// timeout or a broken connection, never redirected. Only a 4xx answer is a refusal
+    /// (nothing was placed); a connection refused before sending means nothing was sent.
+    /// Anything else once the request may have reached the provider — a timeout, a reset,
+    /// a 5xx (a gateway's 502/503/504 does not prove the order was not placed), a 3xx, an
+    /// answer that cannot be read or is too large — is [`ApiError::OutcomeUnknown`].
+    /// A 403 becomes [`ApiError::NoCollectionAccess`].
+    pub async fn place(&self, plan: &PlannedOrder) -> Result<Submission, ApiError> {
+        const WHAT: &str = "the order submission";
+        let call = match plan.form {
+            RequestForm::Seed => Call::new(
+                Method::POST,
+                format!("/workspaces/{}/orders", plan.workspace_id),
+            ),
+            RequestForm::Current => {
+                Call::new(Method::POST, "/v2/orders").query("workspaceId", &plan.workspace_id)
+            }
+        };
+        let call = call.raw_json(plan.body.clone()).effect(Effect::Write(WHAT));
+        let unknown = |e: &ApiError| ApiError::OutcomeUnknown {
+            what: WHAT.to_string(),
+            cause: e.to_string(),
+        };
         let answer = match self.execute(call).await {
+            Ok(answer) => answer,
             Err(ApiError::Forbidden(problem)) => {
                 return Err(ApiError::NoCollectionAccess {
-                    data_product: product,
+                    data_product: plan.data_product.clone(),
                     problem,
                 })
             }
-            other => other?,
+            Err(e) => {
+                return Err(match e.status() {
+                    Some(status) if (400..500).contains(&status) => e,
+                    Some(_) => unknown(&e),
+                    None => match e {
+                        ApiError::Redirect { .. }
+                        | ApiError::Malformed { .. }
+                        | ApiError::TooLarge { .. } => unknown(&e),
+                        other => other,
+                    },
+                })
+            }
         };
-        let body: Value = answer.json()?;
-        let (order_ids, errors) = match form {
+        let body: Value = answer.json().map_err(|e| unknown(&e))?;
+        let (order_ids, errors) = match plan.form {
             RequestForm::Seed => {
                 if let Some(Value::Object(_)) = body.get("error") {
                     // The legacy envelope can carry an error with a 2xx status.
@@ -312,7 +365,9 @@ impl Client {
                 let id = body
                     .pointer("/data/id")
                     .and_then(Value::as_str)
-                    .ok_or_else(|| answer.malformed("an order answer without `data.id`"))?;
+                    .ok_or_else(|| {
+                        unknown(&answer.malformed("an order answer without `data.id`"))
+                    })?;
                 (vec![id.to_string()], vec![])
             }
             RequestForm::Current => {
@@ -328,24 +383,26 @@ impl Client {
                     .unwrap_or_default();
                 let errors = feature_errors(&body);
                 if ids.is_empty() && errors.is_empty() {
-                    return Err(answer.malformed("an order answer without `results`"));
+                    return Err(unknown(
+                        &answer.malformed("an order answer without `results`"),
+                    ));
                 }
                 (ids, errors)
             }
         };
         Ok(Submission {
-            form,
+            form: plan.form,
             order_ids,
             errors,
-            workspace_id,
-            endpoint,
+            workspace_id: plan.workspace_id.clone(),
+            endpoint: plan.endpoint.clone(),
         })
     }
 
     /// `GET /v2/orders/{id}`.
     pub async fn order(&self, id: &str) -> Result<Order, ApiError> {
         let answer = self
-            .execute(Call::get(format!("/v2/orders/{}", urlencode(id))))
+            .execute(Call::get(format!("/v2/orders/{}", api_id("order", id)?)))
             .await?;
         let body: Value = answer.json()?;
         let text = |p: &str| body.pointer(p).and_then(Value::as_str).map(str::to_string);
@@ -360,14 +417,15 @@ impl Client {
     }
 }
 
-/// Percent-encodes a path segment (ids are UUIDs, but a typo must not change the path).
-pub(crate) fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// The canonical form (lowercase, hyphenated) of an order, quotation, study, workspace or
+/// product id, which the provider documents as UUIDs; anything else — `.`, `..`, a path, a
+/// query — is refused before it can reach a URL path or a file name.
+///
+/// # Errors
+/// [`ApiError::InvalidId`] naming `what` and the text given.
+pub fn api_id(what: &'static str, id: &str) -> Result<String, ApiError> {
+    crate::schema::cache::normalize_product_id(id).ok_or_else(|| ApiError::InvalidId {
+        what,
+        id: id.chars().take(80).collect(),
+    })
 }

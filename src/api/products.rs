@@ -33,7 +33,8 @@ impl Client {
                     Call::get("/v2/data-products")
                         .query("page", page)
                         .query("size", PAGE_SIZE)
-                        .auth(Auth::None),
+                        .auth(Auth::None)
+                        .limit(super::client::SCHEMA_BODY_LIMIT),
                 )
                 .await?;
             let body: Value = answer.json()?;
@@ -59,7 +60,8 @@ impl Client {
             .execute(
                 Call::get("/data-products")
                     .query("is_integrated", "true")
-                    .query("paginated", "false"),
+                    .query("paginated", "false")
+                    .limit(super::client::SCHEMA_BODY_LIMIT),
             )
             .await?;
         let body: Value = answer.json()?;

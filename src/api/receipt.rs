@@ -1,13 +1,43 @@
 //! Order receipts: `NAME.order.json` next to a submitted request, recording what was sent
-//! where, so that the same content is never ordered twice by accident.
+//! where and what came of it, so that the same content is never ordered twice by accident.
+//!
+//! A submission goes through a [`ReceiptBook`], which holds an exclusive lock (`fs4`, an
+//! advisory `flock`/`LockFileEx` on `.NAME.order.lock` next to the request) from the check
+//! for earlier submissions to the final write, so two `submit` runs — two processes, or the
+//! CLI and the editor — place one order and no entry is lost in the read-modify-write:
+//! 1. [`ReceiptBook::open`] locks, and proves the receipt can be written (the directory is
+//!    writable and has room) before anything is sent;
+//! 2. [`ReceiptBook::begin`] records a *pending* entry (body hash, endpoint, time, outcome
+//!    unknown) durably (file and directory fsynced) before the POST;
+//! 3. [`ReceiptBook::finish`] completes it: placed with the order ids, still unknown (the
+//!    answer was lost), or removed when the provider refused (nothing was placed). When that
+//!    write fails, the entry goes to the fallback directory (the cache's `receipts/`, keyed
+//!    by body hash) and the caller says so loudly.
+//!
+//! A pending entry left by a process that died mid-POST reads as "outcome unknown": any later
+//! submission of the same content finds it and asks for a second confirmation.
 
+use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::schema::cache::write_atomically;
+/// What is known of a submission's result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// The provider answered with order ids.
+    #[default]
+    Placed,
+    /// Recorded before the POST and never completed (the process ended mid-request).
+    Pending,
+    /// Sent, but the answer does not show whether an order was placed.
+    Unknown,
+}
 
 /// One submission. The newest is at the top of the file; older ones are kept in `earlier`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +54,12 @@ pub struct Receipt {
     pub body_sha256: String,
     /// e.g. `POST /v2/orders?workspaceId=…`.
     pub endpoint: String,
+    /// Receipts written before outcomes were recorded are placed orders.
+    #[serde(default)]
+    pub outcome: Outcome,
+    /// Why the outcome is unknown (the transport error or the status), without secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<Receipt>,
 }
@@ -37,6 +73,29 @@ pub fn receipt_path(request: &Path) -> PathBuf {
     request.with_file_name(format!("{stem}.order.json"))
 }
 
+/// `dir/.NAME.order.lock`, the file whose lock serialises submissions of `request`.
+fn lock_path(request: &Path) -> PathBuf {
+    let stem = request
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("request");
+    request.with_file_name(format!(".{stem}.order.lock"))
+}
+
+/// The receipt kept for `sha256` in the fallback directory.
+fn fallback_path(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(format!("{sha256}.order.json"))
+}
+
+/// The fallback directory for receipts: `receipts/` in `--cache-dir` when given, else in
+/// the user's cache directory (`$XDG_CACHE_HOME/tasking-ls/receipts`).
+pub fn fallback_dir(cache_dir: Option<&Path>) -> Option<PathBuf> {
+    match cache_dir {
+        Some(dir) => Some(dir.join("receipts")),
+        None => dirs::cache_dir().map(|d| d.join("tasking-ls").join("receipts")),
+    }
+}
+
 /// Lowercase hex SHA-256.
 pub fn body_sha256(body: &[u8]) -> String {
     Sha256::digest(body)
@@ -45,11 +104,8 @@ pub fn body_sha256(body: &[u8]) -> String {
         .collect()
 }
 
-/// The receipt next to `request`, if any; an unreadable one is an error (we must not
-/// silently lose the record of an order).
-pub fn read_receipt(request: &Path) -> Result<Option<Receipt>, String> {
-    let path = receipt_path(request);
-    match std::fs::read(&path) {
+fn read_at(path: &Path) -> Result<Option<Receipt>, String> {
+    match std::fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| format!("{}: not a readable order receipt ({e})", path.display())),
@@ -58,48 +114,469 @@ pub fn read_receipt(request: &Path) -> Result<Option<Receipt>, String> {
     }
 }
 
+/// The receipt next to `request`, if any; an unreadable one is an error (we must not
+/// silently lose the record of an order).
+pub fn read_receipt(request: &Path) -> Result<Option<Receipt>, String> {
+    read_at(&receipt_path(request))
+}
+
 impl Receipt {
     /// Every submission recorded (newest first) whose body hash is `sha256`.
     pub fn matching(&self, sha256: &str) -> Vec<&Receipt> {
-        std::iter::once(self)
-            .chain(self.earlier.iter())
-            .filter(|r| r.body_sha256 == sha256)
-            .collect()
+        self.all().filter(|r| r.body_sha256 == sha256).collect()
+    }
+
+    /// This submission and every earlier one, newest first.
+    pub fn all(&self) -> impl Iterator<Item = &Receipt> {
+        std::iter::once(self).chain(self.earlier.iter())
+    }
+
+    /// One line for a message: when, and what came of it.
+    pub fn describe(&self) -> String {
+        let when = self.submitted_at.format("%Y-%m-%d %H:%M UTC");
+        match self.outcome {
+            Outcome::Placed => format!("on {when} as order {}", self.order_ids.join(", ")),
+            Outcome::Pending | Outcome::Unknown => format!(
+                "on {when} with an UNKNOWN outcome ({}): it may have been placed",
+                self.note.as_deref().unwrap_or("the answer never arrived")
+            ),
+        }
+    }
+
+    fn without_history(&self) -> Receipt {
+        Receipt {
+            earlier: vec![],
+            ..self.clone()
+        }
     }
 }
 
-/// Records `receipt` next to `request`, keeping earlier submissions; returns the file.
-pub fn write_receipt(request: &Path, mut receipt: Receipt) -> Result<PathBuf, String> {
-    let path = receipt_path(request);
-    if let Some(mut previous) = read_receipt(request)? {
+/// Writes `bytes` to `path` atomically and durably: a temp file fsynced, renamed over
+/// `path`, then the directory fsynced so the rename survives a crash.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::schema::cache::write_atomically(path, bytes).map_err(|e| e.to_string())?;
+    sync_dir(path);
+    Ok(())
+}
+
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+fn serialize(receipt: &Receipt) -> Result<Vec<u8>, String> {
+    let mut bytes = serde_json::to_vec_pretty(receipt).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// `receipt` on top of the history in `previous`.
+fn stack(mut receipt: Receipt, previous: Option<Receipt>) -> Receipt {
+    if let Some(mut previous) = previous {
         let mut earlier = std::mem::take(&mut previous.earlier);
         earlier.insert(0, previous);
         receipt.earlier = earlier;
     }
-    let mut bytes = serde_json::to_vec_pretty(&receipt).map_err(|e| e.to_string())?;
-    bytes.push(b'\n');
-    write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
+    receipt
+}
+
+/// Records `receipt` next to `request`, keeping earlier submissions; returns the file.
+/// Prefer a [`ReceiptBook`], which also locks and records before sending.
+pub fn write_receipt(request: &Path, receipt: Receipt) -> Result<PathBuf, String> {
+    let path = receipt_path(request);
+    let receipt = stack(receipt, read_receipt(request)?);
+    write_durably(&path, &serialize(&receipt)?)?;
     Ok(path)
 }
 
-impl Receipt {
-    /// The receipt of `submission` of the bytes hashed as `body_sha256`, submitted now;
-    /// `None` when no order was placed (nothing to record).
-    pub fn for_submission(
-        submission: &super::Submission,
+/// How long to wait for another submission of the same file to finish.
+#[derive(Clone, Copy, Debug)]
+pub enum LockWait {
+    /// Fail at once with a message naming the other submission.
+    No,
+    /// Poll until the lock is free or this long has passed.
+    Up(Duration),
+}
+
+/// How a submission ended, for [`ReceiptBook::finish`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Finish {
+    /// The provider answered with these order ids (and the endpoint and workspace used).
+    Placed {
+        order_ids: Vec<String>,
+        workspace_id: String,
+        endpoint: String,
+    },
+    /// Sent; the answer does not show whether an order was placed.
+    Unknown(String),
+    /// Nothing was placed (a 4xx refusal, or nothing was sent): the pending entry goes.
+    NotPlaced,
+}
+
+/// Where the completed receipt went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finished {
+    /// The file written (`None` when nothing needed writing or every write failed).
+    pub path: Option<PathBuf>,
+    /// Why the receipt next to the request could not be written, when it could not; the
+    /// entry is then in `path` in the fallback directory, if that worked.
+    pub problem: Option<String>,
+}
+
+/// The locked receipt of one request file, from the check for earlier submissions to the
+/// final write. Dropping it releases the lock.
+#[derive(Debug)]
+pub struct ReceiptBook {
+    request: PathBuf,
+    path: PathBuf,
+    fallback: Option<PathBuf>,
+    /// Held for the lock; closed (and so unlocked) on drop.
+    _lock: File,
+    /// The entry [`ReceiptBook::begin`] recorded, to find it again in `finish`.
+    pending: Option<Receipt>,
+}
+
+/// Bytes a receipt write needs at most, checked free before sending.
+const ROOM_NEEDED: u64 = 1 << 20;
+
+impl ReceiptBook {
+    /// Locks the receipt of `request` and checks it can be written; `fallback` is where a
+    /// receipt goes when the final write next to the request fails (see [`fallback_dir`]).
+    ///
+    /// # Errors
+    /// A sentence saying what cannot be done: the directory is not writable or full, the
+    /// lock cannot be taken (another submission holds it past `wait`), the existing receipt
+    /// is unreadable. Nothing has been sent when this fails.
+    pub async fn open(
+        request: &Path,
+        fallback: Option<PathBuf>,
+        wait: LockWait,
+        mut on_wait: impl FnMut(),
+    ) -> Result<ReceiptBook, String> {
+        let path = receipt_path(request);
+        let dir = request
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let not_writable = |e: &dyn std::fmt::Display| {
+            format!(
+                "the receipt {} cannot be written ({e}); nothing was sent — submit from a \
+                 writable directory (copy the file there), since the receipt is what keeps the \
+                 order from being placed twice",
+                path.display()
+            )
+        };
+        let lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock_path(request))
+            .map_err(|e| not_writable(&e))?;
+        let deadline = match wait {
+            LockWait::No => None,
+            LockWait::Up(d) => tokio::time::Instant::now().checked_add(d),
+        };
+        let mut told = false;
+        loop {
+            match fs4::FileExt::try_lock(&lock) {
+                Ok(()) => break,
+                Err(fs4::TryLockError::WouldBlock) => {
+                    let waiting = deadline.is_some_and(|d| tokio::time::Instant::now() < d);
+                    if !waiting {
+                        return Err(format!(
+                            "another submission of {} is in progress (its receipt is locked); \
+                             nothing was sent — wait for it to finish, then check its receipt",
+                            request.display()
+                        ));
+                    }
+                    if !told {
+                        on_wait();
+                        told = true;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(fs4::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock {}: {e}", lock_path(request).display()))
+                }
+            }
+        }
+        probe_writable(&dir, &path).map_err(|e| not_writable(&e))?;
+        // Unreadable receipts stop here: the record of an order must not be overwritten.
+        read_at(&path).map_err(|e| {
+            format!("{e}; move it away or fix it before submitting (it records earlier orders)")
+        })?;
+        Ok(ReceiptBook {
+            request: request.to_path_buf(),
+            path,
+            fallback,
+            _lock: lock,
+            pending: None,
+        })
+    }
+
+    /// The receipt file next to the request.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every earlier submission of the content hashed `sha256`, newest first: from the
+    /// receipt next to the request and from the fallback directory.
+    ///
+    /// # Errors
+    /// An unreadable receipt (the record of an order must not be ignored).
+    pub fn earlier(&self, sha256: &str) -> Result<Vec<Receipt>, String> {
+        let mut found: Vec<Receipt> = vec![];
+        if let Some(receipt) = read_at(&self.path)? {
+            found.extend(
+                receipt
+                    .matching(sha256)
+                    .into_iter()
+                    .map(Receipt::without_history),
+            );
+        }
+        if let Some(dir) = &self.fallback {
+            // A damaged fallback file must not hide the local record; it is reported by
+            // the write that would replace it.
+            if let Ok(Some(receipt)) = read_at(&fallback_path(dir, sha256)) {
+                for r in receipt.matching(sha256) {
+                    if !found.iter().any(|f| f.submitted_at == r.submitted_at) {
+                        found.push(r.without_history());
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|r| std::cmp::Reverse(r.submitted_at));
+        Ok(found)
+    }
+
+    /// Records a pending submission durably before anything is sent.
+    ///
+    /// # Errors
+    /// The write failed: the caller must not send.
+    pub fn begin(
+        &mut self,
+        sha256: &str,
         data_product: &str,
-        body_sha256: String,
-    ) -> Option<Receipt> {
-        let first = submission.order_ids.first()?;
-        Some(Receipt {
-            order_id: Some(first.clone()),
-            order_ids: submission.order_ids.clone(),
+        workspace_id: &str,
+        endpoint: &str,
+    ) -> Result<(), String> {
+        let pending = Receipt {
+            order_id: None,
+            order_ids: vec![],
             submitted_at: Utc::now(),
             data_product: data_product.to_string(),
-            workspace_id: submission.workspace_id.clone(),
-            body_sha256,
-            endpoint: submission.endpoint.clone(),
+            workspace_id: workspace_id.to_string(),
+            body_sha256: sha256.to_string(),
+            endpoint: endpoint.to_string(),
+            outcome: Outcome::Pending,
+            note: Some(
+                "recorded before sending; no answer was recorded (the process ended or the \
+                 connection broke)"
+                    .to_string(),
+            ),
             earlier: vec![],
-        })
+        };
+        let receipt = stack(pending.clone(), read_at(&self.path)?);
+        write_durably(&self.path, &serialize(&receipt)?).map_err(|e| {
+            format!(
+                "the receipt {} could not be written ({e}); nothing was sent",
+                self.path.display()
+            )
+        })?;
+        self.pending = Some(pending);
+        Ok(())
+    }
+
+    /// Completes the pending entry with `finish`. A failed write next to the request goes to
+    /// the fallback directory; the result says where it went and what failed.
+    pub fn finish(&mut self, finish: Finish) -> Finished {
+        let Some(pending) = self.pending.take() else {
+            return Finished {
+                path: None,
+                problem: None,
+            };
+        };
+        let completed = match &finish {
+            Finish::Placed {
+                order_ids,
+                workspace_id,
+                endpoint,
+            } => Some(Receipt {
+                order_id: order_ids.first().cloned(),
+                order_ids: order_ids.clone(),
+                workspace_id: workspace_id.clone(),
+                endpoint: endpoint.clone(),
+                outcome: Outcome::Placed,
+                note: None,
+                ..pending.clone()
+            }),
+            Finish::Unknown(cause) => Some(Receipt {
+                outcome: Outcome::Unknown,
+                note: Some(cause.clone()),
+                ..pending.clone()
+            }),
+            Finish::NotPlaced => None,
+        };
+        let local = (|| {
+            let current = read_at(&self.path)?;
+            let rest = current
+                .map(|r| remove_entry(r, &pending))
+                .unwrap_or_default();
+            let receipt = match (completed.clone(), rest) {
+                (Some(c), rest) => Some(stack(c, rest)),
+                (None, rest) => rest,
+            };
+            match receipt {
+                Some(r) => write_durably(&self.path, &serialize(&r)?).map(|()| true),
+                None => {
+                    // The pending entry was the only one: no receipt at all.
+                    std::fs::remove_file(&self.path).map_err(|e| e.to_string())?;
+                    sync_dir(&self.path);
+                    Ok(false)
+                }
+            }
+        })();
+        match (local, completed) {
+            (Ok(true), _) => Finished {
+                path: Some(self.path.clone()),
+                problem: None,
+            },
+            (Ok(false), _) | (Err(_), None) => Finished {
+                path: None,
+                problem: None,
+            },
+            (Err(problem), Some(entry)) => {
+                let fallback = self.fallback.as_ref().map(|dir| {
+                    let path = fallback_path(dir, &entry.body_sha256);
+                    let previous = read_at(&path).ok().flatten();
+                    let receipt = stack(entry.clone(), previous);
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| e.to_string())
+                        .and_then(|()| serialize(&receipt))
+                        .and_then(|bytes| write_durably(&path, &bytes))
+                        .map(|()| path)
+                });
+                match fallback {
+                    Some(Ok(path)) => Finished {
+                        path: Some(path),
+                        problem: Some(problem),
+                    },
+                    Some(Err(e)) => Finished {
+                        path: None,
+                        problem: Some(format!("{problem}; the fallback receipt failed too ({e})")),
+                    },
+                    None => Finished {
+                        path: None,
+                        problem: Some(problem),
+                    },
+                }
+            }
+        }
+    }
+
+    /// The request this book is about.
+    pub fn request(&self) -> &Path {
+        &self.request
+    }
+}
+
+/// `receipt` without the entry `pending` (matched by time and hash); `None` when nothing
+/// is left.
+fn remove_entry(receipt: Receipt, pending: &Receipt) -> Option<Receipt> {
+    let same = |r: &Receipt| {
+        r.submitted_at == pending.submitted_at
+            && r.body_sha256 == pending.body_sha256
+            && r.outcome == Outcome::Pending
+    };
+    let mut all: Vec<Receipt> = std::iter::once(receipt.without_history())
+        .chain(receipt.earlier)
+        .filter(|r| !same(r))
+        .collect();
+    if all.is_empty() {
+        return None;
+    }
+    let mut top = all.remove(0);
+    top.earlier = all;
+    Some(top)
+}
+
+/// Proves a receipt can be written in `dir`: a probe file of a receipt's size is written,
+/// fsynced and removed, and the file system has room for one more.
+fn probe_writable(dir: &Path, receipt: &Path) -> Result<(), String> {
+    let name = receipt
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("receipt");
+    let probe = dir.join(format!(".{name}.{}.probe", std::process::id()));
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&probe)?;
+        let existing = std::fs::metadata(receipt).map(|m| m.len()).unwrap_or(0);
+        let size = usize::try_from(existing.saturating_add(4096)).unwrap_or(4096);
+        file.write_all(&vec![b' '; size])?;
+        file.sync_all()
+    })();
+    let _ = std::fs::remove_file(&probe);
+    result.map_err(|e| e.to_string())?;
+    if let Ok(free) = fs4::available_space(dir) {
+        if free < ROOM_NEEDED {
+            return Err(format!("only {free} bytes free on its disk"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_receipts_read_as_placed() {
+        let text = r#"{"orderId":"a","orderIds":["a"],"submittedAt":"2026-01-01T00:00:00Z",
+            "dataProduct":"p","workspaceId":"w","bodySha256":"s","endpoint":"POST /x"}"#;
+        let r: Receipt = serde_json::from_str(text).unwrap();
+        assert_eq!(r.outcome, Outcome::Placed);
+    }
+
+    fn entry(n: i64, outcome: Outcome) -> Receipt {
+        Receipt {
+            order_id: None,
+            order_ids: vec![],
+            submitted_at: DateTime::from_timestamp(n, 0).unwrap(),
+            data_product: "p".into(),
+            workspace_id: "w".into(),
+            body_sha256: "s".into(),
+            endpoint: "POST /x".into(),
+            outcome,
+            note: None,
+            earlier: vec![],
+        }
+    }
+
+    #[test]
+    fn removing_the_pending_entry_keeps_the_others_in_order() {
+        let pending = entry(2, Outcome::Pending);
+        let r = stack(
+            pending.clone(),
+            Some(stack(
+                entry(1, Outcome::Placed),
+                Some(entry(0, Outcome::Unknown)),
+            )),
+        );
+        let left = remove_entry(r, &pending).unwrap();
+        let times: Vec<i64> = left.all().map(|r| r.submitted_at.timestamp()).collect();
+        assert_eq!(times, vec![1, 0]);
+        assert_eq!(remove_entry(pending.clone(), &pending), None);
     }
 }

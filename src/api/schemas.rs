@@ -37,7 +37,9 @@ impl Client {
         let id = normalize_product_id(id).ok_or_else(|| {
             ApiError::Invalid(format!("`{id}` is not a product id (expected a UUID)"))
         })?;
-        let mut call = Call::get(format!("/orders/schema/{id}")).auth(Auth::IfAvailable);
+        let mut call = Call::get(format!("/orders/schema/{id}"))
+            .auth(Auth::IfAvailable)
+            .limit(super::client::SCHEMA_BODY_LIMIT);
         if let Some(etag) = etag {
             call = call.header("if-none-match", etag);
         }

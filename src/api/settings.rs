@@ -11,6 +11,11 @@ pub const DEFAULT_AUTH_URL: &str =
     "https://auth.up42.com/realms/public/protocol/openid-connect/token";
 /// The default timeout of one HTTP call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest timeout accepted from `UP42_TIMEOUT` (one hour); larger values are clamped,
+/// so `1e20` cannot overflow a `Duration` or an `Instant`.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// The shortest timeout accepted (1 ms); smaller positive values are raised to it.
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(1);
 
 /// Everything about the API except the secrets.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +30,14 @@ pub struct ApiSettings {
     pub timeout: Duration,
     /// `--offline`: never touch the network.
     pub offline: bool,
+    /// True when `api_url` comes from the editor's settings (a workspace can set it) and
+    /// names another origin than the default: credentials from the user's environment are
+    /// then never sent to it (see [`ApiSettings::credentials_allowed`]).
+    pub api_url_from_editor: bool,
+    /// True when `auth_url` was configured (`UP42_AUTH_URL`) rather than defaulted. A
+    /// defaulted auth host is used only with the default API, so a token or a password
+    /// meant for another API never goes to the default auth host.
+    pub auth_url_configured: bool,
 }
 
 impl Default for ApiSettings {
@@ -35,8 +48,28 @@ impl Default for ApiSettings {
             workspace_id: None,
             timeout: DEFAULT_TIMEOUT,
             offline: false,
+            api_url_from_editor: false,
+            auth_url_configured: false,
         }
     }
+}
+
+/// The origin (`scheme://host:port`) of a URL, or the text itself when it does not parse.
+fn origin_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_string())
+}
+
+/// Seconds from `UP42_TIMEOUT` as a `Duration`, clamped to [`MIN_TIMEOUT`]..=[`MAX_TIMEOUT`];
+/// `None` for text that is not a positive finite number.
+pub fn clamp_timeout(text: &str) -> Option<Duration> {
+    let secs = text.trim().parse::<f64>().ok()?;
+    if !secs.is_finite() || secs <= 0.0 {
+        return None;
+    }
+    let clamped = secs.clamp(MIN_TIMEOUT.as_secs_f64(), MAX_TIMEOUT.as_secs_f64());
+    Duration::try_from_secs_f64(clamped).ok()
 }
 
 /// Values that come from the command line or the editor's settings; `None` means unset.
@@ -69,27 +102,49 @@ impl ApiSettings {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let api_url = overrides
+        let user_api_url = overrides
             .cli_api_url
             .clone()
-            .or_else(|| env("UP42_API_URL"))
+            .or_else(|| env("UP42_API_URL"));
+        let api_url_from_editor = user_api_url.is_none()
+            && overrides
+                .setting_api_url
+                .as_deref()
+                .is_some_and(|url| origin_of(url) != origin_of(DEFAULT_API_URL));
+        let api_url = user_api_url
             .or_else(|| overrides.setting_api_url.clone())
             .unwrap_or_else(|| DEFAULT_API_URL.to_string());
-        let auth_url = env("UP42_AUTH_URL").unwrap_or_else(|| DEFAULT_AUTH_URL.to_string());
+        let configured_auth_url = env("UP42_AUTH_URL");
+        let auth_url_configured = configured_auth_url.is_some();
+        let auth_url = configured_auth_url.unwrap_or_else(|| DEFAULT_AUTH_URL.to_string());
         let workspace_id =
             env("UP42_WORKSPACE_ID").or_else(|| overrides.setting_workspace_id.clone());
-        // `UP42_TIMEOUT`: seconds per call (fractions allowed); unparsable values are ignored.
-        let env_timeout = env("UP42_TIMEOUT")
-            .and_then(|v| v.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map(Duration::from_secs_f64);
+        // `UP42_TIMEOUT`: seconds per call (fractions allowed), clamped; unparsable values
+        // are ignored.
+        let env_timeout = env("UP42_TIMEOUT").and_then(|v| clamp_timeout(&v));
         ApiSettings {
             api_url: api_url.trim_end_matches('/').to_string(),
             auth_url,
             workspace_id,
             timeout: overrides.timeout.or(env_timeout).unwrap_or(DEFAULT_TIMEOUT),
             offline: overrides.offline,
+            api_url_from_editor,
+            auth_url_configured,
         }
+    }
+
+    /// Whether the auth host may receive the credentials meant for `api_url`: it was
+    /// configured next to them, or both are the defaults. A static `UP42_TOKEN` with
+    /// `UP42_API_URL` at another host is never sent to the default auth host.
+    pub fn auth_host_trusted(&self) -> bool {
+        self.auth_url_configured || origin_of(&self.api_url) == origin_of(DEFAULT_API_URL)
+    }
+
+    /// Whether credentials from the user's environment or credentials file may be sent to
+    /// this API: not when its URL came from the editor's settings (a workspace file can set
+    /// those) and points elsewhere than the default API.
+    pub fn credentials_allowed(&self) -> bool {
+        !self.api_url_from_editor
     }
 
     /// The OpenID Connect `userinfo` endpoint, next to the token endpoint.
@@ -177,12 +232,20 @@ impl Credentials {
         Ok(Credentials::None)
     }
 
-    /// The secrets these credentials hold, to scrub from anything the server echoes back.
+    /// The secrets these credentials hold, to scrub from anything the server echoes back:
+    /// the secret itself and, for project credentials, the Basic authorization value
+    /// (`base64(id:key)`) a server may echo.
     pub(crate) fn secrets(&self) -> Vec<String> {
         match self {
             Credentials::Token(t) => vec![t.0.clone()],
             Credentials::Account { password, .. } => vec![password.0.clone()],
-            Credentials::Project { api_key, .. } => vec![api_key.0.clone()],
+            Credentials::Project {
+                project_id,
+                api_key,
+            } => vec![
+                api_key.0.clone(),
+                super::scrub::base64(format!("{project_id}:{}", api_key.0).as_bytes()),
+            ],
             Credentials::None => vec![],
         }
     }
@@ -218,5 +281,64 @@ mod tests {
         let bad = |name: &str| (name == "UP42_TIMEOUT").then(|| "soon".to_string());
         let s = ApiSettings::from_lookup(&SettingsOverrides::default(), bad);
         assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn any_timeout_text_is_clamped_never_a_panic() {
+        for text in [
+            "1e20",
+            "1e308",
+            "inf",
+            "NaN",
+            "-1",
+            "0",
+            "1e-300",
+            "18446744073709551615",
+            "3600.5",
+        ] {
+            let t = clamp_timeout(text);
+            assert!(
+                t.is_none_or(|t| (MIN_TIMEOUT..=MAX_TIMEOUT).contains(&t)),
+                "{text}"
+            );
+        }
+        assert_eq!(clamp_timeout("1e20"), Some(MAX_TIMEOUT));
+        assert_eq!(clamp_timeout("1e-300"), Some(MIN_TIMEOUT));
+        assert_eq!(clamp_timeout("0"), None);
+    }
+
+    #[test]
+    fn an_api_url_from_the_editor_gets_no_credentials() {
+        let editor = SettingsOverrides {
+            setting_api_url: Some("http://attacker.example".into()),
+            ..Default::default()
+        };
+        let s = ApiSettings::from_lookup(&editor, |_| None);
+        assert!(!s.credentials_allowed());
+        // The same URL from the environment is the user's choice.
+        let s = ApiSettings::from_lookup(&editor, |n| {
+            (n == "UP42_API_URL").then(|| "http://attacker.example".to_string())
+        });
+        assert!(s.credentials_allowed());
+        // The editor naming the default API changes nothing.
+        let default = SettingsOverrides {
+            setting_api_url: Some(format!("{DEFAULT_API_URL}/")),
+            ..Default::default()
+        };
+        assert!(ApiSettings::from_lookup(&default, |_| None).credentials_allowed());
+    }
+
+    #[test]
+    fn the_default_auth_host_serves_only_the_default_api() {
+        let none = SettingsOverrides::default();
+        assert!(ApiSettings::from_lookup(&none, |_| None).auth_host_trusted());
+        let other = |n: &str| (n == "UP42_API_URL").then(|| "http://127.0.0.1:9".to_string());
+        assert!(!ApiSettings::from_lookup(&none, other).auth_host_trusted());
+        let both = |n: &str| match n {
+            "UP42_API_URL" => Some("http://127.0.0.1:9".to_string()),
+            "UP42_AUTH_URL" => Some("http://127.0.0.1:9/token".to_string()),
+            _ => None,
+        };
+        assert!(ApiSettings::from_lookup(&none, both).auth_host_trusted());
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::client::{Call, Client, Effect};
 use super::error::ApiError;
-use super::orders::urlencode;
+use super::orders::api_id;
 
 /// A quotation's decision as sent to the provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,14 +105,19 @@ impl Client {
     /// The quotations of an order.
     pub async fn quotations(&self, order_id: &str) -> Result<Vec<Quotation>, ApiError> {
         let items = self
-            .page("/v2/tasking/quotation", "orderId", order_id)
+            .page(
+                "/v2/tasking/quotation",
+                "orderId",
+                &api_id("order", order_id)?,
+            )
             .await?;
         Ok(items.iter().filter_map(quotation).collect())
     }
 
     /// One quotation by id, if the provider knows it.
     pub async fn quotation(&self, id: &str) -> Result<Option<Quotation>, ApiError> {
-        let items = self.page("/v2/tasking/quotation", "id", id).await?;
+        let id = api_id("quotation", id)?;
+        let items = self.page("/v2/tasking/quotation", "id", &id).await?;
         Ok(items.iter().filter_map(quotation).find(|q| q.id == id))
     }
 
@@ -123,7 +128,7 @@ impl Client {
         id: &str,
         decision: Decision,
     ) -> Result<Quotation, ApiError> {
-        let path = format!("/v2/tasking/quotation/{}", urlencode(id));
+        let path = format!("/v2/tasking/quotation/{}", api_id("quotation", id)?);
         let call = Call::new(Method::PATCH, path)
             .json(&json!({ "decision": decision.as_str() }))
             .effect(Effect::Write("the quotation decision"));
@@ -138,15 +143,20 @@ impl Client {
         order_id: &str,
     ) -> Result<Vec<FeasibilityStudy>, ApiError> {
         let items = self
-            .page("/v2/tasking/feasibility-studies", "orderId", order_id)
+            .page(
+                "/v2/tasking/feasibility-studies",
+                "orderId",
+                &api_id("order", order_id)?,
+            )
             .await?;
         Ok(items.iter().filter_map(study).collect())
     }
 
     /// One feasibility study by id, if the provider knows it.
     pub async fn feasibility_study(&self, id: &str) -> Result<Option<FeasibilityStudy>, ApiError> {
+        let id = api_id("feasibility study", id)?;
         let items = self
-            .page("/v2/tasking/feasibility-studies", "id", id)
+            .page("/v2/tasking/feasibility-studies", "id", &id)
             .await?;
         Ok(items.iter().filter_map(study).find(|s| s.id == id))
     }
@@ -157,7 +167,10 @@ impl Client {
         study_id: &str,
         option_id: &str,
     ) -> Result<FeasibilityStudy, ApiError> {
-        let path = format!("/v2/tasking/feasibility-studies/{}", urlencode(study_id));
+        let path = format!(
+            "/v2/tasking/feasibility-studies/{}",
+            api_id("feasibility study", study_id)?
+        );
         let call = Call::new(Method::PATCH, path)
             .json(&json!({ "acceptedOptionId": option_id }))
             .effect(Effect::Write("the feasibility decision"));

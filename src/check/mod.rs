@@ -57,10 +57,15 @@ impl<'a> CheckOptions<'a> {
     }
 }
 
-/// Every diagnostic of the document, sorted by position then code.
+/// The most diagnostics reported for one file; the rest are summed up in one more.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+/// Every diagnostic of the document, sorted by position then code: at most
+/// [`MAX_DIAGNOSTICS`], then one "and N more" diagnostic (with the code and range of the
+/// first one left out) when there are more.
 pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    syntax::check(doc, &mut diagnostics);
+    let omitted_syntax = syntax::check(doc, &mut diagnostics, MAX_DIAGNOSTICS);
     if let Some(root) = doc.root() {
         let request = envelope::check(doc, root, options, &mut diagnostics);
         if let Some(schema) = &request.schema {
@@ -85,5 +90,30 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+    cap(diagnostics, omitted_syntax)
+}
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] and sums up the rest (plus `omitted`, syntax errors
+/// never built, which all lie after the kept ones).
+fn cap(mut diagnostics: Vec<Diagnostic>, omitted: usize) -> Vec<Diagnostic> {
+    if diagnostics.len() <= MAX_DIAGNOSTICS && omitted == 0 {
+        return diagnostics;
+    }
+    let rest = diagnostics.split_off(MAX_DIAGNOSTICS.min(diagnostics.len()));
+    let more = rest.len().saturating_add(omitted);
+    let (code, range) = rest
+        .first()
+        .map(|d| (d.code, d.range))
+        .or_else(|| diagnostics.last().map(|d| (d.code, d.range)))
+        .unwrap_or((Code::Syntax, crate::document::TextRange::new(0, 0)));
+    diagnostics.push(Diagnostic::new(
+        code,
+        range,
+        format!(
+            "and {more} more problem{} in this file, not listed (the first {MAX_DIAGNOSTICS} are); \
+             fix these first",
+            if more == 1 { "" } else { "s" }
+        ),
+    ));
     diagnostics
 }

@@ -6,8 +6,12 @@ use std::collections::HashMap;
 use super::{Code, Diagnostic, Fix};
 use crate::document::{Document, Node, NodeKind, TextRange, BOM_MESSAGE};
 
-pub(super) fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
-    for error in doc.syntax_errors() {
+/// Pushes at most `limit` syntax errors (the first by position); returns how many more
+/// there are, so a file of a million commas costs no million diagnostics.
+pub(super) fn check(doc: &Document, out: &mut Vec<Diagnostic>, limit: usize) -> usize {
+    let errors = doc.syntax_errors();
+    let omitted = errors.len().saturating_sub(limit);
+    for error in errors.iter().take(limit) {
         let mut diagnostic = Diagnostic::new(Code::Syntax, error.range, error.message.clone());
         if error.message == BOM_MESSAGE {
             diagnostic = diagnostic
@@ -18,6 +22,7 @@ pub(super) fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     if let Some(root) = doc.root() {
         duplicate_keys(doc, root, out);
     }
+    omitted
 }
 
 fn duplicate_keys(doc: &Document, node: &Node, out: &mut Vec<Diagnostic>) {

@@ -82,6 +82,14 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
             _ = watched.exited.notified() => {}
         }
         reader.abort();
+        // An order POST in flight finishes and its receipt is written before the process
+        // ends (the wait is bounded by the API timeout the task itself runs under).
+        if !state::IN_FLIGHT
+            .wait_idle(crate::api::MAX_TIMEOUT + std::time::Duration::from_secs(5))
+            .await
+        {
+            eprintln!("tasking-ls: an order submission was still running at exit");
+        }
     });
     // The stdin reader is a blocking thread that would keep the process alive after `exit`.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

@@ -17,11 +17,11 @@ const SEED: &str = r#"{
   "dataProduct": "bd102407-1814-4f92-8b5a-7697b7a73f5a",
   "params": {
     "displayName": "My satellite tasking order",
-    "acquisitionStart": "2022-08-01T00:00:00.000Z",
-    "acquisitionEnd": "2022-10-01T00:00:00.000Z",
+    "acquisitionStart": "2027-08-01T00:00:00.000Z",
+    "acquisitionEnd": "2027-10-01T00:00:00.000Z",
     "geometry": {
       "type": "Polygon",
-      "coordinates": [[[-79.6418, 9.0727], [-79.4387, 9.0727], [-79.4388, 8.8703], [-79.6418, 8.8703], [-79.6418, 9.0727]]]
+      "coordinates": [[[-79.6418, 9.0727], [-79.6418, 8.8703], [-79.4388, 8.8703], [-79.4387, 9.0727], [-79.6418, 9.0727]]]
     },
     "extraDescription": "Capture high resolution images over my AOI",
     "acquisitionMode": "mono",
@@ -37,10 +37,29 @@ const SEED: &str = r#"{
 }
 "#;
 
+/// What stderr says after the findings `submit` and `quote` print first (their summary line).
+fn tail(err: String) -> String {
+    match err.rfind("\nChecked ") {
+        Some(i) => err[i + 1..]
+            .split_once('\n')
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or_default(),
+        None if err.starts_with("Checked ") => err
+            .split_once('\n')
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default(),
+        None => err,
+    }
+}
+
 fn current(product: &str) -> String {
     format!(
         r#"{{"dataProduct": "{product}", "displayName": "Current form",
-  "params": {{"displayName": "Current form", "acquisitionMode": "spot"}},
+  "params": {{"displayName": "Current form", "acquisitionStart": "2027-08-01T00:00:00.000Z",
+    "acquisitionEnd": "2027-10-01T00:00:00.000Z", "acquisitionMode": "mono", "cloudCoverage": 10,
+    "incidenceAngle": 10, "geometricProcessing": "ortho", "spectralProcessing": "bundle",
+    "pixelCoding": "12bits", "radiometricProcessing": "reflectance", "deliveredAs": "geotiff",
+    "projection": "4326"}},
   "featureCollection": {{"type": "FeatureCollection", "features": [
     {{"type": "Feature", "properties": {{}}, "geometry": {{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}}}}]}},
   "tags": ["test"]}}"#
@@ -56,6 +75,7 @@ struct Setup {
 fn setup() -> Setup {
     let api = FakeApi::start();
     let ctx = ApiContext {
+        schema_dir: None,
         settings: api.settings(T),
         credentials: FakeApi::account(),
         cache_dir: None,
@@ -107,8 +127,8 @@ async fn the_seed_form_is_converted_for_the_estimate() {
         "displayName": "My satellite tasking order",
         "params": {
             "displayName": "My satellite tasking order",
-            "acquisitionStart": "2022-08-01T00:00:00.000Z",
-            "acquisitionEnd": "2022-10-01T00:00:00.000Z",
+            "acquisitionStart": "2027-08-01T00:00:00.000Z",
+            "acquisitionEnd": "2027-10-01T00:00:00.000Z",
             "extraDescription": "Capture high resolution images over my AOI",
             "acquisitionMode": "mono",
             "cloudCoverage": 10,
@@ -122,7 +142,7 @@ async fn the_seed_form_is_converted_for_the_estimate() {
         },
         "featureCollection": {"type": "FeatureCollection", "features": [{
             "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [[[-79.6418, 9.0727], [-79.4387, 9.0727], [-79.4388, 8.8703], [-79.6418, 8.8703], [-79.6418, 9.0727]]]},
+            "geometry": {"type": "Polygon", "coordinates": [[[-79.6418, 9.0727], [-79.6418, 8.8703], [-79.4388, 8.8703], [-79.4387, 9.0727], [-79.6418, 9.0727]]]},
             "properties": {}
         }]}
     });
@@ -169,9 +189,10 @@ async fn quote_prints_the_estimate_and_feature_errors() {
         format!("{}: ≈ 14,424 credits for 8.48 km²\n", file.display())
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         format!(
-            "error: {}: feature 1: Failed (Invalid geometry)\n",
+            "error: {0} has errors (listed above): the provider will refuse this order as it is; the estimate below is only indicative\n\
+             error: {0}: feature 1: Failed (Invalid geometry)\n",
             file.display()
         )
     );
@@ -190,7 +211,7 @@ async fn a_request_with_syntax_errors_is_refused_before_any_request() {
         1
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         format!("error: {}:4:1: not valid JSON: EOF while parsing an object; fix it before sending it\n", file.display())
     );
     let (mut console, _) = Console::captured(None);
@@ -299,7 +320,7 @@ async fn submitting_needs_a_confirmation() {
         2
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         "error: not submitted: placing an order needs a confirmation and stdin is not a terminal; pass --yes to confirm\n"
     );
     let (mut console, out) = Console::captured(Some("no\n"));
@@ -307,7 +328,10 @@ async fn submitting_needs_a_confirmation() {
         submit(&s.ctx, &submit_args(&file, false, false), &mut console).await,
         2
     );
-    assert_eq!(out.err(), "Place this order? [yes/no] Not submitted.\n");
+    assert_eq!(
+        tail(out.err()),
+        "Place this order? [yes/no] Not submitted.\n"
+    );
     assert!(s.posts().is_empty());
     let (mut console, _) = Console::captured(Some("yes\n"));
     assert_eq!(
@@ -346,7 +370,7 @@ async fn resubmitting_the_same_content_needs_a_second_confirmation() {
         out.out()
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         "error: not submitted: this content was already ordered; to place it a second time pass --again together with --yes\n"
     );
     // Interactive: yes, then no.
@@ -356,7 +380,7 @@ async fn resubmitting_the_same_content_needs_a_second_confirmation() {
         2
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         "Place this order? [yes/no] Place it AGAIN, as a second, separate order? [yes/no] Not submitted again.\n"
     );
     assert_eq!(s.posts().len(), 1);
@@ -417,11 +441,16 @@ async fn a_timed_out_post_is_not_retried_and_the_outcome_is_unknown() {
         2
     );
     assert_eq!(
-        out.err(),
-        "error: no complete answer to the order submission (no answer within 0.3 s): outcome unknown — check `tasking-ls status` or your order list\n"
+        tail(out.err()),
+        "error: no complete answer to the order submission (no answer within 0.3 s): outcome unknown — check `tasking-ls status` or your order list\n\
+         The submission is recorded with an unknown outcome: a rerun asks for --again. Check your order list before placing it again.\n"
     );
     assert_eq!(s.posts().len(), 1, "exactly one POST");
-    assert!(!s.dir.path().join("cur_tasking_request.order.json").exists());
+    // Recorded as unknown: a rerun needs --again.
+    let receipt = tasking_ls::api::receipt::read_receipt(&file)
+        .unwrap()
+        .unwrap();
+    assert_eq!(receipt.outcome, tasking_ls::api::receipt::Outcome::Unknown);
 
     // A connection dropped after sending is just as unknown.
     let seed = s.file("seed_tasking_request.json", SEED);
@@ -436,19 +465,20 @@ async fn a_timed_out_post_is_not_retried_and_the_outcome_is_unknown() {
         2
     );
     assert_eq!(
-        out.err(),
-        "error: no complete answer to the order submission (connection closed before message completed): outcome unknown — check `tasking-ls status` or your order list\n"
+        tail(out.err()),
+        "error: no complete answer to the order submission (connection closed before message completed): outcome unknown — check `tasking-ls status` or your order list\n\
+         The submission is recorded with an unknown outcome: a rerun asks for --again. Check your order list before placing it again.\n"
     );
     assert_eq!(s.posts().len(), 2);
-    // A 500 is an answer: the order was refused, said plainly, not retried.
+    // A 500 does not prove refusal either (issue 15): unknown, not retried.
     s.api
         .inject_method(Some("POST"), "/v2/orders", Fault::ServerError, 1);
     let (mut console, out) = Console::captured(None);
     assert_eq!(
-        submit(&s.ctx, &submit_args(&file, true, false), &mut console).await,
-        1
+        submit(&s.ctx, &submit_args(&file, true, true), &mut console).await,
+        2
     );
-    assert_eq!(out.err(), "error: POST /v2/orders answered HTTP 500 Internal Server Error: Internal Server Error — Something went wrong on our side\n");
+    assert!(tail(out.err()).starts_with("error: no complete answer to the order submission (POST /v2/orders answered HTTP 500 Internal Server Error: Internal Server Error — Something went wrong on our side): outcome unknown"), "{}", out.err());
     assert_eq!(s.posts().len(), 3);
 }
 
@@ -480,7 +510,7 @@ async fn a_403_on_submit_explains_how_to_get_access() {
         1
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         format!(
             "error: the account has no access to the collection of product {FORBIDDEN_PRODUCT_ID} (POST /v2/orders answered HTTP 403 Forbidden: Access denied — Your account has no access to collection secret-tasking); request access from the product's page in the UP42 console (\"Request access\") and submit again once it is granted\n"
         )
@@ -566,14 +596,14 @@ async fn status_shows_sub_status_studies_and_quotations() {
         status(
             &s.ctx,
             &StatusArgs {
-                order: "nope".into()
+                order: "00000000-0000-4000-8000-00000000ffff".into()
             },
             &mut console
         )
         .await,
         1
     );
-    assert_eq!(out.err(), "error: not found: GET /v2/orders/nope answered HTTP 404 Not Found: Order not found — No order with id nope\n");
+    assert_eq!(tail(out.err()), "error: not found: GET /v2/orders/00000000-0000-4000-8000-00000000ffff answered HTTP 404 Not Found: Order not found — No order with id 00000000-0000-4000-8000-00000000ffff\n");
 }
 
 #[tokio::test]
@@ -591,7 +621,7 @@ async fn accepting_a_quotation_warns_confirms_and_patches() {
     let (mut console, out) = Console::captured(None);
     assert_eq!(quotation_cmd(&s, &accept(false), &mut console).await, 2);
     assert_eq!(out.out(), format!("Accepting quotation {q} for order {order} spends 14,424 credits. This cannot be undone.\n"));
-    assert_eq!(out.err(), "error: nothing decided: this needs a confirmation and stdin is not a terminal; pass --yes to confirm\n");
+    assert_eq!(tail(out.err()), "error: nothing decided: this needs a confirmation and stdin is not a terminal; pass --yes to confirm\n");
     assert_eq!(
         s.api.count("PATCH", &format!("/v2/tasking/quotation/{q}")),
         0
@@ -605,7 +635,7 @@ async fn accepting_a_quotation_warns_confirms_and_patches() {
         out.err()
     );
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         "Accept the quotation and spend the credits? [yes/no] "
     );
     assert!(out.out().ends_with(&format!("Quotation {q}: ACCEPTED.\n")));
@@ -618,7 +648,7 @@ async fn accepting_a_quotation_warns_confirms_and_patches() {
     let (mut console, out) = Console::captured(None);
     assert_eq!(quotation_cmd(&s, &accept(true), &mut console).await, 1);
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         format!("error: quotation {q} is already ACCEPTED and cannot be changed\n")
     );
 
@@ -630,22 +660,22 @@ async fn accepting_a_quotation_warns_confirms_and_patches() {
         .unwrap_err();
     assert_eq!(e.to_string(), format!("PATCH /v2/tasking/quotation/{q} answered HTTP 405 Method Not Allowed: Resource (Quotation) is write-protected"));
     let e = c
-        .decide_quotation("unknown", Decision::Accepted)
+        .decide_quotation("00000000-0000-4000-8000-00000000ffff", Decision::Accepted)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
-    assert_eq!(e.to_string(), "not found: PATCH /v2/tasking/quotation/unknown answered HTTP 404 Not Found: Resource does not exist");
+    assert_eq!(e.to_string(), "not found: PATCH /v2/tasking/quotation/00000000-0000-4000-8000-00000000ffff answered HTTP 404 Not Found: Resource does not exist");
     let (mut console, out) = Console::captured(None);
     let unknown = QuotationArgs {
         action: QuotationAction::Reject(DecideArgs {
-            quotation_id: "unknown".into(),
+            quotation_id: "00000000-0000-4000-8000-00000000ffff".into(),
             yes: true,
         }),
     };
     assert_eq!(quotation_cmd(&s, &unknown, &mut console).await, 1);
     assert_eq!(
-        out.err(),
-        "error: no quotation unknown is visible to this account\n"
+        tail(out.err()),
+        "error: no quotation 00000000-0000-4000-8000-00000000ffff is visible to this account\n"
     );
 }
 
@@ -695,7 +725,7 @@ async fn choosing_a_feasibility_option_patches_the_study() {
     assert_eq!(feasibility(&s.ctx, &choose("nope"), &mut console).await, 1);
     let o1 = study["options"][0]["id"].as_str().unwrap();
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         format!(
             "error: feasibility study {sid} has no option nope; its options are: {o1}, {option}\n"
         )
@@ -719,7 +749,7 @@ async fn choosing_a_feasibility_option_patches_the_study() {
     let (mut console, out) = Console::captured(None);
     assert_eq!(feasibility(&s.ctx, &choose(&option), &mut console).await, 1);
     assert_eq!(
-        out.err(),
+        tail(out.err()),
         format!(
             "error: feasibility study {sid} is already decided (ACCEPTED) and cannot be changed\n"
         )

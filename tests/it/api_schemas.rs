@@ -362,6 +362,7 @@ async fn schema_fetch_into_a_directory_writes_schemas_and_the_products_index() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let ctx = ApiContext {
+        schema_dir: None,
         settings: api.settings(T),
         credentials: FakeApi::account(),
         cache_dir: None,
@@ -413,6 +414,7 @@ async fn schema_fetch_refreshes_the_cache() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let ctx = ApiContext {
+        schema_dir: None,
         settings: api.settings(T),
         credentials: FakeApi::account(),
         cache_dir: Some(dir.path().to_path_buf()),

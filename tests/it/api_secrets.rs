@@ -80,14 +80,8 @@ async fn no_secret_in_logs_or_errors_across_every_path() {
     // The CLI's output and the files it writes (receipts, cache entries).
     let dir = tempfile::tempdir().unwrap();
     let request = dir.path().join("s_tasking_request.json");
-    std::fs::write(
-        &request,
-        format!(
-            r#"{{"dataProduct": "{PRODUCT_ID}", "params": {{"displayName": "n",
-              "geometry": {{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}}}}}}"#
-        ),
-    )
-    .unwrap();
+    // A request without errors: `submit` refuses one with errors before sending anything.
+    std::fs::write(&request, crate::reliability::SEED).unwrap();
     let workspace_orders = format!("/workspaces/{WORKSPACE_ID}/orders");
     for creds in [
         FakeApi::account(),
@@ -95,6 +89,7 @@ async fn no_secret_in_logs_or_errors_across_every_path() {
         FakeApi::static_token(),
     ] {
         let ctx = ApiContext {
+            schema_dir: None,
             settings: api.settings(T),
             credentials: creds,
             cache_dir: Some(dir.path().join("cache")),

@@ -28,4 +28,5 @@ mod lsp_editor_features;
 mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;
+mod reliability;
 mod schema_examples;

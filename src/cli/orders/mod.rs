@@ -44,6 +44,9 @@ pub struct ApiContext {
     pub credentials: Credentials,
     /// `--cache-dir`; `None` means the user's cache directory.
     pub cache_dir: Option<PathBuf>,
+    /// `--schema-dir`: schemas that take precedence, for the checks `submit` and `quote`
+    /// run before sending (the same as `validate`'s).
+    pub schema_dir: Option<PathBuf>,
 }
 
 impl ApiContext {
@@ -51,6 +54,7 @@ impl ApiContext {
     pub fn from_env(
         api_url: Option<String>,
         cache_dir: Option<PathBuf>,
+        schema_dir: Option<PathBuf>,
         offline: bool,
     ) -> Result<ApiContext, String> {
         let overrides = SettingsOverrides {
@@ -62,6 +66,7 @@ impl ApiContext {
             settings: ApiSettings::from_env(&overrides),
             credentials: Credentials::from_env().map_err(|e| e.to_string())?,
             cache_dir,
+            schema_dir,
         })
     }
 
@@ -212,6 +217,62 @@ pub(super) fn read_request(console: &mut Console, path: &Path) -> Result<(String
         return Err(EXIT_REFUSED);
     }
     Ok((text, value))
+}
+
+/// Runs `validate`'s checks on the request text and prints the findings to stderr in the
+/// human format. `Ok(warnings)` when there is no error; `Err(EXIT_REFUSED)` when there is
+/// (nothing may be sent), `Err(EXIT_FAILURE)` when the schemas cannot be loaded.
+pub(super) fn check_request(
+    ctx: &ApiContext,
+    console: &mut Console,
+    path: &Path,
+    text: &str,
+) -> Result<usize, i32> {
+    use crate::check::{CheckOptions, Severity};
+    let options = crate::config::GlobalOptions {
+        schema_dir: ctx.schema_dir.clone(),
+        cache_dir: ctx.cache_dir.clone(),
+        offline: ctx.settings.offline,
+        api_url: None,
+        config: None,
+    };
+    let store = crate::config::load_store(&options).map_err(|e| {
+        console.err(format!("error: {e}"));
+        EXIT_FAILURE
+    })?;
+    let result = crate::cli::validate::check_bytes(
+        path.display().to_string(),
+        text.as_bytes().to_vec(),
+        &CheckOptions::new(&store),
+    );
+    let errors = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = result.diagnostics.len().saturating_sub(errors);
+    if !result.diagnostics.is_empty() {
+        let files = [result];
+        let report = crate::cli::format::Report {
+            files: &files,
+            quiet: false,
+            fixed: false,
+        };
+        let mut shown = Vec::new();
+        if crate::cli::format::write(&mut shown, crate::cli::format::Format::Human, &report).is_ok()
+        {
+            let _ = self::write_all(&mut console.err, &shown);
+        }
+    }
+    if errors > 0 {
+        return Err(EXIT_REFUSED);
+    }
+    Ok(warnings)
+}
+
+fn write_all(out: &mut Box<dyn Write + Send>, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 /// Explains a refused decision (404 unknown, 405 already decided).

@@ -1,18 +1,24 @@
-//! `tasking-ls submit FILE`: place the order, once: confirmed, never retried, its receipt
-//! written next to the file.
+//! `tasking-ls submit FILE`: place the order, once. The file is checked first (the same
+//! checks as `validate`; an error means nothing is sent), its receipt is locked and proven
+//! writable, the submission is recorded as pending before the POST and completed after, so a
+//! lost answer, a crash or a concurrent run never leads to a second order without `--again`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use chrono::Utc;
 use clap::Args;
 use serde_json::Value;
 
-use crate::api::receipt::{body_sha256, read_receipt, receipt_path, write_receipt, Receipt};
-use crate::api::{data_product, request_form, RequestForm};
+use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, Outcome, ReceiptBook};
+use crate::api::{request_form, ErrorKind, RequestForm};
 
 use super::{
-    ask, read_request, report, ApiContext, Confirmed, Console, EXIT_FAILURE, EXIT_OK, EXIT_REFUSED,
+    ask, check_request, read_request, report, ApiContext, Confirmed, Console, EXIT_FAILURE,
+    EXIT_OK, EXIT_REFUSED,
 };
+
+/// How long a `submit` waits for another submission of the same file to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(600);
 
 #[derive(Args, Clone, Debug)]
 pub struct SubmitArgs {
@@ -21,7 +27,8 @@ pub struct SubmitArgs {
     /// Confirm placing the order without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Confirm placing content that was already submitted (its receipt matches) once more.
+    /// Confirm placing content that was already submitted (its receipt matches, whatever
+    /// the outcome recorded) once more.
     #[arg(long)]
     pub again: bool,
 }
@@ -32,13 +39,43 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         Ok(r) => r,
         Err(code) => return code,
     };
+    let warnings = match check_request(ctx, console, &args.file, &text) {
+        Ok(w) => w,
+        Err(code) => {
+            if code == EXIT_REFUSED {
+                console.err(format!(
+                    "error: not submitted: {} has errors (listed above); fix them first — \
+                     nothing was sent",
+                    args.file.display()
+                ));
+            }
+            return code;
+        }
+    };
     let sha = body_sha256(text.as_bytes());
-    let receipt = match read_receipt(&args.file) {
-        Ok(r) => r,
-        Err(e) => {
+    let file = args.file.display().to_string();
+    let mut book = match ReceiptBook::open(
+        &args.file,
+        fallback_dir(ctx.cache_dir.as_deref()),
+        LockWait::Up(LOCK_WAIT),
+        || {
             console.err(format!(
-                "error: {e}; move it away or fix it before submitting (it records earlier orders)"
-            ));
+                "Waiting for another submission of {file} to finish..."
+            ))
+        },
+    )
+    .await
+    {
+        Ok(book) => book,
+        Err(e) => {
+            console.err(format!("error: {e}"));
+            return EXIT_FAILURE;
+        }
+    };
+    let earlier = match book.earlier(&sha) {
+        Ok(e) => e,
+        Err(e) => {
+            console.err(format!("error: {e}"));
             return EXIT_FAILURE;
         }
     };
@@ -46,11 +83,10 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         Ok(c) => c,
         Err(e) => return report(console, &e),
     };
-    let workspace = match client.workspace_id().await {
-        Ok(ws) => ws,
+    let plan = match client.plan_order(&text).await {
+        Ok(plan) => plan,
         Err(e) => return report(console, &e),
     };
-    let product = data_product(&request).unwrap_or_default().to_string();
     let name = request
         .get("displayName")
         .or_else(|| request.pointer("/params/displayName"))
@@ -61,8 +97,15 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         _ => "current form, POST /v2/orders",
     };
     console.out(format!(
-        "Order \"{name}\" for product {product} into workspace {workspace} ({form})."
+        "Order \"{name}\" for product {} into workspace {} ({form}).",
+        plan.data_product, plan.workspace_id
     ));
+    if warnings > 0 {
+        console.out(format!(
+            "The file has {warnings} warning{} (listed above).",
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
     match client.estimate(&request).await {
         Ok(estimate) => console.out(format!(
             "Estimated cost: {} (credits are charged when you accept the quotation).",
@@ -70,17 +113,19 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         )),
         Err(e) => console.out(format!("Estimated cost: unavailable ({e}).")),
     }
-    let earlier: Vec<&Receipt> = receipt
-        .as_ref()
-        .map(|r| r.matching(&sha))
-        .unwrap_or_default();
+    let unknown = earlier.iter().any(|r| r.outcome != Outcome::Placed);
     if let Some(previous) = earlier.first() {
         console.out(format!(
-            "This exact content was already submitted on {} as order {} (see {}).",
-            previous.submitted_at.format("%Y-%m-%d %H:%M UTC"),
-            previous.order_ids.join(", "),
-            receipt_path(&args.file).display()
+            "This exact content was already submitted {} (see {}).",
+            previous.describe(),
+            book.path().display()
         ));
+        if unknown {
+            console.out(
+                "Check your order list in the console (or `tasking-ls status ORDER_ID`) before \
+                 placing it again.",
+            );
+        }
     }
     match ask(console, args.yes, "Place this order?") {
         Confirmed::Yes => {}
@@ -108,58 +153,90 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
                 return EXIT_FAILURE;
             }
             Confirmed::NoTerminal => {
-                console.err(
+                console.err(if unknown {
+                    "error: not submitted: this content was already submitted and the outcome \
+                     is unknown (it may have been placed); check your order list, and to place \
+                     it regardless pass --again together with --yes"
+                } else {
                     "error: not submitted: this content was already ordered; to place it a \
-                     second time pass --again together with --yes",
-                );
+                     second time pass --again together with --yes"
+                });
                 return EXIT_FAILURE;
             }
         }
     }
-    let submission = match client.submit(&text).await {
-        Ok(s) => s,
-        Err(e) => return report(console, &e),
-    };
-    for id in &submission.order_ids {
-        console.out(format!("Order placed: {id}"));
+    if let Err(e) = book.begin(&sha, &plan.data_product, &plan.workspace_id, &plan.endpoint) {
+        console.err(format!("error: {e}"));
+        return EXIT_FAILURE;
     }
-    for error in &submission.errors {
-        console.err(format!("error: not placed: {error}"));
-    }
-    let mut code = if submission.errors.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_REFUSED
+    let result = client.place(&plan).await;
+    let (finish, mut code) = match &result {
+        Ok(submission) if !submission.order_ids.is_empty() => (
+            Finish::Placed {
+                order_ids: submission.order_ids.clone(),
+                workspace_id: submission.workspace_id.clone(),
+                endpoint: submission.endpoint.clone(),
+            },
+            if submission.errors.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_REFUSED
+            },
+        ),
+        Ok(_) => (Finish::NotPlaced, EXIT_REFUSED),
+        Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
+            (Finish::Unknown(e.to_string()), e.exit_code())
+        }
+        Err(e) => (Finish::NotPlaced, e.exit_code()),
     };
-    if !submission.order_ids.is_empty() {
-        let receipt = Receipt {
-            order_id: submission.order_ids.first().cloned(),
-            order_ids: submission.order_ids.clone(),
-            submitted_at: Utc::now(),
-            data_product: product,
-            workspace_id: submission.workspace_id.clone(),
-            body_sha256: sha,
-            endpoint: submission.endpoint.clone(),
-            earlier: vec![],
-        };
-        match write_receipt(&args.file, receipt) {
-            Ok(path) => console.out(format!("Receipt: {}", path.display())),
-            Err(e) => {
-                console.err(format!(
-                    "error: the order was placed but its receipt could not be written ({e}); \
-                     keep the order id above"
-                ));
-                code = EXIT_FAILURE;
+    let finished = book.finish(finish);
+    match &result {
+        Ok(submission) => {
+            for id in &submission.order_ids {
+                console.out(format!("Order placed: {id}"));
+            }
+            for error in &submission.errors {
+                console.err(format!("error: not placed: {error}"));
             }
         }
-        console.out(format!(
-            "Follow it with: tasking-ls status {}",
-            submission
-                .order_ids
-                .first()
-                .map(String::as_str)
-                .unwrap_or_default()
-        ));
+        Err(e) => {
+            console.err(format!("error: {e}"));
+            if e.kind() == ErrorKind::OutcomeUnknown {
+                console.err(
+                    "The submission is recorded with an unknown outcome: a rerun asks for \
+                     --again. Check your order list before placing it again.",
+                );
+            }
+        }
+    }
+    match (&finished.problem, &finished.path) {
+        (None, Some(path)) => console.out(format!("Receipt: {}", path.display())),
+        (Some(problem), fallback) => {
+            let ids = result
+                .as_ref()
+                .map(|s| s.order_ids.join(", "))
+                .unwrap_or_default();
+            console.err(format!(
+                "error: THE RECEIPT NEXT TO THE FILE COULD NOT BE WRITTEN ({problem}){}{}",
+                if ids.is_empty() {
+                    String::new()
+                } else {
+                    format!("; the order WAS placed: {ids} — keep this id")
+                },
+                match fallback {
+                    Some(path) =>
+                        format!("; the receipt was written to {} instead", path.display()),
+                    None => "; no receipt was written anywhere".to_string(),
+                }
+            ));
+            code = EXIT_FAILURE;
+        }
+        (None, None) => {}
+    }
+    if let Ok(submission) = &result {
+        if let Some(first) = submission.order_ids.first() {
+            console.out(format!("Follow it with: tasking-ls status {first}"));
+        }
     }
     code
 }

@@ -1,6 +1,9 @@
 //! `taskingLs.submitOrder` and the "Submit order" code action: the order is checked, confirmed
-//! through `window/showMessageRequest` (twice for content already submitted), POSTed exactly
-//! once (never retried) and its receipt written next to the file.
+//! through `window/showMessageRequest` (twice for content already submitted, whatever the
+//! outcome recorded), recorded as pending in its locked receipt, POSTed exactly once (never
+//! retried) and its receipt completed. The POST and the completion run in a task of their
+//! own, counted in [`IN_FLIGHT`]: a `$/cancelRequest` or an `exit` while the POST is in
+//! flight never leaves the order unrecorded (the server waits for the task before ending).
 
 use serde_json::{json, Value};
 use tower_lsp::lsp_types::*;
@@ -9,11 +12,12 @@ use super::{
     api, ask, current_diagnostics, file_name, file_path, open_document, product_label, product_of,
     refresh_code_lenses, request_value, Failure, Outcome, SUBMIT_ORDER,
 };
-use crate::api::receipt::{body_sha256, read_receipt, write_receipt, Receipt};
+use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, ReceiptBook};
 use crate::api::{group_thousands, ErrorKind};
 use crate::check::{Diagnostic, Severity};
 use crate::lsp::convert;
 use crate::lsp::state::Backend;
+use crate::lsp::state::IN_FLIGHT;
 /// The confirmation's answers.
 const SUBMIT: &str = "Submit order";
 const SUBMIT_AGAIN: &str = "Submit again";
@@ -101,17 +105,30 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
         }
     }
     let _guard = Submitting(backend, uri.clone());
-    let receipt = read_receipt(&path).map_err(|e| {
-        Failure(format!(
-            "{not}: {e}; move it away or fix it (it records earlier orders)"
-        ))
-    })?;
+    let cache_dir = backend
+        .0
+        .options
+        .cache_dir
+        .clone()
+        .or(backend.settings().cache_dir);
+    let mut book = ReceiptBook::open(
+        &path,
+        fallback_dir(cache_dir.as_deref()),
+        LockWait::No,
+        || {},
+    )
+    .await
+    .map_err(|e| Failure(format!("{not}: {e}")))?;
     let sha = body_sha256(text.as_bytes());
-    let workspace = api
+    let earlier = book
+        .earlier(&sha)
+        .map_err(|e| Failure(format!("{not}: {e}")))?;
+    let plan = api
         .client
-        .workspace_id()
+        .plan_order(&text)
         .await
         .map_err(|e| Failure(format!("{not}: no workspace to order into: {e}")))?;
+    let workspace = plan.workspace_id.clone();
     let product = product_of(&request);
     let label = product_label(&backend.store(), &product);
     let quote = match api.client.estimate(&request).await {
@@ -133,10 +150,10 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
     let area = crate::ide::aoi_area_km2(&document, &backend.store())
         .map(|a| format!("{} km²", group_thousands(a)))
         .unwrap_or_else(|| "unknown (no polygon found)".to_string());
-    let earlier: Vec<&Receipt> = receipt
-        .as_ref()
-        .map(|r| r.matching(&sha))
-        .unwrap_or_default();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let mut question = format!(
         "Submit the order in {name}?\n\
          Product: {label} ({product})\n\
@@ -145,8 +162,17 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
          Workspace: {workspace}\n\
          Credits are charged when you accept the order's quotation."
     );
-    if !earlier.is_empty() {
-        question.push_str("\nThis exact content was already submitted before.");
+    if warnings > 0 {
+        question.push_str(&format!(
+            "\nThe file has {warnings} warning{}.",
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(previous) = earlier.first() {
+        question.push_str(&format!(
+            "\nThis exact content was already submitted {}.",
+            previous.describe()
+        ));
     }
     if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {
         backend
@@ -158,10 +184,9 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
     }
     if let Some(previous) = earlier.first() {
         let again = format!(
-            "This exact order was already submitted on {} (order {}). Submit it again, as a \
-             second, separate order?",
-            previous.submitted_at.format("%Y-%m-%d %H:%M UTC"),
-            previous.order_ids.join(", ")
+            "This exact order was already submitted {}. Check your order list first. Submit \
+             it again, as a second, separate order?",
+            previous.describe()
         );
         if ask(backend, again, &[SUBMIT_AGAIN, CANCEL])
             .await
@@ -179,13 +204,142 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
             return Ok(json!({"orderIds": [], "cancelled": true}));
         }
     }
+    book.begin(&sha, &plan.data_product, &plan.workspace_id, &plan.endpoint)
+        .map_err(|e| Failure(format!("{not}: {e}")))?;
     tracing::info!(product = %product, "submitting the order in {name}");
-    let submission = api.client.submit(&text).await.map_err(|e| {
-        Failure(match e.kind() {
-            ErrorKind::OutcomeUnknown => format!("Order in {name}: {e}"),
-            _ => format!("{not}: {e}"),
-        })
-    })?;
+    // From here on nothing may stop the POST's record: the task outlives a cancelled
+    // request, and `run_stdio` waits for it after `exit`.
+    let in_flight = IN_FLIGHT.enter();
+    let task_backend = backend.clone();
+    let task_name = name.clone();
+    let client = api.client.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<Outcome>();
+    let mut delivery = Delivery {
+        rx: Some(rx),
+        backend: backend.clone(),
+    };
+    tokio::spawn(async move {
+        let outcome = place_and_record(
+            task_backend.clone(),
+            client,
+            plan,
+            book,
+            task_name,
+            label,
+            in_flight,
+        )
+        .await;
+        if let Err(Err(Failure(message))) = tx.send(outcome) {
+            // The request was cancelled: nobody else will tell the user.
+            task_backend
+                .0
+                .client
+                .show_message(MessageType::ERROR, message)
+                .await;
+        }
+    });
+    let outcome = match delivery.rx.as_mut() {
+        Some(rx) => rx.await,
+        None => return Err(Failure(format!("Order in {name}: internal error"))),
+    };
+    delivery.rx = None;
+    match outcome {
+        Ok(outcome) => outcome,
+        Err(_) => Err(Failure(format!(
+            "Order in {name}: the submission stopped; outcome unknown — check your order list"
+        ))),
+    }
+}
+
+/// Where the POST task's outcome goes. Dropped before it took the outcome (the request was
+/// cancelled), it shows a failure itself: the user must hear how the submission ended.
+struct Delivery {
+    rx: Option<tokio::sync::oneshot::Receiver<Outcome>>,
+    backend: Backend,
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        if let Some(mut rx) = self.rx.take() {
+            if let Ok(Err(Failure(message))) = rx.try_recv() {
+                let backend = self.backend.clone();
+                tokio::spawn(async move {
+                    backend
+                        .0
+                        .client
+                        .show_message(MessageType::ERROR, message)
+                        .await;
+                });
+            }
+        }
+    }
+}
+
+/// Posts the planned order, completes its receipt and shows the result; runs as a task of
+/// its own (see the module's docs).
+async fn place_and_record(
+    task_backend: Backend,
+    client: crate::api::Client,
+    plan: crate::api::PlannedOrder,
+    mut book: ReceiptBook,
+    name: String,
+    label: String,
+    in_flight: crate::lsp::state::InFlightGuard,
+) -> Outcome {
+    let not = "Order not submitted";
+    let _in_flight = in_flight;
+    let backend = &task_backend;
+    let result = client.place(&plan).await;
+    let finish = match &result {
+        Ok(s) if !s.order_ids.is_empty() => Finish::Placed {
+            order_ids: s.order_ids.clone(),
+            workspace_id: s.workspace_id.clone(),
+            endpoint: s.endpoint.clone(),
+        },
+        Ok(_) => Finish::NotPlaced,
+        Err(e) if e.kind() == ErrorKind::OutcomeUnknown => Finish::Unknown(e.to_string()),
+        Err(_) => Finish::NotPlaced,
+    };
+    let finished = book.finish(finish);
+    drop(book);
+    let receipt_note = |lines: &mut Vec<String>| match (&finished.problem, &finished.path) {
+        (None, Some(file)) => {
+            lines.push(format!(
+                "Receipt: {}.",
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            false
+        }
+        (Some(problem), fallback) => {
+            tracing::error!("the receipt of an order could not be written: {problem}");
+            lines.push(format!(
+                "THE RECEIPT COULD NOT BE WRITTEN next to the file ({problem}){}.",
+                match fallback {
+                    Some(p) => format!("; it was written to {} instead", p.display()),
+                    None => String::new(),
+                }
+            ));
+            true
+        }
+        (None, None) => false,
+    };
+    let submission = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let mut lines = vec![match e.kind() {
+                ErrorKind::OutcomeUnknown => format!(
+                    "Order in {name}: {e}. Recorded with an unknown outcome: submitting it \
+                         again asks twice."
+                ),
+                _ => format!("{not}: {e}"),
+            }];
+            receipt_note(&mut lines);
+            refresh_code_lenses(backend).await;
+            return Err(Failure(lines.join(" ")));
+        }
+    };
     let mut lines = vec![];
     if !submission.order_ids.is_empty() {
         lines.push(format!(
@@ -197,31 +351,14 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
     for error in &submission.errors {
         lines.push(format!("Not placed: {error}."));
     }
-    let mut receipt_file = None;
     let mut kind = if submission.errors.is_empty() {
         MessageType::INFO
     } else {
         MessageType::WARNING
     };
-    if let Some(receipt) = Receipt::for_submission(&submission, &product, sha) {
-        match write_receipt(&path, receipt) {
-            Ok(file) => {
-                lines.push(format!(
-                    "Receipt: {}.",
-                    file.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                ));
-                receipt_file = Some(file);
-            }
-            Err(e) => {
-                tracing::error!("the receipt of an order could not be written: {e}");
-                lines.push(format!(
-                    "The receipt could not be written ({e}): keep the order id."
-                ));
-                kind = MessageType::ERROR;
-            }
-        }
+    if receipt_note(&mut lines) {
+        lines.push("Keep the order id.".to_string());
+        kind = MessageType::ERROR;
     }
     backend.0.client.show_message(kind, lines.join(" ")).await;
     refresh_code_lenses(backend).await;
@@ -230,6 +367,6 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
         "errors": submission.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
         "workspaceId": submission.workspace_id,
         "endpoint": submission.endpoint,
-        "receipt": receipt_file.map(|p| p.to_string_lossy().into_owned()),
+        "receipt": finished.path.map(|p| p.to_string_lossy().into_owned()),
     }))
 }

@@ -12,7 +12,7 @@ mod settings;
 
 pub(crate) use documents::{CheckState, Next, OpenDocument, Round, Unparsed};
 pub(crate) use editor::EditorCaps;
-pub(crate) use provider::{Api, ClientCaps, ProviderState};
+pub(crate) use provider::{Api, ClientCaps, InFlightGuard, ProviderState, IN_FLIGHT};
 pub use settings::Settings;
 
 use std::sync::{Arc, OnceLock, RwLock};

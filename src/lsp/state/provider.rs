@@ -19,6 +19,56 @@ use crate::api::{ApiSettings, Client, Credentials, SchemaFetcher, SettingsOverri
 use crate::config::GlobalOptions;
 use crate::schema::cache::SchemaCache;
 
+/// Order submissions whose POST or receipt is not finished, process-wide: `run_stdio`
+/// waits for them after `exit` so that no order is left unrecorded.
+pub(crate) static IN_FLIGHT: InFlight = InFlight {
+    count: std::sync::atomic::AtomicUsize::new(0),
+    idle: tokio::sync::Notify::const_new(),
+};
+
+/// A count of work that must finish before the process ends.
+pub(crate) struct InFlight {
+    count: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
+}
+
+/// One unit of [`InFlight`] work; dropping it ends the unit.
+pub(crate) struct InFlightGuard(&'static InFlight);
+
+impl InFlight {
+    pub fn enter(&'static self) -> InFlightGuard {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlightGuard(self)
+    }
+
+    /// Waits until nothing is in flight, or `limit` has passed; true when idle.
+    pub async fn wait_idle(&self, limit: std::time::Duration) -> bool {
+        let wait = async {
+            loop {
+                let notified = self.idle.notified();
+                if self.count.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(limit, wait).await.is_ok()
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        if self
+            .0
+            .count
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
 /// The API handles, when the server may use the network.
 #[derive(Clone)]
 pub(crate) struct Api {

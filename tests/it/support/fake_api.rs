@@ -90,6 +90,28 @@ pub enum Fault {
     Drop,
     /// 403 problem+json.
     Forbidden,
+    /// Read the request head, then close before its body is read: nothing is processed.
+    DropDuringBody,
+    /// Process the request (an order IS placed), then close without answering.
+    PlaceThenDrop,
+    /// Process the request, then answer 200 with the first half of the real body.
+    PlaceThenTruncate,
+    /// Process the request, then answer this status with a problem body (a gateway's
+    /// 502/503/504 after the provider acted).
+    PlaceThenStatus(u16),
+    /// Process the request, then answer after this delay.
+    PlaceThenSlow(Duration),
+    /// Answer this 3xx status with this `Location`.
+    Redirect(u16, String),
+    /// Answer 200 announcing and streaming this many bytes of spaces.
+    Huge(u64),
+    /// Answer 200 with a body of this many bytes *without* announcing its length (chunked).
+    HugeChunked(u64),
+    /// Answer this status with a problem whose detail is the template with `{auth}` and
+    /// `{body}` replaced by what was received (a server echoing secrets).
+    Echo(u16, String),
+    /// Answer this status and JSON body as they are.
+    Answer(u16, Value),
 }
 
 struct Injected {
@@ -212,6 +234,8 @@ impl FakeApi {
             workspace_id: None,
             timeout,
             offline: false,
+            api_url_from_editor: false,
+            auth_url_configured: true,
         }
     }
 
@@ -869,16 +893,84 @@ fn page_of(content: Vec<Value>) -> Response {
 }
 
 async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
-    let Some(req) = read_request(&mut stream).await else {
+    let Some((mut req, length, rest)) = read_head(&mut stream).await else {
         return;
     };
+    let early = {
+        let s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.faults.iter().any(|f| {
+            f.remaining > 0
+                && f.path == req.path
+                && f.method.as_ref().is_none_or(|m| *m == req.method)
+                && matches!(f.fault, Fault::DropDuringBody)
+        })
+    };
+    if !early {
+        let Some(body) = read_body(&mut stream, rest, length).await else {
+            return;
+        };
+        req.body = body;
+    }
     let fault = {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.requests.push(req.clone());
         s.take_fault(&req)
     };
+    let route =
+        |state: &Arc<Mutex<State>>| state.lock().unwrap_or_else(|e| e.into_inner()).route(&req);
     let response = match fault {
-        Some(Fault::Drop) => return,
+        Some(Fault::Drop) | Some(Fault::DropDuringBody) => return,
+        Some(Fault::PlaceThenDrop) => {
+            route(&state);
+            return;
+        }
+        Some(Fault::PlaceThenTruncate) => {
+            let mut r = route(&state);
+            r.body.truncate(r.body.len() / 2);
+            r
+        }
+        Some(Fault::PlaceThenStatus(status)) => {
+            route(&state);
+            problem(
+                status,
+                "gateway",
+                "Gateway error",
+                "The upstream did not answer in time.",
+            )
+        }
+        Some(Fault::PlaceThenSlow(delay)) => {
+            let r = route(&state);
+            tokio::time::sleep(delay).await;
+            r
+        }
+        Some(Fault::Redirect(status, location)) => Response {
+            status,
+            content_type: "text/plain",
+            headers: vec![("Location".to_string(), location)],
+            body: vec![],
+        },
+        Some(Fault::Huge(bytes)) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes}\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes()).await;
+            stream_spaces(&mut stream, bytes).await;
+            return;
+        }
+        Some(Fault::HugeChunked(bytes)) => {
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+            let _ = stream.write_all(head.as_bytes()).await;
+            stream_spaces(&mut stream, bytes).await;
+            return;
+        }
+        Some(Fault::Echo(status, template)) => {
+            let detail = template
+                .replace("{auth}", req.header("authorization").unwrap_or(""))
+                .replace("{body}", &req.body_text());
+            problem(status, "echo", "Bad Request", &detail)
+        }
+        Some(Fault::Answer(status, body)) => respond(status, body),
         Some(Fault::ServerError) => problem(
             500,
             "internal",
@@ -906,9 +998,9 @@ async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         },
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
-            state.lock().unwrap_or_else(|e| e.into_inner()).route(&req)
+            route(&state)
         }
-        None => state.lock().unwrap_or_else(|e| e.into_inner()).route(&req),
+        None => route(&state),
     };
     let reason = match response.status {
         200 => "OK",
@@ -919,6 +1011,14 @@ async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         415 => "Unsupported Media Type",
         _ => "Error",
     };
@@ -937,7 +1037,21 @@ async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     let _ = stream.shutdown().await;
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+async fn stream_spaces(stream: &mut TcpStream, bytes: u64) {
+    let chunk = vec![b' '; 1 << 16];
+    let mut sent = 0u64;
+    while sent < bytes {
+        let n = (bytes - sent).min(chunk.len() as u64) as usize;
+        if stream.write_all(&chunk[..n]).await.is_err() {
+            return;
+        }
+        sent += n as u64;
+    }
+    let _ = stream.shutdown().await;
+}
+
+/// The request line and headers; the announced body length and the body bytes read so far.
+async fn read_head(stream: &mut TcpStream) -> Option<(Recorded, usize, Vec<u8>)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -964,7 +1078,26 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         .find(|(n, _)| n == "content-length")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
-    let mut body = buf[head_end + 4..].to_vec();
+    let rest = buf[head_end + 4..].to_vec();
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p.to_string(), q.to_string()),
+        None => (target, String::new()),
+    };
+    Some((
+        Recorded {
+            method,
+            path,
+            query,
+            headers,
+            body: vec![],
+        },
+        length,
+        rest,
+    ))
+}
+
+async fn read_body(stream: &mut TcpStream, mut body: Vec<u8>, length: usize) -> Option<Vec<u8>> {
+    let mut chunk = [0u8; 8192];
     while body.len() < length {
         let n = stream.read(&mut chunk).await.ok()?;
         if n == 0 {
@@ -972,17 +1105,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         }
         body.extend_from_slice(&chunk[..n]);
     }
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_string(), q.to_string()),
-        None => (target, String::new()),
-    };
-    Some(Recorded {
-        method,
-        path,
-        query,
-        headers,
-        body,
-    })
+    Some(body)
 }
 
 /// `a=1&b=x%20y` → pairs, percent- and `+`-decoded.
