@@ -90,8 +90,11 @@ git -C "$scratch" -c user.name=ci -c user.email=ci@localhost commit -qm scratch
 # try-repo installs the hook's environment afresh each time (a release build of this crate), so
 # one run over both orders: it must fail, report the bad order, and say nothing of the good one
 # (nor of package.json, which the hook's `files` pattern leaves out).
+# The hook's package build reuses this run's compiled release dependencies (same target
+# directory); without it, every CI run compiles all of them again inside pip's build.
+target_dir="$(cd "$(dirname "$bin")/.." && pwd)"
 set +e
-(cd "$scratch" && "$cache/tools/bin/pre-commit" try-repo "$repo" tasking-ls --all-files) >"$work/hook.txt" 2>&1
+(cd "$scratch" && CARGO_TARGET_DIR="$target_dir" "$cache/tools/bin/pre-commit" try-repo "$repo" tasking-ls --all-files) >"$work/hook.txt" 2>&1
 status=$?
 set -e
 if [ "$status" = 0 ] || ! grep -q "bad_tasking_request.json:6:23: error\[dates.order\]" "$work/hook.txt" \
