@@ -250,7 +250,8 @@ mod tests {
         #[test]
         fn no_encoding_of_a_secret_survives(secret in secret(), pad in 0usize..40) {
             let scrubber = Scrubber::new([secret.clone()]);
-            for encoded in encodings(&secret) {
+            // A whitespace-only secret has empty collapsed and trimmed forms: nothing to find.
+            for encoded in encodings(&secret).into_iter().filter(|e| !e.is_empty()) {
                 let text = format!("{}{encoded} tail", "x".repeat(pad));
                 let clean = scrubber.scrub(&text);
                 prop_assert!(!clean.contains(&encoded) || encoded.chars().all(|c| "x tail<redacted>".contains(c)),
