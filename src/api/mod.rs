@@ -2,6 +2,15 @@
 //! products, schemas (with the cached, deduplicated [`SchemaFetcher`]), quotes, orders,
 //! receipts, quotations and feasibility studies.
 
+// Outside input reaches every function here (a client's bytes, a provider's answers): no
+// `unwrap`/`expect`/`panic!` outside tests; clippy enforces it with `-D warnings` in CI.
+// Not enforced yet: `indexing_slicing` (the framing code in `transport.rs` slices below
+// lengths it has just checked) and `arithmetic_side_effects` (every bounded loop counter).
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 mod auth;
 mod client;
 mod error;

@@ -37,6 +37,14 @@ impl Default for FilePatterns {
 }
 
 impl FilePatterns {
+    /// The empty list: matches no path (an `exclude` nobody set).
+    pub fn none() -> FilePatterns {
+        FilePatterns {
+            patterns: Vec::new(),
+            set: GlobSet::empty(),
+        }
+    }
+
     /// Compiles `patterns` (backslashes in them are taken as `/`).
     ///
     /// # Errors

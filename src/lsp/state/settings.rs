@@ -157,7 +157,7 @@ impl Settings {
         self.exclude = file
             .exclude
             .and_then(|list| FilePatterns::new(&list).ok())
-            .unwrap_or_else(|| FilePatterns::new(&[]).expect("no patterns compile"));
+            .unwrap_or_else(FilePatterns::none);
         self.lint = LintSettings {
             select: file.lint.select,
             ignore: file.lint.ignore.unwrap_or_default(),
