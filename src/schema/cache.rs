@@ -16,6 +16,10 @@ use super::{ProductSchema, SchemaOrigin};
 /// How long a cached schema counts as fresh.
 pub const DEFAULT_TTL: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
+/// How far in the future a cache entry's `fetchedAt` may be before it counts as stale: clocks
+/// of machines sharing a cache directory differ by seconds, not hours.
+pub const CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
 /// One cached schema, as stored in the file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -142,9 +146,12 @@ impl SchemaCache {
         Ok(path)
     }
 
-    /// Whether `entry` is older than the TTL at `now`.
+    /// Whether `entry` is older than the TTL at `now`, or claims to have been fetched in the
+    /// future (beyond [`CLOCK_SKEW`]): a timestamp from the future would otherwise keep a
+    /// copy "fresh" for as long as it likes (issue 15, bounded intake).
     pub fn is_stale(&self, entry: &CacheEntry, now: DateTime<Utc>) -> bool {
-        now.signed_duration_since(entry.fetched_at) > self.ttl
+        let age = now.signed_duration_since(entry.fetched_at);
+        age > self.ttl || age < -CLOCK_SKEW
     }
 
     /// The entry as a store schema with origin `Cache { fetched_at, stale }`.
@@ -252,5 +259,39 @@ pub fn load_into(store: &mut super::SchemaStore, cache_dir: Option<&Path>) {
     let now = Utc::now();
     for entry in &entries {
         store.insert(cache.to_product_schema(entry, now));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(fetched_at: DateTime<Utc>) -> CacheEntry {
+        CacheEntry {
+            id: "bd102407-1814-4f92-8b5a-7697b7a73f5a".into(),
+            fetched_at,
+            etag: None,
+            schema: Value::Bool(true),
+        }
+    }
+
+    #[test]
+    fn freshness_is_bounded_on_both_sides() {
+        let cache = SchemaCache::new("/nonexistent");
+        let now = Utc::now();
+        for (offset, stale) in [
+            (chrono::TimeDelta::zero(), false),
+            (-chrono::TimeDelta::hours(23), false),
+            (-chrono::TimeDelta::hours(25), true),
+            (chrono::TimeDelta::minutes(1), false),
+            (chrono::TimeDelta::hours(1), true),
+            (chrono::TimeDelta::days(365 * 100), true),
+        ] {
+            assert_eq!(
+                cache.is_stale(&entry(now + offset), now),
+                stale,
+                "fetched at now {offset:+}"
+            );
+        }
     }
 }

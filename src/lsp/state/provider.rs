@@ -198,7 +198,9 @@ impl ProviderState {
             .collect();
         serde_json::json!({
             "api": match &provider.api {
-                Ok(api) => Value::String(api.client.settings().api_url.clone()),
+                Ok(api) => Value::String(crate::api::scrub::redact_url(
+                    &api.client.settings().api_url,
+                )),
                 Err(why) => Value::String(why.message()),
             },
             "fetching": fetching,
