@@ -512,26 +512,19 @@ impl Context<'_> {
                 };
                 out.push(Diagnostic::new(Code::SchemaLength, node.range, message));
             }
-            ValidationErrorKind::MinItems { limit } | ValidationErrorKind::MaxItems { limit } => {
-                let count = found.as_array().map_or(0, Vec::len) as u64;
-                let bound = if matches!(kind, ValidationErrorKind::MinItems { .. }) {
-                    "at least"
-                } else {
-                    "at most"
-                };
-                out.push(Diagnostic::new(
-                    Code::SchemaLength,
-                    node.range,
-                    format!(
-                        "{name} has {}; {bound} {limit} allowed{when}",
-                        plural(count, "item")
-                    ),
-                ));
-            }
-            ValidationErrorKind::MinProperties { limit }
+            ValidationErrorKind::MinItems { limit }
+            | ValidationErrorKind::MaxItems { limit }
+            | ValidationErrorKind::MinProperties { limit }
             | ValidationErrorKind::MaxProperties { limit } => {
-                let count = found.as_object().map_or(0, |o| o.len()) as u64;
-                let bound = if matches!(kind, ValidationErrorKind::MinProperties { .. }) {
+                let (count, unit) = match found {
+                    Value::Object(o) => (o.len() as u64, "property"),
+                    other => (other.as_array().map_or(0, Vec::len) as u64, "item"),
+                };
+                let bound = if matches!(
+                    kind,
+                    ValidationErrorKind::MinItems { .. }
+                        | ValidationErrorKind::MinProperties { .. }
+                ) {
                     "at least"
                 } else {
                     "at most"
@@ -541,7 +534,7 @@ impl Context<'_> {
                     node.range,
                     format!(
                         "{name} has {}; {bound} {limit} allowed{when}",
-                        plural(count, "property")
+                        plural(count, unit)
                     ),
                 ));
             }
