@@ -454,6 +454,7 @@ fn check_feature_collection(collection: &Node, out: &mut Vec<Diagnostic>) {
         ));
     }
     for (index, feature) in items.iter().enumerate() {
+        let feature: &Node = &feature;
         let label = format!("featureCollection.features[{index}]");
         if feature.members().is_none() {
             out.push(type_error(&label, "a GeoJSON Feature object", feature));
@@ -525,6 +526,7 @@ fn check_tags(tags: &Node, out: &mut Vec<Diagnostic>) {
         ));
     }
     for (index, tag) in items.iter().enumerate() {
+        let tag: &Node = &tag;
         let label = format!("tags[{index}]");
         let Some(text) = tag.as_str() else {
             out.push(type_error(&label, "a string", tag));
@@ -628,6 +630,8 @@ pub fn find_geometries<'a>(
             .and_then(|c| c.get("features"))
             .and_then(Node::items)
         {
+            // Features are objects, so stored nodes (packed items are numbers).
+            let features = features.nodes().unwrap_or_default();
             for (index, feature) in features.iter().enumerate() {
                 if let Some(geometry) = feature.get("geometry").filter(|g| g.members().is_some()) {
                     sites.push(GeometrySite {

@@ -18,7 +18,7 @@ use super::messages::{
 use super::suggest::{accepts, suggested};
 use super::unknown::unknown_property;
 use super::{Code, Diagnostic, Fix};
-use crate::document::{Document, Node, PathSegment, TextRange};
+use crate::document::{Document, Item, Node, PathSegment, TextRange};
 use crate::schema::{AllowedValue, FieldInfo, ProductSchema};
 
 pub(super) fn check(
@@ -353,12 +353,17 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn node_at(&self, path: &[PathSegment]) -> Option<&Node> {
-        let mut node = self.params;
+    /// The node at `path` below `params` (a number of a packed pair is built on the fly).
+    fn node_at(&self, path: &[PathSegment]) -> Option<Item<'_>> {
+        let mut node = Item::Borrowed(self.params);
         for segment in path {
+            let Item::Borrowed(parent) = node else {
+                // A packed number has no children.
+                return None;
+            };
             node = match segment {
-                PathSegment::Key(key) => node.get(key)?,
-                PathSegment::Index(index) => node.items()?.get(*index)?,
+                PathSegment::Key(key) => Item::Borrowed(parent.get(key)?),
+                PathSegment::Index(index) => parent.item(*index)?,
             };
         }
         Some(node)
@@ -377,7 +382,7 @@ impl Context<'_> {
                 return member.key.range;
             }
         }
-        let node = self.node_at(path).unwrap_or(self.params);
+        let node = self.node_at(path).unwrap_or(Item::Borrowed(self.params));
         TextRange::new(node.range.start as usize, node.range.start as usize + 1)
     }
 
@@ -392,6 +397,7 @@ impl Context<'_> {
         let Some(node) = self.node_at(path) else {
             return;
         };
+        let node: &Node = &node;
         let field = self
             .fields
             .borrow_mut()
@@ -736,6 +742,7 @@ impl Context<'_> {
         let Some(node) = self.node_at(path) else {
             return;
         };
+        let node: &Node = &node;
         diagnostic.fixes.retain(|fix| {
             let [edit] = fix.edits.as_slice() else {
                 return true;

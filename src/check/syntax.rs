@@ -59,7 +59,12 @@ fn duplicate_keys(doc: &Document, node: &Node, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        NodeKind::Array(items) => items.iter().for_each(|item| duplicate_keys(doc, item, out)),
+        // Packed items are numbers: no keys inside.
+        NodeKind::Array(items) => items
+            .nodes()
+            .unwrap_or_default()
+            .iter()
+            .for_each(|item| duplicate_keys(doc, item, out)),
         _ => {}
     }
 }

@@ -10,8 +10,10 @@
 //! goes as deep as the edit allows (a digit typed in a coordinate re-parses that number).
 //! Equality with a full parse is checked by a differential test over thousands of edits.
 
+use std::sync::{Arc, OnceLock};
+
 use super::parser::{parse, MAX_DEPTH};
-use super::tree::{Member, Node, NodeKind, ParsedJson, TextRange};
+use super::tree::{Items, Member, Node, NodeKind, ParsedJson, TextRange};
 use super::Document;
 
 /// One replacement, in byte offsets of the text before it: `start..end` becomes `insert`.
@@ -22,32 +24,86 @@ pub struct ByteEdit {
     pub insert: String,
 }
 
+/// Where two texts differ: `start..old_end` of the old text became `start..new_end` of the new
+/// one (byte offsets); everything before `start` and after the ends is the same text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangedSpan {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl ChangedSpan {
+    /// One replacement of `start..end` by `inserted` bytes.
+    pub fn new(start: usize, end: usize, inserted: usize) -> Self {
+        ChangedSpan {
+            start,
+            old_end: end,
+            new_end: start + inserted,
+        }
+    }
+
+    /// This change followed by a replacement of `start..end` (offsets in the text this change
+    /// produced) by `inserted` bytes: the one span that covers both.
+    pub fn then(self, start: usize, end: usize, inserted: usize) -> Self {
+        // Past `new_end` the intermediate text is the old text moved by this change's delta.
+        let beyond = end.saturating_sub(self.new_end);
+        let covered_end = self.new_end.max(end);
+        ChangedSpan {
+            start: self.start.min(start),
+            old_end: self.old_end + beyond,
+            new_end: covered_end + inserted - (end - start),
+        }
+    }
+}
+
 impl Document {
     /// The document after `edits`, applied one after the other (each in offsets of the text
     /// the previous one left). Offsets are clamped to the text and moved back to a character
     /// boundary. Re-parses only what the edits enclose when that gives the same tree as a full
     /// parse; else parses the whole new text.
-    pub fn edited(mut self, edits: &[ByteEdit]) -> Document {
+    pub fn edited(self, edits: &[ByteEdit]) -> Document {
+        let Document { text, parsed, .. } = self;
+        let mut text = Arc::try_unwrap(text).unwrap_or_else(|shared| (*shared).clone());
+        let mut changed: Option<ChangedSpan> = None;
         for edit in edits {
-            self = self.edited_once(edit);
+            let end = floor_boundary(&text, edit.end.min(text.len()));
+            let start = floor_boundary(&text, edit.start.min(end));
+            text.replace_range(start..end, &edit.insert);
+            let inserted = edit.insert.len();
+            changed = Some(match changed {
+                None => ChangedSpan::new(start, end, inserted),
+                Some(span) => span.then(start, end, inserted),
+            });
         }
-        self
+        let text = Arc::new(text);
+        match changed {
+            Some(changed) => Document::reparsed(parsed, text, changed),
+            None => Document {
+                text,
+                line_index: OnceLock::new(),
+                parsed,
+            },
+        }
     }
 
-    fn edited_once(self, edit: &ByteEdit) -> Document {
-        let Document {
-            mut text,
-            line_index: _,
-            parsed,
-        } = self;
-        let end = floor_boundary(&text, edit.end.min(text.len()));
-        let start = floor_boundary(&text, edit.start.min(end));
-        text.replace_range(start..end, &edit.insert);
-        let parsed =
-            reparse(parsed, &text, start, end, edit.insert.len()).unwrap_or_else(|| parse(&text));
+    /// The document of `text`, given the tree of an earlier text that differs from it only in
+    /// `changed`. Re-parses only what the change encloses when that gives the same tree as a
+    /// full parse; else parses the whole text.
+    pub fn reparsed(tree: ParsedJson, text: Arc<String>, changed: ChangedSpan) -> Document {
+        let ChangedSpan {
+            start,
+            old_end,
+            new_end,
+        } = changed;
+        let parsed = if new_end < start || new_end > text.len() || !text.is_char_boundary(start) {
+            parse(&text)
+        } else {
+            reparse(tree, &text, start, old_end, new_end - start).unwrap_or_else(|| parse(&text))
+        };
         Document {
             text,
-            line_index: std::sync::OnceLock::new(),
+            line_index: OnceLock::new(),
             parsed,
         }
     }
@@ -123,7 +179,9 @@ fn enclosing_container(
         NodeKind::Object(members) => members
             .iter()
             .position(|m| m.value.as_ref().is_some_and(|v| fits(v, start, end))),
-        NodeKind::Array(items) => {
+        // A packed pair's numbers are re-parsed with their array (the smallest unit it has).
+        NodeKind::Array(Items::Pair(_)) => None,
+        NodeKind::Array(Items::Nodes(items)) => {
             // Items are in order: a binary search keeps this fast on 200,000 positions.
             let i = items.partition_point(|item| (item.range.end as usize) < start);
             items
@@ -137,7 +195,7 @@ fn enclosing_container(
         Some(i) => {
             let child = match &mut node.kind {
                 NodeKind::Object(members) => members[i].value.as_mut()?,
-                NodeKind::Array(items) => &mut items[i],
+                NodeKind::Array(Items::Nodes(items)) => &mut items[i],
                 _ => return None,
             };
             enclosing_container(child, start, end, depth + 1)
@@ -173,6 +231,8 @@ fn max_depth(node: &Node) -> usize {
             .max()
             .unwrap_or(0),
         NodeKind::Array(items) => items
+            .nodes()
+            .unwrap_or_default()
             .iter()
             .filter(|v| is_container(Some(v)))
             .map(|v| 1 + max_depth(v))
@@ -201,7 +261,9 @@ fn shift_node(node: &mut Node, by: i64, from: u32) {
                 shift_member(member, by, from);
             }
         }
-        NodeKind::Array(items) => {
+        // A packed pair's spans are relative to its start: moving the array moves them.
+        NodeKind::Array(Items::Pair(_)) => {}
+        NodeKind::Array(Items::Nodes(items)) => {
             let first = items.partition_point(|item| item.range.end < from);
             for item in &mut items[first..] {
                 shift_node(item, by, from);
@@ -257,7 +319,9 @@ fn shift_after(node: &mut Node, container_start: u32, old_end: u32, delta: i64) 
                 }
             }
         }
-        NodeKind::Array(items) => {
+        // A packed pair encloses no container.
+        NodeKind::Array(Items::Pair(_)) => {}
+        NodeKind::Array(Items::Nodes(items)) => {
             let first = items.partition_point(|item| item.range.end <= container_start);
             for item in &mut items[first..] {
                 if item.range.start >= old_end {
@@ -328,5 +392,40 @@ mod tests {
     #[test]
     fn an_edit_that_repairs_an_error_parses_in_full() {
         same(r#"{"a": [1 2]}"#, &[edit(8, 8, ",")]);
+    }
+
+    /// Runs of 1 to 5 random edits (inside numbers, strings, between items, structural),
+    /// applied as one batch: the composed change must give the tree of a full parse.
+    #[test]
+    fn batches_of_random_edits_give_the_tree_of_a_full_parse() {
+        let mut text = String::from("{\"a\": [[1.5, -2], [3, 4e2], [5, 6]], \"b\": {\"c\": \"xy\", \"d\": [true, null]}, \"e\": 7}");
+        let original = text.clone();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let pieces = [
+            "1", "-", ".", "e", ",", " ", "\"", "[", "]", "{", "}", ":", "x", "", "0, 1",
+        ];
+        for round in 0..3000 {
+            if round % 100 == 99 {
+                text = original.clone();
+            }
+            let count = 1 + next(5);
+            let mut edits = Vec::new();
+            let mut expected = text.clone();
+            for _ in 0..count {
+                let start = next(expected.len() + 1);
+                let end = (start + next(3)).min(expected.len());
+                let insert = pieces[next(pieces.len())].to_string();
+                expected.replace_range(start..end, &insert);
+                edits.push(edit(start, end, &insert));
+            }
+            same(&text, &edits);
+            text = expected;
+        }
     }
 }

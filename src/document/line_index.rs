@@ -174,6 +174,15 @@ impl LineIndex {
         (byte as u64 + (col - units) as u64).min(end as u64) as usize
     }
 
+    /// The length in bytes of the text this index was built for.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }

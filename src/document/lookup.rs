@@ -9,7 +9,9 @@
 //! - between a key and its colon, inside a comment, before or after the root: `None`.
 
 use super::parser::{COMMENT_MESSAGE, UNTERMINATED_COMMENT_MESSAGE};
-use super::tree::{Member, Node, NodeKind, TextRange};
+use std::borrow::Cow;
+
+use super::tree::{Item, Member, Node, NodeKind, TextRange};
 use super::Document;
 
 /// One step of a path from the root to a value.
@@ -34,7 +36,7 @@ pub enum CursorContext<'a> {
     /// `node` is the value under the cursor if any; `range` is the token to replace.
     Value {
         path: Vec<PathSegment>,
-        node: Option<&'a Node>,
+        node: Option<Item<'a>>,
         partial: String,
         range: TextRange,
     },
@@ -46,21 +48,25 @@ impl Document {
     /// The node at an RFC 6901 pointer (`""` is the root, `/params/geometry/coordinates/0`).
     /// `~1` stands for `/` and `~0` for `~`; on duplicate keys the last member wins. A malformed
     /// pointer (no leading `/`, a bad `~` escape, an index with leading zeros) finds nothing.
-    pub fn node_at_pointer(&self, pointer: &str) -> Option<&Node> {
-        let mut node = self.root()?;
+    pub fn node_at_pointer(&self, pointer: &str) -> Option<Item<'_>> {
+        let mut node = Cow::Borrowed(self.root()?);
         if pointer.is_empty() {
             return Some(node);
         }
         for token in pointer.strip_prefix('/')?.split('/') {
             let token = unescape_pointer_token(token)?;
-            node = match &node.kind {
-                NodeKind::Object(_) => node.get(&token)?,
-                NodeKind::Array(items) => {
+            let Cow::Borrowed(parent) = node else {
+                // A packed number has no children.
+                return None;
+            };
+            node = match &parent.kind {
+                NodeKind::Object(_) => Cow::Borrowed(parent.get(&token)?),
+                NodeKind::Array(_) => {
                     let canonical = token == "0" || !token.starts_with('0');
                     if !canonical || !token.bytes().all(|b| b.is_ascii_digit()) {
                         return None;
                     }
-                    items.get(token.parse::<usize>().ok()?)?
+                    parent.item(token.parse::<usize>().ok()?)?
                 }
                 _ => return None,
             };
@@ -69,12 +75,15 @@ impl Document {
     }
 
     /// The node at a path of segments.
-    pub fn node_at_path(&self, path: &[PathSegment]) -> Option<&Node> {
-        let mut node = self.root()?;
+    pub fn node_at_path(&self, path: &[PathSegment]) -> Option<Item<'_>> {
+        let mut node = Cow::Borrowed(self.root()?);
         for segment in path {
+            let Cow::Borrowed(parent) = node else {
+                return None;
+            };
             node = match segment {
-                PathSegment::Key(key) => node.get(key)?,
-                PathSegment::Index(i) => node.items()?.get(*i)?,
+                PathSegment::Key(key) => Cow::Borrowed(parent.get(key)?),
+                PathSegment::Index(i) => parent.item(*i)?,
             };
         }
         Some(node)
@@ -82,7 +91,7 @@ impl Document {
 
     /// The innermost node whose range touches `offset`, with the path to it. Where two siblings
     /// touch it (`1,2` has none, but `"a"1` would), the first wins.
-    pub fn node_at_offset(&self, offset: usize) -> Option<(Vec<PathSegment>, &Node)> {
+    pub fn node_at_offset(&self, offset: usize) -> Option<(Vec<PathSegment>, Item<'_>)> {
         let mut node = self.root().filter(|root| root.range.touches(offset))?;
         let mut path = Vec::new();
         'descend: loop {
@@ -98,16 +107,26 @@ impl Document {
                         }
                     }
                 }
-                NodeKind::Array(items) => {
-                    if let Some(i) = items.iter().position(|item| item.range.touches(offset)) {
+                NodeKind::Array(_) => {
+                    let found = node.items().and_then(|items| {
+                        let i = items.iter().position(|item| item.range.touches(offset))?;
+                        Some((i, node.item(i)?))
+                    });
+                    if let Some((i, item)) = found {
                         path.push(PathSegment::Index(i));
-                        node = &items[i];
-                        continue 'descend;
+                        match item {
+                            Cow::Borrowed(item) => {
+                                node = item;
+                                continue 'descend;
+                            }
+                            // A packed number: nothing inside it.
+                            Cow::Owned(number) => return Some((path, Cow::Owned(number))),
+                        }
                     }
                 }
                 _ => {}
             }
-            return Some((path, node));
+            return Some((path, Cow::Borrowed(node)));
         }
     }
 
@@ -132,9 +151,11 @@ impl Document {
                     }
                 }
                 NodeKind::Array(items) => {
-                    if let Some(i) = items.iter().position(|item| item.range.touches(offset)) {
+                    // Only containers have keys below them; packed numbers are never one.
+                    let nodes = items.nodes().unwrap_or_default();
+                    if let Some(i) = nodes.iter().position(|item| item.range.touches(offset)) {
                         path.push(PathSegment::Index(i));
-                        node = &items[i];
+                        node = &nodes[i];
                         continue 'descend;
                     }
                 }
@@ -168,7 +189,7 @@ impl Document {
         let mut path = Vec::new();
         match self.in_value(root, offset) {
             Place::Inside => {}
-            Place::At(context) => return context.into_value(path, root),
+            Place::At(context) => return context.into_value(path, Cow::Borrowed(root)),
             Place::Outside => return CursorContext::None,
         }
         let mut node = root;
@@ -216,7 +237,7 @@ impl Document {
                                     continue 'descend;
                                 }
                                 Place::At(context) => {
-                                    return context.into_value(member_path, value)
+                                    return context.into_value(member_path, Cow::Borrowed(value))
                                 }
                                 Place::Outside if offset < value.range.start as usize => {
                                     return CursorContext::Value {
@@ -251,13 +272,20 @@ impl Document {
                         range: TextRange::empty(offset),
                     };
                 }
-                NodeKind::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        match self.in_value(item, offset) {
+                NodeKind::Array(_) => {
+                    let items = node.items().into_iter().flat_map(|items| items.iter());
+                    for (i, item) in items.clone().enumerate() {
+                        match self.in_value(&item, offset) {
                             Place::Inside => {
                                 path.push(PathSegment::Index(i));
-                                node = item;
-                                continue 'descend;
+                                match item {
+                                    Cow::Borrowed(item) => {
+                                        node = item;
+                                        continue 'descend;
+                                    }
+                                    // Packed items are numbers, never inside-able.
+                                    Cow::Owned(_) => return CursorContext::None,
+                                }
                             }
                             Place::At(context) => {
                                 path.push(PathSegment::Index(i));
@@ -267,7 +295,6 @@ impl Document {
                         }
                     }
                     let slot = items
-                        .iter()
                         .take_while(|item| item.range.end as usize <= offset)
                         .count();
                     path.push(PathSegment::Index(slot));
@@ -369,7 +396,12 @@ impl Document {
     fn is_closed(&self, node: &Node) -> bool {
         let (close, last_child_end) = match &node.kind {
             NodeKind::Object(members) => (b'}', members.last().map(|m| m.range.end)),
-            NodeKind::Array(items) => (b']', items.last().map(|n| n.range.end)),
+            NodeKind::Array(_) => (
+                b']',
+                node.items()
+                    .and_then(|items| items.last())
+                    .map(|n| n.range.end),
+            ),
             _ => return true,
         };
         let range = node.range;
@@ -409,7 +441,7 @@ struct At {
 }
 
 impl At {
-    fn into_value(self, path: Vec<PathSegment>, node: &Node) -> CursorContext<'_> {
+    fn into_value(self, path: Vec<PathSegment>, node: Item<'_>) -> CursorContext<'_> {
         CursorContext::Value {
             path,
             node: Some(node),

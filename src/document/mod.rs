@@ -1,5 +1,7 @@
 //! The document model: text, line index, position encodings and the error-tolerant JSON tree.
 
+use std::sync::{Arc, OnceLock};
+
 mod incremental;
 mod line_index;
 mod lookup;
@@ -12,30 +14,65 @@ mod tests;
 #[cfg(test)]
 mod proptests;
 
-pub use incremental::ByteEdit;
+pub use incremental::{ByteEdit, ChangedSpan};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
 pub use parser::{parse, BOM_MESSAGE};
-pub use tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
+pub use tree::{
+    ArrayItems, Item, Items, ItemsIter, Key, Member, Node, NodeKind, NumberPair, ParsedJson,
+    SyntaxError, TextRange,
+};
 
 /// One order request file: its text, its line index and its parsed tree.
+///
+/// The text is shared (`Arc`): the language server keeps one copy of an open document's text,
+/// in its parse, instead of one in an editing buffer and another in the parse.
 #[derive(Debug, Clone)]
 pub struct Document {
-    text: String,
+    text: Arc<String>,
     /// Built on first use: a clean file in a `validate` run never needs positions.
-    line_index: std::sync::OnceLock<LineIndex>,
+    line_index: OnceLock<Arc<LineIndex>>,
     parsed: ParsedJson,
 }
 
 impl Document {
     pub fn new(text: impl Into<String>) -> Self {
-        let text = text.into();
+        Document::from_shared(Arc::new(text.into()))
+    }
+
+    /// A document of a shared text (parsed in full).
+    pub fn from_shared(text: Arc<String>) -> Self {
         let parsed = parse(&text);
         Document {
             text,
-            line_index: std::sync::OnceLock::new(),
+            line_index: OnceLock::new(),
             parsed,
         }
+    }
+
+    /// The shared text, for a holder that edits it later (see [`Document::into_parts`]).
+    pub fn shared_text(&self) -> &Arc<String> {
+        &self.text
+    }
+
+    /// Uses `index` as the line index (it must be the index of this document's text).
+    pub fn with_line_index(self, index: Arc<LineIndex>) -> Self {
+        debug_assert_eq!(index.len(), self.text.len());
+        let line_index = OnceLock::new();
+        let _ = line_index.set(index);
+        Document { line_index, ..self }
+    }
+
+    /// The line index, shared (built now if it was not yet).
+    pub fn shared_line_index(&self) -> &Arc<LineIndex> {
+        self.line_index
+            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
+    }
+
+    /// The tree, without the text: what an incremental re-parse of the next text starts from
+    /// (see [`Document::reparsed`]).
+    pub fn into_tree(self) -> ParsedJson {
+        self.parsed
     }
 
     pub fn text(&self) -> &str {
@@ -43,7 +80,7 @@ impl Document {
     }
 
     pub fn line_index(&self) -> &LineIndex {
-        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+        self.shared_line_index()
     }
 
     /// The root value, absent only when the text holds no value at all.
@@ -60,8 +97,10 @@ impl Document {
         let index = self
             .line_index
             .into_inner()
+            .map(|index| Arc::try_unwrap(index).unwrap_or_else(|shared| (*shared).clone()))
             .unwrap_or_else(|| LineIndex::new(&self.text));
-        (self.text, index)
+        let text = Arc::try_unwrap(self.text).unwrap_or_else(|shared| (*shared).clone());
+        (text, index)
     }
 
     /// The text a range covers.

@@ -9,7 +9,7 @@
 //! should be inserted, right after the previous token, like rust-analyzer does; a token that does
 //! not belong is reported at its own range, with the token quoted in the message.
 
-use super::tree::{Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
+use super::tree::{Items, Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
 
 /// Containers nested deeper than this are reported and skipped. serde_json, which the checks
 /// use on the same text, refuses more than 128 levels too.
@@ -732,11 +732,9 @@ impl<'t> Parser<'t> {
             }
         };
         self.open.pop();
-        // A 200,000-position ring would otherwise keep up to twice its size in spare capacity.
-        items.shrink_to_fit();
         Node {
             range: TextRange::new(start, end),
-            kind: NodeKind::Array(items),
+            kind: NodeKind::Array(Items::from_nodes(start as u32, items)),
         }
     }
 

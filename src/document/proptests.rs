@@ -72,10 +72,10 @@ fn check_ranges(doc: &Document, node: &Node) {
                 }
             }
         }
-        NodeKind::Array(items) => {
-            for item in items {
+        NodeKind::Array(_) => {
+            for item in node.items().into_iter().flatten() {
                 assert!(node.range.start <= item.range.start && item.range.end <= node.range.end);
-                check_ranges(doc, item);
+                check_ranges(doc, &item);
             }
         }
         _ => {}
@@ -200,5 +200,67 @@ proptest! {
     fn never_panics_on_mutated_json(value in json_value(), pretty in any::<bool>(), edits in prop::collection::vec(edit(), 1..6)) {
         let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
         check_invariants(&apply(&text, &edits));
+    }
+}
+
+/// A number token as written in files: integers, decimals, exponents, `-0`, integers beyond
+/// 2^53 and beyond u64, values beyond f64 (`1e400`), and invalid forms (`01`, `+1`, `.5`).
+fn number_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        (-180.0f64..180.0).prop_map(|f| format!("{f:.10}")),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| f.to_string()),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| format!("{f:e}")),
+        Just("-0".to_string()),
+        Just("-0.0".to_string()),
+        Just("0".to_string()),
+        Just("1e400".to_string()),
+        Just("-1e400".to_string()),
+        Just("9007199254740993".to_string()),
+        Just("-9223372036854775808".to_string()),
+        Just("18446744073709551616".to_string()),
+        "-?(0|[1-9][0-9]{0,20})(\\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?",
+        "[+.0-9][0-9.eE+-]{0,6}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    /// An array of two numbers (packed) reads exactly as the same two numbers followed by a
+    /// third item (never packed): same nodes, ranges, values, JSON type names and errors.
+    #[test]
+    fn packed_pairs_read_as_unpacked_items(
+        a in number_token(),
+        b in number_token(),
+        gap in "[ \n\t]{0,3}",
+    ) {
+        let pair = format!("[{gap}{a},{gap}{b}{gap}]");
+        let three = format!("[{gap}{a},{gap}{b}{gap}, 0]");
+        let (pair_doc, three_doc) = (Document::new(pair.as_str()), Document::new(three.as_str()));
+        let (p, t) = (pair_doc.root().unwrap(), three_doc.root().unwrap());
+        let (p_items, t_items) = (p.items().unwrap(), t.items().unwrap());
+        prop_assert_eq!(p_items.len(), 2);
+        for i in 0..2 {
+            let (x, y) = (p_items.get(i).unwrap(), t_items.get(i).unwrap());
+            prop_assert_eq!(&*x, &*y);
+            prop_assert_eq!(x.type_name(), y.type_name());
+            prop_assert_eq!(x.to_value(), y.to_value());
+            prop_assert_eq!(pair_doc.slice(x.range), three_doc.slice(y.range));
+            // The cursor finds the same number, at the same path.
+            let at = x.range.start as usize;
+            let found = pair_doc.node_at_offset(at).map(|(path, n)| (path, n.into_owned()));
+            let expected = three_doc.node_at_offset(at).map(|(path, n)| (path, n.into_owned()));
+            prop_assert_eq!(found, expected);
+        }
+        prop_assert_eq!(pair_doc.syntax_errors(), &three_doc.syntax_errors()[..]);
+        if let Ok(value) = serde_json::from_str::<Value>(&pair) {
+            prop_assert_eq!(p.to_value(), Some(value));
+        }
     }
 }

@@ -45,10 +45,10 @@ fn render_tree(text: &str, node: &Node, indent: usize, out: &mut String) {
                 }
             }
         }
-        NodeKind::Array(items) => {
+        NodeKind::Array(_) => {
             writeln!(out, "{pad}array {}..{}", r.start, r.end).unwrap();
-            for item in items {
-                render_tree(text, item, indent + 1, out);
+            for item in node.items().into_iter().flatten() {
+                render_tree(text, &item, indent + 1, out);
             }
         }
         NodeKind::String(s) => writeln!(out, "{pad}string {:?} {}..{}", s, r.start, r.end).unwrap(),
@@ -807,5 +807,45 @@ fn parse_timing_of_a_large_polygon() {
         "{:.1} MB: parse {per_parse:?}, line index {:?}",
         text.len() as f64 / 1e6,
         index_started.elapsed()
+    );
+}
+
+#[test]
+fn positions_are_packed_and_read_like_nodes() {
+    let text = "[[-79.5, 8.9], [1, -0], [1e400, 2], [1, 2, 3], [9007199254740993, 0]]";
+    let doc = Document::new(text);
+    let root = doc.root().unwrap();
+    let packed: Vec<bool> = root
+        .items()
+        .unwrap()
+        .iter()
+        .map(|p| matches!(p.kind, NodeKind::Array(Items::Pair(_))))
+        .collect();
+    // Three numbers, and an integer an f64 cannot hold, stay nodes.
+    assert_eq!(packed, [true, true, true, false, false]);
+    let second = root.item(1).unwrap();
+    let numbers: Vec<(String, &str)> = second
+        .items()
+        .unwrap()
+        .iter()
+        .map(|n| (doc.slice(n.range).to_string(), n.type_name()))
+        .collect();
+    assert_eq!(
+        numbers,
+        [("1".to_string(), "integer"), ("-0".to_string(), "number")]
+    );
+    let pointer = doc.node_at_pointer("/2/0").unwrap();
+    assert_eq!(doc.slice(pointer.range), "1e400");
+    assert_eq!(pointer.as_f64(), Some(f64::MAX));
+    assert!(doc.node_at_pointer("/2/0/0").is_none());
+    assert_eq!(
+        root.to_value(),
+        Some(serde_json::json!([
+            [-79.5, 8.9],
+            [1, -0.0],
+            [f64::MAX, 2],
+            [1, 2, 3],
+            [9007199254740993u64, 0]
+        ]))
     );
 }

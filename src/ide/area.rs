@@ -13,14 +13,19 @@ use crate::schema::SchemaStore;
 /// than 3 readable positions are left out, and a polygon without its exterior ring too.
 pub(crate) fn polygons_of(node: &Node) -> Vec<UnwrappedPolygon> {
     let ring = |ring: &Node| -> Option<Vec<[f64; 2]>> {
-        let points: Vec<[f64; 2]> = ring.items()?.iter().filter_map(position_point).collect();
+        let points: Vec<[f64; 2]> = ring
+            .items()?
+            .iter()
+            .filter_map(|p| position_point(&p))
+            .collect();
         (points.len() >= 3).then_some(points)
     };
     let polygon = |rings: &Node| -> Option<UnwrappedPolygon> {
-        let rings = rings.items()?;
-        let exterior = ring(rings.first()?)?;
+        let mut rings = rings.items()?.iter();
+        let first = rings.next()?;
+        let exterior = ring(&first)?;
         let mut all = vec![exterior];
-        all.extend(rings[1..].iter().filter_map(ring));
+        all.extend(rings.filter_map(|r| ring(&r)));
         Some(shape::unwrap_polygon(&all))
     };
     let Some(coordinates) = node.get("coordinates") else {
@@ -34,9 +39,9 @@ pub(crate) fn polygons_of(node: &Node) -> Vec<UnwrappedPolygon> {
     match kind {
         GeometryType::MultiPolygon => coordinates
             .items()
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(polygon)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| polygon(&p))
             .collect(),
         _ => polygon(coordinates).into_iter().collect(),
     }

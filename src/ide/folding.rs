@@ -83,7 +83,8 @@ fn visit(doc: &Document, node: &Node, geometry_type: Option<&str>, folds: &mut V
             }
         }
         NodeKind::Array(items) => {
-            for item in items {
+            // Packed items are numbers: no folds inside.
+            for item in items.nodes().unwrap_or_default() {
                 visit(doc, item, None, folds);
             }
         }
@@ -151,7 +152,7 @@ impl CoordinateList {
 /// such arrays, all of the same depth; `None` for anything else, a position itself included.
 fn coordinate_list(node: &Node) -> Option<CoordinateList> {
     let items = node.items().filter(|items| !items.is_empty())?;
-    if items.iter().all(is_position) {
+    if items.iter().all(|item| is_position(&item)) {
         return Some(CoordinateList {
             depth: 1,
             len: items.len(),
@@ -161,7 +162,7 @@ fn coordinate_list(node: &Node) -> Option<CoordinateList> {
     let mut depth = None;
     let mut positions = 0;
     for item in items {
-        let inner = coordinate_list(item)?;
+        let inner = coordinate_list(&item)?;
         if *depth.get_or_insert(inner.depth) != inner.depth {
             return None;
         }
@@ -175,7 +176,7 @@ fn coordinate_list(node: &Node) -> Option<CoordinateList> {
 }
 
 fn is_position(node: &Node) -> bool {
-    matches!(node.items(), Some(items) if items.len() >= 2 && items.iter().all(|i| matches!(i.kind, NodeKind::Number(_))))
+    matches!(node.items(), Some(items) if items.len() >= 2 && items.iter().all(|i| i.is_number()))
 }
 
 fn members_text(n: usize) -> String {

@@ -1,7 +1,7 @@
 //! Formatting: stable 2-space JSON in source key order, short arrays of scalars (positions,
 //! tags) on one line, numbers and strings exactly as written.
 
-use crate::document::{Document, Node, NodeKind};
+use crate::document::{ArrayItems, Document, Node, NodeKind};
 
 /// An array of scalars stays on one line when that line is at most this wide.
 const LINE_WIDTH: usize = 100;
@@ -41,14 +41,14 @@ fn write_node(doc: &Document, node: &Node, indent: usize, out: &mut String) {
         }
         NodeKind::Array(items) if items.is_empty() => out.push_str("[]"),
         NodeKind::Array(items) => {
-            if let Some(line) = one_line(doc, items, indent) {
+            if let Some(line) = node.items().and_then(|all| one_line(doc, all, indent)) {
                 out.push_str(&line);
                 return;
             }
             out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in node.items().into_iter().flatten().enumerate() {
                 push_indent(out, indent + 1);
-                write_node(doc, item, indent + 1, out);
+                write_node(doc, &item, indent + 1, out);
                 if i + 1 < items.len() {
                     out.push(',');
                 }
@@ -63,7 +63,7 @@ fn write_node(doc: &Document, node: &Node, indent: usize, out: &mut String) {
 }
 
 /// `[a, b]` when every item is a scalar and the line fits.
-fn one_line(doc: &Document, items: &[Node], indent: usize) -> Option<String> {
+fn one_line(doc: &Document, items: ArrayItems<'_>, indent: usize) -> Option<String> {
     let budget = LINE_WIDTH.saturating_sub(indent * 2);
     let mut line = String::from("[");
     for (i, item) in items.iter().enumerate() {

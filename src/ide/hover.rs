@@ -27,18 +27,23 @@ pub fn hover(doc: &Document, store: &SchemaStore, offset: usize) -> Option<Hover
     let (path, value, range) = match doc.key_at_offset(offset) {
         Some((mut path, member)) => {
             path.push(PathSegment::Key(member.key.name.clone()));
-            (path, member.value.as_ref(), member.key.range)
+            (
+                path,
+                member.value.as_ref().map(std::borrow::Cow::Borrowed),
+                member.key.range,
+            )
         }
         None => {
             let (path, node) = doc.node_at_offset(offset)?;
-            (path, Some(node), node.range)
+            let range = node.range;
+            (path, Some(node), range)
         }
     };
     let markdown = Hover {
         store,
         request: &request,
     }
-    .at(&path, value)?;
+    .at(&path, value.as_deref())?;
     Some(HoverInfo { markdown, range })
 }
 
@@ -201,18 +206,18 @@ pub(crate) fn polygon_summary(polygon: &Node) -> String {
     let rings: Vec<Vec<Coord>> = polygon
         .get("coordinates")
         .and_then(Node::items)
-        .unwrap_or_default()
-        .iter()
+        .into_iter()
+        .flatten()
         .map(|ring| {
             ring.items()
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|position| match position.items()? {
-                    [lon, lat, ..] => Some(Coord {
-                        x: lon.as_f64()?,
-                        y: lat.as_f64()?,
-                    }),
-                    _ => None,
+                .into_iter()
+                .flatten()
+                .filter_map(|position| {
+                    let position = position.items()?;
+                    Some(Coord {
+                        x: position.get(0)?.as_f64()?,
+                        y: position.get(1)?.as_f64()?,
+                    })
                 })
                 .collect()
         })

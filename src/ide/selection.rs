@@ -45,12 +45,15 @@ fn descend(doc: &Document, node: &Node, offset: usize, out: &mut Vec<TextRange>)
                 }
             }
         }
-        NodeKind::Array(items) => {
+        NodeKind::Array(_) => {
             push_interior(doc, node.range, offset, out);
+            let Some(items) = node.items() else {
+                return;
+            };
             // Items are sorted by offset; a cursor between two items selects neither.
             let at = items.partition_point(|item| (item.range.end as usize) < offset);
             if let Some(item) = items.get(at).filter(|item| item.range.touches(offset)) {
-                descend(doc, item, offset, out);
+                descend(doc, &item, offset, out);
             }
         }
         NodeKind::String(_) => push_interior(doc, node.range, offset, out),

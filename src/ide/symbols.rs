@@ -1,7 +1,7 @@
 //! Document symbols: the outline of a request, members with their values, long arrays cut
 //! short so a 200,000-position polygon stays a few hundred symbols.
 
-use crate::document::{Document, Node, NodeKind, TextRange};
+use crate::document::{ArrayItems, Document, Node, NodeKind, TextRange};
 
 /// At most this many children per array; the array's detail still gives the full count.
 pub const MAX_ARRAY_CHILDREN: usize = 100;
@@ -69,11 +69,13 @@ fn children(doc: &Document, node: &Node) -> Vec<Symbol> {
                 },
             })
             .collect(),
-        NodeKind::Array(items) => items
-            .iter()
+        NodeKind::Array(_) => node
+            .items()
+            .into_iter()
+            .flatten()
             .take(MAX_ARRAY_CHILDREN)
             .enumerate()
-            .map(|(i, item)| symbol(doc, format!("[{i}]"), item, item.range, item.range))
+            .map(|(i, item)| symbol(doc, format!("[{i}]"), &item, item.range, item.range))
             .collect(),
         _ => Vec::new(),
     }
@@ -95,7 +97,7 @@ fn symbol(
                 .map(str::to_string)
                 .or_else(|| Some(count(members.len(), "member", "members"))),
         ),
-        NodeKind::Array(items) => (SymbolKind::Array, Some(array_detail(items))),
+        NodeKind::Array(_) => (SymbolKind::Array, value.items().map(array_detail)),
         NodeKind::String(s) => (SymbolKind::String, Some(short(s))),
         NodeKind::Number(_) => (SymbolKind::Number, Some(doc.slice(value.range).to_string())),
         NodeKind::Bool(b) => (SymbolKind::Boolean, Some(b.to_string())),
@@ -119,22 +121,22 @@ fn symbol(
 }
 
 fn is_position(node: &Node) -> bool {
-    matches!(node.items(), Some(items) if !items.is_empty() && items.len() <= 3 && items.iter().all(|i| matches!(i.kind, NodeKind::Number(_))))
+    matches!(node.items(), Some(items) if !items.is_empty() && items.len() <= 3 && items.iter().all(|i| i.is_number()))
 }
 
 /// "5 positions", "1 ring", "2 items"; a position itself shows its numbers.
-fn array_detail(items: &[Node]) -> String {
+fn array_detail(items: ArrayItems<'_>) -> String {
     match items.first() {
-        Some(first) if is_position(first) => count(items.len(), "position", "positions"),
+        Some(first) if is_position(&first) => count(items.len(), "position", "positions"),
         Some(first)
             if first
                 .items()
-                .and_then(<[Node]>::first)
-                .is_some_and(is_position) =>
+                .and_then(|inner| inner.first())
+                .is_some_and(|inner| is_position(&inner)) =>
         {
             count(items.len(), "ring", "rings")
         }
-        _ if !items.is_empty() && items.iter().all(|i| matches!(i.kind, NodeKind::Number(_))) => {
+        _ if !items.is_empty() && items.iter().all(|i| i.is_number()) => {
             let numbers: Vec<String> = items
                 .iter()
                 .take(4)

@@ -18,7 +18,7 @@ pub use model::{geometry_model, Bounds, CoordinateRules, GeometryModel, Geometry
 use super::envelope::GeometrySite;
 use super::messages::show_number;
 use super::{Code, Diagnostic, Edit, Fix};
-use crate::document::{Document, Node, TextRange};
+use crate::document::{ArrayItems, Document, Item, Node, TextRange};
 use sweep::Point;
 use validity::{CycleRing, Fault, FaultKind, RingId};
 
@@ -42,7 +42,7 @@ pub(crate) fn position_point(node: &Node) -> Option<Point> {
 struct ReadRing<'a> {
     node: &'a Node,
     label: String,
-    items: &'a [Node],
+    items: ArrayItems<'a>,
     points: Vec<Point>,
     /// Closed, at least 4 positions, all readable and in range: fit for the shape checks.
     ok: bool,
@@ -133,7 +133,7 @@ fn array_level<'a>(
     what: &str,
     bounds: Bounds,
     out: &mut Vec<Diagnostic>,
-) -> Option<&'a [Node]> {
+) -> Option<ArrayItems<'a>> {
     let Some(items) = node.items() else {
         out.push(Diagnostic::new(
             Code::GeometryInvalid,
@@ -190,12 +190,7 @@ impl Checker<'_> {
                 format!("{label} has {count} numbers; the product schema wants at least {min}"),
             ));
         }
-        range_errors(
-            &[[numbers[0], numbers[1]]],
-            std::slice::from_ref(node),
-            label,
-            out,
-        );
+        range_errors(&[[numbers[0], numbers[1]]], node, label, out);
     }
 
     fn line(&self, coordinates: &Node, label: &str, out: &mut Vec<Diagnostic>) {
@@ -227,7 +222,7 @@ impl Checker<'_> {
     /// Returns the points and whether every position was readable and in range.
     fn positions(
         &self,
-        items: &[Node],
+        items: ArrayItems<'_>,
         label: &str,
         depth: usize,
         out: &mut Vec<Diagnostic>,
@@ -235,20 +230,21 @@ impl Checker<'_> {
         let bounds = self.rules.level(depth);
         let mut points = Vec::with_capacity(items.len());
         let mut readable = true;
-        let mut too_many: Vec<&Node> = Vec::new();
-        let mut too_few: Option<(&Node, usize)> = None;
+        let mut too_many: Vec<Item<'_>> = Vec::new();
+        let mut too_few: Option<(Item<'_>, usize)> = None;
         for item in items {
-            match position_numbers(item) {
-                Some(numbers) if numbers.len() >= 2 => {
+            let read = position_numbers(&item)
+                .filter(|numbers| numbers.len() >= 2)
+                .map(|mut numbers| {
                     let count = numbers.len();
-                    let mut numbers = numbers;
-                    let (lon, lat) = (
-                        numbers.next().unwrap_or(f64::NAN),
-                        numbers.next().unwrap_or(f64::NAN),
-                    );
-                    points.push([lon, lat]);
+                    let lon = numbers.next().unwrap_or(f64::NAN);
+                    (count, [lon, numbers.next().unwrap_or(f64::NAN)])
+                });
+            match read {
+                Some((count, point)) => {
+                    points.push(point);
                     if bounds.max_items.is_some_and(|m| count as u64 > m) {
-                        too_many.push(item);
+                        too_many.push(item.clone());
                     }
                     if too_few.is_none() && bounds.min_items.is_some_and(|m| (count as u64) < m) {
                         too_few = Some((item, count));
@@ -256,12 +252,12 @@ impl Checker<'_> {
                 }
                 _ => {
                     readable = false;
-                    out.push(bad_position(item, &format!("a position of {label}")));
+                    out.push(bad_position(&item, &format!("a position of {label}")));
                 }
             }
         }
         if let (Some(first), Some(max)) = (too_many.first(), bounds.max_items) {
-            let count = first.items().map_or(0, <[Node]>::len);
+            let count = first.items().map_or(0, |items| items.len());
             let shown = self.doc.slice(first.range);
             let extra = if max == 2 && count == 3 {
                 " (an altitude?)"
@@ -306,9 +302,10 @@ impl Checker<'_> {
 
     /// The position with only its first `keep` numbers, as written.
     fn truncate_edit(&self, item: &Node, keep: usize) -> Edit {
-        let numbers = item.items().unwrap_or(&[]);
-        let kept: Vec<&str> = numbers
-            .iter()
+        let kept: Vec<&str> = item
+            .items()
+            .into_iter()
+            .flatten()
             .take(keep)
             .map(|n| self.doc.slice(n.range))
             .collect();
@@ -349,7 +346,24 @@ impl Checker<'_> {
         }
         let mut rings = Vec::with_capacity(ring_nodes.len());
         let mut all_ok = true;
+        // Rings are arrays, so stored nodes; packed items (numbers) are reported as non-rings.
         for (index, node) in ring_nodes.iter().enumerate() {
+            let node = match node {
+                Item::Borrowed(node) => node,
+                Item::Owned(number) => {
+                    all_ok = false;
+                    out.push(Diagnostic::new(
+                        Code::GeometryInvalid,
+                        number.range,
+                        format!(
+                            "{} must be an array of [longitude, latitude] positions, found {}",
+                            ring_label(label, index),
+                            number.type_name()
+                        ),
+                    ));
+                    continue;
+                }
+            };
             let ring_label = ring_label(label, index);
             let ring_bounds = self.rules.level(depth + 1);
             let Some(items) = node.items() else {
@@ -393,6 +407,7 @@ impl Checker<'_> {
             let (points, readable) = self.positions(items, &ring_label, depth + 2, out);
             ok &= readable;
             if let (Some(first), Some(last)) = (items.first(), items.last()) {
+                let (first, last): (&Node, &Node) = (&first, &last);
                 if count >= 2 && !same_numbers(first, last) {
                     ok = false;
                     out.push(
@@ -438,6 +453,19 @@ impl Checker<'_> {
         let mut read = Vec::with_capacity(polygons.len());
         let mut all_ok = true;
         for (index, polygon) in polygons.iter().enumerate() {
+            let Item::Borrowed(polygon) = polygon else {
+                // A packed number: not a polygon (reported by `polygon` as for any non-array).
+                all_ok = false;
+                out.push(Diagnostic::new(
+                    Code::GeometryInvalid,
+                    polygon.range,
+                    format!(
+                        "polygon {index} of {label} must be an array of linear rings, found {}",
+                        polygon.type_name()
+                    ),
+                ));
+                continue;
+            };
             match self.polygon(polygon, &format!("polygon {index} of {label}"), 1, out) {
                 Some(rings) => read.push(rings),
                 None => all_ok = false,
@@ -546,7 +574,7 @@ impl Checker<'_> {
             let (a, b) = (ring.points[i], ring.points[i + 1]);
             let mut diagnostic = Diagnostic::new(
                 Code::GeometryAntimeridian,
-                ring.items[i + 1].range,
+                ring.items.get(i + 1).map_or(ring.node.range, |n| n.range),
                 format!(
                     "{} crosses the antimeridian between {} and {}: RFC 7946 §3.1.9 asks that a geometry crossing it be cut in two, one part on each side (a MultiPolygon){}",
                     ring.label,
@@ -735,8 +763,8 @@ fn same_numbers(a: &Node, b: &Node) -> bool {
 }
 
 /// Range errors of a Point.
-fn range_errors(points: &[Point], items: &[Node], label: &str, out: &mut Vec<Diagnostic>) {
-    for (p, item) in points.iter().zip(items) {
+fn range_errors(points: &[Point], item: &Node, label: &str, out: &mut Vec<Diagnostic>) {
+    for p in points {
         if let Some(d) = range_error(*p, item, label) {
             out.push(d);
         }
@@ -764,7 +792,7 @@ fn range_error(p: Point, item: &Node, label: &str) -> Option<Diagnostic> {
 fn range_errors_ring(
     doc: &Document,
     points: &[Point],
-    items: &[Node],
+    items: ArrayItems<'_>,
     label: &str,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
@@ -781,7 +809,7 @@ fn range_errors_ring(
             .iter()
             .zip(items)
             .map(|(_, item)| {
-                let numbers = item.items().unwrap_or(&[]);
+                let numbers: Vec<Item<'_>> = item.items().into_iter().flatten().collect();
                 let text = |i: usize| numbers.get(i).map_or("", |n| doc.slice(n.range));
                 let rest: Vec<&str> = numbers.iter().skip(2).map(|n| doc.slice(n.range)).collect();
                 let mut new_text = format!("[{}, {}", text(1), text(0));
@@ -799,7 +827,7 @@ fn range_errors_ring(
         out.push(
             Diagnostic::new(
                 Code::GeometryCoordinateRange,
-                items[first_bad].range,
+                items.get(first_bad).map_or(TextRange::default(), |n| n.range),
                 format!(
                     "latitude {} is outside [-90, 90] ({bad} position{} of {label}): the positions look like [lat, lon], but GeoJSON wants [lon, lat]",
                     show_number(points[first_bad][1]),
@@ -810,7 +838,7 @@ fn range_errors_ring(
         );
     } else {
         for (p, item) in points.iter().zip(items) {
-            if let Some(d) = range_error(*p, item, label) {
+            if let Some(d) = range_error(*p, &item, label) {
                 out.push(d);
             }
         }
@@ -854,11 +882,13 @@ fn reverse_ring_edit(doc: &Document, ring: &ReadRing<'_>) -> Edit {
     for (i, position) in positions.iter().rev().enumerate() {
         text.push_str(doc.slice(position.range));
         if i + 1 < positions.len() {
-            let gap = TextRange {
-                start: positions[i].range.end,
-                end: positions[i + 1].range.start,
-            };
-            text.push_str(doc.slice(gap));
+            if let (Some(a), Some(b)) = (positions.get(i), positions.get(i + 1)) {
+                let gap = TextRange {
+                    start: a.range.end,
+                    end: b.range.start,
+                };
+                text.push_str(doc.slice(gap));
+            }
         }
     }
     Edit {
@@ -885,11 +915,16 @@ fn other_constraints(
         return;
     };
     for error in validator.iter_errors(&value).take(20) {
-        let mut node = coordinates;
+        let mut node = Item::Borrowed(coordinates);
         let mut path = String::new();
         for segment in error.instance_path().iter() {
             if let jsonschema::paths::LocationSegment::Index(i) = segment {
-                if let Some(next) = node.items().and_then(|items| items.get(i)) {
+                // A packed number has no items.
+                let next = match &node {
+                    Item::Borrowed(parent) => parent.item(i),
+                    Item::Owned(_) => None,
+                };
+                if let Some(next) = next {
                     node = next;
                     path.push_str(&format!("[{i}]"));
                 }
