@@ -30,3 +30,4 @@ mod lsp_robustness;
 mod lsp_sync;
 mod reliability;
 mod schema_examples;
+mod trust;
