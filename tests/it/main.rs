@@ -29,4 +29,5 @@ mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;
 mod reliability;
+mod schema_differential;
 mod schema_examples;
