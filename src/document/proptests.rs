@@ -258,7 +258,7 @@ proptest! {
             let expected = three_doc.node_at_offset(at).map(|(path, n)| (path, n.into_owned()));
             prop_assert_eq!(found, expected);
         }
-        prop_assert_eq!(pair_doc.syntax_errors(), &three_doc.syntax_errors()[..]);
+        prop_assert_eq!(pair_doc.syntax_errors(), three_doc.syntax_errors());
         if let Ok(value) = serde_json::from_str::<Value>(&pair) {
             prop_assert_eq!(p.to_value(), Some(value));
         }

@@ -929,7 +929,7 @@ fn index_places(node: &Node, path: &mut Path, places: &mut Places) {
     } else if let Some(items) = node.items() {
         for (i, item) in items.iter().enumerate() {
             path.push(PathSegment::Index(i));
-            index_places(item, path, places);
+            index_places(&item, path, places);
             path.pop();
         }
     }
