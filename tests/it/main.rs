@@ -32,3 +32,4 @@ mod lsp_sync;
 mod reliability;
 mod schema_differential;
 mod schema_examples;
+mod schema_fixtures;
