@@ -345,7 +345,7 @@ fn every_completion_snippet_and_skeleton_is_accepted_by_the_check() {
                     let contexts = [
                         (
                             "value",
-                            format!(r#"{{"type": "Polygon", "coordinates": $0}}"#),
+                            r#"{"type": "Polygon", "coordinates": $0}"#.to_string(),
                         ),
                         ("value", format!(r#"{{"type": $0, "coordinates": {ring}}}"#)),
                         (
