@@ -33,3 +33,4 @@ mod reliability;
 mod schema_differential;
 mod schema_examples;
 mod schema_fixtures;
+mod trust;
