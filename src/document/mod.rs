@@ -69,6 +69,11 @@ impl Document {
             .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
     }
 
+    /// The tree (root and syntax errors).
+    pub fn tree(&self) -> &ParsedJson {
+        &self.parsed
+    }
+
     /// The tree, without the text: what an incremental re-parse of the next text starts from
     /// (see [`Document::reparsed`]).
     pub fn into_tree(self) -> ParsedJson {

@@ -1,6 +1,10 @@
-//! Open documents: the text on a rope, edited in the order changes arrive, with its version,
-//! a parsed snapshot made on demand, the diagnostics of the last checked version, and the
-//! explicit state machine of the document's check task ([`CheckState`]).
+//! Open documents: the text, edited in the order changes arrive, with its version, a parsed
+//! snapshot made on demand, the diagnostics of the last checked version, and the explicit state
+//! machine of the document's check task ([`CheckState`]).
+//!
+//! The text is held once: the current parse shares it (`Arc<String>`), and a change edits it in
+//! place when no check holds the parse (else it is copied once). On a 7 MB order a rope beside
+//! the parse held a second 7 MB copy.
 //!
 //! Why a state machine: the check task, edits, `didClose` + `didOpen` of the same URI and
 //! settings changes interleave freely (tower-lsp runs handlers concurrently and the task awaits
@@ -13,23 +17,41 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use ropey::Rope;
 use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent};
 
 use crate::check::Diagnostic;
-use crate::document::{ByteEdit, Document, PositionEncoding};
+use crate::document::{ChangedSpan, Document, LineCol, LineIndex, ParsedJson, PositionEncoding};
 
-/// Past this many edits since the last parse, re-parsing from scratch is as cheap.
-const MAX_PENDING_EDITS: usize = 64;
+/// The parse of an earlier text, for an incremental re-parse of the current one.
+pub enum Base {
+    /// Its tree alone (the text was let go, so the current text could be edited in place).
+    Tree(ParsedJson),
+    /// The whole parse, still held by a check when the text changed.
+    Shared(Arc<Document>),
+}
+
+impl Base {
+    /// The tree, taken out when nothing else holds it, else copied.
+    pub fn into_tree(self) -> ParsedJson {
+        match self {
+            Base::Tree(tree) => tree,
+            Base::Shared(document) => Arc::try_unwrap(document)
+                .map(Document::into_tree)
+                .unwrap_or_else(|shared| shared.tree().clone()),
+        }
+    }
+}
 
 /// What `snapshot` needs to parse the current text outside the lock.
 pub enum Unparsed {
     Parsed(Arc<Document>),
     Text {
         text_id: u64,
-        rope: Rope,
-        /// The parse of an earlier text and the edits since, for an incremental re-parse.
-        base: Option<(Arc<Document>, Vec<ByteEdit>)>,
+        text: Arc<String>,
+        /// The line index of `text`, when one was built.
+        index: Option<Arc<LineIndex>>,
+        /// The parse of an earlier text and where the text changed since.
+        base: Option<(Base, ChangedSpan)>,
     },
 }
 
@@ -84,13 +106,16 @@ pub enum Next {
 
 pub struct OpenDocument {
     pub version: i32,
-    rope: Rope,
+    /// The current text; `parsed`, when set, shares it.
+    text: Arc<String>,
+    /// The line index of `text`, once a change or a parse built it.
+    index: Option<Arc<LineIndex>>,
     /// Identifies the text: new on open and on every change.
     text_id: u64,
     parsed: Option<(u64, Arc<Document>)>,
-    /// The last parse and the edits made since (in byte offsets), while the current text has
-    /// no parse of its own.
-    base: Option<(Arc<Document>, Vec<ByteEdit>)>,
+    /// The last parse and where the text changed since (in byte offsets), while the current
+    /// text has no parse of its own.
+    base: Option<(Base, ChangedSpan)>,
     /// Identifies what a check depends on: new with the text and on every check request
     /// (settings, schemas).
     stamp: u64,
@@ -106,7 +131,8 @@ impl OpenDocument {
     pub fn new(text: &str, version: i32, handled: bool) -> Self {
         OpenDocument {
             version,
-            rope: Rope::from_str(text),
+            text: Arc::new(text.to_string()),
+            index: None,
             text_id: fresh(),
             parsed: None,
             base: None,
@@ -124,30 +150,31 @@ impl OpenDocument {
         version: i32,
         encoding: PositionEncoding,
     ) {
-        if let Some((_, parsed)) = self.parsed.take() {
-            self.base = Some((parsed, Vec::new()));
-        }
         for change in changes {
             match change.range {
                 None => {
-                    self.rope = Rope::from_str(&change.text);
+                    self.text = Arc::new(change.text);
+                    self.index = None;
+                    self.parsed = None;
                     self.base = None;
                 }
                 Some(range) => {
-                    let start = char_index(&self.rope, range.start, encoding);
-                    let end = char_index(&self.rope, range.end, encoding).max(start);
-                    if let Some((_, edits)) = &mut self.base {
-                        edits.push(ByteEdit {
-                            start: self.rope.char_to_byte(start),
-                            end: self.rope.char_to_byte(end),
-                            insert: change.text.clone(),
-                        });
-                        if edits.len() > MAX_PENDING_EDITS {
-                            self.base = None;
-                        }
+                    let index = self.line_index();
+                    let start = byte_offset(&index, range.start, encoding);
+                    let end = byte_offset(&index, range.end, encoding).max(start);
+                    drop(index);
+                    // Let go of the parse's hold on the text first, so it is edited in place.
+                    if let Some((_, parsed)) = self.parsed.take() {
+                        let base = match Arc::try_unwrap(parsed) {
+                            Ok(document) => Base::Tree(document.into_tree()),
+                            Err(shared) => Base::Shared(shared),
+                        };
+                        self.base = Some((base, ChangedSpan::new(start, end, change.text.len())));
+                    } else if let Some((_, span)) = &mut self.base {
+                        *span = span.then(start, end, change.text.len());
                     }
-                    self.rope.remove(start..end);
-                    self.rope.insert(start, &change.text);
+                    self.index = None;
+                    Arc::make_mut(&mut self.text).replace_range(start..end, &change.text);
                 }
             }
         }
@@ -166,7 +193,8 @@ impl OpenDocument {
             Some((_, document)) => Unparsed::Parsed(document.clone()),
             None => Unparsed::Text {
                 text_id: self.text_id,
-                rope: self.rope.clone(),
+                text: self.text.clone(),
+                index: self.index.clone(),
                 base: self.base.take(),
             },
         }
@@ -276,53 +304,37 @@ impl OpenDocument {
         matches!(self.check, CheckState::Running { task: t, .. } if t == task)
     }
 
+    /// The line index of the current text: the one already built (by a change or by the
+    /// parse's users), else a new one.
+    fn line_index(&mut self) -> Arc<LineIndex> {
+        if let Some(index) = &self.index {
+            return index.clone();
+        }
+        let index = match &self.parsed {
+            Some((_, document)) => document.shared_line_index().clone(),
+            None => Arc::new(LineIndex::new(&self.text)),
+        };
+        self.index = Some(index.clone());
+        index
+    }
+
     #[cfg(test)]
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        self.text.to_string()
     }
 }
 
-/// The char index of an LSP position; a line past the end gives the end of the text and a
-/// column past the end of its line gives the end of that line's content.
-fn char_index(rope: &Rope, position: Position, encoding: PositionEncoding) -> usize {
-    let line = position.line as usize;
-    if line >= rope.len_lines() {
-        return rope.len_chars();
-    }
-    let line_start = rope.line_to_char(line);
-    let line_text = rope.line(line);
-    let mut content_len = line_text.len_chars();
-    for terminator in ["\r\n", "\n", "\r"] {
-        let n = terminator.chars().count();
-        if content_len >= n && line_text.slice(content_len - n..content_len) == terminator {
-            content_len -= n;
-            break;
-        }
-    }
-    let line_end = line_start + content_len;
-    let column = position.character as usize;
-    let target = match encoding {
-        PositionEncoding::Utf32 => line_start + column,
-        PositionEncoding::Utf16 => {
-            let start_units = rope.char_to_utf16_cu(line_start);
-            let end_units = rope.char_to_utf16_cu(line_end);
-            if start_units + column >= end_units {
-                line_end
-            } else {
-                rope.utf16_cu_to_char(start_units + column)
-            }
-        }
-        PositionEncoding::Utf8 => {
-            let start_byte = rope.char_to_byte(line_start);
-            let end_byte = rope.char_to_byte(line_end);
-            if start_byte + column >= end_byte {
-                line_end
-            } else {
-                rope.byte_to_char(start_byte + column)
-            }
-        }
-    };
-    target.min(line_end)
+/// The byte offset of an LSP position; a line past the end gives the end of the text and a
+/// column past the end of its line gives the end of that line's content (a column inside a
+/// character, the character's start).
+fn byte_offset(index: &LineIndex, position: Position, encoding: PositionEncoding) -> usize {
+    index.offset(
+        LineCol {
+            line: position.line,
+            col: position.character,
+        },
+        encoding,
+    )
 }
 
 #[cfg(test)]

@@ -112,28 +112,24 @@ impl Backend {
             let mut entry = self.0.documents.get_mut(uri).filter(|e| e.handled)?;
             (entry.version, entry.unparsed())
         };
-        let (text_id, rope, base) = match unparsed {
+        let (text_id, text, index, base) = match unparsed {
             Unparsed::Parsed(document) => return Some((document, version)),
             Unparsed::Text {
                 text_id,
-                rope,
+                text,
+                index,
                 base,
-            } => (text_id, rope, base),
+            } => (text_id, text, index, base),
         };
         let document = match base {
-            // Re-parse only what the edits touched; the earlier parse is reused in place when
+            // Re-parse only what the edits touched; the earlier tree is reused in place when
             // nothing else holds it.
-            Some((base, edits)) => {
-                let base = Arc::try_unwrap(base).unwrap_or_else(|shared| (*shared).clone());
-                let edited = base.edited(&edits);
-                if edited.text().len() == rope.len_bytes() {
-                    edited
-                } else {
-                    tracing::error!(uri = %uri, "incremental text out of step; parsing in full");
-                    Document::new(rope.to_string())
-                }
-            }
-            None => Document::new(rope.to_string()),
+            Some((base, changed)) => Document::reparsed(base.into_tree(), text, changed),
+            None => Document::from_shared(text),
+        };
+        let document = match index {
+            Some(index) => document.with_line_index(index),
+            None => document,
         };
         let document = Arc::new(document);
         if let Some(mut entry) = self.0.documents.get_mut(uri) {
