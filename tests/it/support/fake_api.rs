@@ -134,6 +134,10 @@ struct State {
     orders: Vec<Value>,
     quotations: Vec<Value>,
     studies: Vec<Value>,
+    /// How long every schema GET takes (a slow provider), and how many run at once.
+    schema_delay: Duration,
+    schema_gets_now: usize,
+    schema_gets_max: usize,
 }
 
 struct Response {
@@ -309,6 +313,16 @@ impl FakeApi {
         self.lock().tokens.clear();
     }
 
+    /// Makes every schema GET take `delay` before it is answered.
+    pub fn set_schema_delay(&self, delay: Duration) {
+        self.lock().schema_delay = delay;
+    }
+
+    /// The most schema GETs that were in progress at once.
+    pub fn max_concurrent_schema_gets(&self) -> usize {
+        self.lock().schema_gets_max
+    }
+
     pub fn set_schema(&self, id: &str, schema: Value, etag: &str) {
         self.lock()
             .schemas
@@ -408,6 +422,9 @@ impl State {
         other["title"] = json!("Other");
         schemas.insert(OTHER_PRODUCT_ID.to_string(), (other, "\"o1\"".to_string()));
         State {
+            schema_delay: Duration::ZERO,
+            schema_gets_now: 0,
+            schema_gets_max: 0,
             requests: vec![],
             faults: vec![],
             token_lifetime: 300,
@@ -916,6 +933,19 @@ async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         s.requests.push(req.clone());
         s.take_fault(&req)
     };
+    if req.method == "GET" && req.path.starts_with("/orders/schema/") {
+        let delay = {
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+            s.schema_gets_now += 1;
+            s.schema_gets_max = s.schema_gets_max.max(s.schema_gets_now);
+            s.schema_delay
+        };
+        tokio::time::sleep(delay).await;
+        state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .schema_gets_now -= 1;
+    }
     let route =
         |state: &Arc<Mutex<State>>| state.lock().unwrap_or_else(|e| e.into_inner()).route(&req);
     let response = match fault {
