@@ -530,6 +530,16 @@ impl State {
                 self.authed(req, move |s, req| s.place_seed(req, &ws))
             }
             ("POST", ["v2", "orders"]) => self.authed(req, |s, req| s.place_v2(req)),
+            ("GET", ["v2", "orders"]) => self.authed(req, |s, req| {
+                let listed = s
+                    .orders
+                    .iter()
+                    .filter(|o| req.query_param("workspaceId").is_none_or(|w| o["workspaceId"] == w.as_str()))
+                    .filter(|o| req.query_param("displayName").is_none_or(|n| o["displayName"] == n.as_str()))
+                    .cloned()
+                    .collect();
+                page_of(listed)
+            }),
             ("GET", ["v2", "orders", id]) => {
                 let id = id.to_string();
                 self.authed(req, move |s, _| match s.orders.iter().find(|o| o["id"] == id.as_str()) {
@@ -725,9 +735,11 @@ impl State {
     fn create_order(&mut self, product: &str, name: &str, geometry: Value) -> String {
         let id = self.next_id();
         let now = "2026-06-01T10:00:00Z";
+        // The order list is searched by creation time: the order's is real.
+        let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         self.orders.push(json!({"id": id, "displayName": name, "status": "PLACED",
             "workspaceId": WORKSPACE_ID, "accountId": "acc", "type": "TASKING", "dataProductId": product,
-            "tags": [], "createdAt": now, "updatedAt": now, "createdBy": {"id": "u", "type": "USER"},
+            "tags": [], "createdAt": created, "updatedAt": created, "createdBy": {"id": "u", "type": "USER"},
             "orderDetails": {"subStatus": "FEASIBILITY_WAITING_RESPONSE", "geometry": geometry}}));
         let study_id = self.next_id();
         let options: Vec<Value> = (1..=2)
