@@ -473,7 +473,7 @@ impl Client {
                     && display_name.is_none_or(|n| o.display_name.as_deref() == Some(n))
             })
             .collect();
-        found.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        found.sort_by_key(|o| std::cmp::Reverse(o.created_at));
         Ok(found)
     }
 

@@ -282,14 +282,15 @@ pub struct LazyCache {
     inner: Arc<LazyInner>,
 }
 
+/// One product's entry, loaded at most once (`None`: missing or corrupt).
+type LoadedEntry = std::sync::OnceLock<Option<Arc<ProductSchema>>>;
+
 #[derive(Debug)]
 struct LazyInner {
     cache: SchemaCache,
     ids: std::collections::BTreeSet<String>,
     /// Per product, the entry once loaded (`None`: missing or corrupt).
-    loaded: std::sync::Mutex<
-        std::collections::HashMap<String, Arc<std::sync::OnceLock<Option<Arc<ProductSchema>>>>>,
-    >,
+    loaded: std::sync::Mutex<std::collections::HashMap<String, Arc<LoadedEntry>>>,
     /// How many entries were read and parsed (tests assert on it).
     loads: std::sync::atomic::AtomicUsize,
 }
