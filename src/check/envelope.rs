@@ -713,9 +713,7 @@ impl<'s> Nested<'s> {
                 let Some(value) = &member.value else {
                     continue;
                 };
-                let Some(child) = branches
-                    .iter()
-                    .find_map(|b| b.get("properties")?.get(key))
+                let Some(child) = branches.iter().find_map(|b| b.get("properties")?.get(key))
                 else {
                     continue;
                 };

@@ -30,7 +30,11 @@ fn store() -> SchemaStore {
     schema["definitions"]["MultiPolygon"] = multi;
     schema["properties"]["geometry"] = json!({"anyOf": [
         {"$ref": "#/definitions/Polygon"}, {"$ref": "#/definitions/MultiPolygon"}]});
-    store.insert(ProductSchema::new(MULTI, schema.clone(), SchemaOrigin::Bundled));
+    store.insert(ProductSchema::new(
+        MULTI,
+        schema.clone(),
+        SchemaOrigin::Bundled,
+    ));
     // A product with geometries deeper in params: a list of targets, each with an AOI.
     schema["properties"]["targets"] = json!({"type": "array", "items": {"type": "object",
         "properties": {"name": {"type": "string"}, "aoi": {"$ref": "#/definitions/Polygon"}}}});
@@ -566,8 +570,20 @@ fn geometries_at_any_depth_of_params_are_checked() {
 
 #[test]
 fn antimeridian_split_fix_cuts_each_crossing_polygon_of_a_multipolygon() {
-    let fiji = json!([[[179.2, 16.2], [-179.6, 16.2], [-179.6, 16.9], [179.2, 16.9], [179.2, 16.2]]]);
-    let far = json!([[[10.0, 10.0], [11.0, 10.0], [11.0, 11.0], [10.0, 11.0], [10.0, 10.0]]]);
+    let fiji = json!([[
+        [179.2, 16.2],
+        [-179.6, 16.2],
+        [-179.6, 16.9],
+        [179.2, 16.9],
+        [179.2, 16.2]
+    ]]);
+    let far = json!([[
+        [10.0, 10.0],
+        [11.0, 10.0],
+        [11.0, 11.0],
+        [10.0, 11.0],
+        [10.0, 10.0]
+    ]]);
     let text = order(
         MULTI,
         json!({"type": "MultiPolygon", "coordinates": [far, fiji]}),
@@ -578,15 +594,22 @@ fn antimeridian_split_fix_cuts_each_crossing_polygon_of_a_multipolygon() {
         .filter(|d| d.code == Code::GeometryAntimeridian)
         .collect();
     assert_eq!(crossing.len(), 1, "{found:#?}");
-    assert_eq!(crossing[0].fixes[0].title, "Split at the antimeridian into a MultiPolygon");
+    assert_eq!(
+        crossing[0].fixes[0].title,
+        "Split at the antimeridian into a MultiPolygon"
+    );
     let fixed = apply_fix(&text, Code::GeometryAntimeridian);
     let (_, after) = diagnostics(&fixed);
     assert!(
-        after.iter().all(|d| !d.code.as_str().starts_with("geometry.")),
+        after
+            .iter()
+            .all(|d| !d.code.as_str().starts_with("geometry.")),
         "{after:#?}"
     );
     let request: Value = serde_json::from_str(&fixed).unwrap();
-    let parts = request["params"]["geometry"]["coordinates"].as_array().unwrap();
+    let parts = request["params"]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap();
     assert_eq!(parts.len(), 3, "{fixed}");
     assert_eq!(request["params"]["geometry"]["type"], "MultiPolygon");
     // The polygon that did not cross is kept as written.

@@ -100,7 +100,11 @@ fn build_chains(rings: &[&[Point]]) -> Option<Vec<Chain>> {
         let mut run_start = start;
         let mut segs = 0u32;
         for step in 0..n {
-            let i = if start + step >= n { start + step - n } else { start + step };
+            let i = if start + step >= n {
+                start + step - n
+            } else {
+                start + step
+            };
             if classes[i] != classes[run_start] {
                 chains.push(Chain {
                     ring: r as u32,
@@ -157,7 +161,11 @@ impl ChainSweep<'_> {
         } else {
             chain.lo + chain.segs - j
         } as usize;
-        ring[if at >= ring.len() { at - ring.len() } else { at }]
+        ring[if at >= ring.len() {
+            at - ring.len()
+        } else {
+            at
+        }]
     }
 
     /// The ring index of the edge `j` (sweep order) of chain `c`.
@@ -359,7 +367,10 @@ impl ChainSweep<'_> {
     /// Whether chains `s` and `t` share no point at or after the sweep position `p` (other
     /// than consecutive edges' common vertex); false also when the work budget runs out.
     fn apart(&mut self, s: u32, t: u32, p: Point) -> bool {
-        let (s0, t0) = (self.chains[s as usize].cursor, self.chains[t as usize].cursor);
+        let (s0, t0) = (
+            self.chains[s as usize].cursor,
+            self.chains[t as usize].cursor,
+        );
         let (s1, t1) = (self.chains[s as usize].segs, self.chains[t as usize].segs);
         self.apart_ranges(s, s0, s1, t, t0, t1, p[0])
     }
@@ -378,8 +389,16 @@ impl ChainSweep<'_> {
         if a1[0] < x || b1[0] < x || a0[0] > b1[0] || b0[0] > a1[0] {
             return true;
         }
-        let (a_lo, a_hi) = if a0[1] <= a1[1] { (a0[1], a1[1]) } else { (a1[1], a0[1]) };
-        let (b_lo, b_hi) = if b0[1] <= b1[1] { (b0[1], b1[1]) } else { (b1[1], b0[1]) };
+        let (a_lo, a_hi) = if a0[1] <= a1[1] {
+            (a0[1], a1[1])
+        } else {
+            (a1[1], a0[1])
+        };
+        let (b_lo, b_hi) = if b0[1] <= b1[1] {
+            (b0[1], b1[1])
+        } else {
+            (b1[1], b0[1])
+        };
         if a_lo > b_hi || b_lo > a_hi {
             return true;
         }
@@ -490,10 +509,23 @@ mod tests {
                 [a.cos(), a.sin()]
             })
             .collect();
-        assert!(check(&[circle.clone()]));
-        let hole: Vec<Point> = circle.iter().rev().map(|p| [p[0] * 0.5, p[1] * 0.5]).collect();
+        assert!(check(std::slice::from_ref(&circle)));
+        let hole: Vec<Point> = circle
+            .iter()
+            .rev()
+            .map(|p| [p[0] * 0.5, p[1] * 0.5])
+            .collect();
         assert!(check(&[circle.clone(), hole]));
-        let square = vec![[0., 0.], [1., 0.], [2., 0.], [2., 1.], [2., 2.], [1., 2.], [0., 2.], [0., 1.]];
+        let square = vec![
+            [0., 0.],
+            [1., 0.],
+            [2., 0.],
+            [2., 1.],
+            [2., 2.],
+            [1., 2.],
+            [0., 2.],
+            [0., 1.],
+        ];
         assert!(check(&[square]));
     }
 

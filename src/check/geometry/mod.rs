@@ -463,8 +463,7 @@ impl Checker<'_> {
                         .any(|w| shape::crosses_antimeridian(w[0], w[1]))
                 });
                 crosses.then(|| {
-                    let written: Vec<Vec<Point>> =
-                        rings.iter().map(|r| r.points.clone()).collect();
+                    let written: Vec<Vec<Point>> = rings.iter().map(|r| r.points.clone()).collect();
                     shape::unwrap_polygon(&written)
                 })
             })
