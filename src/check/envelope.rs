@@ -736,7 +736,9 @@ impl<'s> Nested<'s> {
             if !might_hold_objects(item_schema) {
                 return;
             }
-            for (index, item) in items.iter().enumerate() {
+            // Only objects and arrays are walked, and those are stored nodes (packed items
+            // are numbers).
+            for (index, item) in items.nodes().unwrap_or_default().iter().enumerate() {
                 if item.members().is_none() && item.items().is_none() {
                     continue;
                 }
