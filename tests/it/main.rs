@@ -30,6 +30,7 @@ mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;
 mod reliability;
+mod schema_budgets;
 mod schema_differential;
 mod schema_examples;
 mod schema_fixtures;
