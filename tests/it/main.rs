@@ -16,6 +16,7 @@ mod check_diagnostics;
 mod check_geometry;
 mod check_incremental;
 mod cli_flags;
+mod cli_network;
 mod cli_validate;
 mod ide_actions;
 mod ide_completion;
