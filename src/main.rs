@@ -40,6 +40,11 @@ struct Cli {
     /// The provider's API (default: $UP42_API_URL, else https://api.up42.com).
     #[arg(long, global = true, value_name = "URL")]
     api_url: Option<String>,
+    /// The credentials file (default: $TASKING_LS_CREDENTIALS, else
+    /// ~/.config/tasking-ls/credentials.toml; the UP42_* variables win over those, not over
+    /// this flag). It must be readable by its owner only (chmod 600).
+    #[arg(long, global = true, value_name = "PATH")]
+    credentials: Option<PathBuf>,
     /// Log to stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -226,7 +231,8 @@ fn run(cli: Cli) -> i32 {
         },
         loaded.as_ref(),
     );
-    let global = effective.global_options();
+    let mut global = effective.global_options();
+    global.credentials = cli.credentials.clone();
     match cli.command {
         // The server takes only the flags as given (they win over editor settings); it reads
         // the configuration file itself, under the editor's settings.
@@ -236,6 +242,7 @@ fn run(cli: Cli) -> i32 {
             offline: cli.offline,
             api_url: cli.api_url,
             config: cli.config,
+            credentials: cli.credentials,
         }),
         Command::Validate(args) => with_store(&global, |store| {
             cli::validate::run(
@@ -258,7 +265,9 @@ fn run(cli: Cli) -> i32 {
                 store,
             )
         }),
-        Command::Config => cli::output::print(&effective.describe()),
+        Command::Config => cli::output::print(
+            &effective.describe(&provider_summary(&global, &effective.api_url.origin)),
+        ),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "tasking-ls", &mut script);
@@ -309,17 +318,63 @@ fn with_store(
 
 type ApiFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = i32> + 'a>>;
 
-/// Runs an API subcommand on a runtime of its own, with credentials from the environment.
+/// What `tasking-ls config` says about the provider: the API URL and its origin, where the
+/// credentials come from (never their values), and whether they are withheld from that API.
+fn provider_summary(global: &GlobalOptions, api_url_origin: &config::Origin) -> Vec<String> {
+    use tasking_ls::api::{ApiConfig, CredentialsSource, SettingsOverrides};
+    let overrides = SettingsOverrides {
+        cli_api_url: global.api_url.clone(),
+        credentials_file: global.credentials.clone(),
+        ..Default::default()
+    };
+    let shown = tasking_ls::api::credentials::shown_url;
+    match ApiConfig::from_env(&overrides) {
+        Ok(api) => {
+            let origin = match (&global.api_url, &api.source) {
+                (Some(_), _) => api_url_origin.to_string(),
+                (None, CredentialsSource::Flag(path) | CredentialsSource::File(path))
+                    if api.settings.api_url != tasking_ls::api::DEFAULT_API_URL =>
+                {
+                    path.display().to_string()
+                }
+                _ => "default".to_string(),
+            };
+            let mut lines = vec![
+                format!("api-url = \"{}\"  # {origin}", shown(&api.settings.api_url)),
+                format!("credentials: {}", api.describe()),
+            ];
+            if api.credentials != tasking_ls::api::Credentials::None {
+                if let Some(why) = api
+                    .settings
+                    .credentials_withheld(api.credentials.describe())
+                {
+                    lines.push(format!("credentials withheld from this API: {why}"));
+                }
+            }
+            lines
+        }
+        Err(problem) => vec![
+            format!(
+                "api-url = \"{}\"  # {api_url_origin}",
+                shown(
+                    global
+                        .api_url
+                        .as_deref()
+                        .unwrap_or(tasking_ls::api::DEFAULT_API_URL)
+                )
+            ),
+            format!("credentials: refused: {problem}"),
+        ],
+    }
+}
+
+/// Runs an API subcommand on a runtime of its own, with the credentials of
+/// `api::credentials` (flag, environment, credentials file).
 fn with_api(
     global: &GlobalOptions,
     run: impl for<'a> FnOnce(ApiContext, &'a mut Console) -> ApiFuture<'a>,
 ) -> i32 {
-    let ctx = match ApiContext::from_env(
-        global.api_url.clone(),
-        global.cache_dir.clone(),
-        global.schema_dir.clone(),
-        global.offline,
-    ) {
+    let ctx = match ApiContext::from_env(global) {
         Ok(ctx) => ctx,
         Err(message) => return fail(&message),
     };

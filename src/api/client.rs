@@ -235,20 +235,16 @@ impl Client {
                 ApiError::Invalid(format!("invalid URL `{}`: {e}", redact_url(url)))
             })?;
         }
-        let (credentials, withheld) =
-            if !settings.credentials_allowed() && credentials != Credentials::None {
-                (
-                    Credentials::None,
-                    Some(format!(
-                        "its URL comes from the editor's settings (a workspace can set those), \
-                         while the credentials ({}) come from your environment; set \
-                         UP42_API_URL to it where the credentials are set to use them there",
-                        credentials.describe()
-                    )),
-                )
-            } else {
-                (credentials, None)
-            };
+        let withheld = if credentials == Credentials::None {
+            None
+        } else {
+            settings.credentials_withheld(credentials.describe())
+        };
+        let credentials = if withheld.is_some() {
+            Credentials::None
+        } else {
+            credentials
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -13,6 +13,7 @@
 
 mod auth;
 mod client;
+pub mod credentials;
 mod error;
 mod orders;
 mod products;
@@ -24,6 +25,7 @@ mod tasking;
 
 pub use auth::{CLIENT_ID, EXPIRY_MARGIN, LEGACY_TOKEN_LIFETIME};
 pub use client::Client;
+pub use credentials::{ApiConfig, CredentialsSource};
 pub use error::{ApiError, ErrorKind, Problem};
 pub use orders::{
     api_id, data_product, group_thousands, request_form, sub_status_meaning, to_current_form,

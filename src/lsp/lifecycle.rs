@@ -216,6 +216,7 @@ pub(crate) fn reload_store(backend: &Backend) {
             .clone()
             .or(settings.api_url.clone()),
         config: backend.0.options.config.clone(),
+        credentials: backend.0.options.credentials.clone(),
     };
     let mut store = SchemaStore::bundled();
     crate::schema::cache::load_into(&mut store, options.cache_dir.as_deref());

@@ -7,6 +7,7 @@
 mod support;
 
 mod api_auth;
+mod api_credentials;
 mod api_errors;
 mod api_orders;
 mod api_schemas;
