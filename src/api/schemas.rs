@@ -11,7 +11,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::client::{Auth, Call, Client};
-use super::error::{secs, ApiError};
+use super::error::{secs, ApiError, ErrorKind};
 use crate::schema::cache::{normalize_product_id, CacheEntry, SchemaCache, DEFAULT_TTL};
 use crate::schema::{ProductSchema, SchemaOrigin};
 
@@ -43,7 +43,21 @@ impl Client {
         if let Some(etag) = etag {
             call = call.header("if-none-match", etag);
         }
-        let answer = self.execute(call).await?;
+        let answer = match self.execute(call).await {
+            Ok(answer) => answer,
+            // Sent without the credentials that were withheld from this API: its refusal
+            // is about that, and the user must hear why (not "wrong credentials").
+            Err(e) if matches!(e.kind(), ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
+                return Err(match self.credentials_withheld() {
+                    Some(why) => ApiError::CredentialsWithheld {
+                        api_url: super::scrub::redact_url(&self.settings().api_url),
+                        why: why.to_string(),
+                    },
+                    None => e,
+                })
+            }
+            Err(e) => return Err(e),
+        };
         if answer.status == 304 {
             return Ok(SchemaAnswer::NotModified);
         }

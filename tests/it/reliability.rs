@@ -5,7 +5,41 @@
 //! answers, clamped numbers, ids validated before they reach a path, and capped diagnostics.
 //!
 //! The CLI runs as the real binary here (two processes must race for the receipt lock); the
-//! client-level cases call the library.
+//! client-level cases call the library. The same faults run once more against the release
+//! binary in CI (`tests/fault_injection/run.sh`, "== fault injection" in `.ci/run`).
+//!
+//! Each reproduction of `../shared/cases/reliability/` and its test:
+//! - 01 lost answer, duplicate order: `a_lost_answer_never_leads_to_a_second_order_without_again`
+//!   (truncated, reset, 502/503/504/500, late answer, 307), `a_refusal_or_nothing_sent_leaves_no_pending_entry`
+//! - 02 editor cancel or `exit` while the POST is in flight:
+//!   `an_editor_submit_cancelled_in_flight_still_records_the_order`,
+//!   `an_exit_while_the_order_post_is_in_flight_waits_for_the_receipt`
+//! - 03 concurrent submits: `two_concurrent_submits_place_one_order_and_record_it`
+//! - 04 token redirect leaks the password: `a_redirect_from_the_token_endpoint_is_not_followed`
+//! - 05 secret scrubbing gaps: `echoed_secrets_are_scrubbed_in_every_form_end_to_end` (here),
+//!   `api_secrets::no_secret_in_logs_or_errors_across_every_path`, the scrubber's property test
+//!   (`src/api/scrub.rs`)
+//! - 06 malformed message kills the server: `lsp_robustness` (parse errors, oversized
+//!   `Content-Length`, random bytes between messages)
+//! - 07 stale diagnostics after reopen, 08 checking flag stuck: `lsp_document_races`
+//! - 09 read-only directory: `an_unwritable_directory_is_refused_before_sending`,
+//!   `a_failed_final_write_falls_back_to_the_cache_and_still_protects`
+//! - 10 unbounded diagnostics: `a_file_of_commas_yields_a_capped_list`
+//! - 11 human format long lines: `cli_flags::a_minified_order_does_not_print_its_whole_line_per_finding`
+//! - 12 walk reads special files: `cli_flags::special_files_never_hang_and_links_say_what_is_wrong`,
+//!   `cli_flags::files_over_the_size_cap_are_reported_not_read`, and the peak RSS of a walk over
+//!   a link to `/dev/zero` in `memory_stays_bounded_on_endless_inputs` (here)
+//! - 13 `UP42_TIMEOUT` panic, 14 `expires_in` panic: `numbers_from_the_environment_and_the_server_are_clamped`,
+//!   `the_server_answers_initialize_with_a_huge_timeout`
+//! - 15 `allOf` fan-out over a 50,000-value enum: the schema budget tests (`src/schema`,
+//!   `tests/it/schema_*.rs`, owned with the schema semantics)
+//! - 16 unbounded response body: `answers_are_read_up_to_a_limit` (the client) and
+//!   `memory_stays_bounded_on_endless_inputs` (the CLI's peak RSS, here)
+//! - 17 stdout write errors: `cli_flags::write_errors_end_every_subcommand_with_exit_two`
+//! - 18 dot segments in ids: `ids_are_validated_before_they_reach_a_path`
+//! - 19 order POST follows redirects: `a_lost_answer_never_leads_to_a_second_order_without_again`
+//!   (the 307 case), `gets_follow_redirects_within_the_origin_only`
+//! - 20 symlink loop reported as missing: `cli_flags::special_files_never_hang_and_links_say_what_is_wrong`
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -575,4 +609,290 @@ async fn a_legacy_error_or_all_features_refused_is_not_placed() {
     );
     let e = c.place(&plan).await.unwrap_err();
     assert_ne!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+}
+
+/// An editor's language server with account credentials for `api`, a timeout long enough
+/// for a slow answer, and a private cache.
+fn submitting_server(api: &FakeApi, dir: &Path) -> crate::support::provider_lsp::Lsp {
+    use crate::support::provider_lsp::{Launch, Lsp};
+    let mut env = account_env(api);
+    env.push(("UP42_TIMEOUT", "5".to_string()));
+    Lsp::start(Launch {
+        env,
+        args: vec![
+            "--cache-dir".into(),
+            dir.join("cache").display().to_string(),
+        ],
+        progress: false,
+    })
+}
+
+/// Opens the seed as `name` in `dir`, starts `taskingLs.submitOrder` with "Submit order"
+/// chosen, and returns once the order POST reached the provider (which places the order and
+/// answers 1.5 s later): (the file, the request's id).
+fn submit_in_flight(
+    lsp: &mut crate::support::provider_lsp::Lsp,
+    api: &FakeApi,
+    dir: &Path,
+    name: &str,
+) -> (PathBuf, i64) {
+    let path = dir.join(name);
+    std::fs::write(&path, SEED).unwrap();
+    let uri = crate::support::provider_lsp::uri_of(&path);
+    lsp.open(&uri, SEED);
+    lsp.wait_diagnostics(&uri, "first diagnostics", |_| true);
+    api.inject_method(
+        Some("POST"),
+        &seed_endpoint(),
+        Fault::PlaceThenSlow(Duration::from_millis(1500)),
+        1,
+    );
+    lsp.choices.push_back(Some("Submit order".into()));
+    let id = lsp.send_request(
+        "workspace/executeCommand",
+        json!({"command": "taskingLs.submitOrder", "arguments": [uri]}),
+    );
+    lsp.wait_until("the order POST", |_| api.orders().len() == 1);
+    (path, id)
+}
+
+/// Reproduction 02: `$/cancelRequest` while the order POST is in flight. The request is
+/// cancelled, but the POST's answer is still recorded (the receipt says placed, with the id)
+/// and shown; submitting the same content again asks twice.
+#[test]
+fn an_editor_submit_cancelled_in_flight_still_records_the_order() {
+    let api = FakeApi::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lsp = submitting_server(&api, dir.path());
+    let (path, id) = submit_in_flight(&mut lsp, &api, dir.path(), "c_tasking_request.json");
+    lsp.notify("$/cancelRequest", json!({"id": id}));
+    let answer = lsp.wait_response(id);
+    assert_eq!(
+        answer.as_ref().err().and_then(|e| e["code"].as_i64()),
+        Some(-32800),
+        "RequestCancelled: {answer:?}"
+    );
+    let order = api.orders()[0]["id"].as_str().unwrap().to_string();
+    let shown = lsp.wait_message("the placed order, after the cancel", |m| m.contains(&order));
+    assert!(shown.contains("Order placed"), "{shown}");
+    let receipt = read_receipt(&path).unwrap().expect("a receipt");
+    assert_eq!(receipt.outcome, Outcome::Placed);
+    assert_eq!(receipt.order_ids, vec![order.clone()]);
+    // The same content again: a second question names the earlier order; "Cancel" sends
+    // nothing.
+    let asked = lsp.questions().len();
+    lsp.choices.push_back(Some("Submit order".into()));
+    lsp.choices.push_back(Some("Cancel".into()));
+    let uri = crate::support::provider_lsp::uri_of(&path);
+    let again = lsp.execute("taskingLs.submitOrder", json!([uri])).unwrap();
+    assert_eq!(again["orderIds"], json!([]));
+    let questions = lsp.questions();
+    assert_eq!(questions.len(), asked + 2, "{questions:#?}");
+    assert!(
+        questions[asked + 1].contains("already submitted") && questions[asked + 1].contains(&order),
+        "{}",
+        questions[asked + 1]
+    );
+    assert_eq!(order_posts(&api), 1);
+    let stderr = lsp.finish();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Reproduction 02: `exit` (with and without `shutdown`) while the order POST is in flight.
+/// The process ends only after the answer came and the receipt was completed.
+#[test]
+fn an_exit_while_the_order_post_is_in_flight_waits_for_the_receipt() {
+    for shutdown in [false, true] {
+        let api = FakeApi::start();
+        let dir = tempfile::tempdir().unwrap();
+        let mut lsp = submitting_server(&api, dir.path());
+        let (path, _) = submit_in_flight(&mut lsp, &api, dir.path(), "e_tasking_request.json");
+        let code = lsp.exit_and_wait(shutdown);
+        assert!(
+            code.is_some(),
+            "shutdown {shutdown}: the server did not end; stderr:\n{}",
+            lsp.stderr()
+        );
+        let order = api.orders()[0]["id"].as_str().unwrap().to_string();
+        let receipt = read_receipt(&path).unwrap().expect("a receipt");
+        assert_eq!(receipt.outcome, Outcome::Placed, "shutdown {shutdown}");
+        assert_eq!(receipt.order_ids, vec![order], "shutdown {shutdown}");
+        assert_eq!(order_posts(&api), 1);
+        assert!(!lsp.stderr().contains("panicked"), "{}", lsp.stderr());
+    }
+}
+
+/// Reproduction 05, end to end through the CLI (`-vv`, so the log is in the output too): a
+/// provider that echoes what it received. Passwords with spaces, `&`, `%`, quotes, a tab and
+/// non-ASCII characters, echoed form-encoded, raw past the 300-character cut, and with runs of
+/// whitespace the message normaliser collapses; and the access token the CLI obtained echoed
+/// back from its `Authorization` header. Each password is built around two markers that
+/// appear nowhere else, so any fragment left of it shows.
+#[test]
+fn echoed_secrets_are_scrubbed_in_every_form_end_to_end() {
+    const HEAD: &str = "Qz7kLm";
+    const TAIL: &str = "Xv3pRt";
+    let api = FakeApi::start();
+    let mut cli = Cli::new(&api);
+    let file = cli.file("s_tasking_request.json", SEED);
+    let pad = "x".repeat(285);
+    let mut runs = 0;
+    for middle in [" ", "&", "%", "\"", "'", "  \t", "é€😀", "%26 +", "\\"] {
+        let password = format!("{HEAD}{middle}{TAIL}");
+        for template in [
+            "{body}".to_string(),
+            format!("{pad} pw was {password}"),
+            format!("user sent password '{password}' in {{body}}"),
+        ] {
+            api.clear_faults();
+            api.inject_method(
+                Some("POST"),
+                TOKEN_PATH,
+                Fault::Echo(400, template.clone()),
+                5,
+            );
+            for (n, v) in cli.env.iter_mut() {
+                if n == "UP42_PASSWORD" {
+                    *v = password.clone();
+                }
+            }
+            let run = cli.run(&["-vv", "quote", file.to_str().unwrap()]);
+            runs += 1;
+            assert_eq!(run.code(), 1, "{password:?} / {template}: {}", run.all());
+            let all = run.all();
+            assert!(
+                all.contains("login failed") && all.contains("HTTP 400"),
+                "the refusal is reported: {all}"
+            );
+            for marker in [HEAD, TAIL, &HEAD[..4], &TAIL[2..]] {
+                assert!(
+                    !all.contains(marker),
+                    "{marker} of {password:?} leaked with template {template:?}:\n{all}"
+                );
+            }
+        }
+    }
+    assert_eq!(runs, 27);
+    // The token the CLI obtained, echoed back by the estimate endpoint.
+    api.clear_faults();
+    for (n, v) in cli.env.iter_mut() {
+        if n == "UP42_PASSWORD" {
+            *v = PASSWORD.to_string();
+        }
+    }
+    api.inject(
+        "/v2/orders/estimate",
+        Fault::Echo(401, "token rejected: {auth}".into()),
+        5,
+    );
+    let run = cli.run(&["-vv", "quote", file.to_str().unwrap()]);
+    assert_ne!(run.code(), 0, "{}", run.all());
+    assert!(api.tokens_issued() > 0);
+    let all = run.all();
+    assert!(all.contains("token rejected"), "{all}");
+    for secret in SECRETS {
+        assert!(!all.contains(secret), "{secret} leaked:\n{all}");
+    }
+}
+
+/// Runs `command` to its end and samples its peak resident set (`VmHWM`, KiB) meanwhile:
+/// (its output, the last peak read, a lower bound of the true peak within one sample).
+pub(crate) fn run_measured(mut command: Command) -> (Output, u64) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let readers = (
+        std::thread::spawn(move || {
+            let mut b = vec![];
+            std::io::Read::read_to_end(&mut out, &mut b).ok();
+            b
+        }),
+        std::thread::spawn(move || {
+            let mut b = vec![];
+            std::io::Read::read_to_end(&mut err, &mut b).ok();
+            b
+        }),
+    );
+    let mut peak = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kib);
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let output = Output {
+        status,
+        stdout: readers.0.join().unwrap(),
+        stderr: readers.1.join().unwrap(),
+    };
+    (output, peak)
+}
+
+/// Reproductions 12 and 16 by their memory: a 2 GiB estimate answer, a 64 MiB chunked schema
+/// answer and a directory walk that meets a link to `/dev/zero` each end with a clear error,
+/// and the process's peak RSS stays under 150 MiB (the limits are 1 MiB for answers, 16 MiB
+/// for schemas, and special files are not read).
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_bounded_on_endless_inputs() {
+    const LIMIT_KIB: u64 = 150 * 1024;
+    let api = FakeApi::start();
+    let mut cli = Cli::new(&api);
+    cli.env.push(("UP42_TIMEOUT".into(), "30".into()));
+    let file = cli.file("m_tasking_request.json", SEED);
+    api.inject("/v2/orders/estimate", Fault::Huge(2 << 30), 1);
+    let (out, peak) = run_measured(cli.command(&["quote", file.to_str().unwrap()]));
+    let run = Run(out);
+    assert_ne!(run.code(), 0, "{}", run.all());
+    assert!(
+        run.all().contains("more than 1048576 bytes"),
+        "{}",
+        run.all()
+    );
+    assert!(peak > 0 && peak < LIMIT_KIB, "quote: peak RSS {peak} KiB");
+
+    api.inject(
+        &format!("/orders/schema/{OTHER_PRODUCT_ID}"),
+        Fault::HugeChunked(64 << 20),
+        1,
+    );
+    let (out, peak) = run_measured(cli.command(&["schema", "fetch", OTHER_PRODUCT_ID]));
+    let run = Run(out);
+    assert_ne!(run.code(), 0, "{}", run.all());
+    assert!(
+        run.all().contains("more than 16777216 bytes"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        peak > 0 && peak < LIMIT_KIB,
+        "schema fetch: peak RSS {peak} KiB"
+    );
+
+    let walk = cli.dir.path().join("walk");
+    std::fs::create_dir(&walk).unwrap();
+    std::fs::write(walk.join("ok_tasking_request.json"), SEED).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", walk.join("zero_tasking_request.json")).unwrap();
+    let (out, peak) = run_measured(cli.command(&["validate", "--offline", walk.to_str().unwrap()]));
+    let run = Run(out);
+    assert_eq!(run.code(), 2, "{}", run.all());
+    assert!(run.stderr().contains("not a regular file"), "{}", run.all());
+    assert!(
+        peak > 0 && peak < LIMIT_KIB,
+        "validate: peak RSS {peak} KiB"
+    );
 }

@@ -216,6 +216,62 @@ impl Lsp {
         }
     }
 
+    /// Sends a request without waiting for its answer; returns its id (see
+    /// [`Lsp::wait_response`]).
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Pumps until the answer to request `id` arrives: `Ok(result)` or `Err(error)`.
+    pub fn wait_response(&mut self, id: i64) -> Result<Value, Value> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(message) = self.pump(left) else {
+                panic!("no answer to request {id} within {WAIT:?}");
+            };
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                return match message.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+                };
+            }
+        }
+    }
+
+    /// Sends `exit` (after `shutdown` when asked), keeps answering the server until it
+    /// ends, and returns its exit code (`None`: still running after `WAIT`, then killed),
+    /// the notifications it sent meanwhile included.
+    pub fn exit_and_wait(&mut self, shutdown: bool) -> Option<i32> {
+        if shutdown {
+            let _ = self.request("shutdown", Value::Null);
+        }
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // What it wrote before ending is still in the pipe.
+                while let Ok(message) = self.rx.recv_timeout(Duration::from_millis(200)) {
+                    if message.get("method").is_some() && message.get("id").is_none() {
+                        self.notifications.push(message);
+                    }
+                }
+                return status.code();
+            }
+            match self.rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(message) if message.get("method").is_some() && message.get("id").is_none() => {
+                    self.notifications.push(message)
+                }
+                _ => {}
+            }
+        }
+        let _ = self.child.kill();
+        None
+    }
+
     pub fn execute(&mut self, command: &str, arguments: Value) -> Result<Value, Value> {
         self.request(
             "workspace/executeCommand",

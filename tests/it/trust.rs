@@ -1,0 +1,195 @@
+//! Issue 15's trust boundaries, one test per point through the real paths (the binary, the
+//! language server, fake providers on 127.0.0.1). Points tested elsewhere, by their test:
+//! - output cannot be forged (a `::error` annotation and ANSI escapes in a value and in a file
+//!   name, human and github formats): `cli_flags::untrusted_text_is_escaped_in_every_text_format`
+//! - a 503 (and 502/504) after the order POST leaves a pending receipt and a rerun with `--yes`
+//!   sends nothing: `reliability::a_lost_answer_never_leads_to_a_second_order_without_again`, and
+//!   `tests/fault_injection/run.sh` against the release binary in CI
+//! - an oversized `Content-Length` gets an error and the next request is answered:
+//!   `lsp_robustness::an_oversized_content_length_is_refused_and_the_next_request_answered`
+//! - a growing file is cut at the cap with a clear message:
+//!   `cli_flags::files_over_the_size_cap_are_reported_not_read`
+//! - short secrets and URLs with userinfo or a query: the scrubber's unit tests
+//!   (`src/api/scrub.rs`), `reliability::a_redirect_from_the_token_endpoint_is_not_followed`
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::fake_api::*;
+use crate::support::provider_lsp::*;
+use serde_json::{json, Value};
+
+/// A seed-form request for `product` (one the bundled schemas do not know).
+fn request_for(product: &str) -> String {
+    let mut seed: Value = serde_json::from_str(crate::reliability::SEED).unwrap();
+    seed["dataProduct"] = json!(product);
+    serde_json::to_string_pretty(&seed).unwrap()
+}
+
+/// Point 1: the user's credentials (account, project or static token, from the
+/// environment) never reach an `apiUrl` taken from the editor's settings. Two fake
+/// providers: the user's (the auth host named next to the credentials) and the one the
+/// workspace names. Opening an order of an unknown product makes the server fetch its
+/// schema: the workspace's host gets no `Authorization` header and no token request, the
+/// user's auth host no token request for it either, and the document says why the schema
+/// could not be fetched.
+#[test]
+fn credentials_never_reach_an_api_url_from_the_editor_settings() {
+    let credentials: [(&str, Vec<(&str, String)>); 3] = [
+        (
+            "account",
+            vec![
+                ("UP42_USERNAME", USERNAME.to_string()),
+                ("UP42_PASSWORD", PASSWORD.to_string()),
+            ],
+        ),
+        (
+            "project",
+            vec![
+                ("UP42_PROJECT_ID", PROJECT_ID.to_string()),
+                ("UP42_PROJECT_API_KEY", PROJECT_API_KEY.to_string()),
+            ],
+        ),
+        ("token", vec![("UP42_TOKEN", STATIC_TOKEN.to_string())]),
+    ];
+    for (kind, secrets) in credentials {
+        let user = FakeApi::start();
+        let workspace = FakeApi::start();
+        let cache = tempfile::tempdir().unwrap();
+        let mut env = vec![
+            ("UP42_AUTH_URL", user.auth_url()),
+            ("UP42_WORKSPACE_ID", WORKSPACE_ID.to_string()),
+            ("UP42_TIMEOUT", "2".to_string()),
+        ];
+        env.extend(secrets);
+        let mut lsp = Lsp::start(Launch {
+            env,
+            args: vec!["--cache-dir".into(), cache.path().display().to_string()],
+            progress: false,
+        });
+        lsp.configuration = json!({"apiUrl": workspace.url()});
+        lsp.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"taskingLs": {"apiUrl": workspace.url()}}}),
+        );
+        lsp.wait_until("the configuration pull", |lsp| {
+            lsp.requests_named("workspace/configuration").len() >= 2
+        });
+        lsp.idle(Duration::from_millis(200));
+        let status = lsp.request("taskingLs/status", Value::Null).unwrap();
+        assert!(
+            status["provider"]["api"]
+                .as_str()
+                .is_some_and(|api| api.contains(&workspace.url())),
+            "{kind}: the editor's apiUrl is in use: {status}"
+        );
+        let uri = "file:///orders/w_tasking_request.json";
+        lsp.open(uri, &request_for(OTHER_PRODUCT_ID));
+        let diagnostics = lsp.wait_diagnostics(uri, "the reason the schema is missing", |d| {
+            with_code(d, "product.unknown")
+                .first()
+                .and_then(|d| d["message"].as_str())
+                .is_some_and(|m| m.contains("editor"))
+        });
+        let message = with_code(&diagnostics, "product.unknown")[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message.contains("UP42_API_URL"), "{kind}: {message}");
+        lsp.idle(Duration::from_millis(300));
+        for request in workspace.requests() {
+            assert_eq!(
+                request.header("authorization"),
+                None,
+                "{kind}: {} {} carried credentials",
+                request.method,
+                request.path
+            );
+        }
+        assert_eq!(workspace.tokens_issued(), 0, "{kind}");
+        assert_eq!(workspace.count("POST", TOKEN_PATH), 0, "{kind}");
+        assert_eq!(user.count("POST", TOKEN_PATH), 0, "{kind}");
+        assert!(
+            user.requests().is_empty(),
+            "{kind}: {:?}",
+            user.requests()
+                .iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect::<Vec<_>>()
+        );
+        let stderr = lsp.finish();
+        assert_no_secrets(&stderr, &SECRETS);
+    }
+}
+
+/// Point 4, the did-you-mean step: a 20,000-value enum of 1,000-character values and a
+/// 5,000-character wrong value (91 s before the bound). `validate` reports the value with
+/// `schema.enum` and ends; the limit here is a guard against a hang, not a timing (the
+/// release-build figure is in the README).
+#[test]
+fn a_long_enum_and_a_long_wrong_value_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir(&schemas).unwrap();
+    let mut schema: Value = serde_json::from_str(include_str!(
+        "../../schemas-cache/bd102407-1814-4f92-8b5a-7697b7a73f5a.json"
+    ))
+    .unwrap();
+    let values: Vec<String> = (0..20_000)
+        .map(|i| format!("{i:05}-{}", "abcdefghij".repeat(100))[..1000].to_string())
+        .collect();
+    schema["properties"]["acquisitionMode"] = json!({"type": "string", "enum": values});
+    std::fs::write(
+        schemas.join("bd102407-1814-4f92-8b5a-7697b7a73f5a.json"),
+        schema.to_string(),
+    )
+    .unwrap();
+    let wrong = format!("{}-{}", "z".repeat(2500), "abcdefghij".repeat(250));
+    let request = crate::reliability::SEED.replace("\"mono\"", &format!("\"{wrong}\""));
+    assert!(request.contains(&wrong));
+    std::fs::write(dir.path().join("e_tasking_request.json"), &request).unwrap();
+    let started = Instant::now();
+    let mut child = Command::new(crate::reliability::binary())
+        .args([
+            "validate",
+            "--offline",
+            "--format",
+            "json",
+            "--schema-dir",
+            "schemas",
+            "e_tasking_request.json",
+        ])
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", dir.path().join("xdg"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("validate still runs after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let enum_findings: Vec<&Value> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "schema.enum")
+        .collect();
+    assert_eq!(enum_findings.len(), 1, "{report:#}");
+    let message = enum_findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("acquisitionMode"), "{message}");
+    // The message stays readable: it does not quote 20,000 values of 1,000 characters.
+    assert!(message.len() < 20_000, "{} bytes", message.len());
+}
