@@ -26,6 +26,7 @@ mod ide_outline_format;
 mod ide_suggestions_valid;
 mod lsp_api_orders;
 mod lsp_api_schemas;
+mod lsp_config_reload;
 mod lsp_document_races;
 mod lsp_editor_features;
 mod lsp_features;
