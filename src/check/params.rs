@@ -341,7 +341,8 @@ struct Context<'a> {
     request: &'a Request<'a>,
     schema: &'a ProductSchema,
     params: &'a Node,
-    /// [`ProductSchema::field_at`] by instance path, computed once per check.
+    /// [`ProductSchema::active_field`] by instance path (the facts of the branches that apply,
+    /// so a message's "allowed: 1 to 5" is what the check enforces), computed once per check.
     fields: RefCell<HashMap<Vec<PathSegment>, Option<Rc<FieldInfo>>>>,
     /// While a group of enum-like errors is diagnosed: the values all of them allow.
     common_allowed: RefCell<Option<HashSet<String>>>,
@@ -396,7 +397,12 @@ impl Context<'_> {
             .fields
             .borrow_mut()
             .entry(path.to_vec())
-            .or_insert_with(|| self.schema.field_at(path).map(Rc::new))
+            .or_insert_with(|| {
+                self.schema
+                    .active_field(self.value, path)
+                    .or_else(|| self.schema.field_at(path))
+                    .map(Rc::new)
+            })
             .clone();
         let name = label(path);
         let condition = self.condition(schema_path, path);
@@ -642,7 +648,10 @@ impl Context<'_> {
         }
         let mut field_path = path.to_vec();
         field_path.push(PathSegment::Key(property.to_string()));
-        let field = self.schema.field_at(&field_path);
+        let field = self
+            .schema
+            .active_field(self.value, &field_path)
+            .or_else(|| self.schema.field_at(&field_path));
         let title = field
             .as_ref()
             .and_then(|f| f.title.as_deref())
@@ -654,24 +663,29 @@ impl Context<'_> {
         } else {
             label(path)
         };
-        // A value the check accepts there, from the branch that applies.
-        let value = match suggested(self.schema, self.value, &field_path, self.now) {
-            Some(value) => value.to_string(),
-            None => field
-                .as_ref()
-                .map_or_else(|| "null".to_string(), suggested_value),
-        };
-        out.push(
-            Diagnostic::new(
-                Code::SchemaRequired,
-                self.object_name_range(path),
-                format!("missing required property '{property}'{title} in {place}{when}"),
-            )
-            .with_fix(Fix::new(
+        // A value the check accepts there, from the branch that applies; without one, no fix
+        // (a fix never inserts a value the check then rejects).
+        let value = suggested(self.schema, self.value, &field_path, self.now)
+            .map(|value| value.to_string())
+            .or_else(|| {
+                let text = field
+                    .as_ref()
+                    .map_or_else(|| "null".to_string(), suggested_value);
+                let value = serde_json::from_str::<Value>(&text).ok()?;
+                accepts(self.schema, self.value, &field_path, &value, self.now).then_some(text)
+            });
+        let mut diagnostic = Diagnostic::new(
+            Code::SchemaRequired,
+            self.object_name_range(path),
+            format!("missing required property '{property}'{title} in {place}{when}"),
+        );
+        if let Some(value) = value {
+            diagnostic = diagnostic.with_fix(Fix::new(
                 format!("Add '{property}': {value}"),
                 vec![insert_member(self.doc, object, property, &value)],
-            )),
-        );
+            ));
+        }
+        out.push(diagnostic);
     }
 
     fn unknown_property(

@@ -30,8 +30,26 @@ pub fn suggestions(
     let Some(field) = schema.active_field(params, path) else {
         return Vec::new();
     };
+    let mut tried = candidates(&field, params, path, now);
+    if is_polygon_coordinates(schema, params, path) {
+        // The geometry checks own a polygon's coordinates: an empty array passes the schema
+        // but not them (a Polygon needs its exterior ring). Offer a closed ring instead.
+        tried.retain(|c| !matches!(&c.value, Value::Array(items) if items.is_empty()));
+        if let Some(ring) = serde_json::from_str::<Value>(POLYGON)
+            .ok()
+            .and_then(|p| p.get("coordinates").cloned())
+        {
+            tried.insert(
+                0,
+                Suggestion {
+                    value: ring,
+                    detail: Some("Closed counter-clockwise square; edit its positions".into()),
+                },
+            );
+        }
+    }
     let mut out: Vec<Suggestion> = Vec::new();
-    for candidate in candidates(&field, params, path, now) {
+    for candidate in tried {
         if out.iter().any(|s| s.value == candidate.value) {
             continue;
         }
@@ -40,6 +58,18 @@ pub fn suggestions(
         }
     }
     out
+}
+
+/// True when `path` is the `coordinates` of a polygon field.
+fn is_polygon_coordinates(schema: &ProductSchema, params: &Value, path: &[PathSegment]) -> bool {
+    match path.split_last() {
+        Some((PathSegment::Key(last), parent)) if last == "coordinates" && !parent.is_empty() => {
+            schema
+                .active_field(params, parent)
+                .is_some_and(|f| f.is_polygon)
+        }
+        _ => false,
+    }
 }
 
 /// The value a snippet, an `init` skeleton or an "add the missing property" fix inserts: the

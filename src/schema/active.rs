@@ -325,9 +325,41 @@ impl ProductSchema {
         if restricted {
             info.allowed = allowed;
         }
+        // The field's `default` where a branch now rejects it (`minBH: null` in stereo mode):
+        // not a default of this document, so hover and suggestions do not offer it.
+        if info.default.as_ref().is_some_and(|d| !fits(d, &info)) {
+            info.default = None;
+        }
         info.branches = branches;
         info
     }
+}
+
+/// True when `value` meets the field's types, allowed values and numeric bounds (the facts a
+/// branch narrows; a `default` is checked against them).
+fn fits(value: &Value, field: &FieldInfo) -> bool {
+    let type_ok = field.types.is_empty()
+        || field.types.iter().any(|t| match (t.as_str(), value) {
+            ("null", Value::Null) => true,
+            ("boolean", Value::Bool(_)) => true,
+            ("string", Value::String(_)) => true,
+            ("array", Value::Array(_)) => true,
+            ("object", Value::Object(_)) => true,
+            ("number", Value::Number(_)) => true,
+            ("integer", Value::Number(n)) => n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            _ => false,
+        });
+    let allowed_ok = field.allowed.is_empty() || field.allowed.iter().any(|a| a.value == *value);
+    let bounds_ok = match value.as_f64() {
+        Some(n) => {
+            field.minimum.is_none_or(|m| n >= m)
+                && field.maximum.is_none_or(|m| n <= m)
+                && field.exclusive_minimum.is_none_or(|m| n > m)
+                && field.exclusive_maximum.is_none_or(|m| n < m)
+        }
+        None => true,
+    };
+    type_ok && allowed_ok && bounds_ok
 }
 
 /// `if`/`then`/`else` sites of `schema`: itself and its `allOf` members, through `$ref`s

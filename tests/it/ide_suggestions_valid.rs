@@ -339,6 +339,37 @@ fn every_completion_snippet_and_skeleton_is_accepted_by_the_check() {
                     &|i| i.kind == CompletionKind::Property && i.label == name,
                     &mut tally,
                 );
+                // Inside a polygon: its keys and the values of `type` and `coordinates`.
+                if field.is_polygon {
+                    let ring = "[[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]";
+                    let contexts = [
+                        (
+                            "value",
+                            r#"{"type": "Polygon", "coordinates": $0}"#.to_string(),
+                        ),
+                        ("value", format!(r#"{{"type": $0, "coordinates": {ring}}}"#)),
+                        (
+                            "value",
+                            format!(r#"{{"type": "$0", "coordinates": {ring}}}"#),
+                        ),
+                        ("key", r#"{"type": "Polygon", $0}"#.to_string()),
+                        ("key", format!(r#"{{"coordinates": {ring}, $0}}"#)),
+                    ];
+                    for (what, inner) in contexts {
+                        let mut with = params.clone();
+                        with.insert(name.to_string(), json!("__CURSOR__"));
+                        let text = write(id, &with).replace("\"__CURSOR__\"", &inner);
+                        try_items(
+                            &store,
+                            id,
+                            name,
+                            &text,
+                            what,
+                            &|i| what == "value" || i.kind == CompletionKind::Property,
+                            &mut tally,
+                        );
+                    }
+                }
                 // The value, bare and (for string fields) inside quotes.
                 let mut with = params.clone();
                 with.insert(name.to_string(), json!("__CURSOR__"));

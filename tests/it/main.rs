@@ -35,4 +35,5 @@ mod lsp_sync;
 mod reliability;
 mod schema_differential;
 mod schema_examples;
+mod schema_fixtures;
 mod trust;

@@ -1458,3 +1458,166 @@ fn schema_checks_agree_with_the_reference_validator() {
         tally.matched
     );
 }
+
+/// How many valid bases per schema the fix test mutates (each with [`MUTANTS_PER_VALID`]
+/// mutants): 4 schemas × 100 × 12 = 4,800 requests, every fix of every `schema.*` diagnostic
+/// applied.
+const FIX_BASES_PER_SCHEMA: usize = 100;
+
+fn apply_edits(text: &str, edits: &[tasking_ls::check::Edit]) -> String {
+    let mut edits: Vec<&tasking_ls::check::Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut out = text.to_string();
+    for edit in edits {
+        out.replace_range(edit.range.as_range(), &edit.new_text);
+    }
+    out
+}
+
+/// Every fix of every `schema.*` diagnostic, applied to generated and mutated requests, does
+/// what it says (issue 10, point 2: a fix never inserts what the check then rejects):
+/// - a fix that replaces the value the diagnostic is on leaves no diagnostic on that value;
+/// - a fix that adds a missing property leaves no diagnostic on the added member, and the
+///   "missing" one is gone;
+/// - any other fix (rename or remove an unknown property) removes its diagnostic;
+/// - no fix makes the document unreadable.
+#[test]
+fn every_fix_of_a_schema_diagnostic_is_accepted_by_the_check() {
+    let store = SchemaStore::bundled();
+    let mut options = CheckOptions::new(&store);
+    options.now = "2026-11-28T12:00:00Z".parse().unwrap();
+    let mut rng = Rng(SEED ^ 0xf1f1);
+    let mut applied = 0usize;
+    let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut failures: Vec<String> = Vec::new();
+    let mut failed = 0usize;
+    for id in store.schema_ids() {
+        let schema = store.get(&id).unwrap();
+        let model = SchemaModel::new(&id, &schema.schema);
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&schema.schema)
+            .unwrap();
+        for _ in 0..FIX_BASES_PER_SCHEMA {
+            let Some(params) = valid_params(&model, &validator, &mut rng, &HashMap::new()) else {
+                continue;
+            };
+            let mut base = Request {
+                form: Form::Seed,
+                params,
+                params_value: None,
+                envelope: Vec::new(),
+                text_edits: Vec::new(),
+                pretty: true,
+            };
+            if rng.chance(30) && !model.polygon_fields().is_empty() {
+                to_current_form(&mut base, &model, &mut rng);
+            }
+            for _ in 0..MUTANTS_PER_VALID {
+                let mut request = base.clone();
+                for _ in 0..1 + rng.below(2) {
+                    let mutation = *rng.pick(&MUTATIONS);
+                    mutate(&model, &mut request, mutation, &mut rng);
+                }
+                let text = write_request(&id, &request);
+                let doc = Document::new(text.as_str());
+                let diagnostics = check_document(&doc, &options);
+                let Some(params_node) = doc.root().and_then(|r| r.get("params")) else {
+                    continue;
+                };
+                for diagnostic in diagnostics.iter().filter(|d| is_schema_code(d.code)) {
+                    if !(diagnostic.range.start >= params_node.range.start
+                        && diagnostic.range.end <= params_node.range.end)
+                    {
+                        continue;
+                    }
+                    for fix in &diagnostic.fixes {
+                        applied += 1;
+                        let fixed = apply_edits(&text, &fix.edits);
+                        let fixed_doc = Document::new(fixed.as_str());
+                        let after = check_document(&fixed_doc, &options);
+                        let mut problems: Vec<String> = Vec::new();
+                        if after.iter().any(|d| d.code == Code::Syntax) {
+                            problems.push("the fixed document has a syntax error".into());
+                        }
+                        let replaces_value = matches!(fix.edits.as_slice(),
+                            [edit] if edit.range == diagnostic.range
+                                && diagnostic.code != Code::SchemaRequired
+                                && diagnostic.code != Code::SchemaAdditionalProperty);
+                        if replaces_value {
+                            *kinds.entry("replace the value").or_default() += 1;
+                            let edit = &fix.edits[0];
+                            let start = edit.range.start as usize;
+                            let new_range = TextRange::new(start, start + edit.new_text.len());
+                            let on_value: Vec<&Diagnostic> = after
+                                .iter()
+                                .filter(|d| {
+                                    d.range.start < new_range.end && d.range.end > new_range.start
+                                })
+                                .collect();
+                            for d in on_value {
+                                problems.push(format!(
+                                    "the value put there draws {} `{}`: {}",
+                                    d.code,
+                                    fixed_doc.slice(d.range),
+                                    d.message
+                                ));
+                            }
+                        } else if diagnostic.code == Code::SchemaRequired {
+                            *kinds.entry("add the missing property").or_default() += 1;
+                            if after.iter().any(|d| {
+                                d.code == diagnostic.code && d.message == diagnostic.message
+                            }) {
+                                problems.push("the property is still missing".into());
+                            }
+                            for edit in &fix.edits {
+                                let start = edit.range.start as usize;
+                                let inserted = TextRange::new(start, start + edit.new_text.len());
+                                for d in after.iter().filter(|d| {
+                                    d.range.start < inserted.end && d.range.end > inserted.start
+                                }) {
+                                    problems.push(format!(
+                                        "the added member draws {} `{}`: {}",
+                                        d.code,
+                                        fixed_doc.slice(d.range),
+                                        d.message
+                                    ));
+                                }
+                            }
+                        } else {
+                            *kinds.entry("other").or_default() += 1;
+                            if after.iter().any(|d| {
+                                d.code == diagnostic.code && d.message == diagnostic.message
+                            }) {
+                                problems.push("the diagnostic is still there".into());
+                            }
+                        }
+                        if !problems.is_empty() {
+                            failed += 1;
+                            if failures.len() < 10 {
+                                failures.push(format!(
+                                    "{} `{}`: {}\n  fix {:?}: {:?}\n  {}\n{fixed}",
+                                    diagnostic.code,
+                                    doc.slice(diagnostic.range),
+                                    diagnostic.message,
+                                    fix.title,
+                                    fix.edits.iter().map(|e| &e.new_text).collect::<Vec<_>>(),
+                                    problems.join("\n  ")
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("fixes: {applied} applied, by kind {kinds:?}");
+    assert!(
+        failed == 0,
+        "{failed} fixes do not do what they say (first ones):\n{}",
+        failures.join("\n\n")
+    );
+    assert!(applied > 2_500, "only {applied} fixes applied");
+    assert!(kinds.len() == 3, "every kind of fix is tried: {kinds:?}");
+}
