@@ -177,8 +177,13 @@ fn main() -> ExitCode {
 }
 
 /// Where the configuration file is looked for: the first path `validate` checks (or the
-/// `--stdin-filename`), else the current folder.
+/// `--stdin-filename`), the file `submit` or `quote` sends, else the current folder.
 fn config_start(command: &Command) -> PathBuf {
+    match command {
+        Command::Submit(args) => return args.file.clone(),
+        Command::Quote(args) => return args.file.clone(),
+        _ => {}
+    }
     if let Command::Validate(args) = command {
         let first = args.paths.first();
         match (first, &args.stdin_filename) {
@@ -280,24 +285,24 @@ fn run(cli: Cli) -> i32 {
         Command::Schema {
             command: SchemaCommand::Show { id },
         } => with_store(&global, |store| cli::products::schema_show(store, &id)),
-        Command::Quote(args) => with_api(&global, |ctx, console| {
+        Command::Quote(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::quote(&ctx, &args, console).await })
         }),
-        Command::Submit(args) => with_api(&global, |ctx, console| {
+        Command::Submit(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::submit(&ctx, &args, console).await })
         }),
-        Command::Status(args) => with_api(&global, |ctx, console| {
+        Command::Status(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::status(&ctx, &args, console).await })
         }),
-        Command::Quotation(args) => with_api(&global, |ctx, console| {
+        Command::Quotation(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::quotation(&ctx, &args, console).await })
         }),
-        Command::Feasibility(args) => with_api(&global, |ctx, console| {
+        Command::Feasibility(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::feasibility(&ctx, &args, console).await })
         }),
         Command::Schema {
             command: SchemaCommand::Fetch(args),
-        } => with_api(&global, |ctx, console| {
+        } => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::schema_fetch(&ctx, &args, console).await })
         }),
         Command::Init { product, name } => with_store(&global, |store| {
@@ -372,12 +377,14 @@ fn provider_summary(global: &GlobalOptions, api_url_origin: &config::Origin) -> 
 /// `api::credentials` (flag, environment, credentials file).
 fn with_api(
     global: &GlobalOptions,
+    lint: config::LintSettings,
     run: impl for<'a> FnOnce(ApiContext, &'a mut Console) -> ApiFuture<'a>,
 ) -> i32 {
-    let ctx = match ApiContext::from_env(global) {
+    let mut ctx = match ApiContext::from_env(global) {
         Ok(ctx) => ctx,
         Err(message) => return fail(&message),
     };
+    ctx.lint = lint;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

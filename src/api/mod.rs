@@ -29,7 +29,8 @@ pub use credentials::{ApiConfig, CredentialsSource};
 pub use error::{ApiError, ErrorKind, Problem};
 pub use orders::{
     api_id, data_product, group_thousands, request_form, sub_status_meaning, to_current_form,
-    Estimate, FeatureError, Order, PlannedOrder, RequestError, RequestForm, Submission,
+    Estimate, FeatureError, ListedOrder, Order, PlannedOrder, RequestError, RequestForm,
+    Submission,
 };
 pub use schemas::{Backoff, FetchError, SchemaAnswer, SchemaFetcher};
 pub use settings::{

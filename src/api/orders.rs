@@ -241,6 +241,21 @@ pub struct Order {
     pub order_type: Option<String>,
 }
 
+/// One order of the provider's order list (see [`Client::find_orders`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListedOrder {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub status: String,
+    pub data_product_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn normalize(id: &str) -> Option<String> {
+    crate::schema::cache::normalize_product_id(id)
+}
+
 /// What the user should do in a sub-status, in the provider's words.
 pub fn sub_status_meaning(sub_status: &str) -> Option<&'static str> {
     Some(match sub_status {
@@ -397,6 +412,69 @@ impl Client {
             workspace_id: plan.workspace_id.clone(),
             endpoint: plan.endpoint.clone(),
         })
+    }
+
+    /// The tasking orders of workspace `workspace_id` for `data_product` created in
+    /// `[from, to]`, newest first (`GET /v2/orders?workspaceId=…&type=TASKING&sort=createdAt,desc`,
+    /// the first 100, narrowed by `displayName` when given): where an order whose submission
+    /// has an unknown outcome would show if it was placed. The provider's list filters are
+    /// applied again here, so a provider that ignores one cannot widen the answer.
+    ///
+    /// # Errors
+    /// Invalid ids, and every error of the call.
+    pub async fn find_orders(
+        &self,
+        workspace_id: &str,
+        data_product: &str,
+        display_name: Option<&str>,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ListedOrder>, ApiError> {
+        let workspace_id = api_id("workspace", workspace_id)?;
+        let data_product = api_id("product", data_product)?;
+        let mut call = Call::get("/v2/orders")
+            .query("workspaceId", &workspace_id)
+            .query("type", "TASKING")
+            .query("sort", "createdAt,desc")
+            .query("size", 100);
+        if let Some(name) = display_name {
+            call = call.query("displayName", name);
+        }
+        let answer = self.execute(call).await?;
+        let body: Value = answer.json()?;
+        let content = body
+            .get("content")
+            .and_then(Value::as_array)
+            .ok_or_else(|| answer.malformed("an order list without `content`"))?;
+        let mut found: Vec<ListedOrder> = content
+            .iter()
+            .filter_map(|o| {
+                let text = |p: &str| o.pointer(p).and_then(Value::as_str).map(str::to_string);
+                let created_at = text("/createdAt")
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.with_timezone(&chrono::Utc))?;
+                Some(ListedOrder {
+                    id: text("/id")?,
+                    display_name: text("/displayName"),
+                    status: text("/status").unwrap_or_default(),
+                    data_product_id: text("/dataProductId"),
+                    workspace_id: text("/workspaceId"),
+                    created_at,
+                })
+            })
+            .filter(|o| {
+                o.created_at >= from
+                    && o.created_at <= to
+                    && o.data_product_id.as_deref().and_then(normalize)
+                        == Some(data_product.clone())
+                    && o.workspace_id
+                        .as_deref()
+                        .is_none_or(|w| normalize(w) == Some(workspace_id.clone()))
+                    && display_name.is_none_or(|n| o.display_name.as_deref() == Some(n))
+            })
+            .collect();
+        found.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+        Ok(found)
     }
 
     /// `GET /v2/orders/{id}`.

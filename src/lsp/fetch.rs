@@ -1,7 +1,7 @@
 //! The background schema fetches: a document of a product the store lacks (or holds only a
 //! stale cache copy of) starts one fetch per product, reported with `$/progress`; the result
 //! goes into the store and the failure reasons, and the caller's `on_arrival` re-checks the
-//! documents that wait for it. Why a product has no schema is said here too.
+//! documents that wait for it. At most [`MAX_CONCURRENT_FETCHES`] run at once. Why a product has no schema is said here too.
 //!
 //! This module knows nothing of checking: what to do when a schema arrives is passed in, so
 //! that the check task (which asks for schemas) and the fetch (which triggers checks) do not
@@ -16,6 +16,15 @@ use crate::schema::{ProductSchema, SchemaOrigin, SchemaStore};
 
 use super::progress::Progress;
 use super::state::{Api, Backend};
+
+/// How many schema fetches run at once. A workspace of orders for many products the store
+/// lacks would otherwise open as many connections as it has products (issue 15: bounded
+/// intake); the others wait their turn, each still reported as being fetched.
+pub(crate) const MAX_CONCURRENT_FETCHES: usize = 4;
+
+/// The turns of [`MAX_CONCURRENT_FETCHES`]: one server per process, so one static.
+static FETCH_TURNS: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(MAX_CONCURRENT_FETCHES);
 
 /// What to do once a fetch of product `id` ended with something new: re-check its documents.
 pub(crate) type OnArrival = fn(&Backend, &str);
@@ -80,6 +89,8 @@ fn spawn_fetch(backend: &Backend, api: &Api, id: &str, on_arrival: OnArrival) {
     let api = api.clone();
     let id = id.to_string();
     tokio::spawn(async move {
+        // The semaphore is never closed; were it, the fetch would simply run untethered.
+        let _turn = FETCH_TURNS.acquire().await.ok();
         let progress = Progress::begin(&backend, format!("Fetching schema for {id}")).await;
         let result = api.fetcher.ensure(&id).await;
         let done = match &result {

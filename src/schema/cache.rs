@@ -109,6 +109,18 @@ impl SchemaCache {
     /// is unreadable as an entry (the caller reports it and refetches).
     pub fn load(&self, id: &str) -> Result<Option<CacheEntry>, CacheError> {
         let path = self.path_for(id)?;
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if meta.len() > MAX_ENTRY_BYTES {
+                return Err(CacheError::Corrupt {
+                    message: format!(
+                        "{} MiB, over the {} MiB a cached schema can take; not read",
+                        meta.len() >> 20,
+                        MAX_ENTRY_BYTES >> 20
+                    ),
+                    path,
+                });
+            }
+        }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -246,19 +258,108 @@ pub mod rfc3339 {
     }
 }
 
-/// Adds every cached schema to the store, marking stale ones. A corrupt cache file is left
-/// out (and logged) so the next fetch replaces it.
+/// Puts the cached schemas behind the store, each read and parsed only when a check first
+/// asks for its product ([`LazyCache`]); stale ones are marked so. A corrupt cache file is
+/// left out (and logged, when first asked for) so the next fetch replaces it.
 pub fn load_into(store: &mut super::SchemaStore, cache_dir: Option<&Path>) {
     let Some(cache) = SchemaCache::at(cache_dir) else {
         return;
     };
-    let (entries, problems) = cache.load_all();
-    for problem in problems {
-        tracing::warn!("ignoring a schema cache file: {problem}");
+    store.attach_cache(LazyCache::new(cache));
+}
+
+/// The largest cache file read: a schema answer is capped at 16 MiB
+/// (`crate::api::client::SCHEMA_BODY_LIMIT`), and its pretty-printed entry stays well within
+/// this. A bigger file was not written by us: it is reported as corrupt and never parsed.
+pub const MAX_ENTRY_BYTES: u64 = 64 << 20;
+
+/// The disk cache as the store sees it: the product ids it holds (from the file names, read
+/// once), and each entry loaded and parsed the first time its product is asked for, then
+/// kept. A 300 MB entry of another product is never parsed to check this one (issue 15).
+/// Clones share the loaded entries.
+#[derive(Clone, Debug)]
+pub struct LazyCache {
+    inner: Arc<LazyInner>,
+}
+
+/// One product's entry, loaded at most once (`None`: missing or corrupt).
+type LoadedEntry = std::sync::OnceLock<Option<Arc<ProductSchema>>>;
+
+#[derive(Debug)]
+struct LazyInner {
+    cache: SchemaCache,
+    ids: std::collections::BTreeSet<String>,
+    /// Per product, the entry once loaded (`None`: missing or corrupt).
+    loaded: std::sync::Mutex<std::collections::HashMap<String, Arc<LoadedEntry>>>,
+    /// How many entries were read and parsed (tests assert on it).
+    loads: std::sync::atomic::AtomicUsize,
+}
+
+impl LazyCache {
+    /// Lists the entries of `cache` (names only; nothing is read yet).
+    pub fn new(cache: SchemaCache) -> Self {
+        let ids = std::fs::read_dir(cache.dir())
+            .map(|dir| {
+                dir.filter_map(|e| e.ok())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter(|n| !n.starts_with('.'))
+                    .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+                    .filter_map(|stem| normalize_product_id(&stem).filter(|id| *id == stem))
+                    .collect()
+            })
+            .unwrap_or_default();
+        LazyCache {
+            inner: Arc::new(LazyInner {
+                cache,
+                ids,
+                loaded: Default::default(),
+                loads: Default::default(),
+            }),
+        }
     }
-    let now = Utc::now();
-    for entry in &entries {
-        store.insert(cache.to_product_schema(entry, now));
+
+    /// The product ids with an entry on disk, sorted (usable or not: that shows on loading).
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.inner.ids.iter()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.inner.ids.contains(id)
+    }
+
+    /// The entry of product `id` as a store schema (origin `Cache`, stale when older than the
+    /// TTL), loading it on first use; `None` when there is none or it is corrupt.
+    pub fn get(&self, id: &str) -> Option<Arc<ProductSchema>> {
+        if !self.contains(id) {
+            return None;
+        }
+        let cell = self
+            .inner
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_string())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| {
+            self.inner
+                .loads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::debug!(product = id, "loading the cached schema");
+            match self.inner.cache.load(id) {
+                Ok(entry) => entry.map(|e| self.inner.cache.to_product_schema(&e, Utc::now())),
+                Err(problem) => {
+                    tracing::warn!("ignoring a schema cache file: {problem}");
+                    None
+                }
+            }
+        })
+        .clone()
+    }
+
+    /// How many entries were read from disk so far.
+    pub fn loads(&self) -> usize {
+        self.inner.loads.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -293,5 +394,61 @@ mod tests {
                 "fetched at now {offset:+}"
             );
         }
+    }
+
+    #[test]
+    fn entries_are_read_only_when_their_product_is_asked_for() {
+        const A: &str = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
+        const B: &str = "0a0a0a0a-1111-4222-8333-444455556666";
+        const BROKEN: &str = "97891b26-bacf-48fb-9d30-46697a11ce65";
+        let dir = tempfile::tempdir().unwrap();
+        let cache = SchemaCache::new(dir.path());
+        for id in [A, B] {
+            let mut e = entry(Utc::now());
+            e.id = id.into();
+            e.schema = serde_json::json!({"type": "object", "title": id});
+            cache.store(&e).unwrap();
+        }
+        std::fs::write(dir.path().join(format!("{BROKEN}.json")), "{").unwrap();
+        std::fs::write(dir.path().join("notes.json"), "{}").unwrap();
+        let mut store = crate::schema::SchemaStore::bundled();
+        let bundled_broken = store.get(BROKEN).expect("bundled");
+        store.attach_cache(LazyCache::new(cache));
+        let lazy = store.disk_cache().unwrap().clone();
+        assert_eq!(lazy.loads(), 0, "nothing read when attached");
+        let a = store.get(A).unwrap();
+        assert_eq!(
+            a.schema["title"], A,
+            "the cache overrides the bundled schema"
+        );
+        assert!(matches!(a.origin, SchemaOrigin::Cache { stale: false, .. }));
+        assert_eq!(lazy.loads(), 1);
+        // Again, and through a clone (the server copies the store on write): no re-read.
+        store.get(A).unwrap();
+        store.clone().get(A).unwrap();
+        assert_eq!(lazy.loads(), 1);
+        // A corrupt entry falls back to the bundled schema.
+        assert_eq!(store.get(BROKEN).unwrap().schema, bundled_broken.schema);
+        assert_eq!(lazy.loads(), 2);
+        // A later insert overrides the cache.
+        store.insert(ProductSchema::new(
+            B,
+            serde_json::json!({"title": "new"}),
+            SchemaOrigin::Fetched,
+        ));
+        assert_eq!(store.get(B).unwrap().schema["title"], "new");
+        assert_eq!(lazy.loads(), 2, "an overridden entry is never read");
+        assert!(store.schema_ids().contains(&B.to_string()));
+    }
+
+    #[test]
+    fn an_oversized_entry_is_corrupt_and_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = SchemaCache::new(dir.path());
+        let id = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
+        let file = std::fs::File::create(dir.path().join(format!("{id}.json"))).unwrap();
+        file.set_len(MAX_ENTRY_BYTES + 1).unwrap();
+        let e = cache.load(id).unwrap_err();
+        assert!(e.to_string().contains("over the 64 MiB"), "{e}");
     }
 }

@@ -42,6 +42,10 @@ const PRODUCTS_INDEX: &str = "products.json";
 pub struct SchemaStore {
     products: Vec<ProductInfo>,
     schemas: HashMap<String, Arc<ProductSchema>>,
+    /// The disk cache, loaded per product on first use; it overrides the schemas above for
+    /// the ids in `cached` (those not overridden since by `--schema-dir` or a fetch).
+    cache: Option<super::cache::LazyCache>,
+    cached: std::collections::HashSet<String>,
 }
 
 /// What one file of a schema directory holds.
@@ -145,7 +149,21 @@ impl SchemaStore {
 
     /// Adds or replaces one schema.
     pub fn insert(&mut self, schema: Arc<ProductSchema>) {
+        self.cached.remove(&schema.id);
         self.schemas.insert(schema.id.clone(), schema);
+    }
+
+    /// Puts the disk cache over the schemas held so far: each of its entries overrides the
+    /// bundled schema of its product, and is read only when asked for (see
+    /// [`LazyCache`](super::cache::LazyCache)); later inserts override it in turn.
+    pub fn attach_cache(&mut self, cache: super::cache::LazyCache) {
+        self.cached = cache.ids().cloned().collect();
+        self.cache = Some(cache);
+    }
+
+    /// The attached disk cache, if any.
+    pub fn disk_cache(&self) -> Option<&super::cache::LazyCache> {
+        self.cache.as_ref()
     }
 
     /// Adds or replaces one product of the index.
@@ -156,7 +174,14 @@ impl SchemaStore {
         }
     }
 
+    /// The schema of product `id` (the normalized lowercase UUID form): a cached entry is
+    /// read from disk on the first call; a corrupt one falls back to the bundled schema.
     pub fn get(&self, id: &str) -> Option<Arc<ProductSchema>> {
+        if self.cached.contains(id) {
+            if let Some(schema) = self.cache.as_ref().and_then(|c| c.get(id)) {
+                return Some(schema);
+            }
+        }
         self.schemas.get(id).cloned()
     }
 
@@ -171,7 +196,9 @@ impl SchemaStore {
     /// The ids of every schema held, sorted.
     pub fn schema_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self.schemas.keys().cloned().collect();
+        ids.extend(self.cached.iter().cloned());
         ids.sort();
+        ids.dedup();
         ids
     }
 }

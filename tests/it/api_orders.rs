@@ -75,6 +75,7 @@ struct Setup {
 fn setup() -> Setup {
     let api = FakeApi::start();
     let ctx = ApiContext {
+        lint: Default::default(),
         schema_dir: None,
         settings: api.settings(T),
         credentials: FakeApi::account(),

@@ -362,6 +362,7 @@ async fn schema_fetch_into_a_directory_writes_schemas_and_the_products_index() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let ctx = ApiContext {
+        lint: Default::default(),
         schema_dir: None,
         settings: api.settings(T),
         credentials: FakeApi::account(),
@@ -414,6 +415,7 @@ async fn schema_fetch_refreshes_the_cache() {
     let api = FakeApi::start();
     let dir = tempfile::tempdir().unwrap();
     let ctx = ApiContext {
+        lint: Default::default(),
         schema_dir: None,
         settings: api.settings(T),
         credentials: FakeApi::account(),

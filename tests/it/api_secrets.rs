@@ -89,6 +89,7 @@ async fn no_secret_in_logs_or_errors_across_every_path() {
         FakeApi::static_token(),
     ] {
         let ctx = ApiContext {
+            lint: Default::default(),
             schema_dir: None,
             settings: api.settings(T),
             credentials: creds,

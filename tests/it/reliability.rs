@@ -896,3 +896,147 @@ fn memory_stays_bounded_on_endless_inputs() {
         "validate: peak RSS {peak} KiB"
     );
 }
+
+/// `status FILE` after a submission whose outcome is unknown: the order list is searched for
+/// it and the user told what to do, whether the provider placed it (a 503 after placing),
+/// did not (a 503 before), or the list cannot be searched.
+#[test]
+fn status_of_an_unknown_outcome_says_what_to_do() {
+    for (what, fault, placed) in [
+        ("placed, then 503", Fault::PlaceThenStatus(503), true),
+        (
+            "503 without placing",
+            Fault::Answer(503, json!({"title": "Service Unavailable", "status": 503})),
+            false,
+        ),
+    ] {
+        let api = FakeApi::start();
+        let cli = Cli::new(&api);
+        let file = cli.file("u_tasking_request.json", SEED);
+        api.inject_method(Some("POST"), &seed_endpoint(), fault, 1);
+        let first = cli.run(&["submit", file.to_str().unwrap(), "--yes"]);
+        assert!(
+            first.stderr().contains("outcome unknown"),
+            "{what}: {}",
+            first.all()
+        );
+        assert_eq!(api.orders().len(), usize::from(placed), "{what}");
+        let status = cli.run(&["status", file.to_str().unwrap()]);
+        let out = status.stdout();
+        assert_eq!(status.code(), 0, "{what}: {}", status.all());
+        assert!(out.contains("outcome unknown"), "{what}: {out}");
+        assert!(out.contains("503"), "{what}: the reason is shown: {out}");
+        let listed = api
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/v2/orders")
+            .map(|r| (r.query_param("workspaceId"), r.query_param("displayName")))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            listed,
+            vec![(
+                Some(WORKSPACE_ID.to_string()),
+                Some("My satellite tasking order".to_string())
+            )],
+            "{what}"
+        );
+        if placed {
+            let id = api.orders()[0]["id"].as_str().unwrap().to_string();
+            assert!(out.contains(&id), "{what}: {out}");
+            assert!(out.contains("WAS placed"), "{what}: {out}");
+            assert!(
+                out.contains(&format!("tasking-ls status {id}")),
+                "{what}: {out}"
+            );
+            assert!(out.contains("do not submit again"), "{what}: {out}");
+        } else {
+            assert!(out.contains("most likely not placed"), "{what}: {out}");
+            assert!(out.contains("--again"), "{what}: {out}");
+        }
+        assert_eq!(order_posts(&api), 1, "{what}: status sends no order");
+    }
+    // The order list cannot be searched: say where to look instead.
+    let api = FakeApi::start();
+    let cli = Cli::new(&api);
+    let file = cli.file("u_tasking_request.json", SEED);
+    api.inject_method(
+        Some("POST"),
+        &seed_endpoint(),
+        Fault::PlaceThenStatus(502),
+        1,
+    );
+    cli.run(&["submit", file.to_str().unwrap(), "--yes"]);
+    api.inject_method(Some("GET"), "/v2/orders", Fault::ServerError, 5);
+    let receipt = file.with_file_name("u_tasking_request.order.json");
+    let status = cli.run(&["status", receipt.to_str().unwrap()]);
+    let out = status.stdout();
+    assert!(out.contains("could not be searched"), "{out}");
+    assert!(out.contains("order list of workspace"), "{out}");
+    assert!(out.contains(WORKSPACE_ID), "{out}");
+    assert!(
+        out.contains("My satellite tasking order"),
+        "the request's name: {out}"
+    );
+}
+
+/// `submit` applies `tasking-ls.toml`'s `[lint]` rules (found from the file's folder) as
+/// `validate` does: an ignored error code does not block, a warning raised to error does.
+#[test]
+fn submit_honours_the_lint_settings_of_the_configuration_file() {
+    let mut over: Value = serde_json::from_str(SEED).unwrap();
+    over["params"]["cloudCoverage"] = json!(150);
+    let mut clockwise: Value = serde_json::from_str(SEED).unwrap();
+    if let Some(ring) = clockwise
+        .pointer_mut("/params/geometry/coordinates/0")
+        .and_then(Value::as_array_mut)
+    {
+        ring.reverse();
+    }
+    let cases = [
+        (
+            "an ignored error",
+            over,
+            "[lint]\nignore = [\"schema.range\"]\n",
+            (1, 0),
+            (0, 1),
+        ),
+        (
+            "a warning raised to error",
+            clockwise,
+            "[lint.severity]\n\"geometry.winding\" = \"error\"\n",
+            (0, 1),
+            (1, 0),
+        ),
+    ];
+    for (what, request, toml, without, with) in cases {
+        for ((code, posts), config) in [(without, None), (with, Some(toml))] {
+            let api = FakeApi::start();
+            let cli = Cli::new(&api);
+            let folder = cli.dir.path().join("orders");
+            std::fs::create_dir_all(&folder).unwrap();
+            if let Some(toml) = config {
+                std::fs::write(folder.join("tasking-ls.toml"), toml).unwrap();
+            }
+            let file = folder.join("l_tasking_request.json");
+            std::fs::write(&file, serde_json::to_string_pretty(&request).unwrap()).unwrap();
+            let run = cli.run(&["submit", file.to_str().unwrap(), "--yes"]);
+            let label = format!(
+                "{what}, {}",
+                if config.is_some() {
+                    "configured"
+                } else {
+                    "default"
+                }
+            );
+            assert_eq!(run.code(), code, "{label}: {}", run.all());
+            assert_eq!(order_posts(&api), posts, "{label}: {}", run.all());
+            if code == 1 {
+                assert!(
+                    run.stderr().contains("has errors"),
+                    "{label}: {}",
+                    run.all()
+                );
+            }
+        }
+    }
+}

@@ -193,3 +193,138 @@ fn a_long_enum_and_a_long_wrong_value_finish() {
     // The message stays readable: it does not quote 20,000 values of 1,000 characters.
     assert!(message.len() < 20_000, "{} bytes", message.len());
 }
+
+/// The peak resident set of process `pid` so far (`VmHWM`, KiB).
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A seed-form request for `product` whose incidence angle only the fake's sample schema
+/// (max 90) rejects.
+fn angled_request(product: &str, angle: u32) -> String {
+    json!({
+        "dataProduct": product,
+        "params": {
+            "displayName": "Cached schema order",
+            "acquisitionStart": "2027-03-01T00:00:00Z",
+            "acquisitionEnd": "2027-05-01T00:00:00Z",
+            "acquisitionMode": "spot",
+            "maxIncidenceAngle": angle,
+            "geometry": {"type": "Polygon", "coordinates": [[[-79.6418, 9.0727], [-79.6418, 8.8703],
+                [-79.4388, 8.8703], [-79.4387, 9.0727], [-79.6418, 9.0727]]]}
+        }
+    })
+    .to_string()
+}
+
+/// Point 4, the cache: a large cache entry of an unrelated product (40 MB of array items,
+/// about 640 MB once parsed) is not read to check an order of another product, whose fresh
+/// entry serves without a request. The server's peak RSS stays far below what parsing the
+/// large entry would take, and its debug log never names that product.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_cache_entry_of_another_product_is_never_parsed() {
+    const UNRELATED: &str = "7e7e7e7e-0000-4000-8000-0000000000aa";
+    let api = FakeApi::start();
+    let cache = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    let wanted = json!({"id": OTHER_PRODUCT_ID, "fetchedAt": now, "etag": "\"o1\"",
+        "schema": sample_schema()});
+    std::fs::write(
+        cache.path().join(format!("{OTHER_PRODUCT_ID}.json")),
+        wanted.to_string(),
+    )
+    .unwrap();
+    let mut big = format!(
+        "{{\"id\": \"{UNRELATED}\", \"fetchedAt\": \"{now}\", \"schema\": {{\"type\": \"object\", \"x\": ["
+    );
+    big.push_str(&"0,".repeat(20_000_000));
+    big.push_str("0]}}");
+    std::fs::write(cache.path().join(format!("{UNRELATED}.json")), &big).unwrap();
+    drop(big);
+    let mut lsp = Lsp::start(Launch {
+        env: account_env(&api),
+        args: vec!["--cache-dir".into(), cache.path().display().to_string()],
+        progress: false,
+    });
+    let uri = "file:///orders/cached_tasking_request.json";
+    lsp.open(uri, &angled_request(OTHER_PRODUCT_ID, 95));
+    lsp.wait_diagnostics(uri, "the cached schema's range check", |d| {
+        codes(d).contains(&"schema.range".to_string())
+    });
+    let peak = peak_rss_kib(lsp.pid());
+    assert!(peak > 0 && peak < 200 * 1024, "peak RSS {peak} KiB");
+    assert_eq!(
+        api.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/orders/schema/"))
+            .count(),
+        0,
+        "the fresh cached entry served"
+    );
+    let stderr = lsp.finish();
+    assert!(stderr.contains("loading the cached schema"), "{stderr}");
+    assert!(!stderr.contains(UNRELATED), "{stderr}");
+}
+
+/// Point 4, fetches: 50 open orders of 50 products the store lacks, against a provider that
+/// takes 300 ms per schema. At most 4 schema GETs run at once, every product is asked for
+/// once, and the server answers requests meanwhile.
+#[test]
+fn schema_fetches_for_many_unknown_products_run_a_few_at_a_time() {
+    let api = FakeApi::start();
+    api.set_schema_delay(Duration::from_millis(300));
+    let cache = tempfile::tempdir().unwrap();
+    let mut lsp = Lsp::start(Launch {
+        env: account_env(&api),
+        args: vec!["--cache-dir".into(), cache.path().display().to_string()],
+        progress: true,
+    });
+    let products: Vec<String> = (0..50)
+        .map(|i| format!("5c5c5c5c-0000-4000-8000-{i:012}"))
+        .collect();
+    for (i, product) in products.iter().enumerate() {
+        lsp.open(
+            &format!("file:///orders/o{i}_tasking_request.json"),
+            &angled_request(product, 45),
+        );
+    }
+    let schema_gets = |api: &FakeApi| {
+        api.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.starts_with("/orders/schema/"))
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>()
+    };
+    lsp.wait_until("a first schema GET", |_| !schema_gets(&api).is_empty());
+    let started = Instant::now();
+    let status = lsp.request("taskingLs/status", Value::Null).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the server answered while fetching"
+    );
+    assert!(
+        status["provider"]["fetching"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty()),
+        "{status}"
+    );
+    lsp.wait_until("every product asked for", |_| schema_gets(&api).len() >= 50);
+    lsp.idle(Duration::from_millis(500));
+    let mut asked = schema_gets(&api);
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), 50, "each product once");
+    assert_eq!(schema_gets(&api).len(), 50, "no product twice");
+    let most = api.max_concurrent_schema_gets();
+    assert!((1..=4).contains(&most), "{most} schema GETs at once");
+    let stderr = lsp.finish();
+    assert_no_secrets(&stderr, &SECRETS);
+}

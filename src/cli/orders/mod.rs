@@ -49,6 +49,10 @@ pub struct ApiContext {
     /// `--schema-dir`: schemas that take precedence, for the checks `submit` and `quote`
     /// run before sending (the same as `validate`'s).
     pub schema_dir: Option<PathBuf>,
+    /// The `[lint]` rules of `tasking-ls.toml` (and their defaults), applied to those checks
+    /// as `validate` applies them: an ignored code does not block, a severity raised to
+    /// error does.
+    pub lint: crate::config::LintSettings,
 }
 
 impl ApiContext {
@@ -71,6 +75,7 @@ impl ApiContext {
             credentials: api.credentials,
             cache_dir: options.cache_dir.clone(),
             schema_dir: options.schema_dir.clone(),
+            lint: crate::config::LintSettings::default(),
         })
     }
 
@@ -243,11 +248,12 @@ pub(super) fn check_request(
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;
-    let result = crate::cli::validate::check_bytes(
+    let mut result = crate::cli::validate::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),
         &CheckOptions::new(&store),
     );
+    ctx.lint.apply(&mut result.diagnostics);
     let errors = result
         .diagnostics
         .iter()

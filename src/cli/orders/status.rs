@@ -1,13 +1,22 @@
-//! `tasking-ls status ORDER`: the status of an order, or of the orders of a receipt.
+//! `tasking-ls status ORDER`: the status of an order, or of the orders of a receipt. A
+//! submission of the receipt whose outcome is unknown (the answer was lost, or the process
+//! ended mid-request) is looked up in the provider's order list, and the user told what to
+//! do either way.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use serde_json::Value;
 
-use crate::api::receipt::{read_receipt, Receipt};
+use crate::api::receipt::{read_receipt, receipt_path, Outcome, Receipt};
 use crate::api::{sub_status_meaning, Client};
 
 use super::{report, ApiContext, Console, EXIT_FAILURE, EXIT_OK};
+
+/// How far before the recorded submission time an order may have been created (clocks
+/// differ) and how long after it (a slow provider placed it late).
+const BEFORE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+const AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 #[derive(Args, Clone, Debug)]
 pub struct StatusArgs {
@@ -15,26 +24,143 @@ pub struct StatusArgs {
     pub order: String,
 }
 
+/// What `status` was pointed at.
+struct Target {
+    /// The order ids to show the status of.
+    ids: Vec<String>,
+    /// The receipt read, with its request file (when it exists).
+    receipt: Option<(Receipt, Option<PathBuf>)>,
+}
+
 /// The order ids `arg` names: itself, or those of a receipt (or a request's receipt).
-fn order_ids(arg: &str) -> Result<Vec<String>, String> {
+fn target(arg: &str) -> Result<Target, String> {
     let path = Path::new(arg);
     if !path.is_file() {
-        return Ok(vec![arg.to_string()]);
+        return Ok(Target {
+            ids: vec![arg.to_string()],
+            receipt: None,
+        });
     }
-    let receipt = if arg.ends_with(".order.json") {
+    let (receipt, request) = if let Some(stem) = arg.strip_suffix(".order.json") {
         let bytes = std::fs::read(path).map_err(|e| format!("{arg}: {e}"))?;
-        serde_json::from_slice::<Receipt>(&bytes)
-            .map_err(|e| format!("{arg}: not an order receipt ({e})"))?
+        let receipt = serde_json::from_slice::<Receipt>(&bytes)
+            .map_err(|e| format!("{arg}: not an order receipt ({e})"))?;
+        let request = PathBuf::from(format!("{stem}.json"));
+        (receipt, request.is_file().then_some(request))
     } else {
-        read_receipt(path)?.ok_or_else(|| format!("{arg}: no receipt: it was not submitted"))?
+        let receipt = read_receipt(path)?
+            .ok_or_else(|| format!("{arg}: no receipt: it was not submitted"))?;
+        (receipt, Some(path.to_path_buf()))
     };
-    Ok(receipt.order_ids)
+    Ok(Target {
+        ids: receipt.order_ids.clone(),
+        receipt: Some((receipt, request)),
+    })
+}
+
+/// The `displayName` of the request file (either form), if it has one.
+fn display_name(request: Option<&Path>) -> Option<String> {
+    let text = std::fs::read_to_string(request?).ok()?;
+    let value: Value = serde_json::from_str(&text).ok()?;
+    value
+        .get("displayName")
+        .or_else(|| value.pointer("/params/displayName"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// For each submission of `receipt` whose outcome is unknown: says so, searches the order
+/// list for it, and says what to do.
+async fn unknown_outcomes(
+    client: &Client,
+    receipt: &Receipt,
+    request: Option<&Path>,
+    console: &mut Console,
+) {
+    let name = display_name(request);
+    let file = request.map_or_else(
+        || "the request file".to_string(),
+        |p| p.display().to_string(),
+    );
+    let receipt_file = request.map(receipt_path);
+    for entry in receipt.all().filter(|e| e.outcome != Outcome::Placed) {
+        let when = entry.submitted_at.format("%Y-%m-%d %H:%M:%S UTC");
+        console.out(format!(
+            "Submission of {when} ({}): outcome unknown{} — the order may have been placed.",
+            entry.endpoint,
+            match (&entry.outcome, &entry.note) {
+                (Outcome::Pending, _) =>
+                    " (the submitting process ended before the answer)".to_string(),
+                (_, Some(note)) => format!(" ({note})"),
+                _ => String::new(),
+            }
+        ));
+        let named = name
+            .as_deref()
+            .map(|n| format!(" named \"{n}\""))
+            .unwrap_or_default();
+        match client
+            .find_orders(
+                &entry.workspace_id,
+                &entry.data_product,
+                name.as_deref(),
+                entry.submitted_at - BEFORE,
+                entry.submitted_at + AFTER,
+            )
+            .await
+        {
+            Ok(found) if found.is_empty() => console.out(format!(
+                "  The order list of workspace {} has no order of product {}{named} created \
+                 since {when} (less 10 minutes): it was most likely not placed. To place it, \
+                 run `tasking-ls submit {file} --again`.",
+                entry.workspace_id, entry.data_product
+            )),
+            Ok(found) => {
+                console.out(format!(
+                    "  The order list of workspace {} has {} order{} of product {}{named} \
+                     created since then:",
+                    entry.workspace_id,
+                    found.len(),
+                    if found.len() == 1 { "" } else { "s" },
+                    entry.data_product
+                ));
+                for order in &found {
+                    console.out(format!(
+                        "    {} {}: {}, created {}",
+                        order.id,
+                        order
+                            .display_name
+                            .as_deref()
+                            .map(|n| format!("\"{n}\""))
+                            .unwrap_or_default(),
+                        order.status,
+                        order.created_at.format("%Y-%m-%d %H:%M:%S UTC")
+                    ));
+                }
+                console.out(format!(
+                    "  If one of these is this submission, it WAS placed: follow it with \
+                     `tasking-ls status {}` and do not submit again.",
+                    found[0].id
+                ));
+            }
+            Err(e) => console.out(format!(
+                "  The order list could not be searched ({e}). Look in the console's order \
+                 list of workspace {} for an order of product {}{named} created around \
+                 {when}; only if there is none, place it with `tasking-ls submit {file} \
+                 --again`.",
+                entry.workspace_id, entry.data_product
+            )),
+        }
+        if let Some(receipt_file) = &receipt_file {
+            console.out(format!("  (recorded in {})", receipt_file.display()));
+        }
+    }
 }
 
 /// `tasking-ls status ORDER_ID`.
 pub async fn status(ctx: &ApiContext, args: &StatusArgs, console: &mut Console) -> i32 {
-    let ids = match order_ids(&args.order) {
-        Ok(ids) => ids,
+    let target = match target(&args.order) {
+        Ok(target) => target,
         Err(e) => {
             console.err(format!("error: {e}"));
             return EXIT_FAILURE;
@@ -44,8 +170,11 @@ pub async fn status(ctx: &ApiContext, args: &StatusArgs, console: &mut Console) 
         Ok(c) => c,
         Err(e) => return report(console, &e),
     };
+    if let Some((receipt, request)) = &target.receipt {
+        unknown_outcomes(&client, receipt, request.as_deref(), console).await;
+    }
     let mut code = EXIT_OK;
-    for id in ids {
+    for id in target.ids {
         code = code.max(order_status(&client, &id, console).await);
     }
     code

@@ -134,6 +134,10 @@ struct State {
     orders: Vec<Value>,
     quotations: Vec<Value>,
     studies: Vec<Value>,
+    /// How long every schema GET takes (a slow provider), and how many run at once.
+    schema_delay: Duration,
+    schema_gets_now: usize,
+    schema_gets_max: usize,
 }
 
 struct Response {
@@ -310,6 +314,16 @@ impl FakeApi {
         self.lock().tokens.clear();
     }
 
+    /// Makes every schema GET take `delay` before it is answered.
+    pub fn set_schema_delay(&self, delay: Duration) {
+        self.lock().schema_delay = delay;
+    }
+
+    /// The most schema GETs that were in progress at once.
+    pub fn max_concurrent_schema_gets(&self) -> usize {
+        self.lock().schema_gets_max
+    }
+
     pub fn set_schema(&self, id: &str, schema: Value, etag: &str) {
         self.lock()
             .schemas
@@ -409,6 +423,9 @@ impl State {
         other["title"] = json!("Other");
         schemas.insert(OTHER_PRODUCT_ID.to_string(), (other, "\"o1\"".to_string()));
         State {
+            schema_delay: Duration::ZERO,
+            schema_gets_now: 0,
+            schema_gets_max: 0,
             requests: vec![],
             faults: vec![],
             token_lifetime: 300,
@@ -514,6 +531,16 @@ impl State {
                 self.authed(req, move |s, req| s.place_seed(req, &ws))
             }
             ("POST", ["v2", "orders"]) => self.authed(req, |s, req| s.place_v2(req)),
+            ("GET", ["v2", "orders"]) => self.authed(req, |s, req| {
+                let listed = s
+                    .orders
+                    .iter()
+                    .filter(|o| req.query_param("workspaceId").is_none_or(|w| o["workspaceId"] == w.as_str()))
+                    .filter(|o| req.query_param("displayName").is_none_or(|n| o["displayName"] == n.as_str()))
+                    .cloned()
+                    .collect();
+                page_of(listed)
+            }),
             ("GET", ["v2", "orders", id]) => {
                 let id = id.to_string();
                 self.authed(req, move |s, _| match s.orders.iter().find(|o| o["id"] == id.as_str()) {
@@ -709,9 +736,11 @@ impl State {
     fn create_order(&mut self, product: &str, name: &str, geometry: Value) -> String {
         let id = self.next_id();
         let now = "2026-06-01T10:00:00Z";
+        // The order list is searched by creation time: the order's is real.
+        let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         self.orders.push(json!({"id": id, "displayName": name, "status": "PLACED",
             "workspaceId": WORKSPACE_ID, "accountId": "acc", "type": "TASKING", "dataProductId": product,
-            "tags": [], "createdAt": now, "updatedAt": now, "createdBy": {"id": "u", "type": "USER"},
+            "tags": [], "createdAt": created, "updatedAt": created, "createdBy": {"id": "u", "type": "USER"},
             "orderDetails": {"subStatus": "FEASIBILITY_WAITING_RESPONSE", "geometry": geometry}}));
         let study_id = self.next_id();
         let options: Vec<Value> = (1..=2)
@@ -917,6 +946,19 @@ async fn connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         s.requests.push(req.clone());
         s.take_fault(&req)
     };
+    if req.method == "GET" && req.path.starts_with("/orders/schema/") {
+        let delay = {
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+            s.schema_gets_now += 1;
+            s.schema_gets_max = s.schema_gets_max.max(s.schema_gets_now);
+            s.schema_delay
+        };
+        tokio::time::sleep(delay).await;
+        state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .schema_gets_now -= 1;
+    }
     let route =
         |state: &Arc<Mutex<State>>| state.lock().unwrap_or_else(|e| e.into_inner()).route(&req);
     let response = match fault {

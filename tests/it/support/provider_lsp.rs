@@ -385,6 +385,11 @@ impl Lsp {
             .collect()
     }
 
+    /// The server's process id (to read its `/proc` status).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
