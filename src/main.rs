@@ -400,3 +400,42 @@ fn fail(message: &str) -> i32 {
     eprintln!("tasking-ls: {message}");
     cli::EXIT_FAILURE
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every subcommand, at any depth, with its path (`quotation accept`).
+    fn commands(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in command.get_subcommands() {
+            let name = format!("{path} {}", sub.get_name()).trim().to_string();
+            out.push((name.clone(), sub.clone()));
+            commands(sub, name, out);
+        }
+    }
+
+    #[test]
+    fn every_command_argument_and_flag_is_described_in_help() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        let mut all = vec![(String::new(), cli.clone())];
+        commands(&cli, String::new(), &mut all);
+        let mut undescribed = Vec::new();
+        for (path, command) in &all {
+            if command.get_about().is_none() && !path.is_empty() && path != "help" {
+                undescribed.push(format!("`{path}` has no description"));
+            }
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    undescribed.push(format!("`{path}`: argument `{id}` has no help"));
+                }
+            }
+        }
+        assert!(undescribed.is_empty(), "{undescribed:#?}");
+        assert!(all.len() > 15, "{} commands found", all.len());
+    }
+}

@@ -317,7 +317,7 @@ impl ApiConfig {
 
     /// Where the credentials come from, without any secret: `token from
     /// /home/u/.config/tasking-ls/credentials.toml`, `UP42_USERNAME/UP42_PASSWORD from the
-    /// environment`, `none`.
+    /// environment`, `none (set ... or write PATH)`.
     pub fn describe(&self) -> String {
         let kind = match &self.credentials {
             Credentials::Token(_) => "token",
@@ -333,7 +333,14 @@ impl ApiConfig {
             CredentialsSource::Environment => {
                 format!("{} from the environment", self.credentials.describe())
             }
-            CredentialsSource::None => "none".to_string(),
+            CredentialsSource::None => format!(
+                "none (set UP42_TOKEN, UP42_USERNAME/UP42_PASSWORD or \
+                 UP42_PROJECT_ID/UP42_PROJECT_API_KEY, or write {})",
+                default_path(&|name: &str| std::env::var(name).ok()).map_or_else(
+                    || "a credentials file named by --credentials".to_string(),
+                    |p| p.display().to_string()
+                )
+            ),
         }
     }
 }
