@@ -3,12 +3,19 @@
 //! receipts, quotations and feasibility studies.
 
 // Outside input reaches every function here (a client's bytes, a provider's answers): no
-// `unwrap`/`expect`/`panic!` outside tests; clippy enforces it with `-D warnings` in CI.
-// Not enforced yet: `indexing_slicing` (the framing code in `transport.rs` slices below
-// lengths it has just checked) and `arithmetic_side_effects` (every bounded loop counter).
+// `unwrap`/`expect`/`panic!`, no arithmetic that can overflow and no indexing that can panic
+// outside tests (issue 14); clippy enforces it with `-D warnings` in CI. Sizes, counts,
+// positions and durations from outside saturate or are checked. One exception, said where it
+// is: the LSP framing code in `transport.rs` slices below lengths it has just checked.
 #![cfg_attr(
     not(test),
-    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::arithmetic_side_effects,
+        clippy::indexing_slicing
+    )
 )]
 
 mod auth;

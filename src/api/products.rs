@@ -47,7 +47,9 @@ impl Client {
             let last = body
                 .get("last")
                 .and_then(Value::as_bool)
-                .unwrap_or_else(|| total_pages.is_none_or(|t| page as u64 + 1 >= t));
+                .unwrap_or_else(|| {
+                    total_pages.is_none_or(|t| (page as u64).saturating_add(1) >= t)
+                });
             if last || content.is_empty() {
                 break;
             }

@@ -225,7 +225,7 @@ impl SchemaFetcher {
         let latest = self.inner.latest.lock().unwrap_or_else(|e| e.into_inner());
         let at = latest.get(&id)?.2?;
         let now = Instant::now();
-        (now < at).then(|| at - now)
+        (now < at).then(|| at.saturating_duration_since(now))
     }
 
     /// The newest schema known for `id` without touching the network (memory, then the
@@ -362,9 +362,11 @@ impl SchemaFetcher {
 
     /// Records a failed fetch and starts (or lengthens) the back-off.
     fn fail(&self, id: &str, slot: &mut Slot, error: ApiError) -> FetchError {
-        slot.failures += 1;
+        slot.failures = slot.failures.saturating_add(1);
         let delay = self.inner.backoff.delay(slot.failures);
-        slot.retry_at = Some(Instant::now() + delay);
+        // The delay is at most the back-off maximum; an `Instant` that cannot hold it would
+        // mean no back-off rather than a panic.
+        slot.retry_at = Instant::now().checked_add(delay);
         tracing::info!(
             product = id,
             retry_in_s = delay.as_secs(),

@@ -94,7 +94,7 @@ enum Style {
 }
 
 fn percent_encode(s: &str, style: Style, upper: bool) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
+    let mut out = String::with_capacity(s.len().saturating_mul(3));
     for b in s.bytes() {
         let keep = b.is_ascii_alphanumeric()
             || match style {
@@ -118,7 +118,7 @@ fn percent_encode(s: &str, style: Style, upper: bool) -> String {
 /// JSON string escaping with every non-ASCII character as `\uXXXX` (what `ensure_ascii`
 /// serialisers write).
 fn json_escape(s: &str, upper: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
+    let mut out = String::with_capacity(s.len().saturating_add(8));
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -145,7 +145,7 @@ fn json_escape(s: &str, upper: bool) -> String {
 /// Standard base64 with padding.
 pub fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = String::with_capacity(bytes.len().div_ceil(3).saturating_mul(4));
     for chunk in bytes.chunks(3) {
         let b = [
             chunk.first().copied().unwrap_or(0),

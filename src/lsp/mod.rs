@@ -7,12 +7,19 @@
 //! background work the handlers share; nothing imports `server`.
 
 // Outside input reaches every function here (a client's bytes, a provider's answers): no
-// `unwrap`/`expect`/`panic!` outside tests; clippy enforces it with `-D warnings` in CI.
-// Not enforced yet: `indexing_slicing` (the framing code in `transport.rs` slices below
-// lengths it has just checked) and `arithmetic_side_effects` (every bounded loop counter).
+// `unwrap`/`expect`/`panic!`, no arithmetic that can overflow and no indexing that can panic
+// outside tests (issue 14); clippy enforces it with `-D warnings` in CI. Sizes, counts,
+// positions and durations from outside saturate or are checked. One exception, said where it
+// is: the LSP framing code in `transport.rs` slices below lengths it has just checked.
 #![cfg_attr(
     not(test),
-    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::arithmetic_side_effects,
+        clippy::indexing_slicing
+    )
 )]
 
 mod analysis;
@@ -94,7 +101,7 @@ pub fn run_stdio(options: GlobalOptions) -> i32 {
         // An order POST in flight finishes and its receipt is written before the process
         // ends (the wait is bounded by the API timeout the task itself runs under).
         if !state::IN_FLIGHT
-            .wait_idle(crate::api::MAX_TIMEOUT + std::time::Duration::from_secs(5))
+            .wait_idle(crate::api::MAX_TIMEOUT.saturating_add(std::time::Duration::from_secs(5)))
             .await
         {
             eprintln!("tasking-ls: an order submission was still running at exit");

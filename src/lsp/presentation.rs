@@ -27,7 +27,7 @@ pub(crate) fn folding_range(
         if let Some(limit) = editor.folding_range_limit {
             // Over the client's limit: keep the folds that hide the most lines.
             if folds.len() > limit as usize {
-                folds.sort_by_key(|f| std::cmp::Reverse(f.end_line - f.start_line));
+                folds.sort_by_key(|f| std::cmp::Reverse(f.end_line.saturating_sub(f.start_line)));
                 folds.truncate(limit as usize);
                 folds.sort_by_key(|f| f.start_line);
             }

@@ -72,7 +72,8 @@ async fn checked(
     backend: &Backend,
     uri: &Url,
 ) -> Result<Option<(Arc<Document>, i32, Arc<Vec<Diagnostic>>)>> {
-    let deadline = tokio::time::Instant::now() + CHECK_WAIT;
+    let now = tokio::time::Instant::now();
+    let deadline = now.checked_add(CHECK_WAIT).unwrap_or(now);
     loop {
         // Registered before looking, so a check finishing in between still wakes us.
         let notified = backend.0.checked.notified();

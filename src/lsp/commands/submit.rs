@@ -83,7 +83,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
             errors.len(),
             if errors.len() == 1 { "" } else { "s" },
             if errors.len() == 1 { "it" } else { "them" },
-            at.line + 1,
+            at.line.saturating_add(1),
             first.message
         )));
     }

@@ -294,31 +294,37 @@ fn char_index(rope: &Rope, position: Position, encoding: PositionEncoding) -> us
     let mut content_len = line_text.len_chars();
     for terminator in ["\r\n", "\n", "\r"] {
         let n = terminator.chars().count();
-        if content_len >= n && line_text.slice(content_len - n..content_len) == terminator {
-            content_len -= n;
-            break;
+        if let Some(start) = content_len.checked_sub(n) {
+            if line_text.slice(start..content_len) == terminator {
+                content_len = start;
+                break;
+            }
         }
     }
-    let line_end = line_start + content_len;
+    // The column is the client's: sums saturate (a column past the line's end is clamped to
+    // it below), they never overflow.
+    let line_end = line_start.saturating_add(content_len);
     let column = position.character as usize;
     let target = match encoding {
-        PositionEncoding::Utf32 => line_start + column,
+        PositionEncoding::Utf32 => line_start.saturating_add(column),
         PositionEncoding::Utf16 => {
             let start_units = rope.char_to_utf16_cu(line_start);
             let end_units = rope.char_to_utf16_cu(line_end);
-            if start_units + column >= end_units {
+            let wanted = start_units.saturating_add(column);
+            if wanted >= end_units {
                 line_end
             } else {
-                rope.utf16_cu_to_char(start_units + column)
+                rope.utf16_cu_to_char(wanted)
             }
         }
         PositionEncoding::Utf8 => {
             let start_byte = rope.char_to_byte(line_start);
             let end_byte = rope.char_to_byte(line_end);
-            if start_byte + column >= end_byte {
+            let wanted = start_byte.saturating_add(column);
+            if wanted >= end_byte {
                 line_end
             } else {
-                rope.byte_to_char(start_byte + column)
+                rope.byte_to_char(wanted)
             }
         }
     };
