@@ -129,9 +129,13 @@ pub fn load(path: &Path) -> Result<CredentialsFile, String> {
         let at = e
             .span()
             .map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let before = text.get(..span.start).unwrap_or(&text);
+                let line = before.matches('\n').count().saturating_add(1);
+                let column = before
+                    .rsplit('\n')
+                    .next()
+                    .map_or(0, |l| l.chars().count())
+                    .saturating_add(1);
                 format!(":{line}:{column}")
             })
             .unwrap_or_default();
