@@ -75,11 +75,45 @@ impl Client {
     }
 }
 
+/// A one-line text of the answer, its control characters (a newline that could start a
+/// forged `::error` annotation, an ANSI escape) replaced by spaces (issue 15).
 fn text(v: &Value, pointer: &str) -> String {
     v.pointer(pointer)
         .and_then(Value::as_str)
         .unwrap_or_default()
-        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A description keeps its line breaks and tabs; other control characters become spaces.
+fn paragraph(v: &Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The product's id in canonical form; a product whose id is not a UUID is left out (it
+/// would name a file of the schema cache or of `schema fetch --into`).
+fn product_id(item: &Value) -> Option<String> {
+    let id = item.get("id").and_then(Value::as_str)?;
+    let valid = crate::schema::cache::normalize_product_id(id);
+    if valid.is_none() {
+        tracing::warn!(
+            "the API lists a product whose id is not a UUID; left out: {:?}",
+            id.chars().take(80).collect::<String>()
+        );
+    }
+    valid
 }
 
 fn is_tasking(item: &Value) -> bool {
@@ -89,31 +123,31 @@ fn is_tasking(item: &Value) -> bool {
 }
 
 fn product_v2(item: &Value) -> Option<ProductInfo> {
-    let id = item.get("id").and_then(Value::as_str)?;
+    let id = product_id(item)?;
     is_tasking(item).then(|| ProductInfo {
-        id: id.to_string(),
+        id,
         name: text(item, "/name"),
         title: text(item, "/title"),
         collection: text(item, "/collection/name"),
         collection_title: text(item, "/collection/title"),
-        description: text(item, "/description"),
+        description: paragraph(item, "/description"),
     })
 }
 
 fn product_legacy(item: &Value) -> Option<ProductInfo> {
-    let id = item.get("id").and_then(Value::as_str)?;
+    let id = product_id(item)?;
     let collection = Some(text(item, "/collectionName"))
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| text(item, "/collection/name"));
     let title = text(item, "/productConfiguration/title");
     is_tasking(item).then(|| ProductInfo {
-        id: id.to_string(),
+        id,
         name: Some(text(item, "/name"))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| title.clone()),
         title,
         collection,
         collection_title: text(item, "/collection/title"),
-        description: text(item, "/productConfiguration/description"),
+        description: paragraph(item, "/productConfiguration/description"),
     })
 }

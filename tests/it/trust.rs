@@ -1,7 +1,9 @@
 //! Issue 15's trust boundaries, one test per point through the real paths (the binary, the
 //! language server, fake providers on 127.0.0.1). Points tested elsewhere, by their test:
 //! - output cannot be forged (a `::error` annotation and ANSI escapes in a value and in a file
-//!   name, human and github formats): `cli_flags::untrusted_text_is_escaped_in_every_text_format`
+//!   name, human and github formats): `cli_flags::untrusted_text_is_escaped_in_every_text_format`;
+//!   product names and ids from the API: `product_names_and_ids_from_the_api_cannot_forge_output`
+//!   (here)
 //! - a 503 (and 502/504) after the order POST leaves a pending receipt and a rerun with `--yes`
 //!   sends nothing: `reliability::a_lost_answer_never_leads_to_a_second_order_without_again`, and
 //!   `tests/fault_injection/run.sh` against the release binary in CI
@@ -327,4 +329,90 @@ fn schema_fetches_for_many_unknown_products_run_a_few_at_a_time() {
     assert!((1..=4).contains(&most), "{most} schema GETs at once");
     let stderr = lsp.finish();
     assert_no_secrets(&stderr, &SECRETS);
+}
+
+/// Point 2, text from the API: product ids and titles with a forged annotation, an ANSI
+/// escape or a path are validated at intake (a product whose id is not a UUID is left out)
+/// and their control characters removed, in `schema fetch --all --into` (the products index it
+/// writes) and in `products` / `schema list` reading that index.
+#[test]
+fn product_names_and_ids_from_the_api_cannot_forge_output() {
+    const FORGED: &str = "Evil\n::error file=x.json,line=1::forged\u{1b}[2J\u{9b}31m";
+    let api = FakeApi::start();
+    api.add_product("../../../tmp/evil", "Path product");
+    api.add_product("3d3d3d3d-0000-4000-8000-000000000001", FORGED);
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("schemas");
+    std::fs::create_dir(&into).unwrap();
+    let run = |args: &[&str]| {
+        let mut command = Command::new(crate::reliability::binary());
+        command
+            .args(args)
+            .current_dir(dir.path())
+            .env("XDG_CACHE_HOME", dir.path().join("xdg"))
+            .stdin(Stdio::null());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("UP42_") {
+                command.env_remove(&name);
+            }
+        }
+        for (name, value) in account_env(&api) {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    };
+    let fetched = run(&["schema", "fetch", "--all", "--into", "schemas"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&fetched.stdout),
+        String::from_utf8_lossy(&fetched.stderr)
+    );
+    assert!(text.contains("products index"), "{text}");
+    let index = std::fs::read_to_string(into.join("products.json")).unwrap();
+    assert!(
+        !index.contains("Path product") && !index.contains("tmp/evil"),
+        "{index}"
+    );
+    let parsed: Value = serde_json::from_str(&index).unwrap();
+    let odd = parsed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "3d3d3d3d-0000-4000-8000-000000000001")
+        .expect("the valid product is kept");
+    assert_eq!(
+        odd["title"],
+        "Evil ::error file=x.json,line=1::forged [2J 31m"
+    );
+    // Only a description keeps its line breaks (it is documentation, shown escaped).
+    for field in ["name", "title", "collection", "collection_title"] {
+        let text = odd[field].as_str().unwrap();
+        assert!(!text.chars().any(char::is_control), "{field}: {text:?}");
+    }
+    assert!(
+        !index.contains("\\u001b") && !index.contains("\\u009b"),
+        "{index}"
+    );
+    assert!(!dir.path().join("tmp").exists());
+    for args in [
+        vec!["--schema-dir", "schemas", "products"],
+        vec!["--schema-dir", "schemas", "schema", "list"],
+    ] {
+        let output = run(&args);
+        let out = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{9b}'),
+            "{args:?}: {out}"
+        );
+        for line in out.lines() {
+            assert!(!line.starts_with("::"), "{args:?}: forged line in\n{out}");
+        }
+    }
+    let products =
+        String::from_utf8_lossy(&run(&["--schema-dir", "schemas", "products"]).stdout).into_owned();
+    assert!(
+        products.contains("3d3d3d3d-0000-4000-8000-000000000001"),
+        "{products}"
+    );
 }

@@ -335,6 +335,13 @@ impl FakeApi {
         self.lock().v2_products_missing = missing;
     }
 
+    /// Adds one tasking product with this id and title (any text: a hostile provider).
+    pub fn add_product(&self, id: &str, title: &str) {
+        self.lock()
+            .products
+            .push(product(id, title, "odd-tasking", "TASKING"));
+    }
+
     /// Adds `n` more tasking products (to exercise paging).
     pub fn add_products(&self, n: usize) {
         let mut state = self.lock();
