@@ -621,6 +621,25 @@ pub fn find_geometries<'a>(
                 });
             }
         }
+        // Geometries deeper in params: any object the product schema types as one.
+        if let Some(schema) = schema {
+            for field in schema.fields() {
+                if field_geometry_model(schema, field).is_some() {
+                    continue;
+                }
+                if let Some(node) = params.get(&field.name) {
+                    let mut at = Nested {
+                        root: &schema.schema,
+                        label: format!("params.{}", field.name),
+                        path: vec![
+                            PathSegment::Key("params".into()),
+                            PathSegment::Key(field.name.clone()),
+                        ],
+                    };
+                    at.walk(node, &field.schema, 0, &mut sites);
+                }
+            }
+        }
     }
     if form == RequestForm::Current {
         if let Some(features) = root
@@ -650,6 +669,127 @@ pub fn find_geometries<'a>(
         }
     }
     sites
+}
+
+/// How deep under a `params` field the search for geometries goes (objects and arrays).
+const MAX_NESTING: usize = 16;
+
+/// The walk that finds geometries below a `params` field: the document and the field's
+/// schema side by side, through `properties` and `items` (and `$ref`, `allOf`, `anyOf`,
+/// `oneOf`), stopping at the first object whose schema is a GeoJSON geometry.
+struct Nested<'s> {
+    root: &'s serde_json::Value,
+    label: String,
+    path: Vec<PathSegment>,
+}
+
+impl<'s> Nested<'s> {
+    fn walk<'a>(
+        &mut self,
+        node: &'a Node,
+        schema: &serde_json::Value,
+        depth: usize,
+        sites: &mut Vec<GeometrySite<'a>>,
+    ) {
+        if depth > MAX_NESTING {
+            return;
+        }
+        if depth > 0 && node.members().is_some() {
+            if let Some(model) = geometry_model(self.root, schema) {
+                sites.push(GeometrySite {
+                    node,
+                    label: self.label.clone(),
+                    path: self.path.clone(),
+                    model,
+                });
+                return;
+            }
+        }
+        let mut branches = Vec::new();
+        self.branches(schema, 0, &mut branches);
+        if let Some(members) = node.members() {
+            for member in members {
+                let key = member.key.name.as_str();
+                let Some(value) = &member.value else {
+                    continue;
+                };
+                let Some(child) = branches.iter().find_map(|b| b.get("properties")?.get(key))
+                else {
+                    continue;
+                };
+                let length = self.label.len();
+                self.label.push('.');
+                self.label.push_str(key);
+                self.path.push(PathSegment::Key(key.to_string()));
+                self.walk(value, child, depth + 1, sites);
+                self.path.pop();
+                self.label.truncate(length);
+            }
+        } else if let Some(items) = node.items() {
+            let Some(item_schema) = branches.iter().find_map(|b| b.get("items")) else {
+                return;
+            };
+            if !might_hold_objects(item_schema) {
+                return;
+            }
+            for (index, item) in items.iter().enumerate() {
+                if item.members().is_none() && item.items().is_none() {
+                    continue;
+                }
+                let length = self.label.len();
+                self.label.push_str(&format!("[{index}]"));
+                self.path.push(PathSegment::Index(index));
+                self.walk(item, item_schema, depth + 1, sites);
+                self.path.pop();
+                self.label.truncate(length);
+            }
+        }
+    }
+
+    /// The schema with its `$ref` resolved and its `allOf`/`anyOf`/`oneOf` branches, flat.
+    fn branches<'v>(
+        &self,
+        schema: &'v serde_json::Value,
+        depth: usize,
+        out: &mut Vec<&'v serde_json::Value>,
+    ) where
+        's: 'v,
+    {
+        if depth > MAX_NESTING {
+            return;
+        }
+        let Some(object) = schema.as_object() else {
+            return;
+        };
+        if let Some(target) = object
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| self.root.pointer(pointer))
+        {
+            self.branches(target, depth + 1, out);
+        }
+        out.push(schema);
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for branch in object
+                .get(key)
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                self.branches(branch, depth + 1, out);
+            }
+        }
+    }
+}
+
+/// Whether an `items` schema may describe objects or arrays (anything but a plain scalar
+/// type), so that a long array of numbers is not walked item by item.
+fn might_hold_objects(items: &serde_json::Value) -> bool {
+    match items.get("type") {
+        Some(serde_json::Value::String(t)) => t == "object" || t == "array",
+        _ => items.is_object(),
+    }
 }
 
 /// The geometries of the request declared as Polygon or MultiPolygon where those are

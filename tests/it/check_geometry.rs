@@ -15,6 +15,8 @@ const PLEIADES: &str = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
 /// `anyOf`), and whose longitudes must be east of 0 (a keyword the checks hand to the schema
 /// validator).
 const MULTI: &str = "0d1ff000-0000-4000-8000-000000000001";
+/// The MULTI product with a `targets` list whose items each have an `aoi` Polygon.
+const NESTED: &str = "0d1ff000-0000-4000-8000-000000000002";
 
 fn store() -> SchemaStore {
     let mut store = SchemaStore::bundled();
@@ -28,7 +30,15 @@ fn store() -> SchemaStore {
     schema["definitions"]["MultiPolygon"] = multi;
     schema["properties"]["geometry"] = json!({"anyOf": [
         {"$ref": "#/definitions/Polygon"}, {"$ref": "#/definitions/MultiPolygon"}]});
-    store.insert(ProductSchema::new(MULTI, schema, SchemaOrigin::Bundled));
+    store.insert(ProductSchema::new(
+        MULTI,
+        schema.clone(),
+        SchemaOrigin::Bundled,
+    ));
+    // A product with geometries deeper in params: a list of targets, each with an AOI.
+    schema["properties"]["targets"] = json!({"type": "array", "items": {"type": "object",
+        "properties": {"name": {"type": "string"}, "aoi": {"$ref": "#/definitions/Polygon"}}}});
+    store.insert(ProductSchema::new(NESTED, schema, SchemaOrigin::Bundled));
     store
 }
 
@@ -525,4 +535,87 @@ fn garbage_coordinates_never_panic() {
     ] {
         let _ = diagnostics(&polygon(coordinates));
     }
+}
+
+#[test]
+fn geometries_at_any_depth_of_params_are_checked() {
+    let bowtie = json!({"type": "Polygon", "coordinates": [[[0.0, 0.0], [10.0, 10.0], [10.0, 0.0],
+        [0.0, 10.0], [0.0, 0.0]]]});
+    let square = json!({"type": "Polygon", "coordinates": [SQUARE]});
+    let mut request: Value = serde_json::from_str(&order(NESTED, square.clone())).unwrap();
+    request["params"]["targets"] = json!([
+        {"name": "fine", "aoi": square},
+        {"name": "crossed", "aoi": bowtie},
+    ]);
+    let text = serde_json::to_string_pretty(&request).unwrap();
+    let (doc, found) = diagnostics(&text);
+    let geometry: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code.as_str().starts_with("geometry."))
+        .collect();
+    assert_eq!(geometry.len(), 1, "{found:#?}");
+    assert_eq!(geometry[0].code, Code::GeometrySelfIntersection);
+    assert!(
+        geometry[0]
+            .message
+            .starts_with("the exterior ring of params.targets[1].aoi crosses itself near [5, 5]"),
+        "{}",
+        geometry[0].message
+    );
+    // The range is a position of the second target's ring.
+    let start = geometry[0].range.start as usize;
+    let second = text.find("\"crossed\"").unwrap();
+    assert!(start > second, "{}", doc.slice(geometry[0].range));
+}
+
+#[test]
+fn antimeridian_split_fix_cuts_each_crossing_polygon_of_a_multipolygon() {
+    let fiji = json!([[
+        [179.2, 16.2],
+        [-179.6, 16.2],
+        [-179.6, 16.9],
+        [179.2, 16.9],
+        [179.2, 16.2]
+    ]]);
+    let far = json!([[
+        [10.0, 10.0],
+        [11.0, 10.0],
+        [11.0, 11.0],
+        [10.0, 11.0],
+        [10.0, 10.0]
+    ]]);
+    let text = order(
+        MULTI,
+        json!({"type": "MultiPolygon", "coordinates": [far, fiji]}),
+    );
+    let (_, found) = diagnostics(&text);
+    let crossing: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == Code::GeometryAntimeridian)
+        .collect();
+    assert_eq!(crossing.len(), 1, "{found:#?}");
+    assert_eq!(
+        crossing[0].fixes[0].title,
+        "Split at the antimeridian into a MultiPolygon"
+    );
+    let fixed = apply_fix(&text, Code::GeometryAntimeridian);
+    let (_, after) = diagnostics(&fixed);
+    assert!(
+        after
+            .iter()
+            .all(|d| !d.code.as_str().starts_with("geometry.")),
+        "{after:#?}"
+    );
+    let request: Value = serde_json::from_str(&fixed).unwrap();
+    let parts = request["params"]["geometry"]["coordinates"]
+        .as_array()
+        .unwrap();
+    assert_eq!(parts.len(), 3, "{fixed}");
+    assert_eq!(request["params"]["geometry"]["type"], "MultiPolygon");
+    // The polygon that did not cross is kept as written.
+    let numbers = |v: &Value| -> Vec<Vec<Vec<f64>>> { serde_json::from_value(v.clone()).unwrap() };
+    assert_eq!(numbers(&parts[0]), numbers(&far), "{fixed}");
+    let before = tasking_ls::ide::aoi_area_km2(&Document::new(text.as_str()), &store()).unwrap();
+    let after = tasking_ls::ide::aoi_area_km2(&Document::new(fixed.as_str()), &store()).unwrap();
+    assert!((before - after).abs() < 1.0, "{before} vs {after}");
 }

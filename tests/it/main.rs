@@ -7,6 +7,7 @@
 mod support;
 
 mod api_auth;
+mod api_credentials;
 mod api_errors;
 mod api_orders;
 mod api_schemas;
@@ -16,6 +17,7 @@ mod check_diagnostics;
 mod check_geometry;
 mod check_incremental;
 mod cli_flags;
+mod cli_network;
 mod cli_validate;
 mod ide_actions;
 mod ide_completion;
@@ -24,6 +26,7 @@ mod ide_outline_format;
 mod ide_suggestions_valid;
 mod lsp_api_orders;
 mod lsp_api_schemas;
+mod lsp_config_reload;
 mod lsp_document_races;
 mod lsp_editor_features;
 mod lsp_features;

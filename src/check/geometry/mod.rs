@@ -7,10 +7,12 @@
 //! Positions are read only through [`position_numbers`], so a change in how the document
 //! stores arrays of numbers stays local.
 
+mod chains;
 mod model;
 pub(crate) mod shape;
 mod split;
 pub(crate) mod sweep;
+mod treap;
 pub(crate) mod validity;
 
 pub use model::{geometry_model, Bounds, CoordinateRules, GeometryModel, GeometryType};
@@ -450,19 +452,34 @@ impl Checker<'_> {
 
     /// Validity, winding and the antimeridian for well-formed polygons (one for a Polygon).
     fn shapes(&self, polygons: &[Vec<ReadRing<'_>>], label: &str, out: &mut Vec<Diagnostic>) {
-        let unwrapped: Vec<shape::UnwrappedPolygon> = polygons
+        // Rings are unwrapped (copied) only when some edge crosses the antimeridian: a large
+        // AOI is read once into points and once into its cycle, no more.
+        let unwrapped: Vec<Option<shape::UnwrappedPolygon>> = polygons
             .iter()
             .map(|rings| {
-                let written: Vec<Vec<Point>> = rings.iter().map(|r| r.points.clone()).collect();
-                shape::unwrap_polygon(&written)
+                let crosses = rings.iter().any(|r| {
+                    r.points
+                        .windows(2)
+                        .any(|w| shape::crosses_antimeridian(w[0], w[1]))
+                });
+                crosses.then(|| {
+                    let written: Vec<Vec<Point>> = rings.iter().map(|r| r.points.clone()).collect();
+                    shape::unwrap_polygon(&written)
+                })
             })
             .collect();
-        let cycles: Vec<Vec<CycleRing>> = unwrapped
+        let points = |p: usize, r: usize| -> &[Point] {
+            match &unwrapped[p] {
+                Some(u) => &u.rings[r],
+                None => &polygons[p][r].points,
+            }
+        };
+        let cycles: Vec<Vec<CycleRing>> = polygons
             .iter()
-            .map(|u| {
-                u.rings
-                    .iter()
-                    .map(|r| CycleRing::from_positions(r.iter().copied()))
+            .enumerate()
+            .map(|(p, rings)| {
+                (0..rings.len())
+                    .map(|r| CycleRing::from_positions(points(p, r).iter().copied()))
                     .collect()
             })
             .collect();
@@ -482,19 +499,37 @@ impl Checker<'_> {
             }
             out.push(self.fault_diagnostic(polygons, fault, label));
         }
+        let circles_pole = unwrapped.iter().flatten().any(|u| u.circles_pole);
+        // One fix for the whole geometry: every crossing polygon cut in two.
+        let mut fix = (unwrapped.iter().any(Option::is_some)
+            && faults.is_empty()
+            && self.allows_multipolygon
+            && !circles_pole)
+            .then(|| {
+                let all: Vec<shape::UnwrappedPolygon> = polygons
+                    .iter()
+                    .zip(&unwrapped)
+                    .map(|(rings, u)| {
+                        u.clone().unwrap_or_else(|| shape::UnwrappedPolygon {
+                            rings: rings.iter().map(|r| r.points.clone()).collect(),
+                            crosses_antimeridian: false,
+                            circles_pole: false,
+                        })
+                    })
+                    .collect();
+                split::split_fix(self.site.node, &all)
+            })
+            .flatten();
         for (p, rings) in polygons.iter().enumerate() {
-            let polygon = &unwrapped[p];
+            let pole = unwrapped[p].as_ref().is_some_and(|u| u.circles_pole);
             for (r, ring) in rings.iter().enumerate() {
-                if self_faulty.contains(&(p, r)) || polygon.circles_pole {
+                if self_faulty.contains(&(p, r)) || pole {
                     continue;
                 }
-                self.winding(ring, r == 0, &polygon.rings[r], out);
+                self.winding(ring, r == 0, points(p, r), out);
             }
-            if polygon.crosses_antimeridian {
-                let fix = (faults.is_empty() && self.allows_multipolygon && polygons.len() == 1)
-                    .then(|| split::split_fix(self.site.node, polygon))
-                    .flatten();
-                self.antimeridian(rings, fix, out);
+            if unwrapped[p].is_some() {
+                self.antimeridian(rings, fix.take(), out);
             }
         }
     }

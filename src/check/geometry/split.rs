@@ -1,5 +1,6 @@
-//! The fix for a Polygon across the antimeridian: cut it at longitude ±180 into a
-//! MultiPolygon with one part on each side (RFC 7946 §3.1.9), for products that accept one.
+//! The fix for a Polygon or MultiPolygon across the antimeridian: cut each crossing polygon
+//! at longitude ±180 into one part on each side, giving a MultiPolygon (RFC 7946 §3.1.9),
+//! for products that accept one.
 
 use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, Coord, LineString, MapCoords, MultiPolygon, Polygon, Rect};
@@ -9,13 +10,28 @@ use crate::check::messages::show_number;
 use crate::check::{Edit, Fix};
 use crate::document::Node;
 
-/// Replaces the geometry's `type` and `coordinates` with the two-sided MultiPolygon; `None`
-/// when the polygon does not actually reach past ±180 once unwrapped, or the node lacks the
-/// members to edit.
-pub(super) fn split_fix(geometry: &Node, polygon: &UnwrappedPolygon) -> Option<Fix> {
+/// Replaces the geometry's `type` and `coordinates` with a MultiPolygon: each polygon that
+/// crosses the antimeridian cut in two, one part on each side, the others kept as they are
+/// (a Polygon becomes a two-part MultiPolygon; a MultiPolygon gains parts). `None` when no
+/// polygon actually reaches past ±180 once unwrapped, or the node lacks the members to edit.
+pub(super) fn split_fix(geometry: &Node, polygons: &[UnwrappedPolygon]) -> Option<Fix> {
     let type_node = geometry.get("type")?;
     let coordinates = geometry.get("coordinates")?;
-    let parts = split(polygon)?;
+    let mut parts = Vec::new();
+    let mut any_split = false;
+    for polygon in polygons {
+        if polygon.crosses_antimeridian {
+            let cut = split(polygon)?;
+            any_split = true;
+            parts.extend(cut.0);
+        } else {
+            parts.push(as_polygon(polygon)?);
+        }
+    }
+    if !any_split {
+        return None;
+    }
+    let parts = MultiPolygon(parts).orient(Direction::Default);
     Some(
         Fix::new(
             "Split at the antimeridian into a MultiPolygon",
@@ -34,15 +50,19 @@ pub(super) fn split_fix(geometry: &Node, polygon: &UnwrappedPolygon) -> Option<F
     )
 }
 
-/// The polygon cut at the meridian it crosses, each part moved back into [-180, 180].
-fn split(polygon: &UnwrappedPolygon) -> Option<MultiPolygon<f64>> {
+fn as_polygon(polygon: &UnwrappedPolygon) -> Option<Polygon<f64>> {
     let ring = |points: &Vec<[f64; 2]>| {
         LineString::new(points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect())
     };
-    let shape = Polygon::new(
+    Some(Polygon::new(
         ring(polygon.rings.first()?),
         polygon.rings[1..].iter().map(ring).collect(),
-    );
+    ))
+}
+
+/// The polygon cut at the meridian it crosses, each part moved back into [-180, 180].
+fn split(polygon: &UnwrappedPolygon) -> Option<MultiPolygon<f64>> {
+    let shape = as_polygon(polygon)?;
     let (west, east) = polygon
         .rings
         .iter()
@@ -140,7 +160,7 @@ fn split(polygon: &UnwrappedPolygon) -> Option<MultiPolygon<f64>> {
     };
     let mut parts = shift(snap(shape.intersection(&left)), left_by);
     parts.extend(shift(snap(shape.intersection(&right)), right_by));
-    (parts.len() >= 2).then(|| MultiPolygon(parts).orient(Direction::Default))
+    (parts.len() >= 2).then_some(MultiPolygon(parts))
 }
 
 fn multi_polygon_json(parts: &MultiPolygon<f64>) -> String {
@@ -183,7 +203,7 @@ mod tests {
             [179.2, -16.2],
             [179.2, -16.9],
         ]]);
-        let parts = split(&polygon).unwrap();
+        let parts = split(&polygon).unwrap().orient(Direction::Default);
         assert_eq!(parts.0.len(), 2);
         let text = multi_polygon_json(&parts);
         assert!(

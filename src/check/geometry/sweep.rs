@@ -23,6 +23,8 @@ use std::cmp::Ordering;
 
 use robust::{orient2d, Coord as RCoord};
 
+use super::treap::{Treap, NIL};
+
 /// Stop sweeping after this many faults (crossings, overlaps, self-touches).
 pub(crate) const MAX_FAULTS: usize = 32;
 
@@ -58,209 +60,12 @@ pub(crate) struct Meeting {
 /// Rings as cycles of vertices: no closing repeat, no two consecutive vertices equal,
 /// all coordinates finite. Returns the meetings in sweep order: every touch between
 /// different rings, and the faults up to [`MAX_FAULTS`].
-pub(crate) fn sweep(rings: &[Vec<Point>]) -> Vec<Meeting> {
+pub(crate) fn sweep(rings: &[&[Point]]) -> Vec<Meeting> {
     Sweep::new(rings).run()
 }
 
-const NIL: u32 = u32::MAX;
-
-#[derive(Clone, Copy)]
-struct TreapNode {
-    left: u32,
-    right: u32,
-    parent: u32,
-    priority: u32,
-}
-
-/// A treap over edge ids with parent links, so an edge is removed and its neighbours found
-/// through its handle, without comparing at a sweep position where the order may be moot.
-struct Treap {
-    nodes: Vec<TreapNode>,
-    root: u32,
-}
-
-impl Treap {
-    fn new(capacity: usize) -> Self {
-        let nodes = (0..capacity as u32)
-            .map(|i| TreapNode {
-                left: NIL,
-                right: NIL,
-                parent: NIL,
-                // A fixed hash: reproducible runs, balanced trees in expectation.
-                priority: (i.wrapping_add(1)).wrapping_mul(0x9E37_79B9) ^ (i >> 7),
-            })
-            .collect();
-        Treap { nodes, root: NIL }
-    }
-
-    /// Inserts `id`; `goes_below(t)` says whether `id` sorts before edge `t`.
-    fn insert(&mut self, id: u32, mut goes_below: impl FnMut(u32) -> bool) {
-        {
-            let n = &mut self.nodes[id as usize];
-            n.left = NIL;
-            n.right = NIL;
-            n.parent = NIL;
-        }
-        if self.root == NIL {
-            self.root = id;
-            return;
-        }
-        let mut at = self.root;
-        loop {
-            let below = goes_below(at);
-            let child = if below {
-                self.nodes[at as usize].left
-            } else {
-                self.nodes[at as usize].right
-            };
-            if child == NIL {
-                if below {
-                    self.nodes[at as usize].left = id;
-                } else {
-                    self.nodes[at as usize].right = id;
-                }
-                self.nodes[id as usize].parent = at;
-                break;
-            }
-            at = child;
-        }
-        while let Some(parent) = self.parent(id) {
-            if self.nodes[parent as usize].priority >= self.nodes[id as usize].priority {
-                break;
-            }
-            self.rotate_up(id);
-        }
-    }
-
-    fn remove(&mut self, id: u32) {
-        loop {
-            let TreapNode { left, right, .. } = self.nodes[id as usize];
-            let child = match (left, right) {
-                (NIL, NIL) => break,
-                (l, NIL) => l,
-                (NIL, r) => r,
-                (l, r) => {
-                    if self.nodes[l as usize].priority > self.nodes[r as usize].priority {
-                        l
-                    } else {
-                        r
-                    }
-                }
-            };
-            self.rotate_up(child);
-        }
-        match self.parent(id) {
-            None => self.root = NIL,
-            Some(parent) => {
-                let p = &mut self.nodes[parent as usize];
-                if p.left == id {
-                    p.left = NIL;
-                } else {
-                    p.right = NIL;
-                }
-            }
-        }
-        self.nodes[id as usize].parent = NIL;
-    }
-
-    fn parent(&self, id: u32) -> Option<u32> {
-        let p = self.nodes[id as usize].parent;
-        (p != NIL).then_some(p)
-    }
-
-    /// Rotates `x` above its parent, keeping the in-order sequence.
-    fn rotate_up(&mut self, x: u32) {
-        let p = self.nodes[x as usize].parent;
-        let g = self.nodes[p as usize].parent;
-        if self.nodes[p as usize].left == x {
-            let b = self.nodes[x as usize].right;
-            self.nodes[p as usize].left = b;
-            if b != NIL {
-                self.nodes[b as usize].parent = p;
-            }
-            self.nodes[x as usize].right = p;
-        } else {
-            let b = self.nodes[x as usize].left;
-            self.nodes[p as usize].right = b;
-            if b != NIL {
-                self.nodes[b as usize].parent = p;
-            }
-            self.nodes[x as usize].left = p;
-        }
-        self.nodes[p as usize].parent = x;
-        self.nodes[x as usize].parent = g;
-        if g == NIL {
-            self.root = x;
-        } else if self.nodes[g as usize].left == p {
-            self.nodes[g as usize].left = x;
-        } else {
-            self.nodes[g as usize].right = x;
-        }
-    }
-
-    fn next(&self, id: u32) -> u32 {
-        let mut at = self.nodes[id as usize].right;
-        if at != NIL {
-            while self.nodes[at as usize].left != NIL {
-                at = self.nodes[at as usize].left;
-            }
-            return at;
-        }
-        let mut child = id;
-        let mut at = self.nodes[id as usize].parent;
-        while at != NIL && self.nodes[at as usize].right == child {
-            child = at;
-            at = self.nodes[at as usize].parent;
-        }
-        at
-    }
-
-    fn prev(&self, id: u32) -> u32 {
-        let mut at = self.nodes[id as usize].left;
-        if at != NIL {
-            while self.nodes[at as usize].right != NIL {
-                at = self.nodes[at as usize].right;
-            }
-            return at;
-        }
-        let mut child = id;
-        let mut at = self.nodes[id as usize].parent;
-        while at != NIL && self.nodes[at as usize].left == child {
-            child = at;
-            at = self.nodes[at as usize].parent;
-        }
-        at
-    }
-
-    fn last(&self) -> u32 {
-        let mut at = self.root;
-        if at == NIL {
-            return NIL;
-        }
-        while self.nodes[at as usize].right != NIL {
-            at = self.nodes[at as usize].right;
-        }
-        at
-    }
-
-    /// The first edge for which the monotone predicate holds (false… false true… true).
-    fn first_where(&self, mut holds: impl FnMut(u32) -> bool) -> u32 {
-        let mut at = self.root;
-        let mut found = NIL;
-        while at != NIL {
-            if holds(at) {
-                found = at;
-                at = self.nodes[at as usize].left;
-            } else {
-                at = self.nodes[at as usize].right;
-            }
-        }
-        found
-    }
-}
-
 /// Sign of the orientation of (a, b, c): positive when c is left of a→b (counter-clockwise).
-fn orient(a: Point, b: Point, c: Point) -> f64 {
+pub(super) fn orient(a: Point, b: Point, c: Point) -> f64 {
     orient2d(
         RCoord { x: a[0], y: a[1] },
         RCoord { x: b[0], y: b[1] },
@@ -268,7 +73,7 @@ fn orient(a: Point, b: Point, c: Point) -> f64 {
     )
 }
 
-fn lex(a: Point, b: Point) -> Ordering {
+pub(super) fn lex(a: Point, b: Point) -> Ordering {
     a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1]))
 }
 
@@ -343,7 +148,7 @@ pub(crate) fn is_interior_segment(origin: Point, a0: Point, a1: Point, b: Point)
 }
 
 /// Whether the directions origin→a and origin→b coincide (the edges overlap near origin).
-fn same_direction(origin: Point, a: Point, b: Point) -> bool {
+pub(super) fn same_direction(origin: Point, a: Point, b: Point) -> bool {
     orient(origin, a, b) == 0.0
         && (a[0] - origin[0]) * (b[0] - origin[0]) + (a[1] - origin[1]) * (b[1] - origin[1]) > 0.0
 }
@@ -365,7 +170,7 @@ struct Pass {
 /// The rings with global ids: vertex ids run over all rings, and edge `id` runs from vertex
 /// `id` to the next vertex of its ring.
 struct Rings<'a> {
-    rings: &'a [Vec<Point>],
+    rings: &'a [&'a [Point]],
     /// Global id of vertex 0 of each ring.
     offsets: Vec<u32>,
     /// For each global id, its ring.
@@ -439,7 +244,7 @@ struct Sweep<'a> {
 }
 
 impl<'a> Sweep<'a> {
-    fn new(rings: &'a [Vec<Point>]) -> Self {
+    fn new(rings: &'a [&'a [Point]]) -> Self {
         let mut offsets = Vec::with_capacity(rings.len());
         let mut ring_of = Vec::new();
         let mut total = 0u32;
@@ -720,7 +525,12 @@ mod tests {
     use super::*;
 
     fn kinds(rings: &[Vec<Point>]) -> Vec<MeetingKind> {
-        sweep(rings).into_iter().map(|m| m.kind).collect()
+        run(rings).into_iter().map(|m| m.kind).collect()
+    }
+
+    fn run(rings: &[Vec<Point>]) -> Vec<Meeting> {
+        let refs: Vec<&[Point]> = rings.iter().map(Vec::as_slice).collect();
+        sweep(&refs)
     }
 
     #[test]
@@ -730,7 +540,7 @@ mod tests {
 
     #[test]
     fn a_bowtie_crosses_at_its_middle() {
-        let m = sweep(&[vec![[0., 0.], [1., 1.], [1., 0.], [0., 1.]]]);
+        let m = run(&[vec![[0., 0.], [1., 1.], [1., 0.], [0., 1.]]]);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].kind, MeetingKind::Crossing);
         assert_eq!(m[0].at, [0.5, 0.5]);
@@ -753,48 +563,5 @@ mod tests {
         assert_eq!(kinds(&[shell.clone(), on_edge]), vec![MeetingKind::Touch]);
         let crossing = vec![[2., -1.], [1., 1.], [3., 1.]];
         assert!(kinds(&[shell, crossing]).contains(&MeetingKind::Crossing));
-    }
-
-    #[test]
-    fn treap_keeps_order_under_random_inserts_and_removes() {
-        let mut treap = Treap::new(1000);
-        let mut keys: Vec<u32> = Vec::new();
-        let mut state = 12345u64;
-        for round in 0..5000 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let id = ((state >> 33) % 1000) as u32;
-            let present = keys.contains(&id);
-            if present {
-                treap.remove(id);
-                keys.retain(|&k| k != id);
-            } else {
-                treap.insert(id, |t| id < t);
-                keys.push(id);
-                keys.sort_unstable();
-            }
-            if round % 97 == 0 {
-                let mut walk = Vec::new();
-                let mut at = NIL;
-                if treap.root != NIL {
-                    at = treap.root;
-                    while treap.nodes[at as usize].left != NIL {
-                        at = treap.nodes[at as usize].left;
-                    }
-                }
-                while at != NIL {
-                    walk.push(at);
-                    at = treap.next(at);
-                }
-                assert_eq!(walk, keys);
-                if let Some(&k) = keys.get(keys.len() / 2) {
-                    assert_eq!(treap.first_where(|t| t >= k), k);
-                    if keys.len() > 1 {
-                        assert_eq!(treap.prev(k), keys[keys.len() / 2 - 1]);
-                    }
-                }
-            }
-        }
     }
 }

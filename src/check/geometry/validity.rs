@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use super::chains;
 use super::sweep::{self, is_interior_segment, Meeting, MeetingKind, Point};
 
 /// A ring ready for the topology checks: vertices as a cycle (no closing repeat, consecutive
@@ -24,6 +25,8 @@ impl CycleRing {
     pub fn from_positions(written: impl IntoIterator<Item = Point>) -> CycleRing {
         let mut ring = CycleRing::default();
         for (i, p) in written.into_iter().enumerate() {
+            // -0.0 and 0.0 are one coordinate; the sweeps order coordinates by bits.
+            let p = [p[0] + 0.0, p[1] + 0.0];
             if ring.points.last() != Some(&p) {
                 ring.points.push(p);
                 ring.positions.push(i as u32);
@@ -131,11 +134,11 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
     if !out.is_empty() {
         return out;
     }
-    let mut flat: Vec<Vec<Point>> = Vec::new();
+    let mut flat: Vec<&[Point]> = Vec::new();
     let mut ids: Vec<RingId> = Vec::new();
     for (p, rings) in polygons.iter().enumerate() {
         for (r, ring) in rings.iter().enumerate() {
-            flat.push(ring.points.clone());
+            flat.push(&ring.points);
             ids.push((p, r));
         }
     }
@@ -147,7 +150,13 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
             polygons[p].get(r).map_or(0, |c| c.positions[edge as usize]),
         )
     };
-    let meetings = sweep::sweep(&flat);
+    // Most areas meet nowhere: the chain sweep proves it in about one pass; otherwise the
+    // exact sweep says where and how the rings meet.
+    let meetings = if chains::meet_nowhere(&flat) {
+        Vec::new()
+    } else {
+        sweep::sweep(&flat)
+    };
     let mut touches: Vec<(RingId, RingId, Point)> = Vec::new();
     let mut per_ring_faults: HashMap<RingId, usize> = HashMap::new();
     let mut used_edges: std::collections::HashSet<(u32, u32)> = Default::default();
