@@ -40,6 +40,11 @@ struct Cli {
     /// The provider's API (default: $UP42_API_URL, else https://api.up42.com).
     #[arg(long, global = true, value_name = "URL")]
     api_url: Option<String>,
+    /// The credentials file (default: $TASKING_LS_CREDENTIALS, else
+    /// ~/.config/tasking-ls/credentials.toml; the UP42_* variables win over those, not over
+    /// this flag). It must be readable by its owner only (chmod 600).
+    #[arg(long, global = true, value_name = "PATH")]
+    credentials: Option<PathBuf>,
     /// Log to stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -231,7 +236,8 @@ fn run(cli: Cli) -> i32 {
         },
         loaded.as_ref(),
     );
-    let global = effective.global_options();
+    let mut global = effective.global_options();
+    global.credentials = cli.credentials.clone();
     match cli.command {
         // The server takes only the flags as given (they win over editor settings); it reads
         // the configuration file itself, under the editor's settings.
@@ -241,6 +247,7 @@ fn run(cli: Cli) -> i32 {
             offline: cli.offline,
             api_url: cli.api_url,
             config: cli.config,
+            credentials: cli.credentials,
         }),
         Command::Validate(args) => with_store(&global, |store| {
             cli::validate::run(
@@ -263,7 +270,9 @@ fn run(cli: Cli) -> i32 {
                 store,
             )
         }),
-        Command::Config => cli::output::print(&effective.describe()),
+        Command::Config => cli::output::print(
+            &effective.describe(&provider_summary(&global, &effective.api_url.origin)),
+        ),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "tasking-ls", &mut script);
@@ -314,18 +323,64 @@ fn with_store(
 
 type ApiFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = i32> + 'a>>;
 
-/// Runs an API subcommand on a runtime of its own, with credentials from the environment.
+/// What `tasking-ls config` says about the provider: the API URL and its origin, where the
+/// credentials come from (never their values), and whether they are withheld from that API.
+fn provider_summary(global: &GlobalOptions, api_url_origin: &config::Origin) -> Vec<String> {
+    use tasking_ls::api::{ApiConfig, CredentialsSource, SettingsOverrides};
+    let overrides = SettingsOverrides {
+        cli_api_url: global.api_url.clone(),
+        credentials_file: global.credentials.clone(),
+        ..Default::default()
+    };
+    let shown = tasking_ls::api::credentials::shown_url;
+    match ApiConfig::from_env(&overrides) {
+        Ok(api) => {
+            let origin = match (&global.api_url, &api.source) {
+                (Some(_), _) => api_url_origin.to_string(),
+                (None, CredentialsSource::Flag(path) | CredentialsSource::File(path))
+                    if api.settings.api_url != tasking_ls::api::DEFAULT_API_URL =>
+                {
+                    path.display().to_string()
+                }
+                _ => "default".to_string(),
+            };
+            let mut lines = vec![
+                format!("api-url = \"{}\"  # {origin}", shown(&api.settings.api_url)),
+                format!("credentials: {}", api.describe()),
+            ];
+            if api.credentials != tasking_ls::api::Credentials::None {
+                if let Some(why) = api
+                    .settings
+                    .credentials_withheld(api.credentials.describe())
+                {
+                    lines.push(format!("credentials withheld from this API: {why}"));
+                }
+            }
+            lines
+        }
+        Err(problem) => vec![
+            format!(
+                "api-url = \"{}\"  # {api_url_origin}",
+                shown(
+                    global
+                        .api_url
+                        .as_deref()
+                        .unwrap_or(tasking_ls::api::DEFAULT_API_URL)
+                )
+            ),
+            format!("credentials: refused: {problem}"),
+        ],
+    }
+}
+
+/// Runs an API subcommand on a runtime of its own, with the credentials of
+/// `api::credentials` (flag, environment, credentials file).
 fn with_api(
     global: &GlobalOptions,
     lint: config::LintSettings,
     run: impl for<'a> FnOnce(ApiContext, &'a mut Console) -> ApiFuture<'a>,
 ) -> i32 {
-    let mut ctx = match ApiContext::from_env(
-        global.api_url.clone(),
-        global.cache_dir.clone(),
-        global.schema_dir.clone(),
-        global.offline,
-    ) {
+    let mut ctx = match ApiContext::from_env(global) {
         Ok(ctx) => ctx,
         Err(message) => return fail(&message),
     };
@@ -344,4 +399,43 @@ fn with_api(
 fn fail(message: &str) -> i32 {
     eprintln!("tasking-ls: {message}");
     cli::EXIT_FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every subcommand, at any depth, with its path (`quotation accept`).
+    fn commands(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in command.get_subcommands() {
+            let name = format!("{path} {}", sub.get_name()).trim().to_string();
+            out.push((name.clone(), sub.clone()));
+            commands(sub, name, out);
+        }
+    }
+
+    #[test]
+    fn every_command_argument_and_flag_is_described_in_help() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        let mut all = vec![(String::new(), cli.clone())];
+        commands(&cli, String::new(), &mut all);
+        let mut undescribed = Vec::new();
+        for (path, command) in &all {
+            if command.get_about().is_none() && !path.is_empty() && path != "help" {
+                undescribed.push(format!("`{path}` has no description"));
+            }
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    undescribed.push(format!("`{path}`: argument `{id}` has no help"));
+                }
+            }
+        }
+        assert!(undescribed.is_empty(), "{undescribed:#?}");
+        assert!(all.len() > 15, "{} commands found", all.len());
+    }
 }

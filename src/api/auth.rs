@@ -90,7 +90,7 @@ impl Client {
         match &self.inner.credentials {
             Credentials::None => Err(match self.credentials_withheld() {
                 Some(why) => ApiError::CredentialsWithheld {
-                    api_url: super::scrub::redact_url(&settings.api_url),
+                    api_url: super::credentials::shown_url(&settings.api_url),
                     why: why.to_string(),
                 },
                 None => ApiError::NoCredentials,
@@ -101,11 +101,12 @@ impl Client {
             }),
             Credentials::Account { .. } if !settings.auth_host_trusted() => {
                 Err(ApiError::CredentialsWithheld {
-                    api_url: super::scrub::redact_url(&settings.api_url),
+                    api_url: super::credentials::shown_url(&settings.api_url),
                     why: format!(
-                        "UP42_API_URL names another API than the default while UP42_AUTH_URL is \
-                         not set, and the password is never sent to the default auth host \
-                         ({}) for another API; set UP42_AUTH_URL to that API's token endpoint",
+                        "the API is not the default one while no auth URL is configured next \
+                         to the credentials, and the password is never sent to the default \
+                         auth host ({}) for another API; set UP42_AUTH_URL (or auth-url in the \
+                         credentials file) to that API's token endpoint",
                         super::scrub::redact_url(&settings.auth_url)
                     ),
                 })

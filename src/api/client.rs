@@ -7,6 +7,15 @@
 //! a GET follows redirects only within the same origin. Answers are read up to a limit per
 //! call ([`DEFAULT_BODY_LIMIT`], [`SCHEMA_BODY_LIMIT`]) and refused beyond it. Every error
 //! text is scrubbed of every secret the client knows, tokens it obtained included.
+//!
+//! TLS is rustls with the platform certificate verifier (`rustls-platform-verifier`, what
+//! reqwest 0.13's default `rustls` feature uses): certificates are checked against the
+//! operating system's trust store, so the root of a corporate TLS-inspecting proxy installed
+//! there is trusted (on Linux also `SSL_CERT_FILE`/`SSL_CERT_DIR`). The crypto provider is
+//! `ring` rather than reqwest's default `aws-lc-rs`: the same verification, without building
+//! a C library (and its CMake/NASM needs on some platforms) into every install. Proxies come
+//! from the system settings: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either
+//! case), and the OS proxy configuration on macOS and Windows.
 
 use std::sync::{Arc, Mutex};
 
@@ -193,6 +202,7 @@ impl Client {
     /// # Errors
     /// [`ApiError::Invalid`] for a URL that does not parse (shown without userinfo or query).
     pub fn new(settings: ApiSettings, credentials: Credentials) -> Result<Client, ApiError> {
+        install_crypto_provider();
         let mut headers = HeaderMap::new();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert(
@@ -225,20 +235,16 @@ impl Client {
                 ApiError::Invalid(format!("invalid URL `{}`: {e}", redact_url(url)))
             })?;
         }
-        let (credentials, withheld) =
-            if !settings.credentials_allowed() && credentials != Credentials::None {
-                (
-                    Credentials::None,
-                    Some(format!(
-                        "its URL comes from the editor's settings (a workspace can set those), \
-                         while the credentials ({}) come from your environment; set \
-                         UP42_API_URL to it where the credentials are set to use them there",
-                        credentials.describe()
-                    )),
-                )
-            } else {
-                (credentials, None)
-            };
+        let withheld = if credentials == Credentials::None {
+            None
+        } else {
+            settings.credentials_withheld(credentials.describe())
+        };
+        let credentials = if withheld.is_some() {
+            Credentials::None
+        } else {
+            credentials
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -508,6 +514,19 @@ impl Client {
         let path = url.path().to_string();
         Ok((url, path))
     }
+}
+
+/// Makes `ring` the process's rustls crypto provider, once; reqwest's `rustls-no-provider`
+/// builds its TLS configuration from it (and the platform verifier checks signatures with
+/// it). An already installed provider (an embedding program's) is kept.
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // Err only when another thread installed one in between: that one is used.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+    });
 }
 
 /// The most specific cause in an error chain ("connection refused", "connection closed

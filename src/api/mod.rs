@@ -20,6 +20,7 @@
 
 mod auth;
 mod client;
+pub mod credentials;
 mod error;
 mod orders;
 mod products;
@@ -31,6 +32,7 @@ mod tasking;
 
 pub use auth::{CLIENT_ID, EXPIRY_MARGIN, LEGACY_TOKEN_LIFETIME};
 pub use client::Client;
+pub use credentials::{ApiConfig, CredentialsSource};
 pub use error::{ApiError, ErrorKind, Problem};
 pub use orders::{
     api_id, data_product, group_thousands, request_form, sub_status_meaning, to_current_form,

@@ -34,10 +34,13 @@ pub struct ApiSettings {
     /// names another origin than the default: credentials from the user's environment are
     /// then never sent to it (see [`ApiSettings::credentials_allowed`]).
     pub api_url_from_editor: bool,
-    /// True when `auth_url` was configured (`UP42_AUTH_URL`) rather than defaulted. A
-    /// defaulted auth host is used only with the default API, so a token or a password
-    /// meant for another API never goes to the default auth host.
+    /// True when `auth_url` was configured (`UP42_AUTH_URL`, or `auth-url` in the credentials
+    /// file) rather than defaulted. A defaulted auth host is used only with the default API,
+    /// so a token or a password meant for another API never goes to the default auth host.
     pub auth_url_configured: bool,
+    /// With credentials from a credentials file: that file and the API it names, the only
+    /// origin they are sent to (see [`ApiSettings::credentials_allowed`]).
+    pub credentials_home: Option<super::credentials::CredentialsHome>,
 }
 
 impl Default for ApiSettings {
@@ -50,12 +53,13 @@ impl Default for ApiSettings {
             offline: false,
             api_url_from_editor: false,
             auth_url_configured: false,
+            credentials_home: None,
         }
     }
 }
 
 /// The origin (`scheme://host:port`) of a URL, or the text itself when it does not parse.
-fn origin_of(url: &str) -> String {
+pub(crate) fn origin_of(url: &str) -> String {
     reqwest::Url::parse(url)
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_else(|_| url.to_string())
@@ -83,6 +87,9 @@ pub struct SettingsOverrides {
     pub setting_workspace_id: Option<String>,
     pub timeout: Option<Duration>,
     pub offline: bool,
+    /// `--credentials PATH`: the credentials file, beating the environment (see
+    /// [`super::credentials`]).
+    pub credentials_file: Option<std::path::PathBuf>,
 }
 
 impl ApiSettings {
@@ -130,6 +137,7 @@ impl ApiSettings {
             offline: overrides.offline,
             api_url_from_editor,
             auth_url_configured,
+            credentials_home: None,
         }
     }
 
@@ -140,11 +148,38 @@ impl ApiSettings {
         self.auth_url_configured || origin_of(&self.api_url) == origin_of(DEFAULT_API_URL)
     }
 
-    /// Whether credentials from the user's environment or credentials file may be sent to
-    /// this API: not when its URL came from the editor's settings (a workspace file can set
-    /// those) and points elsewhere than the default API.
+    /// Whether the credentials may be sent to this API. Credentials from a credentials file
+    /// go only to the origin of the file's `api-url` (the default API when it has none);
+    /// credentials from the environment go anywhere the user's command line or environment
+    /// names, but not to a URL from the editor's settings (a workspace file can set those)
+    /// that points elsewhere than the default API.
     pub fn credentials_allowed(&self) -> bool {
-        !self.api_url_from_editor
+        match &self.credentials_home {
+            Some(home) => home.admits(&self.api_url),
+            None => !self.api_url_from_editor,
+        }
+    }
+
+    /// Why credentials described as `what` are not sent to this API, if they are not.
+    pub fn credentials_withheld(&self, what: &str) -> Option<String> {
+        if self.credentials_allowed() {
+            return None;
+        }
+        Some(match &self.credentials_home {
+            Some(home) => format!(
+                "the credentials in {} are for {} (its api-url, or the default API), and \
+                 credentials go only to the API named next to them; add \
+                 `api-url = \"{}\"` to that file to use them with this API",
+                home.file.display(),
+                super::credentials::shown_url(&home.api_url),
+                super::credentials::shown_url(&self.api_url),
+            ),
+            None => format!(
+                "its URL comes from the editor's settings (a workspace can set those), while \
+                 the credentials ({what}) come from your environment; set UP42_API_URL to it \
+                 where the credentials are set to use them there"
+            ),
+        })
     }
 
     /// The OpenID Connect `userinfo` endpoint, next to the token endpoint.
@@ -250,7 +285,8 @@ impl Credentials {
         }
     }
 
-    /// Which environment variables these came from, for messages.
+    /// Which environment variables these came from (or, read from a credentials file, which
+    /// of its keys), for messages.
     pub fn describe(&self) -> &'static str {
         match self {
             Credentials::Token(_) => "UP42_TOKEN",

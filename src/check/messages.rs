@@ -114,10 +114,19 @@ const DISTANCE_MAX_OPTIONS: usize = 4096;
 /// normalised Damerau-Levenshtein similarity of at least 0.5. The work is bounded: see
 /// [`DISTANCE_MAX_CHARS`] and [`DISTANCE_MAX_OPTIONS`].
 pub fn closest<'a>(typed: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_counted(typed, options).0
+}
+
+/// [`closest`], with the work it did: how many edit distances it computed and how many cells
+/// of their dynamic-programming tables that took (each at most [`DISTANCE_MAX_CHARS`]²).
+fn closest_counted<'a>(
+    typed: &str,
+    options: impl IntoIterator<Item = &'a str>,
+) -> (Option<&'a str>, DistanceWork) {
     let typed_lower = typed.to_lowercase();
     let typed_chars = typed_lower.chars().count();
     let mut best: Option<(f64, &'a str)> = None;
-    let mut distances = 0;
+    let mut work = DistanceWork::default();
     for option in options {
         let option_lower = option.to_lowercase();
         let mut score = 0.0;
@@ -135,8 +144,9 @@ pub fn closest<'a>(typed: &str, options: impl IntoIterator<Item = &'a str>) -> O
         let comparable = typed_chars <= DISTANCE_MAX_CHARS
             && option_chars <= DISTANCE_MAX_CHARS
             && typed_chars.max(option_chars) <= 2 * typed_chars.min(option_chars);
-        if score < 1.0 && comparable && distances < DISTANCE_MAX_OPTIONS {
-            distances += 1;
+        if score < 1.0 && comparable && work.distances < DISTANCE_MAX_OPTIONS {
+            work.distances += 1;
+            work.cells += (typed_chars + 2) * (option_chars + 2);
             let similarity = strsim::normalized_damerau_levenshtein(&typed_lower, &option_lower);
             score = f64::max(score, similarity);
         }
@@ -144,8 +154,17 @@ pub fn closest<'a>(typed: &str, options: impl IntoIterator<Item = &'a str>) -> O
             best = Some((score, option));
         }
     }
-    best.filter(|(score, _)| *score >= 0.5)
-        .map(|(_, option)| option)
+    let found = best
+        .filter(|(score, _)| *score >= 0.5)
+        .map(|(_, option)| option);
+    (found, work)
+}
+
+/// The work of one [`closest`] call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct DistanceWork {
+    distances: usize,
+    cells: usize,
 }
 
 /// "1 character" / "200 characters".
@@ -168,7 +187,35 @@ pub(crate) fn show_number(number: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::closest;
+    use super::{closest, closest_counted, DISTANCE_MAX_CHARS, DISTANCE_MAX_OPTIONS};
+
+    /// Issue 15's case: 20,000 values of 1,000 characters and a 5,000-character wrong value.
+    /// No edit distance is computed at all (every length is beyond the cap): the work is the
+    /// lowercasing and prefix tests, linear in the enum's size.
+    #[test]
+    fn a_long_enum_of_long_values_computes_no_edit_distance() {
+        let values: Vec<String> = (0..20_000)
+            .map(|i| format!("{i:05}-{}", "abcdefghij".repeat(100))[..1000].to_string())
+            .collect();
+        let wrong = format!("{}-{}", "z".repeat(2500), "abcdefghij".repeat(250));
+        let (found, work) = closest_counted(&wrong, values.iter().map(String::as_str));
+        assert_eq!(found, None);
+        assert_eq!(work.distances, 0);
+        // One value a typo away is still found, by prefix, whatever its length.
+        let near = &values[12_345][..999];
+        let (found, _) = closest_counted(near, values.iter().map(String::as_str));
+        assert_eq!(found, Some(values[12_345].as_str()));
+    }
+
+    /// 20,000 short values, all comparable with the typed one: the distances stop at the cap,
+    /// each table at most (64 + 2)² cells.
+    #[test]
+    fn a_long_enum_of_short_values_computes_a_bounded_number_of_distances() {
+        let values: Vec<String> = (0..20_000).map(|i| format!("value-{i:05}-abc")).collect();
+        let (_, work) = closest_counted("valeu-19999-abd", values.iter().map(String::as_str));
+        assert_eq!(work.distances, DISTANCE_MAX_OPTIONS);
+        assert!(work.cells <= DISTANCE_MAX_OPTIONS * (DISTANCE_MAX_CHARS + 2).pow(2));
+    }
 
     #[test]
     fn suggests_the_value_a_typo_or_a_longer_word_meant() {

@@ -41,6 +41,9 @@ pub struct GlobalOptions {
     /// `--config`: the configuration file named on the command line (the server reads it in
     /// place of discovering one from the workspace folder).
     pub config: Option<PathBuf>,
+    /// `--credentials`: the credentials file, beating the environment and the default file
+    /// (`api::credentials`).
+    pub credentials: Option<PathBuf>,
 }
 
 /// The schemas a command sees: bundled, then the disk cache, then `--schema-dir`.
@@ -257,6 +260,7 @@ impl Effective {
             offline: self.offline.value,
             api_url: self.api_url.value.clone(),
             config: self.config_file.clone(),
+            credentials: None,
         }
     }
 
@@ -270,8 +274,9 @@ impl Effective {
     }
 
     /// `key = value  # origin` lines, as `tasking-ls config` prints them (TOML, so that the
-    /// output can seed a configuration file).
-    pub fn describe(&self) -> String {
+    /// output can seed a configuration file), with `provider`'s lines (the API URL and where
+    /// the credentials come from, never their values) as comments after `offline`.
+    pub fn describe(&self, provider: &[String]) -> String {
         let path = |p: &Option<PathBuf>| {
             p.as_ref().map_or_else(
                 || "(not set)".to_string(),
@@ -326,14 +331,9 @@ impl Effective {
             self.offline.value.to_string(),
             &self.offline.origin,
         );
-        line(
-            "# api-url",
-            self.api_url
-                .value
-                .as_deref()
-                .map_or_else(|| toml_string("https://api.up42.com"), toml_string),
-            &self.api_url.origin,
-        );
+        // The provider's settings are not keys of this file: comments, supplied by the caller
+        // (which resolves them with the credentials, in `api`).
+        lines.extend(provider.iter().map(|l| format!("# {l}")));
         lines.push(String::new());
         lines.push("[lint]".to_string());
         let mut line = |key: &str, value: String, origin: &Origin| {

@@ -3,6 +3,7 @@
 //! `initialized`, `workspace/didChangeConfiguration`): settings merged, the schema store and
 //! the provider's API rebuilt, every open document re-checked.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tower_lsp::jsonrpc::Result;
@@ -12,36 +13,40 @@ use super::analysis::recheck_all;
 use super::convert;
 use super::state::{Backend, ClientCaps, EditorCaps};
 use super::COMMANDS;
-use crate::config::GlobalOptions;
+use crate::config::{GlobalOptions, LoadedConfig, CONFIG_FILE_NAME};
 use crate::schema::SchemaStore;
 
-/// The configuration file: `--config`, else the nearest `tasking-ls.toml` in the first
-/// workspace folder (or the root) or a parent. A broken file is logged and left out.
-fn workspace_config(
-    backend: &Backend,
-    params: &InitializeParams,
-) -> Option<crate::config::LoadedConfig> {
+/// The first workspace folder (or the root), where the configuration file is looked for.
+fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
     #[allow(deprecated)] // root_uri: clients without workspace folders still send it.
-    let root = params
+    params
         .workspace_folders
         .as_ref()
         .and_then(|folders| folders.first())
         .map(|folder| folder.uri.clone())
         .or_else(|| params.root_uri.clone())
-        .and_then(|uri| uri.to_file_path().ok());
-    let path = backend
+        .and_then(|uri| uri.to_file_path().ok())
+}
+
+/// The configuration file: `--config`, else the nearest `tasking-ls.toml` in `root` or a
+/// parent; `Ok(None)` when there is none.
+///
+/// # Errors
+/// The located message of a file that cannot be read or is not a valid configuration.
+fn find_config(
+    backend: &Backend,
+    root: Option<&Path>,
+) -> std::result::Result<Option<LoadedConfig>, String> {
+    let Some(path) = backend
         .0
         .options
         .config
         .clone()
-        .or_else(|| root.and_then(|root| crate::config::file::discover(&root)))?;
-    match crate::config::file::load(&path) {
-        Ok(config) => Some(config),
-        Err(message) => {
-            tracing::warn!("configuration file ignored: {message}");
-            None
-        }
-    }
+        .or_else(|| root.and_then(crate::config::file::discover))
+    else {
+        return Ok(None);
+    };
+    crate::config::file::load(&path).map(Some)
 }
 
 pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<InitializeResult> {
@@ -74,8 +79,23 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
         .unwrap_or(false);
     let _ = backend.0.snippets.set(snippets);
     let _ = backend.0.editor.set(EditorCaps::from_params(&params));
-    let config = workspace_config(backend, &params);
+    let root = workspace_root(&params);
+    // A broken file at start is logged and left out; a later edit is re-read (see
+    // `watched_files_changed`).
+    let config = find_config(backend, root.as_deref()).unwrap_or_else(|message| {
+        tracing::warn!("configuration file ignored: {message}");
+        None
+    });
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    let _ = backend.0.watch_config.set(watch);
     if let Ok(mut settings) = backend.0.settings.write() {
+        settings.set_config_root(root);
         settings.set_config(config);
         if let Some(options) = &params.initialization_options {
             settings.merge(options);
@@ -131,6 +151,103 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
             ..Default::default()
         },
     })
+}
+
+/// After `initialized`: asks the client to watch the configuration files (when it can
+/// register watchers dynamically), then pulls the settings.
+pub(crate) async fn initialized(backend: &Backend) {
+    if backend.0.watch_config.get().copied().unwrap_or(false) {
+        register_config_watchers(backend).await;
+    }
+    pull_configuration(backend).await;
+}
+
+/// `client/registerCapability` for `workspace/didChangeWatchedFiles`: every
+/// `tasking-ls.toml` in the workspace, and the `--config` file wherever it is.
+async fn register_config_watchers(backend: &Backend) {
+    let mut watchers = vec![FileSystemWatcher {
+        glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
+        kind: None,
+    }];
+    let named = backend
+        .0
+        .options
+        .config
+        .as_deref()
+        .and_then(|p| std::path::absolute(p).ok());
+    if let Some(path) = named {
+        if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
+            if let Ok(base) = Url::from_directory_path(folder) {
+                watchers.push(FileSystemWatcher {
+                    glob_pattern: GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(base),
+                        pattern: name.to_string_lossy().into_owned(),
+                    }),
+                    kind: None,
+                });
+            }
+        }
+    }
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = Registration {
+        id: "tasking-ls.toml".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(error) = backend
+        .0
+        .client
+        .register_capability(vec![registration])
+        .await
+    {
+        tracing::warn!("cannot watch the configuration file: {error}");
+    }
+}
+
+/// `workspace/didChangeWatchedFiles`: a `tasking-ls.toml` (or the `--config` file) was
+/// created, changed or deleted: look for the configuration again, put it under the editor's
+/// settings, rebuild the schema store and the API, and re-check every open document. A file
+/// that no longer parses is shown as a warning and the configuration in force stays.
+pub(crate) async fn watched_files_changed(backend: &Backend, params: DidChangeWatchedFilesParams) {
+    let named = backend
+        .0
+        .options
+        .config
+        .as_deref()
+        .and_then(|p| std::path::absolute(p).ok());
+    let relevant = params.changes.iter().any(|change| {
+        change.uri.to_file_path().is_ok_and(|path| {
+            path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME)
+                || named.as_deref() == Some(path.as_path())
+        })
+    });
+    if !relevant {
+        return;
+    }
+    let root = backend.settings().config_root().map(Path::to_path_buf);
+    match find_config(backend, root.as_deref()) {
+        Ok(config) => {
+            tracing::info!(
+                file = ?config.as_ref().map(|c| c.path.display().to_string()),
+                "configuration file re-read"
+            );
+            if let Ok(mut settings) = backend.0.settings.write() {
+                settings.set_config(config);
+            }
+        }
+        Err(message) => {
+            tracing::warn!("configuration file not re-read: {message}");
+            let client = backend.0.client.clone();
+            let text = format!(
+                "tasking-ls: {message}; the configuration in force stays until the file is fixed"
+            );
+            tokio::spawn(async move { client.show_message(MessageType::WARNING, text).await });
+            return;
+        }
+    }
+    reload_store(backend);
+    recheck_all(backend);
+    refresh_inlay_hints(backend);
 }
 
 /// Reads the `taskingLs` section when the client offers `workspace/configuration`.
@@ -216,6 +333,7 @@ pub(crate) fn reload_store(backend: &Backend) {
             .clone()
             .or(settings.api_url.clone()),
         config: backend.0.options.config.clone(),
+        credentials: backend.0.options.credentials.clone(),
     };
     let mut store = SchemaStore::bundled();
     crate::schema::cache::load_into(&mut store, options.cache_dir.as_deref());

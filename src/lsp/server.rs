@@ -17,7 +17,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        lifecycle::pull_configuration(self).await
+        lifecycle::initialized(self).await
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -26,6 +26,10 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         lifecycle::configuration_changed(self, params).await
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        lifecycle::watched_files_changed(self, params).await
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {

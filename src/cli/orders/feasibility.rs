@@ -21,7 +21,9 @@ pub enum FeasibilityAction {
 
 #[derive(Args, Clone, Debug)]
 pub struct ChooseArgs {
+    /// The feasibility study's id (shown by `tasking-ls status ORDER`).
     pub study_id: String,
+    /// The id of the option to choose, one of the study's options.
     pub option_id: String,
     /// Confirm without asking.
     #[arg(long, short = 'y')]

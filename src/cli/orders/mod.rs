@@ -29,7 +29,9 @@ pub use submit::{submit, SubmitArgs};
 
 use serde_json::Value;
 
-use crate::api::{request_form, ApiError, ApiSettings, Client, Credentials, SettingsOverrides};
+use crate::api::{
+    request_form, ApiConfig, ApiError, ApiSettings, Client, Credentials, SettingsOverrides,
+};
 
 pub const EXIT_OK: i32 = 0;
 /// The provider refused, or the order (file) is wrong.
@@ -54,23 +56,25 @@ pub struct ApiContext {
 }
 
 impl ApiContext {
-    /// From the environment and the global options `--api-url`, `--cache-dir`, `--offline`.
-    pub fn from_env(
-        api_url: Option<String>,
-        cache_dir: Option<PathBuf>,
-        schema_dir: Option<PathBuf>,
-        offline: bool,
-    ) -> Result<ApiContext, String> {
+    /// From the global options `--api-url`, `--cache-dir`, `--schema-dir`, `--offline` and
+    /// `--credentials`, the environment and the credentials file (`api::credentials`).
+    ///
+    /// # Errors
+    /// A credentials problem: half a pair in the environment, a credentials file that is
+    /// missing, readable by others or malformed.
+    pub fn from_env(options: &crate::config::GlobalOptions) -> Result<ApiContext, String> {
         let overrides = SettingsOverrides {
-            cli_api_url: api_url,
-            offline,
+            cli_api_url: options.api_url.clone(),
+            offline: options.offline,
+            credentials_file: options.credentials.clone(),
             ..Default::default()
         };
+        let api = ApiConfig::from_env(&overrides)?;
         Ok(ApiContext {
-            settings: ApiSettings::from_env(&overrides),
-            credentials: Credentials::from_env().map_err(|e| e.to_string())?,
-            cache_dir,
-            schema_dir,
+            settings: api.settings,
+            credentials: api.credentials,
+            cache_dir: options.cache_dir.clone(),
+            schema_dir: options.schema_dir.clone(),
             lint: crate::config::LintSettings::default(),
         })
     }
@@ -238,8 +242,7 @@ pub(super) fn check_request(
         schema_dir: ctx.schema_dir.clone(),
         cache_dir: ctx.cache_dir.clone(),
         offline: ctx.settings.offline,
-        api_url: None,
-        config: None,
+        ..Default::default()
     };
     let store = crate::config::load_store(&options).map_err(|e| {
         console.err(format!("error: {e}"));

@@ -25,6 +25,7 @@ pub enum QuotationAction {
 
 #[derive(Args, Clone, Debug)]
 pub struct DecideArgs {
+    /// The quotation's id (shown by `tasking-ls status ORDER`).
     pub quotation_id: String,
     /// Confirm without asking.
     #[arg(long, short = 'y')]

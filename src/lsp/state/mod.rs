@@ -44,6 +44,9 @@ pub(crate) struct State {
     /// Flags given on the command line; they win over editor settings.
     pub options: GlobalOptions,
     pub supports_configuration: OnceLock<bool>,
+    /// Whether the client registers `workspace/didChangeWatchedFiles` watchers dynamically
+    /// (then the configuration file is watched and re-read when it changes).
+    pub watch_config: OnceLock<bool>,
     /// The provider's API and what the commands and background fetches keep.
     pub provider: ProviderState,
     /// The client expands snippets in completion items.
@@ -73,6 +76,7 @@ impl Backend {
             store: RwLock::new(store),
             options,
             supports_configuration: OnceLock::new(),
+            watch_config: OnceLock::new(),
             provider: ProviderState::default(),
             snippets: OnceLock::new(),
             editor: OnceLock::new(),

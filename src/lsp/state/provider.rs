@@ -2,7 +2,8 @@
 //! the settings and the environment (none when offline), the products being fetched and why
 //! a fetch failed, the last quote of each document and the submissions in flight.
 //!
-//! Credentials come from the environment only and never reach a log line: `api::Client`'s
+//! Credentials come from `serve --credentials PATH`, the environment or the user's credentials
+//! file (`api::credentials`; never from editor settings) and never reach a log line: `api::Client`'s
 //! `Debug` redacts them and its errors are scrubbed.
 
 use std::collections::HashSet;
@@ -15,7 +16,10 @@ use serde_json::Value;
 use tower_lsp::lsp_types::{InitializeParams, Url};
 
 use super::settings::Settings;
-use crate::api::{ApiSettings, Client, Credentials, SchemaFetcher, SettingsOverrides};
+use crate::api::{
+    ApiConfig, ApiSettings, Client, Credentials, CredentialsSource, SchemaFetcher,
+    SettingsOverrides,
+};
 use crate::config::GlobalOptions;
 use crate::schema::cache::SchemaCache;
 
@@ -79,7 +83,9 @@ pub(crate) struct Api {
 /// What the server was configured with: the API, or why there is none.
 pub(crate) struct Provider {
     /// What the API was built from, to rebuild only when it changes.
-    key: Option<(ApiSettings, Option<PathBuf>)>,
+    /// The credentials are part of it, so that an edited credentials file takes effect at
+    /// the next configuration change.
+    key: Option<(Result<ApiConfig, String>, Option<PathBuf>)>,
     api: Result<Api, Unavailable>,
 }
 
@@ -222,10 +228,20 @@ impl ProviderState {
             setting_workspace_id: settings.workspace_id.clone(),
             timeout: None,
             offline,
+            credentials_file: options.credentials.clone(),
         };
-        let api_settings = ApiSettings::from_env(&overrides);
+        // Offline, the credentials are not read at all (a broken file is no problem then).
+        let resolved = if offline {
+            Ok(ApiConfig {
+                settings: ApiSettings::from_env(&overrides),
+                credentials: Credentials::None,
+                source: CredentialsSource::None,
+            })
+        } else {
+            ApiConfig::from_env(&overrides)
+        };
         let cache_dir = options.cache_dir.clone().or(settings.cache_dir.clone());
-        let key = Some((api_settings.clone(), cache_dir.clone()));
+        let key = Some((resolved.clone(), cache_dir.clone()));
         if state.current().key == key {
             return None;
         }
@@ -233,10 +249,14 @@ impl ProviderState {
         let api = if offline {
             Err(Unavailable::Offline)
         } else {
-            let credentials = Credentials::from_env().map_err(|e| e.to_string());
-            match credentials.and_then(|c| Client::new(api_settings, c).map_err(|e| e.to_string()))
-            {
-                Ok(client) => {
+            let client = resolved.and_then(|api| {
+                let from = api.describe();
+                Client::new(api.settings, api.credentials)
+                    .map(|client| (client, from))
+                    .map_err(|e| e.to_string())
+            });
+            match client {
+                Ok((client, from)) => {
                     let cache = SchemaCache::at(cache_dir.as_deref());
                     if cache.is_none() {
                         tracing::warn!(
@@ -244,8 +264,9 @@ impl ProviderState {
                         );
                     }
                     tracing::info!(
-                        api = %client.settings().api_url,
-                        credentials = client.credentials().describe(),
+                        api = %crate::api::scrub::redact_url(&client.settings().api_url),
+                        credentials = %from,
+                        withheld = client.credentials_withheld().is_some(),
                         "using the provider's API"
                     );
                     Ok(Api {

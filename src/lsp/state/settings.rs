@@ -30,6 +30,9 @@ pub struct Settings {
     editor: Map<String, Value>,
     /// The workspace's configuration file, if any.
     config: Option<LoadedConfig>,
+    /// Where the configuration file is looked for (the first workspace folder), kept to
+    /// look again when a `tasking-ls.toml` changes.
+    config_root: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             exclude: FilePatterns::default(),
             editor: Map::new(),
             config: None,
+            config_root: None,
         };
         settings.resolve();
         settings
@@ -81,6 +85,21 @@ impl Settings {
     /// The configuration file in force, if any.
     pub fn config_path(&self) -> Option<&Path> {
         self.config.as_ref().map(|c| c.path.as_path())
+    }
+
+    /// The configuration file in force, with its keys.
+    pub fn config(&self) -> Option<&LoadedConfig> {
+        self.config.as_ref()
+    }
+
+    /// Remembers the folder the configuration file is discovered from.
+    pub fn set_config_root(&mut self, root: Option<PathBuf>) {
+        self.config_root = root;
+    }
+
+    /// The folder the configuration file is discovered from (the first workspace folder).
+    pub fn config_root(&self) -> Option<&Path> {
+        self.config_root.as_deref()
     }
 
     /// Default, then the configuration file, then the editor.

@@ -240,6 +240,7 @@ impl FakeApi {
             offline: false,
             api_url_from_editor: false,
             auth_url_configured: true,
+            credentials_home: None,
         }
     }
 

@@ -56,6 +56,12 @@ impl Lsp {
             }
         }
         command.env("RUST_LOG", "debug");
+        // No credentials file of the user's: a test names its own (XDG_CONFIG_HOME or
+        // TASKING_LS_CREDENTIALS in `launch.env`).
+        command.env_remove("TASKING_LS_CREDENTIALS").env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("tasking-ls-tests-no-config"),
+        );
         for (name, value) in &launch.env {
             command.env(name, value);
         }
