@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 
 use serde_json::json;
 
+use crate::support::cli::{run_in_home, text, CLEARED};
 use crate::support::fake_api::{
     FakeApi, OTHER_PRODUCT_ID, PASSWORD, STATIC_TOKEN, TOKEN_PATH, TOKEN_PREFIX, USERNAME,
     WORKSPACE_ID,
@@ -22,23 +23,6 @@ const ORDER_ID: &str = "0c0c0c0c-1111-4222-8333-444455556666";
 const FILE_TOKEN: &str = "file-Secr3t-token-from-the-file";
 /// A token only the environment holds.
 const ENV_TOKEN: &str = "env-Secr3t-token-from-the-env";
-
-const CLEARED: &[&str] = &[
-    "UP42_TOKEN",
-    "UP42_USERNAME",
-    "UP42_PASSWORD",
-    "UP42_PROJECT_ID",
-    "UP42_PROJECT_API_KEY",
-    "UP42_API_URL",
-    "UP42_AUTH_URL",
-    "UP42_WORKSPACE_ID",
-    "TASKING_LS_CREDENTIALS",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "RUST_LOG",
-];
 
 /// A user's home with `config/` as `$XDG_CONFIG_HOME`.
 struct Home {
@@ -72,32 +56,11 @@ impl Home {
         path.to_path_buf()
     }
 
+    /// Runs the binary verbosely with this home as `$HOME` (see `support::cli`).
     fn run(&self, args: &[&str], env: &[(&str, String)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tasking-ls"));
-        command
-            .arg("-vv")
-            .args(args)
-            .current_dir(self.path())
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("UP42_TIMEOUT", "5");
-        for name in CLEARED {
-            command.env_remove(name);
-        }
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        command.output().expect("run tasking-ls")
+        let args: Vec<&str> = std::iter::once("-vv").chain(args.iter().copied()).collect();
+        run_in_home(self.path(), &args, env)
     }
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// A token file for `api` (its URL and workspace named in the file).

@@ -4,63 +4,13 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
+use crate::support::cli::{run_in_home as run, text};
 use crate::support::fake_api::{FakeApi, STATIC_TOKEN, WORKSPACE_ID};
 
 /// An order id the fake does not know (the answer is a 404; the request is what matters).
 const ORDER_ID: &str = "0c0c0c0c-1111-4222-8333-444455556666";
-
-/// Every variable that would let the user's own set-up leak into a run.
-const CLEARED: &[&str] = &[
-    "UP42_TOKEN",
-    "UP42_USERNAME",
-    "UP42_PASSWORD",
-    "UP42_PROJECT_ID",
-    "UP42_PROJECT_API_KEY",
-    "UP42_API_URL",
-    "UP42_AUTH_URL",
-    "UP42_WORKSPACE_ID",
-    "TASKING_LS_CREDENTIALS",
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "RUST_LOG",
-];
-
-/// Runs the binary with `home` as `$HOME` (and its `config`/`cache` as the XDG folders).
-fn run(home: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tasking-ls"));
-    command
-        .args(args)
-        .current_dir(home)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("UP42_TIMEOUT", "5");
-    for name in CLEARED {
-        command.env_remove(name);
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().expect("run tasking-ls")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// A plain-HTTP forward proxy on 127.0.0.1: it records each request line (absolute-form, as a
 /// client sends to a proxy) and forwards the request to its origin, one request per

@@ -3,6 +3,7 @@
 //! sets the server's environment and answers its `window/showMessageRequest`s).
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod fake_api;
 pub mod lsp_client;
 pub mod provider_lsp;
