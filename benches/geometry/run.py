@@ -11,8 +11,9 @@ a Koch-snowflake coastline, all valid and counter-clockwise. Then, for each:
 
 * `validate`: wall time of the whole `tasking-ls validate FILE` process (median of --runs),
   which must exit 0 (the polygon is valid);
-* `check`: tasking-ls's checking alone, parse excluded, from `cargo bench --bench validate
-  -- shapes` if its estimates are in target/criterion (run it first to fill this column);
+* `check`: tasking-ls's checking alone (`check_document` on the parsed order: every check,
+  geometry included), parse excluded, median of --runs, from the `check_time` example
+  (`cargo build --profile profiling --example check_time`; --check-binary to point at it);
 * `GEOS is_valid`: shapely's `is_valid` on the same coordinates (median of --runs, the
   Polygon built beforehand), with --python (a Python that has shapely; tests/geos/run.sh
   makes one in ~/.cache/tasking-ls/geos-venv).
@@ -218,18 +219,20 @@ def time_geos(python, paths, runs):
     return json.loads(run.stdout)
 
 
-def criterion_check_times():
-    """Check-only medians from `cargo bench --bench validate -- shapes`, when present."""
-    base = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+def check_times(binary, paths, runs):
+    """Check-only medians (parse excluded) from the `check_time` example, when built."""
+    if not binary or not os.path.exists(binary):
+        print(f"no check-only timings: {binary} missing (cargo build --profile profiling --example check_time)", file=sys.stderr)
+        return {}
+    run = subprocess.run([binary, "--runs", str(runs)] + paths, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(run.stderr)
     out = {}
-    group = os.path.join(base, "criterion", "geometry shapes_ check only")
-    if not os.path.isdir(group):
-        return out
-    for entry in os.listdir(group):
-        est = os.path.join(group, entry, "new", "estimates.json")
-        if os.path.exists(est):
-            with open(est) as f:
-                out[entry] = json.load(f)["median"]["point_estimate"] / 1e9
+    for line in run.stdout.splitlines():
+        row = json.loads(line)
+        if row["findings"] != 0:
+            sys.exit(f"{row['path']}: the check found {row['findings']} problems in a valid order")
+        out[row["path"]] = row["check_median"]
     return out
 
 
@@ -239,6 +242,8 @@ def main():
     ap.add_argument("--sizes", default="50000,100000,200000")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--python", default=os.path.expanduser("~/.cache/tasking-ls/geos-venv/bin/python"))
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    ap.add_argument("--check-binary", default=os.path.join(target, "profiling", "examples", "check_time"))
     ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--readme", action="store_true")
     args = ap.parse_args()
@@ -247,12 +252,12 @@ def main():
     if args.generate_only:
         return
     geos = time_geos(args.python, [p[: -len(".json")] + ".ring.json" for _, _, _, p in files], args.runs)
-    checks = criterion_check_times()
+    checks = check_times(args.check_binary, [p for _, _, _, p in files], args.runs)
     rows = []
     for name, n, vertices, path in files:
         wall = time_validate(args.binary, path, args.runs)
         g = geos["times"][path[: -len(".json")] + ".ring.json"]
-        check = checks.get(f"{name}_{n}")
+        check = checks.get(path)
         rows.append((name, n, vertices, wall, check, g))
     load = os.getloadavg()
     lines = [

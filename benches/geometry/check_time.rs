@@ -1,0 +1,56 @@
+//! Check-only timing for `benches/geometry/run.py`: each file given is parsed once, then
+//! `check_document` (every check, geometry included, with the bundled schemas, offline) runs
+//! `--runs` times on the parsed document; prints one JSON line per file with the median and
+//! minimum seconds of the check alone, and of the parse. Build it with the release code:
+//! `cargo build --profile profiling --example check_time`.
+
+use std::time::Instant;
+
+use tasking_ls::check::{check_document, CheckOptions};
+use tasking_ls::document::Document;
+use tasking_ls::schema::SchemaStore;
+
+fn main() {
+    let mut runs = 7usize;
+    let mut files = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--runs" {
+            runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs);
+        } else {
+            files.push(arg);
+        }
+    }
+    let store = SchemaStore::bundled();
+    let options = CheckOptions::new(&store);
+    for path in files {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                std::process::exit(2);
+            }
+        };
+        let mut parse = Vec::with_capacity(runs);
+        let mut check = Vec::with_capacity(runs);
+        let mut findings = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            let doc = Document::new(text.as_str());
+            parse.push(start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            let diagnostics = check_document(&doc, &options);
+            check.push(start.elapsed().as_secs_f64());
+            findings = diagnostics.len();
+        }
+        parse.sort_by(f64::total_cmp);
+        check.sort_by(f64::total_cmp);
+        println!(
+            "{{\"path\": {:?}, \"check_median\": {}, \"check_min\": {}, \"parse_median\": {}, \"findings\": {findings}}}",
+            path,
+            check[check.len() / 2],
+            check[0],
+            parse[parse.len() / 2]
+        );
+    }
+}
