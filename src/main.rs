@@ -8,6 +8,15 @@ use clap::{CommandFactory, Parser, Subcommand};
 // Validation allocates many small tree nodes per file; mimalloc makes that markedly cheaper.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Gives the pages mimalloc holds free back to the OS now: its delayed purges (by default
+/// 10 ms after a free, and only when mimalloc is next called) run at once, so a language
+/// server that went idle after checking a 7 MB order stays at what its documents hold.
+fn release_free_memory() {
+    // SAFETY: `mi_collect` takes no pointers and has no preconditions; it walks mimalloc's
+    // own structures under its own locks.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
 use tasking_ls::cli::orders::{
     ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
     SubmitArgs,
@@ -241,14 +250,17 @@ fn run(cli: Cli) -> i32 {
     match cli.command {
         // The server takes only the flags as given (they win over editor settings); it reads
         // the configuration file itself, under the editor's settings.
-        Command::Serve { stdio: _ } => tasking_ls::lsp::run_stdio(GlobalOptions {
-            schema_dir: cli.schema_dir,
-            cache_dir: cli.cache_dir,
-            offline: cli.offline,
-            api_url: cli.api_url,
-            config: cli.config,
-            credentials: cli.credentials,
-        }),
+        Command::Serve { stdio: _ } => tasking_ls::lsp::run_stdio(
+            GlobalOptions {
+                schema_dir: cli.schema_dir,
+                cache_dir: cli.cache_dir,
+                offline: cli.offline,
+                api_url: cli.api_url,
+                config: cli.config,
+                credentials: cli.credentials,
+            },
+            release_free_memory,
+        ),
         Command::Validate(args) => with_store(&global, |store| {
             cli::validate::run(
                 &ValidateArgs {

@@ -6,6 +6,10 @@
 
 use std::time::Instant;
 
+// The allocator `tasking-ls` itself uses (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use tasking_ls::check::{check_document, CheckOptions};
 use tasking_ls::document::Document;
 use tasking_ls::schema::SchemaStore;

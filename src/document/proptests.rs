@@ -186,6 +186,28 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(FUZZ_CASES))]
 
+    /// Editing the index (what the server does on every keystroke) gives exactly the index
+    /// of the edited text, through chains of edits that split and join `\r\n`, insert and
+    /// delete breaks and multi-byte characters.
+    #[test]
+    fn edited_line_index_equals_a_fresh_one(
+        text in "(a|é|😀|\n|\r\n|\r| ){0,40}",
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), "(b|ü|😀|\n|\r|\r\n){0,4}"), 1..5),
+    ) {
+        let mut text = text;
+        let mut index = LineIndex::new(&text);
+        for (a, b, inserted) in edits {
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let (mut start, mut end) = (*a.get(&boundaries), *b.get(&boundaries));
+            if start > end {
+                std::mem::swap(&mut start, &mut end);
+            }
+            text.replace_range(start..end, &inserted);
+            index = index.edited(&text, start, end, inserted.len());
+            prop_assert_eq!(&index, &LineIndex::new(&text), "{:?}", text);
+        }
+    }
+
     #[test]
     fn never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         check_invariants(&String::from_utf8_lossy(&bytes));

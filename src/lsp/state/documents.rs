@@ -160,9 +160,10 @@ impl OpenDocument {
                 }
                 Some(range) => {
                     let index = self.line_index();
+                    // Ours alone once the parse lets go of it, so it is edited in place.
+                    self.index = None;
                     let start = byte_offset(&index, range.start, encoding);
                     let end = byte_offset(&index, range.end, encoding).max(start);
-                    drop(index);
                     // Let go of the parse's hold on the text first, so it is edited in place.
                     if let Some((_, parsed)) = self.parsed.take() {
                         let base = match Arc::try_unwrap(parsed) {
@@ -173,8 +174,13 @@ impl OpenDocument {
                     } else if let Some((_, span)) = &mut self.base {
                         *span = span.then(start, end, change.text.len());
                     }
-                    self.index = None;
                     Arc::make_mut(&mut self.text).replace_range(start..end, &change.text);
+                    self.index = Some(Arc::new(Arc::unwrap_or_clone(index).edited(
+                        &self.text,
+                        start,
+                        end,
+                        change.text.len(),
+                    )));
                 }
             }
         }

@@ -57,6 +57,11 @@ pub(crate) struct State {
     pub checked: tokio::sync::Notify,
     /// The `resultId` last answered to `textDocument/diagnostic`, per document.
     pub reported: DashMap<Url, String>,
+    /// Returns freed memory to the OS (see `lsp::run_stdio`); `analysis` calls it once no
+    /// check has run for `analysis::RELEASE_AFTER`.
+    pub release_memory: fn(),
+    /// Counts check rounds begun, so the delayed release can tell whether one ran meanwhile.
+    pub rounds: std::sync::atomic::AtomicU64,
 }
 
 impl Backend {
@@ -78,11 +83,22 @@ impl Backend {
             supports_configuration: OnceLock::new(),
             watch_config: OnceLock::new(),
             provider: ProviderState::default(),
+            release_memory: || {},
+            rounds: Default::default(),
             snippets: OnceLock::new(),
             editor: OnceLock::new(),
             checked: tokio::sync::Notify::new(),
             reported: DashMap::new(),
         }))
+    }
+
+    /// The same backend, calling `release` when the server has been idle for a while after a
+    /// check (see `lsp::run_stdio`).
+    pub fn with_release_memory(mut self, release: fn()) -> Self {
+        if let Some(state) = Arc::get_mut(&mut self.0) {
+            state.release_memory = release;
+        }
+        self
     }
 
     pub(crate) fn encoding(&self) -> PositionEncoding {
