@@ -107,6 +107,15 @@ impl Framer {
         self.buf.extend_from_slice(bytes);
     }
 
+    /// Gives back the buffer's spare room after a large message (a 7 MB `didOpen` would
+    /// otherwise keep 8 to 16 MB reserved for the whole session).
+    fn release_spare(&mut self) {
+        const KEEP: usize = 256 << 10;
+        if self.buf.capacity() > KEEP && self.buf.len() < KEEP / 2 {
+            self.buf.shrink_to(KEEP);
+        }
+    }
+
     /// The next event the buffered bytes make, or `None` until more bytes arrive.
     pub fn next_event(&mut self) -> Option<Event> {
         loop {
@@ -158,6 +167,7 @@ impl Framer {
                         return None;
                     }
                     let body: Vec<u8> = self.buf.drain(..len).collect();
+                    self.release_spare();
                     self.state = State::Header;
                     if body.is_empty() {
                         // tower-lsp skips an empty body too.

@@ -11,6 +11,7 @@ mod chains;
 mod model;
 pub(crate) mod shape;
 mod split;
+mod star;
 pub(crate) mod sweep;
 mod treap;
 pub(crate) mod validity;
