@@ -270,7 +270,8 @@ def main():
     ]
     for name, n, vertices, wall, check, g in rows:
         check_s = f"{check * 1000:.1f} ms" if check is not None else "–"
-        ratio = f"{g / check:.1f}× faster" if check else "–"
+        ratio = ("–" if not check else f"{g / check:.1f}× faster" if g >= check
+                 else f"{check / g:.1f}× slower")
         lines.append(f"| {name} | {vertices:,} | {check_s} | {wall * 1000:.0f} ms | {g * 1000:.1f} ms | {ratio} |")
     lines.append("")
     growth = []
