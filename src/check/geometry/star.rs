@@ -75,20 +75,19 @@ pub(crate) fn star_shaped_simple(rings: &[&[Point]]) -> bool {
 /// the caller decides with exact predicates. `None` for non-finite input.
 fn kernel_point(ring: &[Point]) -> Option<Point> {
     let n = ring.len();
+    // One pass: the vertex mean and the ring's orientation (shoelace, relative to the first
+    // vertex for precision).
     let (mut sx, mut sy) = (0.0f64, 0.0f64);
-    for p in ring {
-        sx += p[0];
-        sy += p[1];
-    }
-    let mut c = [sx / n as f64, sy / n as f64];
-    // The ring's orientation (shoelace, relative to the first vertex for precision).
     let o = ring[0];
     let mut twice_area = 0.0;
     let mut a = ring[n - 1];
     for &b in ring {
+        sx += b[0];
+        sy += b[1];
         twice_area += (a[0] - o[0]) * (b[1] - o[1]) - (b[0] - o[0]) * (a[1] - o[1]);
         a = b;
     }
+    let mut c = [sx / n as f64, sy / n as f64];
     if !(c[0].is_finite() && c[1].is_finite() && twice_area.is_finite()) || twice_area == 0.0 {
         return None;
     }
