@@ -9,6 +9,15 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use tasking_ls::cli::orders::{
+    ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
+    SubmitArgs,
+};
+use tasking_ls::cli::{
+    self, format::Format, output::ColorChoice, validate::ValidateArgs, GlobalOptions,
+};
+use tasking_ls::config::{self, CommandLine, Effective};
+
 /// mimalloc's `mi_option_purge_delay` (its `mimalloc.h`, v3: the 16th option);
 /// libmimalloc-sys names no constant for it. The test below checks the index against the
 /// option's default.
@@ -18,8 +27,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// documents: freed memory goes back to the OS at once (mimalloc v3 otherwise waits 1 s, and
 /// then until it is next called), and no transparent huge pages, whose 2 MB grain keeps a
 /// partly used page resident whole. Measured on the 7 MB order (benches/lsp): resident at
-/// rest falls from 70–95 MB to about 45 MB, and 100 typical orders from 40–50 MB to about
-/// 19 MB. `validate` keeps the defaults, which are faster for a short run.
+/// rest falls from 70–95 MB to about 50 MB, and 100 typical orders from 40–50 MB to about
+/// 22 MB. `validate` keeps the defaults, which are faster for a short run.
 fn tune_memory_for_server() {
     // SAFETY: `mi_option_set` takes two integers and only writes mimalloc's option table.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
@@ -32,22 +41,14 @@ fn tune_memory_for_server() {
     }
 }
 
-/// Gives the pages mimalloc holds free back to the OS now: whatever its threads still cache
-/// and any purge still pending run at once, so a language
-/// server that went idle after checking a 7 MB order stays at what its documents hold.
+/// Gives the pages mimalloc holds free back to the OS now (whatever its threads still cache,
+/// and any purge still pending), so a language server that went idle after checking a 7 MB
+/// order holds what its documents need.
 fn release_free_memory() {
     // SAFETY: `mi_collect` takes no pointers and has no preconditions; it walks mimalloc's
     // own structures under its own locks.
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
-use tasking_ls::cli::orders::{
-    ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
-    SubmitArgs,
-};
-use tasking_ls::cli::{
-    self, format::Format, output::ColorChoice, validate::ValidateArgs, GlobalOptions,
-};
-use tasking_ls::config::{self, CommandLine, Effective};
 
 #[derive(Parser, Debug)]
 #[command(
