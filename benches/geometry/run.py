@@ -14,6 +14,9 @@ a Koch-snowflake coastline, all valid and counter-clockwise. Then, for each:
 * `check`: tasking-ls's checking alone (`check_document` on the parsed order: every check,
   geometry included), parse excluded, median of --runs, from the `check_time` example
   (`cargo build --profile profiling --example check_time`; --check-binary to point at it);
+* `validity step alone`: the part of the check that GEOS's `is_valid` does (`check_time
+  --validity` on the same ring file GEOS reads: the ring made a cycle, the star test, chain
+  sweep or exact sweep, GEOS's rules), median of --runs;
 * `GEOS is_valid`: shapely's `is_valid` on the same coordinates (median of --runs, the
   Polygon built beforehand), with --python (a Python that has shapely; tests/geos/run.sh
   makes one in ~/.cache/tasking-ls/geos-venv).
@@ -236,6 +239,23 @@ def check_times(binary, paths, runs):
     return out
 
 
+def validity_times(binary, paths, runs):
+    """The validity step alone (`check_time --validity` on the ring files GEOS reads), the
+    counterpart of shapely's `is_valid`: {ring path: median seconds}."""
+    if not binary or not os.path.exists(binary):
+        return {}
+    run = subprocess.run([binary, "--validity", "--runs", str(runs)] + paths, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(run.stderr)
+    out = {}
+    for line in run.stdout.splitlines():
+        row = json.loads(line)
+        if row["faults"] != 0:
+            sys.exit(f"{row['path']}: the validity step found {row['faults']} faults in a valid ring")
+        out[row["path"]] = row["validity_median"]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("binary", nargs="?", default=os.path.join(ROOT, "target", "release", "tasking-ls"))
@@ -253,30 +273,38 @@ def main():
         return
     geos = time_geos(args.python, [p[: -len(".json")] + ".ring.json" for _, _, _, p in files], args.runs)
     checks = check_times(args.check_binary, [p for _, _, _, p in files], args.runs)
+    validities = validity_times(args.check_binary, [p[: -len(".json")] + ".ring.json" for _, _, _, p in files],
+                                args.runs)
     rows = []
     for name, n, vertices, path in files:
         wall = time_validate(args.binary, path, args.runs)
         g = geos["times"][path[: -len(".json")] + ".ring.json"]
         check = checks.get(path)
-        rows.append((name, n, vertices, wall, check, g))
+        validity = validities.get(path[: -len(".json")] + ".ring.json")
+        rows.append((name, n, vertices, wall, check, g, validity))
     load = os.getloadavg()
     lines = [
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
         f"median of {args.runs} runs; GEOS {geos['geos']} through shapely; load average at the end "
         f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}.",
         "",
-        "| shape | vertices | tasking-ls check (parse excluded) | tasking-ls `validate` (whole process) | GEOS `is_valid` | check vs GEOS |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| shape | vertices | tasking-ls check (parse excluded) | tasking-ls `validate` (whole process) "
+        "| tasking-ls validity step alone | GEOS `is_valid` | validity step vs GEOS |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, n, vertices, wall, check, g in rows:
-        check_s = f"{check * 1000:.1f} ms" if check is not None else "–"
-        ratio = ("–" if not check else f"{g / check:.1f}× faster" if g >= check
-                 else f"{check / g:.1f}× slower")
-        lines.append(f"| {name} | {vertices:,} | {check_s} | {wall * 1000:.0f} ms | {g * 1000:.1f} ms | {ratio} |")
+
+    def ms(seconds):
+        return f"{seconds * 1000:.1f} ms" if seconds is not None else "–"
+
+    for name, n, vertices, wall, check, g, validity in rows:
+        ratio = ("–" if not validity else f"{g / validity:.1f}× faster" if g >= validity
+                 else f"{validity / g:.1f}× slower")
+        lines.append(f"| {name} | {vertices:,} | {ms(check)} | {wall * 1000:.0f} ms | {ms(validity)} "
+                     f"| {g * 1000:.1f} ms | {ratio} |")
     lines.append("")
     growth = []
     for name in SHAPES:
-        by_n = {n: (c, w) for nm, n, _, w, c, _ in rows if nm == name}
+        by_n = {n: (c, w) for nm, n, _, w, c, _, _ in rows if nm == name}
         lo, hi = min(by_n), max(by_n)
         if by_n[lo][0] and by_n[hi][0]:
             growth.append(f"{name} {by_n[hi][0] / by_n[lo][0]:.1f}×")

@@ -27,6 +27,20 @@ use validity::{CycleRing, Fault, FaultKind, RingId};
 
 /// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
 /// numbers. The one place that reads a position's values.
+/// GEOS `IsValidOp`'s counterpart alone, for the benchmark next to shapely's `is_valid`
+/// (`benches/geometry/check_time.rs --validity`): the rings of one polygon (shell first,
+/// positions in degrees as written, closed or not) become cycles and go through the same
+/// validity step as the checks (star test, chain sweep, exact sweep, GEOS's rules); returns
+/// the number of faults. Not a checking API: the checks reach this step through [`check`].
+#[doc(hidden)]
+pub fn validity_fault_count(rings: &[Vec<[f64; 2]>]) -> usize {
+    let polygon: Vec<CycleRing> = rings
+        .iter()
+        .map(|ring| CycleRing::from_positions(ring.iter().copied()))
+        .collect();
+    validity::faults(&[polygon]).len()
+}
+
 pub(crate) fn position_numbers(node: &Node) -> Option<impl ExactSizeIterator<Item = f64> + '_> {
     let items = node.items()?;
     if items.iter().any(|n| n.as_f64().is_none()) {
