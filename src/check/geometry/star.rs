@@ -30,9 +30,24 @@ pub(crate) fn star_shaped_simple(rings: &[&[Point]]) -> bool {
     if n < 3 {
         return false;
     }
-    let Some(c) = kernel_point(ring) else {
+    let Some((mean, side)) = mean_and_side(ring) else {
         return false;
     };
+    // Most star-shaped rings (convex ones, circles) are seen whole from their mean: one
+    // exact pass. Only if that fails is the point moved towards the kernel.
+    if winds_once_around(ring, mean) {
+        return true;
+    }
+    match relaxed(ring, mean, side) {
+        Some(c) if c != mean => winds_once_around(ring, c),
+        _ => false,
+    }
+}
+
+/// Whether every edge of `ring` turns the same way around `c` (exact sign, never zero) and
+/// the ring winds around `c` exactly once in that direction.
+fn winds_once_around(ring: &[Point], c: Point) -> bool {
+    let n = ring.len();
     let mut turn = 0i64;
     let mut winding = 0i64;
     let mut a = ring[n - 1];
@@ -65,18 +80,11 @@ pub(crate) fn star_shaped_simple(rings: &[&[Point]]) -> bool {
     winding == turn
 }
 
-/// A point from which every edge of `ring` should turn the same way, if the ring is
-/// star-shaped: the vertex mean, moved by a few passes of the relaxation method for linear
-/// inequalities (Agmon, Motzkin and Schoenberg, 1954): each edge that has the point on its
-/// wrong side pushes it a little past the edge's line. On a spiky star the kernel (the
-/// points that see the whole ring) is a tiny disc around the centre, far smaller than the
-/// mean's distance to the centre; the nearly radial edges' lines run through that disc in
-/// every direction, so the passes home in on it. Plain `f64`: the point only has to be good,
-/// the caller decides with exact predicates. `None` for non-finite input.
-fn kernel_point(ring: &[Point]) -> Option<Point> {
+/// The vertex mean of `ring` and the sign of its signed area (1.0 counter-clockwise, -1.0
+/// clockwise), in one pass (the shoelace relative to the first vertex, for precision);
+/// `None` for non-finite input or a zero area.
+fn mean_and_side(ring: &[Point]) -> Option<(Point, f64)> {
     let n = ring.len();
-    // One pass: the vertex mean and the ring's orientation (shoelace, relative to the first
-    // vertex for precision).
     let (mut sx, mut sy) = (0.0f64, 0.0f64);
     let o = ring[0];
     let mut twice_area = 0.0;
@@ -87,11 +95,24 @@ fn kernel_point(ring: &[Point]) -> Option<Point> {
         twice_area += (a[0] - o[0]) * (b[1] - o[1]) - (b[0] - o[0]) * (a[1] - o[1]);
         a = b;
     }
-    let mut c = [sx / n as f64, sy / n as f64];
+    let c = [sx / n as f64, sy / n as f64];
     if !(c[0].is_finite() && c[1].is_finite() && twice_area.is_finite()) || twice_area == 0.0 {
         return None;
     }
-    let side = twice_area.signum();
+    Some((c, twice_area.signum()))
+}
+
+/// A point from which every edge of `ring` should turn the same way, if the ring is
+/// star-shaped: the vertex mean (`side`: the ring's orientation), moved by a few passes of the relaxation method for linear
+/// inequalities (Agmon, Motzkin and Schoenberg, 1954): each edge that has the point on its
+/// wrong side pushes it a little past the edge's line. On a spiky star the kernel (the
+/// points that see the whole ring) is a tiny disc around the centre, far smaller than the
+/// mean's distance to the centre; the nearly radial edges' lines run through that disc in
+/// every direction, so the passes home in on it. Plain `f64`: the point only has to be good,
+/// the caller decides with exact predicates. `None` when it stops being finite.
+fn relaxed(ring: &[Point], mean: Point, side: f64) -> Option<Point> {
+    let n = ring.len();
+    let mut c = mean;
     let mut before = usize::MAX / 10;
     for _ in 0..KERNEL_PASSES {
         let mut moved = 0usize;

@@ -23,8 +23,13 @@ impl CycleRing {
     /// The cycle of a closed ring of written positions (degrees); consecutive repeats and
     /// the closing repeat are dropped.
     pub fn from_positions(written: impl IntoIterator<Item = Point>) -> CycleRing {
-        let mut ring = CycleRing::default();
-        for (i, p) in written.into_iter().enumerate() {
+        let written = written.into_iter();
+        let (at_least, _) = written.size_hint();
+        let mut ring = CycleRing {
+            points: Vec::with_capacity(at_least),
+            positions: Vec::with_capacity(at_least),
+        };
+        for (i, p) in written.enumerate() {
             // -0.0 and 0.0 are one coordinate; the sweeps order coordinates by bits.
             let p = [p[0] + 0.0, p[1] + 0.0];
             if ring.points.last() != Some(&p) {
@@ -209,7 +214,8 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
     if !out.is_empty() {
         return out;
     }
-    for (p, rings) in polygons.iter().enumerate() {
+    // Polygons without holes skip the containment checks (and their passes over the shell).
+    for (p, rings) in polygons.iter().enumerate().filter(|(_, r)| r.len() > 1) {
         let shell = &rings[0];
         let shell_box = shell.bbox();
         for (h, hole) in rings.iter().enumerate().skip(1) {
@@ -225,7 +231,7 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
     if !out.is_empty() {
         return out;
     }
-    for (p, rings) in polygons.iter().enumerate() {
+    for (p, rings) in polygons.iter().enumerate().filter(|(_, r)| r.len() > 2) {
         let boxes: Vec<[f64; 4]> = rings.iter().map(CycleRing::bbox).collect();
         for h in 1..rings.len() {
             for outer in 1..rings.len() {
