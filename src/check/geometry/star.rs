@@ -35,18 +35,32 @@ pub(crate) fn star_shaped_simple(rings: &[&[Point]]) -> bool {
     };
     // Most star-shaped rings (convex ones, circles) are seen whole from their mean: one
     // exact pass. Only if that fails is the point moved towards the kernel.
-    if winds_once_around(ring, mean) {
-        return true;
-    }
-    match relaxed(ring, mean, side) {
-        Some(c) if c != mean => winds_once_around(ring, c),
-        _ => false,
+    match view_from(ring, mean) {
+        View::Once => true,
+        // A ring that keeps turning one way around its mean for more than a full turn (a
+        // spiral) is not star-shaped from anywhere near it: no relaxation for it.
+        View::MoreThanOnce => false,
+        View::WrongTurn => match relaxed(ring, mean, side) {
+            Some(c) if c != mean => view_from(ring, c) == View::Once,
+            _ => false,
+        },
     }
 }
 
-/// Whether every edge of `ring` turns the same way around `c` (exact sign, never zero) and
-/// the ring winds around `c` exactly once in that direction.
-fn winds_once_around(ring: &[Point], c: Point) -> bool {
+/// How a ring looks from a point, by the exact signs of its edges' turns around it.
+#[derive(PartialEq, Eq)]
+enum View {
+    /// Every edge turns the same way and the ring winds around the point exactly once: the
+    /// ring is star-shaped from the point.
+    Once,
+    /// Some edge turns the other way than the first, or runs through the point's line.
+    WrongTurn,
+    /// The edges so far all turn one way and already wind more than once: a ring that is not
+    /// simple, or a spiral seen from inside (said as soon as it shows, not at the end).
+    MoreThanOnce,
+}
+
+fn view_from(ring: &[Point], c: Point) -> View {
     let n = ring.len();
     let mut turn = 0i64;
     let mut winding = 0i64;
@@ -58,12 +72,12 @@ fn winds_once_around(ring: &[Point], c: Point) -> bool {
         } else if o < 0.0 {
             -1
         } else {
-            return false;
+            return View::WrongTurn;
         };
         if turn == 0 {
             turn = sign;
         } else if sign != turn {
-            return false;
+            return View::WrongTurn;
         }
         // Winding number of the ring around `c` (Sunday's crossing rule): an edge crossing
         // the horizontal line through `c` upwards with `c` on its left counts +1, downwards
@@ -75,9 +89,17 @@ fn winds_once_around(ring: &[Point], c: Point) -> bool {
         } else if b[1] <= c[1] && sign < 0 {
             winding -= 1;
         }
+        // With every turn one way the count only grows in that direction.
+        if winding * turn > 1 {
+            return View::MoreThanOnce;
+        }
         a = b;
     }
-    winding == turn
+    if winding == turn {
+        View::Once
+    } else {
+        View::WrongTurn
+    }
 }
 
 /// The vertex mean of `ring` and the sign of its signed area (1.0 counter-clockwise, -1.0
@@ -138,10 +160,19 @@ fn relaxed(ring: &[Point], mean: Point, side: f64) -> Option<Point> {
         if moved == 0 || moved * 10 > before * 9 {
             break;
         }
+        // Far from a kernel: a star's mean is on the wrong side of about 1% of its edges
+        // (1817 of 200,000), the Koch coastline's of 29%, the spiral band's of 96%.
+        if moved.saturating_mul(KERNEL_MISS_RATIO) > n {
+            return None;
+        }
         before = moved;
     }
     (c[0].is_finite() && c[1].is_finite()).then_some(c)
 }
+
+/// A first relaxation pass that moves the point for more than one edge in this many gives
+/// up: the ring is far from star-shaped around there.
+const KERNEL_MISS_RATIO: usize = 20;
 
 /// Relaxation passes over the ring before giving up on finding a kernel point.
 const KERNEL_PASSES: usize = 12;
