@@ -222,37 +222,29 @@ def time_geos(python, paths, runs):
     return json.loads(run.stdout)
 
 
-def check_times(binary, paths, runs):
-    """Check-only medians (parse excluded) from the `check_time` example, when built."""
+def check_time_medians(binary, paths, runs, mode=None):
+    """Medians from the `check_time` example, when built: {path: median seconds}. `mode`
+    None: the whole check of each order (parse excluded); "validity": the validity step alone
+    on each ring file GEOS reads (shapely's `is_valid` counterpart). Exits if a valid input
+    draws a finding."""
     if not binary or not os.path.exists(binary):
-        print(f"no check-only timings: {binary} missing (cargo build --profile profiling --example check_time)", file=sys.stderr)
+        if mode is None:
+            print(f"no check-only timings: {binary} missing (cargo build --profile profiling --example check_time)",
+                  file=sys.stderr)
         return {}
-    run = subprocess.run([binary, "--runs", str(runs)] + paths, capture_output=True, text=True)
+    flags = ["--validity"] if mode == "validity" else []
+    count, median, what = (("faults", "validity_median", "the validity step found {} faults in a valid ring")
+                           if mode == "validity" else
+                           ("findings", "check_median", "the check found {} problems in a valid order"))
+    run = subprocess.run([binary] + flags + ["--runs", str(runs)] + paths, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(run.stderr)
     out = {}
     for line in run.stdout.splitlines():
         row = json.loads(line)
-        if row["findings"] != 0:
-            sys.exit(f"{row['path']}: the check found {row['findings']} problems in a valid order")
-        out[row["path"]] = row["check_median"]
-    return out
-
-
-def validity_times(binary, paths, runs):
-    """The validity step alone (`check_time --validity` on the ring files GEOS reads), the
-    counterpart of shapely's `is_valid`: {ring path: median seconds}."""
-    if not binary or not os.path.exists(binary):
-        return {}
-    run = subprocess.run([binary, "--validity", "--runs", str(runs)] + paths, capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(run.stderr)
-    out = {}
-    for line in run.stdout.splitlines():
-        row = json.loads(line)
-        if row["faults"] != 0:
-            sys.exit(f"{row['path']}: the validity step found {row['faults']} faults in a valid ring")
-        out[row["path"]] = row["validity_median"]
+        if row[count] != 0:
+            sys.exit(f"{row['path']}: " + what.format(row[count]))
+        out[row["path"]] = row[median]
     return out
 
 
@@ -272,9 +264,9 @@ def main():
     if args.generate_only:
         return
     geos = time_geos(args.python, [p[: -len(".json")] + ".ring.json" for _, _, _, p in files], args.runs)
-    checks = check_times(args.check_binary, [p for _, _, _, p in files], args.runs)
-    validities = validity_times(args.check_binary, [p[: -len(".json")] + ".ring.json" for _, _, _, p in files],
-                                args.runs)
+    checks = check_time_medians(args.check_binary, [p for _, _, _, p in files], args.runs)
+    validities = check_time_medians(args.check_binary, [p[: -len(".json")] + ".ring.json" for _, _, _, p in files],
+                                    args.runs, "validity")
     rows = []
     for name, n, vertices, path in files:
         wall = time_validate(args.binary, path, args.runs)
