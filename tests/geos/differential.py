@@ -254,11 +254,60 @@ def fam_multi(rng):
     return "valid", [[box(-80, -80, 80, 80), box(-50, -50, 50, 50)], [star(rng, 0, 0, 10, 30, rng.randint(3, 15))]]
 
 
+def fam_big_star(rng):
+    """A star of 4,200 to 8,000 vertices (over 4,096: the size where the star test looks from
+    a sample of the vertices), sometimes tangled by one swapped pair or one vertex pulled
+    across the centre; on the grid, so that touches and collinear edges occur."""
+    # On a 64 times finer grid than the other families (still exact in binary): at 1/64
+    # degree, thousands of nearly radial edges would mostly end in spikes.
+    ring = [(x / 64, y / 64) for x, y in star(rng, 0, 0, 600 * 64, 2000 * 64, rng.randint(4200, 8000))]
+    kind = rng.choice(["plain", "swap", "pulled"])
+    if kind == "swap":
+        i, j = rng.randrange(len(ring)), rng.randrange(len(ring))
+        ring[i], ring[j] = ring[j], ring[i]
+    elif kind == "pulled":
+        i = rng.randrange(len(ring))
+        ring[i] = (-ring[i][0] // 5, -ring[i][1] // 5)
+    ring = [p for k, p in enumerate(ring) if k == 0 or p != ring[k - 1]]
+    return None, [[ring]]
+
+
+def fam_big_spiral(rng):
+    """A spiral band of 2 to 4 turns and 4,200 to 8,000 vertices, whose monotone chains are
+    hundreds of edges long; some bands are too wide for their turns (they cross), some have
+    one vertex moved, some a hole. On the finer grid of `fam_big_star`."""
+    import math
+
+    turns = rng.randint(2, 4)
+    half = rng.randint(2100, 4000)
+    width = rng.choice([0.1, 0.3, 0.6]) / turns
+
+    def arm(i, offset):
+        t = i / half
+        a = t * turns * 2 * math.pi
+        r = (0.15 + t + offset) * 1800
+        return (round(r * math.cos(a) * 64) / 64, round(r * math.sin(a) * 64) / 64)
+
+    ring = [arm(i, width) for i in range(half)] + [arm(i, -width) for i in reversed(range(half))]
+    if rng.random() < 0.3:
+        i = rng.randrange(len(ring))
+        ring[i] = (ring[i][0] + rng.randint(-40, 40), ring[i][1] + rng.randint(-40, 40))
+    ring = [p for k, p in enumerate(ring) if k == 0 or p != ring[k - 1]]
+    if ring[0] == ring[-1]:
+        ring.pop()
+    rings = [ring]
+    if rng.random() < 0.3:
+        cx, cy = rng.randint(-1500, 1500), rng.randint(-1500, 1500)
+        rings.append(star(rng, cx, cy, 30, 120, rng.randint(20, 200)))
+    return None, [rings]
+
+
 FAMILIES = [
     fam_simple, fam_repeated_points, fam_hole_inside, fam_two_holes, fam_hole_crossing,
     fam_hole_outside, fam_hole_nested, fam_holes_overlapping, fam_hole_touch_once,
     fam_hole_touch_twice, fam_hole_chain, fam_bowtie, fam_random_order, fam_spike,
     fam_self_touching, fam_zero_area, fam_grid, fam_grid_star, fam_antimeridian, fam_multi,
+    fam_big_star, fam_big_spiral,
 ]
 
 

@@ -82,17 +82,21 @@ struct Chain {
 /// status holds tens of thousands of chains, far more than the caches).
 type Edge = [Point; 2];
 
-/// The class of the edge a→b: its direction in sweep order, and whether y rises going
-/// in sweep order. A chain is a maximal cyclic run of one class.
-fn class(a: Point, b: Point) -> Option<u8> {
-    let forward = match lex(a, b) {
-        Ordering::Less => true,
-        Ordering::Greater => false,
-        Ordering::Equal => return None,
-    };
-    let rises = if forward { b[1] >= a[1] } else { a[1] >= b[1] };
-    Some(u8::from(forward) << 1 | u8::from(rises))
+/// The class of the edge a→b: its direction in sweep order (bit 1: forward), and whether y
+/// rises going in sweep order (bit 0). A chain is a maximal cyclic run of one class. Bit 2
+/// marks a zero-length edge (no class). Plain comparisons, no branch, so that the pass over
+/// a ring's edges vectorises: coordinates here are finite and never -0.0, so they order as
+/// `lex` orders them.
+#[inline]
+fn class(a: Point, b: Point) -> u8 {
+    let forward = (b[0] > a[0]) | ((b[0] == a[0]) & (b[1] > a[1]));
+    let same = (b[0] == a[0]) & (b[1] == a[1]);
+    let rises = (forward & (b[1] >= a[1])) | (!forward & (a[1] >= b[1]));
+    u8::from(same) << 2 | u8::from(forward) << 1 | u8::from(rises)
 }
+
+/// Set in a [`class`] for a zero-length edge.
+const NO_CLASS: u8 = 4;
 
 fn build_chains(rings: &[&[Point]]) -> Option<Vec<Chain>> {
     let mut chains = Vec::new();
@@ -100,8 +104,10 @@ fn build_chains(rings: &[&[Point]]) -> Option<Vec<Chain>> {
     for (r, ring) in rings.iter().enumerate() {
         let n = ring.len();
         classes.clear();
-        for i in 0..n {
-            classes.push(class(ring[i], ring[if i + 1 == n { 0 } else { i + 1 }])?);
+        classes.extend(ring.windows(2).map(|w| class(w[0], w[1])));
+        classes.push(class(ring[n - 1], ring[0]));
+        if classes.iter().fold(0, |any, c| any | c) & NO_CLASS != 0 {
+            return None;
         }
         // Start at a class change, so that no chain wraps past the start unseen. A closed
         // ring always turns back somewhere; a single class means bad input.
@@ -207,14 +213,33 @@ impl ChainSweep<'_> {
 
     /// `edge_at` when the cursor moves: on to the last edge whose left end is at or before
     /// `p`.
+    /// Galloping, then halving: the sweep may pass hundreds of a long chain's vertices
+    /// between two looks at it (on a spiral band, chains of a thousand edges are looked at a
+    /// few times each), and its vertices are in sweep order.
     #[cold]
     fn advance(&mut self, c: u32, p: Point) -> (Point, Point) {
         let segs = self.chains[c as usize].segs;
         let mut j = self.chains[c as usize].cursor;
-        while j + 1 < segs && lex(self.vertex(c, j + 1), p) != Ordering::Greater {
-            j += 1;
+        // Invariant: vertex j is at or before p; find the last such vertex before `segs`.
+        let at_or_before = |sweep: &Self, k: u32| lex(sweep.vertex(c, k), p) != Ordering::Greater;
+        let mut step = 1;
+        while j + step < segs && at_or_before(self, j + step) {
+            j += step;
+            step *= 2;
             self.work += 1;
         }
+        // The answer is in [j, min(j + step, segs) - 1].
+        let mut hi = (j + step).min(segs);
+        while hi - j > 1 {
+            let mid = j + (hi - j) / 2;
+            if at_or_before(self, mid) {
+                j = mid;
+            } else {
+                hi = mid;
+            }
+            self.work += 1;
+        }
+        debug_assert!(at_or_before(self, j) && (j + 1 == segs || !at_or_before(self, j + 1)));
         let edge = (self.vertex(c, j), self.vertex(c, j + 1));
         self.chains[c as usize].cursor = j;
         self.status.nodes[c as usize].payload = [edge.0, edge.1];
@@ -628,5 +653,71 @@ mod tests {
         }
         // The fast path must also be useful: it proves a fair share of the clean cases.
         assert!(proven > cases / 20, "{proven} of {cases}");
+    }
+
+    /// The same on rings of long chains (hundreds of edges each, so that the cursors
+    /// gallop): spiral bands, some too wide for their turns, some with one vertex moved, some
+    /// with a circle inside that may cross or touch the band.
+    #[test]
+    fn long_chains_are_never_claimed_clean_when_the_exact_sweep_finds_a_meeting() {
+        let mut state = 17u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u32
+        };
+        let (mut proven, mut cases) = (0, 0);
+        for case in 0..300 {
+            let half = 200 + (next() % 800) as usize;
+            let grid = [1e3, 1e6][case % 2];
+            let snap = |x: f64| (x * grid).round() / grid + 0.0;
+            let turns = 1.0 + (next() % 4) as f64;
+            let width = [0.1, 0.3, 0.55][(next() % 3) as usize] / turns;
+            let arm = |i: usize, offset: f64| {
+                let t = i as f64 / half as f64;
+                let a = t * turns * std::f64::consts::TAU;
+                let r = 0.2 + t + offset;
+                [snap(r * a.cos()), snap(r * a.sin())]
+            };
+            let mut band: Vec<Point> = (0..half)
+                .map(|i| arm(i, width))
+                .chain((0..half).rev().map(|i| arm(i, -width)))
+                .collect();
+            if next() % 3 == 0 {
+                let i = next() as usize % band.len();
+                band[i] = [snap(band[i][0] * 1.03), snap(band[i][1] * 0.98)];
+            }
+            let mut rings = vec![band];
+            if next() % 2 == 0 {
+                let (cx, cy, r) = (
+                    (next() % 200) as f64 / 100.0 - 1.0,
+                    (next() % 200) as f64 / 100.0 - 1.0,
+                    0.05 + (next() % 30) as f64 / 100.0,
+                );
+                let m = 50 + next() as usize % 300;
+                rings.push(
+                    (0..m)
+                        .map(|i| {
+                            let a = -(i as f64) / m as f64 * std::f64::consts::TAU;
+                            [snap(cx + r * a.cos()), snap(cy + r * a.sin())]
+                        })
+                        .collect(),
+                );
+            }
+            for ring in &mut rings {
+                ring.dedup();
+                while ring.len() > 1 && ring.first() == ring.last() {
+                    ring.pop();
+                }
+            }
+            cases += 1;
+            let refs: Vec<&[Point]> = rings.iter().map(Vec::as_slice).collect();
+            if check(&rings) {
+                proven += 1;
+                assert!(sweep(&refs).is_empty(), "case {case}: claimed clean");
+            }
+        }
+        assert!(proven > cases / 5, "{proven} of {cases}");
     }
 }

@@ -25,8 +25,6 @@ use crate::document::{ArrayItems, Document, Item, Node, TextRange};
 use sweep::Point;
 use validity::{CycleRing, Fault, FaultKind, RingId};
 
-/// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
-/// numbers. The one place that reads a position's values.
 /// GEOS `IsValidOp`'s counterpart alone, for the benchmark next to shapely's `is_valid`
 /// (`benches/geometry/check_time.rs --validity`): the rings of one polygon (shell first,
 /// positions in degrees as written, closed or not) become cycles and go through the same
@@ -36,11 +34,13 @@ use validity::{CycleRing, Fault, FaultKind, RingId};
 pub fn validity_fault_count(rings: &[Vec<[f64; 2]>]) -> usize {
     let polygon: Vec<CycleRing> = rings
         .iter()
-        .map(|ring| CycleRing::from_positions(ring.iter().copied()))
+        .map(|ring| CycleRing::from_positions(ring))
         .collect();
     validity::faults(&[polygon]).len()
 }
 
+/// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
+/// numbers. The one place that reads a position's values.
 pub(crate) fn position_numbers(node: &Node) -> Option<impl ExactSizeIterator<Item = f64> + '_> {
     let items = node.items()?;
     if items.iter().any(|n| n.as_f64().is_none()) {
@@ -522,7 +522,7 @@ impl Checker<'_> {
             .enumerate()
             .map(|(p, rings)| {
                 (0..rings.len())
-                    .map(|r| CycleRing::from_positions(points(p, r).iter().copied()))
+                    .map(|r| CycleRing::from_positions(points(p, r)))
                     .collect()
             })
             .collect();

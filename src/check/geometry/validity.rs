@@ -5,43 +5,77 @@
 //! are ports of GEOS's `PolygonTopologyAnalyzer`, `PolygonNode` and `RayCrossingCounter`,
 //! so verdicts agree with shapely's `is_valid` (see tests/geos/differential.py).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::sweep::{self, is_interior_segment, Meeting, MeetingKind, Point};
 use super::{chains, star};
 
 /// A ring ready for the topology checks: vertices as a cycle (no closing repeat, consecutive
-/// repeats dropped), each with the index of the position it came from in the document.
+/// repeats dropped, -0.0 made 0.0), each with the index of the position it came from in the
+/// document. Borrows the written positions when they are already such a cycle but for the
+/// closing repeat, which is the common case: a 200,000-vertex ring is then not copied.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct CycleRing {
-    pub points: Vec<Point>,
-    /// `positions[i]`: index in the ring's written positions of `points[i]`.
-    pub positions: Vec<u32>,
+pub(crate) struct CycleRing<'a> {
+    pub points: Cow<'a, [Point]>,
+    /// `positions[i]`: index in the ring's written positions of `points[i]`; empty while
+    /// they are the same (no repeat dropped but maybe the closing one), which is the common
+    /// case and saves a second array as long as the ring. Read it with [`Self::position`].
+    positions: Vec<u32>,
 }
 
-impl CycleRing {
+impl<'a> CycleRing<'a> {
     /// The cycle of a closed ring of written positions (degrees); consecutive repeats and
     /// the closing repeat are dropped.
-    pub fn from_positions(written: impl IntoIterator<Item = Point>) -> CycleRing {
-        let written = written.into_iter();
-        let (at_least, _) = written.size_hint();
-        let mut ring = CycleRing {
-            points: Vec::with_capacity(at_least),
-            positions: Vec::with_capacity(at_least),
+    pub fn from_positions(written: &'a [Point]) -> CycleRing<'a> {
+        // `==` holds between -0.0 and 0.0, so repeats are the same before and after the sign
+        // is dropped.
+        let negative_zero = |p: &Point| {
+            (p[0] == 0.0 && p[0].is_sign_negative()) || (p[1] == 0.0 && p[1].is_sign_negative())
         };
-        for (i, p) in written.enumerate() {
+        let clean = !written.windows(2).any(|w| w[0] == w[1]) && !written.iter().any(negative_zero);
+        if clean {
+            // With no consecutive repeat only the last position can repeat the first.
+            let open = match written {
+                [first, .., last] if first == last => &written[..written.len() - 1],
+                _ => written,
+            };
+            return CycleRing {
+                points: Cow::Borrowed(open),
+                positions: Vec::new(),
+            };
+        }
+        let mut points: Vec<Point> = Vec::with_capacity(written.len());
+        let mut positions: Vec<u32> = Vec::new();
+        for (i, &p) in written.iter().enumerate() {
             // -0.0 and 0.0 are one coordinate; the sweeps order coordinates by bits.
             let p = [p[0] + 0.0, p[1] + 0.0];
-            if ring.points.last() != Some(&p) {
-                ring.points.push(p);
-                ring.positions.push(i as u32);
+            if points.last() != Some(&p) {
+                if !positions.is_empty() {
+                    positions.push(i as u32);
+                }
+                points.push(p);
+            } else if positions.is_empty() {
+                // The first repeat: from here on the cycle's vertices and the written
+                // positions part ways.
+                positions = (0..points.len() as u32).collect();
             }
         }
-        while ring.points.len() > 1 && ring.points.last() == ring.points.first() {
-            ring.points.pop();
-            ring.positions.pop();
+        while points.len() > 1 && points.last() == points.first() {
+            points.pop();
+            if !positions.is_empty() {
+                positions.pop();
+            }
         }
-        ring
+        CycleRing {
+            points: Cow::Owned(points),
+            positions,
+        }
+    }
+
+    /// The index in the ring's written positions of cycle vertex `i`.
+    pub fn position(&self, i: usize) -> u32 {
+        self.positions.get(i).copied().unwrap_or(i as u32)
     }
 
     fn bbox(&self) -> [f64; 4] {
@@ -51,7 +85,7 @@ impl CycleRing {
             f64::NEG_INFINITY,
             f64::NEG_INFINITY,
         ];
-        for p in &self.points {
+        for p in self.points.iter() {
             b[0] = b[0].min(p[0]);
             b[1] = b[1].min(p[1]);
             b[2] = b[2].max(p[0]);
@@ -152,7 +186,7 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
         let (p, r) = ids[ring as usize];
         (
             (p, r),
-            polygons[p].get(r).map_or(0, |c| c.positions[edge as usize]),
+            polygons[p].get(r).map_or(0, |c| c.position(edge as usize)),
         )
     };
     // Most areas meet nowhere: a star-shaped ring proves it in one pass, the chain sweep in
@@ -223,7 +257,7 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
                 out.push(Fault {
                     kind: FaultKind::HoleOutsideShell,
                     at: hole.points[0],
-                    rings: vec![((p, h), hole.positions[0])],
+                    rings: vec![((p, h), hole.position(0))],
                 });
             }
         }
@@ -242,7 +276,7 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
                     out.push(Fault {
                         kind: FaultKind::NestedHoles,
                         at: rings[h].points[0],
-                        rings: vec![((p, h), rings[h].positions[0]), ((p, outer), 0)],
+                        rings: vec![((p, h), rings[h].position(0)), ((p, outer), 0)],
                     });
                     break;
                 }
@@ -260,7 +294,7 @@ pub(crate) fn faults(polygons: &[Vec<CycleRing>]) -> Vec<Fault> {
                     out.push(Fault {
                         kind: FaultKind::NestedShells,
                         at: inner[0].points[0],
-                        rings: vec![((i, 0), inner[0].positions[0]), ((j, 0), 0)],
+                        rings: vec![((i, 0), inner[0].position(0)), ((j, 0), 0)],
                     });
                     break;
                 }
@@ -287,13 +321,13 @@ fn touch_position(polygons: &[Vec<CycleRing>], ring: RingId, at: Point) -> u32 {
     for i in 0..n {
         let (a, b) = (cycle.points[i], cycle.points[(i + 1) % n]);
         if a == at {
-            return cycle.positions[i];
+            return cycle.position(i);
         }
         if on_segment(at, a, b) {
-            return cycle.positions[i];
+            return cycle.position(i);
         }
     }
-    cycle.positions.first().copied().unwrap_or(0)
+    0
 }
 
 fn on_segment(p: Point, a: Point, b: Point) -> bool {
@@ -467,10 +501,68 @@ fn hole_cycle(
 mod tests {
     use super::*;
 
-    fn ring(points: &[[f64; 2]]) -> CycleRing {
+    /// Borrowed or copied, a cycle is the written ring with -0.0 made 0.0, consecutive
+    /// repeats and the closing repeats dropped, each vertex naming its first written
+    /// position: checked against that rule written plainly, on rings drawn from a few values
+    /// (so that repeats, -0.0 and closings are common).
+    #[test]
+    fn cycles_drop_repeats_and_negative_zeros_and_keep_positions() {
+        let mut state = 3u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let values = [-0.0, 0.0, 1.0, 2.0];
+        let (mut borrowed, mut owned) = (0, 0);
+        for _ in 0..20_000 {
+            let len = next() % 9;
+            let mut written: Vec<Point> = (0..len)
+                .map(|_| [values[next() % 4], values[next() % 4]])
+                .collect();
+            if len > 0 && next() % 2 == 0 {
+                written.push(written[0]);
+            }
+            let mut expected: Vec<(Point, u32)> = Vec::new();
+            for (i, p) in written.iter().enumerate() {
+                let p = [p[0] + 0.0, p[1] + 0.0];
+                if expected.last().map(|e| e.0) != Some(p) {
+                    expected.push((p, i as u32));
+                }
+            }
+            while expected.len() > 1
+                && expected.last().map(|e| e.0) == expected.first().map(|e| e.0)
+            {
+                expected.pop();
+            }
+            let cycle = CycleRing::from_positions(&written);
+            match cycle.points {
+                Cow::Borrowed(_) => borrowed += 1,
+                Cow::Owned(_) => owned += 1,
+            }
+            let got: Vec<(Point, u32)> = (0..cycle.points.len())
+                .map(|i| (cycle.points[i], cycle.position(i)))
+                .collect();
+            assert_eq!(got, expected, "{written:?}");
+            assert!(got
+                .iter()
+                .all(|(p, _)| !p[0].is_sign_negative() || p[0] != 0.0));
+            assert!(got
+                .iter()
+                .all(|(p, _)| !p[1].is_sign_negative() || p[1] != 0.0));
+        }
+        assert!(borrowed > 1_000 && owned > 1_000, "{borrowed} {owned}");
+    }
+
+    fn ring(points: &[[f64; 2]]) -> CycleRing<'static> {
         let mut closed = points.to_vec();
         closed.push(points[0]);
-        CycleRing::from_positions(closed)
+        let cycle = CycleRing::from_positions(&closed);
+        CycleRing {
+            points: Cow::Owned(cycle.points.into_owned()),
+            positions: cycle.positions,
+        }
     }
 
     fn kinds(polygon: Vec<CycleRing>) -> Vec<&'static str> {
