@@ -372,6 +372,16 @@ impl Node {
         self.items()?.get(i)
     }
 
+    /// The two values of an array of exactly two numbers stored packed (see [`Items`]), as
+    /// [`Node::as_f64`] would read its items; `None` for any other node (an array of two
+    /// numbers that could not be packed included: read its items then).
+    pub fn pair_values(&self) -> Option<[f64; 2]> {
+        match &self.kind {
+            NodeKind::Array(Items::Pair(pair)) => Some(pair.values()),
+            _ => None,
+        }
+    }
+
     /// True for a number (integer or not).
     pub fn is_number(&self) -> bool {
         matches!(self.kind, NodeKind::Number(_))

@@ -4,8 +4,8 @@
 //! validity as GEOS's IsValidOp defines it, and the antimeridian (RFC 7946 §3.1.9). Each
 //! diagnostic points at the ring or position at fault.
 //!
-//! Positions are read only through [`position_numbers`], so a change in how the document
-//! stores arrays of numbers stays local.
+//! Positions are read only through [`position_numbers`] and [`position_head`], so a change in
+//! how the document stores arrays of numbers stays local.
 
 mod chains;
 mod model;
@@ -47,6 +47,22 @@ pub(crate) fn position_numbers(node: &Node) -> Option<impl ExactSizeIterator<Ite
         return None;
     }
     Some(items.iter().map(|n| n.as_f64().unwrap_or(f64::NAN)))
+}
+
+/// How many numbers a position node holds and its first two (`[lon, lat]`), or `None` when
+/// it is not an array of at least two numbers. What the ring checks read per position: a
+/// packed pair answers without building its number nodes (on a 200,000-position ring that
+/// was a fifth of an edit's check).
+pub(crate) fn position_head(node: &Node) -> Option<(usize, Point)> {
+    if let Some(values) = node.pair_values() {
+        return Some((2, values));
+    }
+    let mut numbers = position_numbers(node)?;
+    let count = numbers.len();
+    if count < 2 {
+        return None;
+    }
+    Some((count, [numbers.next()?, numbers.next()?]))
 }
 
 /// `[lon, lat]` of a position node with at least two numbers.
@@ -250,14 +266,7 @@ impl Checker<'_> {
         let mut too_many: Vec<Item<'_>> = Vec::new();
         let mut too_few: Option<(Item<'_>, usize)> = None;
         for item in items {
-            let read = position_numbers(&item)
-                .filter(|numbers| numbers.len() >= 2)
-                .map(|mut numbers| {
-                    let count = numbers.len();
-                    let lon = numbers.next().unwrap_or(f64::NAN);
-                    (count, [lon, numbers.next().unwrap_or(f64::NAN)])
-                });
-            match read {
+            match position_head(&item) {
                 Some((count, point)) => {
                     points.push(point);
                     if bounds.max_items.is_some_and(|m| count as u64 > m) {
