@@ -575,18 +575,6 @@ impl GeometrySite<'_> {
     }
 }
 
-/// The geometry model of a `params` field, when the schema types it as a GeoJSON geometry.
-pub fn field_geometry_model(
-    schema: &ProductSchema,
-    field: &crate::schema::FieldInfo,
-) -> Option<GeometryModel> {
-    geometry_model(&schema.schema, &field.schema).or_else(|| {
-        field
-            .is_polygon
-            .then(|| GeometryModel::rfc7946(&[GeometryType::Polygon]))
-    })
-}
-
 /// Every geometry of the request: geometry fields of `params` (by schema, or named
 /// `geometry` or `aoi` when there is no schema) and each feature geometry of
 /// `featureCollection`.
@@ -599,9 +587,9 @@ pub fn find_geometries<'a>(
     if let Some(params) = root.get("params").filter(|p| p.members().is_some()) {
         let fields: Vec<(String, GeometryModel)> = match schema {
             Some(schema) => schema
-                .fields()
+                .geometry_fields()
                 .iter()
-                .filter_map(|f| Some((f.name.clone(), field_geometry_model(schema, f)?)))
+                .map(|f| (f.name.clone(), f.model.clone()))
                 .collect(),
             None => ["geometry", "aoi"]
                 .iter()
@@ -626,7 +614,7 @@ pub fn find_geometries<'a>(
         // Geometries deeper in params: any object the product schema types as one.
         if let Some(schema) = schema {
             for field in schema.fields() {
-                if field_geometry_model(schema, field).is_some() {
+                if schema.geometry_field(&field.name).is_some() {
                     continue;
                 }
                 if let Some(node) = params.get(&field.name) {
@@ -695,7 +683,9 @@ impl<'s> Nested<'s> {
         depth: usize,
         sites: &mut Vec<GeometrySite<'a>>,
     ) {
-        if depth > MAX_NESTING {
+        // A geometry is an object, found in objects and arrays: a scalar ends the walk
+        // before its schema is read (most `params` fields, in every file of a run).
+        if depth > MAX_NESTING || (node.members().is_none() && node.items().is_none()) {
             return;
         }
         if depth > 0 && node.members().is_some() {

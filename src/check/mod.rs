@@ -19,8 +19,7 @@ use chrono::{DateTime, Utc};
 pub use cache::GeometryCache;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use envelope::{
-    field_geometry_model, find_geometries, find_polygons, product_id, request_form, GeometrySite,
-    RequestForm,
+    find_geometries, find_polygons, product_id, request_form, GeometrySite, RequestForm,
 };
 pub use messages::closest;
 pub use params::{params_value, suggested_value};

@@ -48,9 +48,8 @@ pub(super) fn check(
         }
     };
     let polygon_fields: HashSet<String> = schema
-        .fields()
+        .geometry_fields()
         .iter()
-        .filter(|f| super::field_geometry_model(schema, f).is_some())
         .map(|f| f.name.clone())
         .collect();
     let value = value_without_coordinates(params, &polygon_fields);
@@ -64,7 +63,7 @@ pub(super) fn check(
         value: &value,
         now,
         fix_checks: RefCell::new(0),
-        conditional: has_conditional(&schema.schema),
+        conditional: schema.has_conditional(),
     };
     // Group the errors by what they are about while walking them, before any is diagnosed:
     // a schema whose `allOf`s fan out reports the same fault once per branch (64 times for six
@@ -228,23 +227,6 @@ pub(super) fn check(
 }
 
 /// True when `schema` has an `if` keyword anywhere (a walk over the schema, linear in its size).
-fn has_conditional(schema: &Value) -> bool {
-    let mut stack = vec![schema];
-    while let Some(node) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                if map.contains_key("if") {
-                    return true;
-                }
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    false
-}
-
 /// How many validator errors one check reads before it gives up (a schema whose `allOf`s fan
 /// out reports each fault once per branch).
 const ERROR_BUDGET: usize = 20_000;

@@ -25,12 +25,24 @@ pub(super) fn check(doc: &Document, out: &mut Vec<Diagnostic>, limit: usize) -> 
     omitted
 }
 
+/// Objects with at most this many members are searched for repeated keys by comparison.
+const SMALL_OBJECT: usize = 16;
+
 fn duplicate_keys(doc: &Document, node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.kind {
         NodeKind::Object(members) => {
+            // An order's objects have a handful of keys: comparing with the keys before is
+            // cheaper than hashing them (10,000 files in a `validate` run).
             let mut first_seen: HashMap<&str, usize> = HashMap::new();
+            let small = members.len() <= SMALL_OBJECT;
             for (index, member) in members.iter().enumerate() {
-                if let Some(&first) = first_seen.get(member.key.name.as_str()) {
+                let name = member.key.name.as_str();
+                let first = if small {
+                    members[..index].iter().position(|m| m.key.name == name)
+                } else {
+                    first_seen.get(name).copied()
+                };
+                if let Some(first) = first {
                     let first_pos = doc.line_index().line_col(
                         members[first].key.range.start as usize,
                         crate::document::PositionEncoding::Utf8,
@@ -51,19 +63,23 @@ fn duplicate_keys(doc: &Document, node: &Node, out: &mut Vec<Diagnostic>) {
                             "",
                         )),
                     );
-                } else {
-                    first_seen.insert(&member.key.name, index);
+                } else if !small {
+                    first_seen.insert(name, index);
                 }
                 if let Some(value) = &member.value {
                     duplicate_keys(doc, value, out);
                 }
             }
         }
-        // Packed items are numbers: no keys inside.
+        // Packed items are numbers: no keys inside. A ring's 200,000 positions are packed
+        // pairs: looked at, not called into.
         NodeKind::Array(items) => items
             .nodes()
             .unwrap_or_default()
             .iter()
+            .filter(|item| {
+                item.members().is_some() || item.items().is_some_and(|i| i.nodes().is_some())
+            })
             .for_each(|item| duplicate_keys(doc, item, out)),
         _ => {}
     }
@@ -90,5 +106,57 @@ pub(super) fn member_with_separator(
         }
     } else {
         member.range
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Small objects (compared key by key) and big ones (hashed) report the same thing: every
+    /// key that an earlier member of its object already has, pointing at the first one's line,
+    /// in objects nested in objects and arrays. Checked against the rule written plainly on
+    /// generated objects of 1 to 40 members drawn from few names.
+    #[test]
+    fn every_repeated_key_is_reported_once_whatever_the_object_size() {
+        let mut state = 9u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        for _ in 0..400 {
+            let size = 1 + next() % 40;
+            let names = 1 + next() % 30;
+            let keys: Vec<String> = (0..size).map(|_| format!("k{}", next() % names)).collect();
+            let members: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+            // The object alone, and again inside an array inside an object.
+            let object = format!("{{\n{}\n}}", members.join(",\n"));
+            let text = format!("{{\"a\": [{object}], \"b\": {object}}}");
+            let doc = Document::new(text.as_str());
+            let mut out = Vec::new();
+            check(&doc, &mut out, 10);
+            let got: Vec<(String, String)> = out
+                .iter()
+                .map(|d| (doc.slice(d.range).to_string(), d.message.clone()))
+                .collect();
+            // The first copy's members are on lines 2..=size+1, the second's from size+3.
+            let mut expected = Vec::new();
+            for first_line in [2, size + 3] {
+                for (i, key) in keys.iter().enumerate() {
+                    if let Some(first) = keys[..i].iter().position(|k| k == key) {
+                        expected.push((
+                            format!("\"{key}\""),
+                            format!(
+                                "duplicate key '{key}': it is already set on line {}; JSON readers keep only the last one",
+                                first + first_line
+                            ),
+                        ));
+                    }
+                }
+            }
+            assert_eq!(got, expected, "{keys:?}");
+        }
     }
 }

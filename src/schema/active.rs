@@ -8,7 +8,7 @@
 //! holds exactly when the validator says it does.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -34,6 +34,30 @@ const CONDITION_BUDGET: usize = 256;
 #[derive(Debug, Default)]
 pub(super) struct ConditionCache {
     compiled: Mutex<HashMap<String, Option<Arc<jsonschema::Validator>>>>,
+    /// Whether the schema has an `if` anywhere, once looked up.
+    any: OnceLock<bool>,
+}
+
+impl ProductSchema {
+    /// Whether the schema has an `if` (draft 7 conditional) anywhere; read once per schema.
+    pub fn has_conditional(&self) -> bool {
+        *self.conditions.any.get_or_init(|| {
+            let mut stack = vec![&self.schema];
+            while let Some(node) = stack.pop() {
+                match node {
+                    Value::Object(map) => {
+                        if map.contains_key("if") {
+                            return true;
+                        }
+                        stack.extend(map.values());
+                    }
+                    Value::Array(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+            false
+        })
+    }
 }
 
 /// One schema that applies at a level of the instance, with the condition that brought it

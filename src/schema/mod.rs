@@ -6,6 +6,7 @@
 mod active;
 mod bundled;
 pub mod cache;
+pub mod geometry;
 mod navigate;
 mod store;
 
@@ -69,6 +70,7 @@ pub struct ProductSchema {
     pub origin: SchemaOrigin,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
     fields: OnceLock<Vec<FieldInfo>>,
+    geometry_fields: OnceLock<Vec<geometry::GeometryField>>,
     conditions: active::ConditionCache,
 }
 
@@ -80,6 +82,7 @@ impl ProductSchema {
             origin,
             validator: OnceLock::new(),
             fields: OnceLock::new(),
+            geometry_fields: OnceLock::new(),
             conditions: active::ConditionCache::default(),
         })
     }
@@ -100,6 +103,7 @@ impl ProductSchema {
             origin,
             validator: cell,
             fields: OnceLock::new(),
+            geometry_fields: OnceLock::new(),
             conditions: active::ConditionCache::default(),
         })
     }

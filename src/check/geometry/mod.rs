@@ -8,7 +8,6 @@
 //! how the document stores arrays of numbers stays local.
 
 mod chains;
-mod model;
 pub(crate) mod shape;
 mod split;
 mod star;
@@ -16,7 +15,9 @@ pub(crate) mod sweep;
 mod treap;
 pub(crate) mod validity;
 
-pub use model::{geometry_model, Bounds, CoordinateRules, GeometryModel, GeometryType};
+pub use crate::schema::geometry::{
+    geometry_model, Bounds, CoordinateRules, GeometryModel, GeometryType,
+};
 
 use super::envelope::GeometrySite;
 use super::messages::show_number;
