@@ -71,15 +71,13 @@ fn duplicate_keys(doc: &Document, node: &Node, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        // Packed items are numbers: no keys inside. A ring's 200,000 positions are packed
-        // pairs: looked at, not called into.
+        // Packed items are numbers, flat arrays hold only numbers and packed pairs: no keys
+        // inside. A ring's 200,000 positions are passed by unread.
         NodeKind::Array(items) => items
             .nodes()
             .unwrap_or_default()
             .iter()
-            .filter(|item| {
-                item.members().is_some() || item.items().is_some_and(|i| i.nodes().is_some())
-            })
+            .filter(|item| item.may_hold_objects())
             .for_each(|item| duplicate_keys(doc, item, out)),
         _ => {}
     }

@@ -156,8 +156,52 @@ fn reparse(
     // Everything after the old container moves by `delta`; the containers around it grow.
     if !is_root {
         shift_after(root, start as u32, container_end, delta);
+        refresh_parent(root, start as u32);
     }
     Some(parsed)
+}
+
+/// After the node that starts at `start` (below `node`) was replaced: the array holding it
+/// made [`Items::Flat`] or [`Items::Nodes`] as a full parse would. Only a new item that is
+/// flat in an array that was not needs a look at the other items.
+fn refresh_parent(node: &mut Node, start: u32) {
+    let items = match &mut node.kind {
+        NodeKind::Object(members) => {
+            let holder = members
+                .iter_mut()
+                .filter_map(|m| m.value.as_mut())
+                .find(|v| v.range.start < start && start < v.range.end);
+            if let Some(value) = holder {
+                refresh_parent(value, start);
+            }
+            return;
+        }
+        NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => items,
+        _ => return,
+    };
+    let i = items.partition_point(|item| item.range.end <= start);
+    let Some(child) = items.get_mut(i) else {
+        return;
+    };
+    if child.range.start != start {
+        if child.range.start < start {
+            refresh_parent(child, start);
+        }
+        return;
+    }
+    let flat_child = child.is_flat_item();
+    let was_flat = matches!(node.kind, NodeKind::Array(Items::Flat(_)));
+    if flat_child == was_flat {
+        return;
+    }
+    if let NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) = &mut node.kind {
+        let nodes = std::mem::take(items);
+        node.kind = NodeKind::Array(if flat_child {
+            Items::of_nodes(nodes)
+        } else {
+            Items::Nodes(nodes)
+        });
+    }
 }
 
 /// The deepest node to re-parse for an edit of `start..end`: an object or array whose brackets
@@ -181,7 +225,7 @@ fn enclosing_container(
             .position(|m| m.value.as_ref().is_some_and(|v| fits(v, start, end))),
         // A packed pair's numbers are re-parsed with their array (the smallest unit it has).
         NodeKind::Array(Items::Pair(_)) => None,
-        NodeKind::Array(Items::Nodes(items)) => {
+        NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
             // Items are in order: a binary search keeps this fast on 200,000 positions.
             let i = items.partition_point(|item| (item.range.end as usize) < start);
             items
@@ -195,7 +239,7 @@ fn enclosing_container(
         Some(i) => {
             let child = match &mut node.kind {
                 NodeKind::Object(members) => members[i].value.as_mut()?,
-                NodeKind::Array(Items::Nodes(items)) => &mut items[i],
+                NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => &mut items[i],
                 _ => return None,
             };
             enclosing_container(child, start, end, depth + 1)
@@ -263,7 +307,7 @@ fn shift_node(node: &mut Node, by: i64, from: u32) {
         }
         // A packed pair's spans are relative to its start: moving the array moves them.
         NodeKind::Array(Items::Pair(_)) => {}
-        NodeKind::Array(Items::Nodes(items)) => {
+        NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
             let first = items.partition_point(|item| item.range.end < from);
             for item in &mut items[first..] {
                 shift_node(item, by, from);
@@ -321,7 +365,7 @@ fn shift_after(node: &mut Node, container_start: u32, old_end: u32, delta: i64) 
         }
         // A packed pair encloses no container.
         NodeKind::Array(Items::Pair(_)) => {}
-        NodeKind::Array(Items::Nodes(items)) => {
+        NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
             let first = items.partition_point(|item| item.range.end <= container_start);
             for item in &mut items[first..] {
                 if item.range.start >= old_end {
@@ -360,6 +404,34 @@ mod tests {
             end,
             insert: insert.to_string(),
         }
+    }
+
+    /// A ring of packed positions is a flat array; an edit that makes one position anything
+    /// but two numbers (an object in it, a third number, a string) makes it a plain array of
+    /// nodes, and the edit that takes that out makes it flat again, as a full parse would (the
+    /// trees are compared whole).
+    #[test]
+    fn arrays_become_flat_and_plain_again_as_a_full_parse_has_them() {
+        let ring = r#"{"g": [[[1, 2], [3, 4], [5, 6]]]}"#;
+        let at = ring.find('4').unwrap();
+        let flat = |d: &Document| {
+            let rings = d.root().unwrap().get("g").unwrap();
+            matches!(rings.item(0).unwrap().kind, NodeKind::Array(Items::Flat(_)))
+        };
+        assert!(flat(&Document::new(ring)));
+        for insert in [r#"{"a": 1}"#, "4, 5", "[4]", r#""x""#, "null", "40"] {
+            same(ring, &[edit(at, at + 1, insert)]);
+            let edited = Document::new(ring).edited(&[edit(at, at + 1, insert)]);
+            assert_eq!(flat(&edited), insert == "40", "{insert}");
+        }
+        let plain = r#"{"g": [[[1, 2], [3, {"a": 1}], [5, 6]]]}"#;
+        let object = plain
+            .find('{')
+            .map(|_| plain.find(r#"{"a""#).unwrap())
+            .unwrap();
+        let back = edit(object, object + r#"{"a": 1}"#.len(), "4");
+        same(plain, std::slice::from_ref(&back));
+        assert!(flat(&Document::new(plain).edited(&[back])));
     }
 
     #[test]

@@ -80,7 +80,12 @@ pub enum NodeKind {
 /// range and value a node would hold.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Items {
+    /// Items of which at least one is an object or an array of stored nodes.
     Nodes(Vec<Node>),
+    /// Items that are all scalars or packed pairs (a ring of positions): nothing with a key
+    /// inside, so the walks that look for objects pass it by without reading 200,000 nodes.
+    /// A full parse and an incremental one agree on the variant.
+    Flat(Vec<Node>),
     Pair(NumberPair),
 }
 
@@ -176,14 +181,23 @@ impl Items {
                 // A 200,000-position ring would otherwise keep up to twice its size in spare
                 // capacity.
                 nodes.shrink_to_fit();
-                Items::Nodes(nodes)
+                Items::of_nodes(nodes)
             }
+        }
+    }
+
+    /// Stored nodes, as [`Items::Flat`] when every one is a scalar or a packed pair.
+    pub(crate) fn of_nodes(nodes: Vec<Node>) -> Items {
+        if nodes.iter().all(Node::is_flat_item) {
+            Items::Flat(nodes)
+        } else {
+            Items::Nodes(nodes)
         }
     }
 
     pub fn len(&self) -> usize {
         match self {
-            Items::Nodes(nodes) => nodes.len(),
+            Items::Nodes(nodes) | Items::Flat(nodes) => nodes.len(),
             Items::Pair(_) => 2,
         }
     }
@@ -196,7 +210,7 @@ impl Items {
     /// `range.start`), which packed items are relative to. Prefer [`Node::item`].
     fn get_at(&self, array_start: u32, i: usize) -> Option<Item<'_>> {
         match self {
-            Items::Nodes(nodes) => nodes.get(i).map(Item::Borrowed),
+            Items::Nodes(nodes) | Items::Flat(nodes) => nodes.get(i).map(Item::Borrowed),
             Items::Pair(pair) => (i < 2).then(|| Item::Owned(pair.node(array_start, i))),
         }
     }
@@ -204,7 +218,7 @@ impl Items {
     /// The stored nodes, when the items are not packed.
     pub fn nodes(&self) -> Option<&[Node]> {
         match self {
-            Items::Nodes(nodes) => Some(nodes),
+            Items::Nodes(nodes) | Items::Flat(nodes) => Some(nodes),
             Items::Pair(_) => None,
         }
     }
@@ -256,7 +270,7 @@ impl<'a> ArrayItems<'a> {
     /// prefix and false after (a binary search, as `slice::partition_point`).
     pub fn partition_point(&self, mut pred: impl FnMut(&Node) -> bool) -> usize {
         match self.items {
-            Items::Nodes(nodes) => nodes.partition_point(pred),
+            Items::Nodes(nodes) | Items::Flat(nodes) => nodes.partition_point(pred),
             Items::Pair(_) => (0..2)
                 .find(|&i| self.get(i).is_some_and(|item| !pred(&item)))
                 .unwrap_or(2),
@@ -380,6 +394,24 @@ impl Node {
             NodeKind::Array(Items::Pair(pair)) => Some(pair.values()),
             _ => None,
         }
+    }
+
+    /// Whether an array may hold this node and still be [`Items::Flat`]: a scalar or a packed
+    /// pair.
+    pub(crate) fn is_flat_item(&self) -> bool {
+        !matches!(
+            self.kind,
+            NodeKind::Object(_) | NodeKind::Array(Items::Nodes(_) | Items::Flat(_))
+        )
+    }
+
+    /// Whether an object could be somewhere inside this node (or is it): false for scalars,
+    /// packed pairs and [`Items::Flat`] arrays.
+    pub fn may_hold_objects(&self) -> bool {
+        matches!(
+            self.kind,
+            NodeKind::Object(_) | NodeKind::Array(Items::Nodes(_))
+        )
     }
 
     /// True for a number (integer or not).
