@@ -12,3 +12,5 @@ pub mod document;
 pub mod ide;
 pub mod lsp;
 pub mod schema;
+#[cfg(test)]
+mod test_rng;

@@ -110,6 +110,7 @@ pub(super) fn member_with_separator(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Lcg;
 
     /// Small objects (compared key by key) and big ones (hashed) report the same thing: every
     /// key that an earlier member of its object already has, pointing at the first one's line,
@@ -117,13 +118,8 @@ mod tests {
     /// generated objects of 1 to 40 members drawn from few names.
     #[test]
     fn every_repeated_key_is_reported_once_whatever_the_object_size() {
-        let mut state = 9u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize
-        };
+        let mut rng = Lcg(9);
+        let mut next = move || rng.draw() as usize;
         for _ in 0..400 {
             let size = 1 + next() % 40;
             let names = 1 + next() % 30;

@@ -542,6 +542,7 @@ fn segments_meet(a: Point, b: Point, c: Point, d: Point) -> bool {
 mod tests {
     use super::*;
     use crate::check::geometry::sweep::sweep;
+    use crate::test_rng::Lcg;
 
     fn check(rings: &[Vec<Point>]) -> bool {
         let refs: Vec<&[Point]> = rings.iter().map(Vec::as_slice).collect();
@@ -592,13 +593,8 @@ mod tests {
 
     /// A random polygon on a small integer grid (many degenerate meetings: shared vertices,
     /// collinear edges, vertical edges), as cycles without consecutive repeats.
-    fn random_rings(state: &mut u64) -> Vec<Vec<Point>> {
-        let mut next = || {
-            *state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (*state >> 33) as u32
-        };
+    fn random_rings(rng: &mut Lcg) -> Vec<Vec<Point>> {
+        let mut next = || rng.draw();
         let rings = 1 + next() % 3;
         let grid = 2 + next() % 8;
         let mut out = Vec::new();
@@ -636,10 +632,10 @@ mod tests {
     /// The fast path may only claim "meet nowhere" when the exact sweep finds no meeting.
     #[test]
     fn never_claims_clean_when_the_exact_sweep_finds_a_meeting() {
-        let mut state = 7u64;
+        let mut rng = Lcg(7);
         let (mut proven, mut cases) = (0, 0);
         for _ in 0..30_000 {
-            let rings = random_rings(&mut state);
+            let rings = random_rings(&mut rng);
             if rings.is_empty() {
                 continue;
             }
@@ -660,13 +656,8 @@ mod tests {
     /// with a circle inside that may cross or touch the band.
     #[test]
     fn long_chains_are_never_claimed_clean_when_the_exact_sweep_finds_a_meeting() {
-        let mut state = 17u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as u32
-        };
+        let mut rng = Lcg(17);
+        let mut next = move || rng.draw();
         let (mut proven, mut cases) = (0, 0);
         for case in 0..300 {
             let half = 200 + (next() % 800) as usize;

@@ -263,6 +263,7 @@ const KERNEL_PASSES: usize = 12;
 mod tests {
     use super::*;
     use crate::check::geometry::sweep::sweep;
+    use crate::test_rng::Lcg;
 
     fn ring(points: &[Point]) -> bool {
         star_shaped_simple(&[points])
@@ -280,13 +281,10 @@ mod tests {
         assert!(ring(&circle));
         let clockwise: Vec<Point> = circle.iter().rev().copied().collect();
         assert!(ring(&clockwise));
-        let mut state = 3u64;
+        let mut rng = Lcg(3);
         let star: Vec<Point> = (0..n)
             .map(|i| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let r = 0.3 + 0.7 * ((state >> 33) as f64 / (1u64 << 31) as f64);
+                let r = 0.3 + 0.7 * (rng.draw() as f64 / (1u64 << 31) as f64);
                 let a = i as f64 / n as f64 * std::f64::consts::TAU;
                 [13.4 + r * a.cos(), 52.5 + r * a.sin()]
             })
@@ -317,13 +315,8 @@ mod tests {
     /// and collinear edges are common.
     #[test]
     fn never_claims_simple_when_the_exact_sweep_finds_a_meeting() {
-        let mut state = 11u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as u32
-        };
+        let mut rng = Lcg(11);
+        let mut next = move || rng.draw();
         let (mut proven, mut refused) = (0, 0);
         for case in 0..30_000 {
             let len = 3 + next() % 14;
@@ -372,13 +365,8 @@ mod tests {
     /// for touches. A wrong sample may only cost the proof.
     #[test]
     fn big_rings_are_never_claimed_simple_when_the_exact_sweep_finds_a_meeting() {
-        let mut state = 5u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as u32
-        };
+        let mut rng = Lcg(5);
+        let mut next = move || rng.draw();
         let (mut proven, mut refused) = (0, 0);
         for case in 0..160 {
             let n = 4_100 + (next() % 2_000) as usize;

@@ -270,17 +270,15 @@ impl<P: Copy + Default> Treap<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Lcg;
 
     #[test]
     fn treap_keeps_order_under_random_inserts_and_removes() {
         let mut treap: Treap = Treap::new(1000);
         let mut keys: Vec<u32> = Vec::new();
-        let mut state = 12345u64;
+        let mut rng = Lcg(12345);
         for round in 0..5000 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let id = ((state >> 33) % 1000) as u32;
+            let id = rng.draw() % 1000;
             let present = keys.contains(&id);
             if present {
                 treap.remove(id);

@@ -500,6 +500,7 @@ fn hole_cycle(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Lcg;
 
     /// Borrowed or copied, a cycle is the written ring with -0.0 made 0.0, consecutive
     /// repeats and the closing repeats dropped, each vertex naming its first written
@@ -507,13 +508,8 @@ mod tests {
     /// (so that repeats, -0.0 and closings are common).
     #[test]
     fn cycles_drop_repeats_and_negative_zeros_and_keep_positions() {
-        let mut state = 3u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize
-        };
+        let mut rng = Lcg(3);
+        let mut next = move || rng.draw() as usize;
         let values = [-0.0, 0.0, 1.0, 2.0];
         let (mut borrowed, mut owned) = (0, 0);
         for _ in 0..20_000 {
