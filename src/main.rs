@@ -173,6 +173,10 @@ struct ValidateCli {
     /// A product without a schema is a warning, not an error (its params then go unchecked).
     #[arg(long)]
     allow_unknown_products: bool,
+    /// Apply `exclude` to the paths named on the command line too (as ruff's flag does; the
+    /// pre-commit hooks pass it, since pre-commit names every staged file).
+    #[arg(long)]
+    force_exclude: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -257,18 +261,16 @@ fn run(cli: Cli) -> i32 {
         }
         _ => (false, None, None),
     };
-    let effective = Effective::resolve(
-        &CommandLine {
-            schema_dir: cli.schema_dir.clone(),
-            cache_dir: cli.cache_dir.clone(),
-            offline: cli.offline,
-            api_url: cli.api_url.clone(),
-            strict,
-            select,
-            ignore,
-        },
-        loaded.as_ref(),
-    );
+    let command_line = CommandLine {
+        schema_dir: cli.schema_dir.clone(),
+        cache_dir: cli.cache_dir.clone(),
+        offline: cli.offline,
+        api_url: cli.api_url.clone(),
+        strict,
+        select,
+        ignore,
+    };
+    let effective = Effective::resolve(&command_line, loaded.as_ref());
     let mut global = effective.global_options();
     global.credentials = cli.credentials.clone();
     match cli.command {
@@ -289,11 +291,19 @@ fn run(cli: Cli) -> i32 {
             )
         }
         Command::Validate(args) => with_store(&global, |store| {
+            // The store (schema-dir, cache-dir, offline) comes from the first path's
+            // configuration; the lint rules, strictness, patterns and exclude from each file's
+            // own nearest one, unless `--config` names one file for all.
+            let config = match &cli.config {
+                Some(_) => {
+                    config::NearestConfig::fixed(config::FileSettings::from_effective(&effective))
+                }
+                None => config::NearestConfig::discovering(command_line),
+            };
             cli::validate::run(
                 &ValidateArgs {
                     paths: args.paths,
                     format: args.format,
-                    strict: effective.strict.value,
                     fix: args.fix,
                     diff: args.diff,
                     quiet: args.quiet,
@@ -302,9 +312,8 @@ fn run(cli: Cli) -> i32 {
                     stdin_filename: args.stdin_filename,
                     exit_zero: args.exit_zero,
                     allow_unknown_products: args.allow_unknown_products,
-                    lint: effective.lint(),
-                    file_patterns: effective.file_patterns.value.clone(),
-                    exclude: effective.exclude.value.clone(),
+                    config: std::sync::Arc::new(config),
+                    force_exclude: args.force_exclude,
                 },
                 store,
             )

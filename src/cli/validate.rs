@@ -3,6 +3,7 @@
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -11,7 +12,7 @@ use super::format::{self, Format, Report};
 use super::output::{ColorChoice, Output};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::check::{check_document, CheckOptions, Code, Diagnostic, Severity};
-use crate::config::{FilePatterns, LintSettings};
+use crate::config::{FilePatterns, FileSettings, NearestConfig};
 use crate::document::{Document, LineIndex, TextRange};
 use crate::schema::SchemaStore;
 
@@ -28,8 +29,6 @@ pub struct ValidateArgs {
     /// Files, folders, or `-` for standard input; none means the current folder.
     pub paths: Vec<PathBuf>,
     pub format: Format,
-    /// Warnings fail the run too.
-    pub strict: bool,
     /// Apply every preferred fix, then report what remains.
     pub fix: bool,
     /// Print the preferred fixes as a unified diff; change nothing.
@@ -46,12 +45,12 @@ pub struct ValidateArgs {
     /// `product.unknown` stays a warning (by default it is an error, so that CI does not
     /// pass having checked no `params`).
     pub allow_unknown_products: bool,
-    /// Which codes are reported, at which severity.
-    pub lint: LintSettings,
-    /// Which files a folder walk checks.
-    pub file_patterns: FilePatterns,
-    /// Which paths a folder walk skips.
-    pub exclude: FilePatterns,
+    /// Each path's settings (lint rules, strictness, file patterns, exclude): its nearest
+    /// `tasking-ls.toml` under the flags, or the one `--config` file.
+    pub config: Arc<NearestConfig>,
+    /// `--force-exclude`: `exclude` applies to paths named on the command line too (ruff's
+    /// meaning), so that pre-commit, which names each staged file, skips excluded ones.
+    pub force_exclude: bool,
 }
 
 /// One checked file.
@@ -66,6 +65,8 @@ pub struct FileResult {
     pub fixed: Option<FixOutcome>,
     /// Standard input's bytes as read, kept under `--fix` (echoed when nothing changes).
     stdin: Option<Vec<u8>>,
+    /// Warnings fail the run for this file (`--strict` or its configuration's `strict`).
+    pub strict: bool,
 }
 
 /// What the fixes did to one file.
@@ -81,14 +82,29 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     for failure in &walked.failures {
         eprintln!("tasking-ls: {failure}");
     }
-    for folder in &walked.empty_folders {
+    for (folder, patterns) in &walked.empty_folders {
         eprintln!(
             "tasking-ls: warning: no {} files under {}",
-            describe_patterns(&args.file_patterns),
+            describe_patterns(patterns),
             folder.display()
         );
     }
     if walked.sources.is_empty() {
+        if walked.force_excluded > 0 && walked.failures.is_empty() {
+            // Every path named is excluded: nothing to do is success (as ruff, so that a
+            // pre-commit run over excluded drafts passes). Standard input under `--fix` is
+            // echoed as it came.
+            if !args.quiet {
+                eprintln!("tasking-ls: warning: every path given is excluded (--force-exclude); nothing checked");
+            }
+            return match walked.excluded_stdin.as_ref().filter(|_| args.fix) {
+                Some(bytes) => match io::stdout().lock().write_all(bytes) {
+                    Ok(()) => EXIT_OK,
+                    Err(error) => write_failed(&error),
+                },
+                None => EXIT_OK,
+            };
+        }
         return EXIT_FAILURE;
     }
     let mut options = CheckOptions::new(store);
@@ -151,8 +167,12 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     if !failures.is_empty() {
         return EXIT_FAILURE;
     }
-    let failing = |d: &Diagnostic| d.severity == Severity::Error || args.strict;
-    if !args.exit_zero && checked.iter().any(|f| f.diagnostics.iter().any(failing)) {
+    let failing = |f: &FileResult| {
+        f.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error || f.strict)
+    };
+    if !args.exit_zero && checked.iter().any(failing) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -229,17 +249,29 @@ fn stdin_name(args: &ValidateArgs) -> String {
         .unwrap_or_else(|| "-".to_string())
 }
 
-/// What a run will read.
+/// What a run will read, with the settings it is checked under.
 enum Source {
-    Stdin,
-    File(PathBuf),
+    Stdin(Arc<FileSettings>),
+    File(PathBuf, Arc<FileSettings>),
+}
+
+impl Source {
+    fn settings(&self) -> &FileSettings {
+        match self {
+            Source::Stdin(settings) | Source::File(_, settings) => settings,
+        }
+    }
 }
 
 struct Walked {
     sources: Vec<Source>,
     failures: Vec<String>,
-    /// Folders walked that held no matching file.
-    empty_folders: Vec<PathBuf>,
+    /// Folders walked that held no matching file, with the file patterns they were walked with.
+    empty_folders: Vec<(PathBuf, FilePatterns)>,
+    /// Paths named on the command line and skipped under `--force-exclude`.
+    force_excluded: usize,
+    /// Standard input's bytes when its `--stdin-filename` is force-excluded.
+    excluded_stdin: Option<Vec<u8>>,
 }
 
 fn describe_patterns(patterns: &FilePatterns) -> String {
@@ -251,12 +283,15 @@ fn describe_patterns(patterns: &FilePatterns) -> String {
         .join(" or ")
 }
 
-/// The files to check, sorted; the paths that could not be used, as messages.
+/// The files to check, sorted, each with its settings; the paths that could not be used, as
+/// messages.
 fn collect_sources(args: &ValidateArgs) -> Walked {
     let mut files = Vec::new();
     let mut failures = Vec::new();
     let mut empty_folders = Vec::new();
     let mut stdin = false;
+    let mut force_excluded = 0;
+    let mut excluded_stdin = None;
     let defaults = [PathBuf::from(".")];
     let paths = if args.paths.is_empty() {
         &defaults[..]
@@ -268,13 +303,33 @@ fn collect_sources(args: &ValidateArgs) -> Walked {
             stdin = true;
             continue;
         }
+        if args.force_exclude {
+            let named = match path.as_os_str() {
+                // `.` names the current folder, which no pattern means to exclude.
+                text if text == "." => None,
+                _ => Some(path.as_path()),
+            };
+            match named.map(|p| (p, args.config.for_path(p))) {
+                Some((p, Ok(settings))) if settings.exclude.matches_path_or_folder(p) => {
+                    force_excluded += 1;
+                    continue;
+                }
+                Some((_, Err(message))) => {
+                    failures.push(message);
+                    continue;
+                }
+                _ => {}
+            }
+        }
         // `metadata` follows symbolic links; its error says why (a loop is ELOOP, not ENOENT).
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => {
                 let before = files.len();
                 walk(path, args, &mut files, &mut failures);
                 if files.len() == before {
-                    empty_folders.push(path.clone());
+                    if let Ok(settings) = args.config.for_path(path) {
+                        empty_folders.push((path.clone(), settings.file_patterns.clone()));
+                    }
                 }
             }
             Ok(metadata) if metadata.is_file() => files.push(path.clone()),
@@ -288,14 +343,44 @@ fn collect_sources(args: &ValidateArgs) -> Walked {
     }
     files.sort();
     files.dedup();
-    let mut sources: Vec<Source> = files.into_iter().map(Source::File).collect();
-    if stdin {
-        sources.insert(0, Source::Stdin);
+    let mut sources = Vec::with_capacity(files.len() + 1);
+    for file in files {
+        match args.config.for_path(&file) {
+            Ok(settings) => sources.push(Source::File(file, settings)),
+            Err(message) => failures.push(message),
+        }
     }
+    if stdin {
+        let name = args.stdin_filename.as_deref().unwrap_or(".");
+        match args.config.for_path(Path::new(name)) {
+            Ok(settings)
+                if args.force_exclude
+                    && args.stdin_filename.is_some()
+                    && settings.exclude.matches_path_or_folder(Path::new(name)) =>
+            {
+                force_excluded += 1;
+                if args.fix {
+                    match read_capped(io::stdin().lock(), None) {
+                        Ok(bytes) => excluded_stdin = Some(bytes),
+                        Err(message) => {
+                            failures.push(format!("{name} (standard input): {message}"))
+                        }
+                    }
+                }
+            }
+            Ok(settings) => sources.insert(0, Source::Stdin(settings)),
+            Err(message) => failures.push(message),
+        }
+    }
+    // One message per configuration file that could not be read, not one per file under it.
+    let mut seen = std::collections::HashSet::new();
+    failures.retain(|message| seen.insert(message.clone()));
     Walked {
         sources,
         failures,
         empty_folders,
+        force_excluded,
+        excluded_stdin,
     }
 }
 
@@ -337,9 +422,10 @@ fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
 
 /// Walks a folder as ruff does: `.gitignore`, `.ignore` and git's exclude files respected,
 /// hidden entries skipped, `node_modules` and `target` skipped; keeps regular files (or links
-/// to them) that match the file patterns and no `exclude` pattern.
+/// to them) that match the file patterns and no `exclude` pattern of their own nearest
+/// configuration file.
 fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mut Vec<String>) {
-    let exclude = args.exclude.clone();
+    let config = args.config.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
         .filter_entry(move |entry| {
@@ -347,7 +433,12 @@ fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mu
             let skipped_dir = entry.depth() > 0
                 && entry.file_type().is_some_and(|t| t.is_dir())
                 && (name == "node_modules" || name == "target");
-            let excluded = entry.depth() > 0 && exclude.matches(entry.path());
+            // A configuration that cannot be read excludes nothing; its error is reported
+            // for the files below it.
+            let excluded = entry.depth() > 0
+                && config
+                    .for_path(entry.path())
+                    .is_ok_and(|settings| settings.exclude.matches(entry.path()));
             !(skipped_dir || excluded)
         })
         .build();
@@ -362,8 +453,16 @@ fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mu
         let Some(kind) = entry.file_type() else {
             continue;
         };
-        if kind.is_dir() || !args.file_patterns.matches(entry.path()) {
+        if kind.is_dir() {
             continue;
+        }
+        match args.config.for_path(entry.path()) {
+            Ok(settings) if settings.file_patterns.matches(entry.path()) => {}
+            Ok(_) => continue,
+            Err(message) => {
+                failures.push(message);
+                continue;
+            }
         }
         if kind.is_file() {
             files.push(entry.into_path());
@@ -401,14 +500,15 @@ fn validate_source(
     options: &CheckOptions<'_>,
     args: &ValidateArgs,
 ) -> Result<FileResult, String> {
+    let settings = source.settings();
     let (path, bytes) = match source {
-        Source::Stdin => {
+        Source::Stdin(_) => {
             let name = stdin_name(args);
             let bytes = read_capped(io::stdin().lock(), None)
                 .map_err(|e| format!("{name} (standard input): {e}"))?;
             (name, bytes)
         }
-        Source::File(path) => {
+        Source::File(path, _) => {
             let file = std::fs::File::open(path)
                 .map_err(|e| format!("{}: cannot read file: {}", path.display(), io_reason(&e)))?;
             let length = file.metadata().map(|m| m.len()).ok();
@@ -419,20 +519,21 @@ fn validate_source(
     };
     // Text that is not UTF-8 is never rewritten: the lossy copy would lose bytes.
     let fixable = (args.fix || args.diff) && std::str::from_utf8(&bytes).is_ok();
-    let stdin = (args.fix && matches!(source, Source::Stdin)).then(|| bytes.clone());
+    let stdin = (args.fix && matches!(source, Source::Stdin(_))).then(|| bytes.clone());
     let mut result = check_bytes(path, bytes, options);
     result.stdin = stdin.clone();
-    args.lint.apply(&mut result.diagnostics);
+    settings.lint.apply(&mut result.diagnostics);
     if fixable && !result.diagnostics.is_empty() {
-        if let Some(outcome) = fix::fix_text(result.text(), options, &args.lint) {
+        if let Some(outcome) = fix::fix_text(result.text(), options, &settings.lint) {
             let document = Document::new(outcome.fixed.clone());
             let mut diagnostics = check_document(&document, options);
-            args.lint.apply(&mut diagnostics);
+            settings.lint.apply(&mut diagnostics);
             result = FileResult::new(result.path, document, diagnostics);
             result.fixed = Some(outcome);
             result.stdin = stdin;
         }
     }
+    result.strict = settings.strict;
     Ok(result)
 }
 
@@ -468,6 +569,7 @@ impl FileResult {
             diagnostics,
             fixed: None,
             stdin: None,
+            strict: false,
         }
     }
 

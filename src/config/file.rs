@@ -159,6 +159,22 @@ pub fn parse(text: &str) -> Result<ConfigFile, String> {
         Ok(())
     };
     check("[lint] select", file.lint.select.as_deref().unwrap_or(&[]))?;
+    if file.lint.select.as_ref().is_some_and(Vec::is_empty) {
+        // The `select` key's line (a comment or another key may say "select" earlier).
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim_start().starts_with("select") {
+                at += line.len() - line.trim_start().len();
+                break;
+            }
+            at += line.len();
+        }
+        return Err(format!(
+            "{} [lint] select = []: {}",
+            position(text, at),
+            super::EMPTY_SELECTION
+        ));
+    }
     check("[lint] ignore", file.lint.ignore.as_deref().unwrap_or(&[]))?;
     let severity_keys: Vec<String> = file.lint.severity.keys().cloned().collect();
     check("[lint.severity]", &severity_keys)?;
@@ -262,6 +278,11 @@ ignore = ["dates.past", "geometry"]
         let error = parse("[lint]\nignore = [\"dates.pats\"]\n").unwrap_err();
         assert!(
             error.starts_with("2:11: [lint] ignore: unknown diagnostic code 'dates.pats'"),
+            "{error}"
+        );
+        let error = parse("# select nothing?\n[lint]\n  select = []\n").unwrap_err();
+        assert!(
+            error.starts_with("3:3: [lint] select = []: the selection is empty"),
             "{error}"
         );
         let error = parse("file-patterns = [\"{a,b\"]\n").unwrap_err();

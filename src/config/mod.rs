@@ -5,6 +5,7 @@
 
 pub mod file;
 pub mod lint;
+pub mod nearest;
 pub mod patterns;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 pub use file::{ConfigFile, LoadedConfig, CONFIG_FILE_NAME};
 pub use lint::LintSettings;
+pub use nearest::{FileSettings, NearestConfig};
 pub use patterns::{FilePatterns, DEFAULT_FILE_PATTERNS};
 
 use crate::check::Severity;
@@ -371,7 +373,8 @@ fn toml_string(text: &str) -> String {
 /// Splits comma-separated selectors (`--select a,b --select c`) and checks each.
 ///
 /// # Errors
-/// `unknown diagnostic code 'X' (known: ...)`.
+/// `unknown diagnostic code 'X' (known: ...)`; [`EMPTY_SELECTION`] when the values name no
+/// selector at all (`--select ''`, `--select ','`), which would check nothing.
 pub fn parse_selectors(values: &[String]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for value in values {
@@ -385,8 +388,16 @@ pub fn parse_selectors(values: &[String]) -> Result<Vec<String>, String> {
             out.push(selector.to_string());
         }
     }
+    if out.is_empty() {
+        return Err(EMPTY_SELECTION.to_string());
+    }
     Ok(out)
 }
+
+/// Why an empty selection (`--select ''`, `select = []`) is refused: it would report nothing
+/// and pass every file, which is never what was meant (ruff's `--select ''` is no rule either,
+/// but an error here is safer than a green CI that checked nothing).
+pub const EMPTY_SELECTION: &str = "the selection is empty, so no code would be checked; name codes or prefixes (e.g. `geometry,dates.order`), or `ALL`, or leave it out to select every code";
 
 #[cfg(test)]
 mod tests {
@@ -429,6 +440,14 @@ mod tests {
             parse_selectors(&["geometry, dates.past".to_string(), "syntax".to_string()]).unwrap(),
             ["geometry", "dates.past", "syntax"]
         );
+        for empty in [&[""][..], &[","], &[" , "], &["", ","]] {
+            let values: Vec<String> = empty.iter().map(|s| s.to_string()).collect();
+            assert_eq!(
+                parse_selectors(&values).unwrap_err(),
+                EMPTY_SELECTION,
+                "{values:?}"
+            );
+        }
         assert!(parse_selectors(&["nope".to_string()])
             .unwrap_err()
             .starts_with("unknown diagnostic code 'nope'"));

@@ -16,6 +16,7 @@ mod architecture;
 mod check_diagnostics;
 mod check_geometry;
 mod check_incremental;
+mod cli_conventions;
 mod cli_flags;
 mod cli_network;
 mod cli_validate;
