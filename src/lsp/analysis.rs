@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::fetch;
@@ -17,16 +17,16 @@ use crate::document::Document;
 
 /// The path `filePatterns` are matched against: the file path for `file:` URIs, else the
 /// URI's path.
-pub(crate) fn path_of(uri: &Url) -> String {
-    uri.to_file_path()
+pub(crate) fn path_of(uri: &Uri) -> String {
+    super::convert::file_path(uri)
         .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| uri.path().to_string())
+        .unwrap_or_else(|| uri.path().as_str().to_string())
 }
 
 /// Asks for a check of the document: starts its check task unless one is running (the
 /// running one goes again when it finishes its round, so a burst of edits costs at most one
 /// stale check). The transitions are `state::OpenDocument`'s state machine.
-pub(crate) fn schedule_check(backend: &Backend, uri: Url) {
+pub(crate) fn schedule_check(backend: &Backend, uri: Uri) {
     let task = {
         let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
             return;
@@ -40,7 +40,7 @@ pub(crate) fn schedule_check(backend: &Backend, uri: Url) {
 }
 
 /// The check task of one document: rounds until a round's result is still current at its end.
-async fn run_check_task(backend: Backend, uri: Url, task: u64) {
+async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
     loop {
         // Let the changes already queued land first.
         tokio::task::yield_now().await;
@@ -84,7 +84,7 @@ async fn run_check_task(backend: Backend, uri: Url, task: u64) {
         let (document, diagnostics) = match checked {
             Ok(result) => result,
             Err(error) => {
-                tracing::error!(uri = %uri, "checking failed: {error}");
+                tracing::error!(uri = %uri.as_str(), "checking failed: {error}");
                 if let Some(mut entry) = backend.0.documents.get_mut(&uri) {
                     entry.abandon(task);
                 }
@@ -144,7 +144,7 @@ fn release_when_idle(backend: Backend) {
     });
 }
 
-fn end_round(backend: &Backend, uri: &Url, round: &Round) -> Next {
+fn end_round(backend: &Backend, uri: &Uri, round: &Round) -> Next {
     match backend.0.documents.get_mut(uri) {
         Some(mut entry) => entry.end_round(round),
         None => Next::NotMine,
@@ -153,7 +153,7 @@ fn end_round(backend: &Backend, uri: &Url, round: &Round) -> Next {
 
 async fn publish(
     backend: &Backend,
-    uri: &Url,
+    uri: &Uri,
     document: Arc<Document>,
     diagnostics: &[crate::check::Diagnostic],
     version: i32,

@@ -1,7 +1,7 @@
 //! Every conversion between the core's byte offsets and LSP positions, in the negotiated
 //! encoding; out-of-range positions are clamped, never trusted.
 
-use tower_lsp::lsp_types::{self as lsp, Position, PositionEncodingKind};
+use tower_lsp_server::ls_types::{self as lsp, Position, PositionEncodingKind};
 
 use crate::check::{self, Diagnostic, Severity};
 use crate::document::{Document, LineCol, PositionEncoding, TextRange};
@@ -83,4 +83,29 @@ pub fn text_edit(doc: &Document, edit: &check::Edit, encoding: PositionEncoding)
         range: range(doc, edit.range, encoding),
         new_text: edit.new_text.clone(),
     }
+}
+
+/// The file a `file:` URI names, percent-decoded; `None` for any other scheme (`untitled:`,
+/// `vscode-notebook-cell:`...) and for a `file:` URI with a remote host. `ls_types::Uri`'s own
+/// `to_file_path` does not look at the scheme (its docs say so), so every handler goes
+/// through this one.
+pub fn file_path(uri: &lsp::Uri) -> Option<std::path::PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    let host = uri.authority().map(|a| a.host()).unwrap_or_default();
+    if !(host.is_empty() || host.eq_ignore_ascii_case("localhost")) {
+        return None;
+    }
+    uri.to_file_path().map(std::borrow::Cow::into_owned)
+}
+
+/// The `file:` URI of a directory, ending in `/` (a watcher's `baseUri`); `None` for a
+/// relative path that does not exist.
+pub fn directory_uri(path: &std::path::Path) -> Option<lsp::Uri> {
+    let uri = lsp::Uri::from_file_path(path)?;
+    if uri.as_str().ends_with('/') {
+        return Some(uri);
+    }
+    format!("{}/", uri.as_str()).parse().ok()
 }

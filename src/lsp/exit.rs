@@ -1,5 +1,9 @@
-//! Ending the process on `exit`: tower-lsp only notices `exit` when the next message arrives,
-//! so this service wrapper watches for it and tells `run_stdio` to stop right away.
+//! Ending the process on `exit`, and its exit code. tower-lsp-server stops reading at `exit`
+//! (tower-lsp 0.20 only noticed it when the next message arrived), but its `serve` then waits
+//! for every handler still running, and one awaiting the client (a `workspace/configuration`
+//! or `window/workDoneProgress/create` answer) can wait for an answer that will not come. This
+//! wrapper tells `run_stdio` at once, and records whether `shutdown` came first (LSP: the exit
+//! code is 0 only then).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -7,7 +11,7 @@ use std::task::{Context, Poll};
 
 use tokio::sync::Notify;
 use tower::Service;
-use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// Whether `shutdown` came before `exit` (the exit code is 0 only then), and the signal.
 #[derive(Default)]

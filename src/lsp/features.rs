@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::guard::guarded;
@@ -113,7 +113,7 @@ pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hov
 
 /// The diagnostics of the document's current version: the published ones when still
 /// current, else computed now.
-fn current_diagnostics(backend: &Backend, uri: &Url, doc: &Arc<Document>) -> Arc<Vec<Diagnostic>> {
+fn current_diagnostics(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc<Vec<Diagnostic>> {
     if let Some(diagnostics) = backend
         .0
         .documents

@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use tower_lsp::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, Result};
 
 /// Runs a pure request handler so that a bug becomes an error response and a log line, not a
 /// dead server.
@@ -16,7 +16,7 @@ pub(crate) fn guarded<T>(name: &str, handler: impl FnOnce() -> T) -> Result<T> {
             .unwrap_or_else(|| "unknown panic".to_string());
         tracing::error!(handler = name, "handler failed: {message}");
         Error {
-            code: tower_lsp::jsonrpc::ErrorCode::InternalError,
+            code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
             message: format!("{name} failed: {message}").into(),
             data: None,
         }

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
 
 use super::analysis::recheck_all;
 use super::convert;
@@ -25,7 +25,7 @@ fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
         .and_then(|folders| folders.first())
         .map(|folder| folder.uri.clone())
         .or_else(|| params.root_uri.clone())
-        .and_then(|uri| uri.to_file_path().ok())
+        .and_then(|uri| super::convert::file_path(&uri))
 }
 
 /// The configuration file: `--config`, else the nearest `tasking-ls.toml` in `root` or a
@@ -103,6 +103,8 @@ pub(crate) fn initialize(backend: &Backend, params: InitializeParams) -> Result<
     }
     reload_store(backend);
     Ok(InitializeResult {
+        // clangd's pre-3.17 `offsetEncoding`: `position_encoding` above says it the standard way.
+        offset_encoding: None,
         server_info: Some(ServerInfo {
             name: "tasking-ls".into(),
             version: Some(env!("CARGO_PKG_VERSION").into()),
@@ -177,7 +179,7 @@ async fn register_config_watchers(backend: &Backend) {
         .and_then(|p| std::path::absolute(p).ok());
     if let Some(path) = named {
         if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
-            if let Ok(base) = Url::from_directory_path(folder) {
+            if let Some(base) = super::convert::directory_uri(folder) {
                 watchers.push(FileSystemWatcher {
                     glob_pattern: GlobPattern::Relative(RelativePattern {
                         base_uri: OneOf::Right(base),
@@ -216,7 +218,7 @@ pub(crate) async fn watched_files_changed(backend: &Backend, params: DidChangeWa
         .as_deref()
         .and_then(|p| std::path::absolute(p).ok());
     let relevant = params.changes.iter().any(|change| {
-        change.uri.to_file_path().is_ok_and(|path| {
+        super::convert::file_path(&change.uri).is_some_and(|path| {
             path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME)
                 || named.as_deref() == Some(path.as_path())
         })

@@ -1,4 +1,4 @@
-//! The language server: tower-lsp over stdio. Only this module names LSP types; it converts
+//! The language server: tower-lsp-server (the maintained fork of tower-lsp) over stdio. Only this module names LSP types; it converts
 //! positions at the edge (`convert`) and hands byte offsets to the core.
 //!
 //! Reading order: `server` (the protocol's table of contents) -> one handler module per area
@@ -72,7 +72,7 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn()) -> i32 {
     let signal = std::sync::Arc::new(exit::ExitSignal::default());
     let watched = signal.clone();
     runtime.block_on(async move {
-        let (service, socket) = tower_lsp::LspService::build(|client| {
+        let (service, socket) = tower_lsp_server::LspService::build(|client| {
             Backend::new(client, options).with_release_memory(release_memory)
         })
         .custom_method("taskingLs/status", Backend::status)
@@ -81,8 +81,9 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn()) -> i32 {
             inner: service,
             signal: watched.clone(),
         };
-        // The client's bytes go through `transport`, which passes on only what tower-lsp can
-        // decode; tower-lsp's output goes back through it so its answers never interleave.
+        // The client's bytes go through `transport`, which passes on only what the framework
+        // can decode (its reader still ends the session at the first decode error); the
+        // framework's output goes back through it so its answers never interleave with ours.
         let (server_in, reader_out) = tokio::io::duplex(1 << 16);
         let (server_out, writer_in) = tokio::io::duplex(1 << 16);
         let (answers, answers_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -96,7 +97,7 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn()) -> i32 {
             tokio::io::stdout(),
             answers_rx,
         ));
-        let server = tower_lsp::Server::new(server_in, server_out, socket).serve(service);
+        let server = tower_lsp_server::Server::new(server_in, server_out, socket).serve(service);
         tokio::select! {
             _ = server => {
                 // The server's output pipe is closed: let the writer pass on what is left.

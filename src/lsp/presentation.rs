@@ -6,8 +6,8 @@
 //! `editor.foldingImportsByDefault` is set, which the extension sets for the
 //! `tasking-request` language, so long coordinate lists are sent with kind `imports`.
 
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::guard::guarded;

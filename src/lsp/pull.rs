@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tower_lsp::jsonrpc::{Error, Result};
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
 
 use super::analysis::{result_id, schedule_check};
 use super::convert;
@@ -50,13 +50,13 @@ pub(crate) async fn diagnostic(
 }
 
 /// Forgets what was answered about a closed document.
-pub(crate) fn forget(backend: &Backend, uri: &Url) {
+pub(crate) fn forget(backend: &Backend, uri: &Uri) {
     backend.0.reported.remove(uri);
 }
 
 fn full(
     result_id: Option<String>,
-    items: Vec<tower_lsp::lsp_types::Diagnostic>,
+    items: Vec<tower_lsp_server::ls_types::Diagnostic>,
 ) -> DocumentDiagnosticReportResult {
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
         RelatedFullDocumentDiagnosticReport {
@@ -70,7 +70,7 @@ fn full(
 /// version; `None` when the document is not open or not an order request.
 async fn checked(
     backend: &Backend,
-    uri: &Url,
+    uri: &Uri,
 ) -> Result<Option<(Arc<Document>, i32, Arc<Vec<Diagnostic>>)>> {
     let now = tokio::time::Instant::now();
     let deadline = now.checked_add(CHECK_WAIT).unwrap_or(now);
@@ -100,8 +100,12 @@ async fn checked(
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {
             return Err(Error {
-                code: tower_lsp::jsonrpc::ErrorCode::InternalError,
-                message: format!("no diagnostics for {uri}: its check did not finish").into(),
+                code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                message: format!(
+                    "no diagnostics for {}: its check did not finish",
+                    uri.as_str()
+                )
+                .into(),
                 data: None,
             });
         }

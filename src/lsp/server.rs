@@ -2,15 +2,14 @@
 //! this file is the table of contents of the protocol the server speaks.
 
 use serde_json::Value;
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
-use tower_lsp::LanguageServer;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::LanguageServer;
 
 use super::guard::guarded;
 use super::state::Backend;
 use super::{commands, features, lifecycle, presentation, pull, sync};
 
-#[tower_lsp::async_trait]
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         lifecycle::initialize(self, params)

@@ -1,8 +1,10 @@
 //! Text sync (`textDocument/didOpen`, `didChange`, `didClose`): edits are applied to the
-//! document's rope in arrival order, before any `.await` (tower-lsp may run handlers
-//! concurrently, its issue #284), then the check task is scheduled.
+//! document's rope in arrival order, before any `.await`, then the check task is scheduled.
+//! tower-lsp-server, like tower-lsp 0.20 before it, runs handlers concurrently
+//! (`buffer_unordered`; tower-lsp issue #284, still open in the fork as its issue #36), so an
+//! `.await` before the edit is applied would let the next `didChange` overtake this one.
 
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::ls_types::*;
 
 use super::analysis::{path_of, schedule_check};
 use super::pull;
@@ -12,7 +14,7 @@ pub(crate) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let document = params.text_document;
     let handled = backend.settings().applies_to(&path_of(&document.uri));
     if !handled {
-        tracing::debug!(uri = %document.uri, "not an order request; kept but not checked");
+        tracing::debug!(uri = %document.uri.as_str(), "not an order request; kept but not checked");
     }
     backend.0.documents.insert(
         document.uri.clone(),
@@ -29,7 +31,7 @@ pub(crate) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
             return;
         };
         if params.text_document.version <= entry.version {
-            tracing::warn!(uri = %uri, "ignoring a change whose version does not go up");
+            tracing::warn!(uri = %uri.as_str(), "ignoring a change whose version does not go up");
             return;
         }
         entry.apply(

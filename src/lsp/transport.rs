@@ -1,11 +1,12 @@
-//! The stdio transport in front of tower-lsp: it frames the client's bytes itself, answers a
+//! The stdio transport in front of tower-lsp-server: it frames the client's bytes itself, answers a
 //! message that cannot be framed or decoded with a JSON-RPC error, and resynchronises at the
 //! next `Content-Length` header, so one bad message never ends the session.
 //!
-//! Why our own framing: tower-lsp 0.20 reads stdin through tokio-util's `FramedRead`, which
-//! returns `None` after the first decode error, and the server then ends (a truncated body, a
-//! lone surrogate escape, `{"foo":1}`, a bad header). Here only messages tower-lsp decodes are
-//! passed on (re-framed), through an in-memory pipe; tower-lsp's output goes through a second
+//! Why our own framing: tower-lsp-server 0.23 (like tower-lsp 0.20) reads stdin through
+//! tokio-util's `FramedRead`, which returns `None` after the first decode error, and the server
+//! then ends (a truncated body, a lone surrogate escape, `{"foo":1}`, a bad header); its codec
+//! also buffers any `Content-Length` it is given. Here only messages the framework decodes are
+//! passed on (re-framed), through an in-memory pipe; its output goes through a second
 //! pipe to a writer task that also writes our error answers, one whole message at a time, so the
 //! two never interleave on stdout.
 //!
@@ -33,7 +34,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
-use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// The largest message body accepted, in bytes. A 200,000-vertex order is about 8.4 MB and
 /// JSON escaping at most doubles a text's size in practice; 64 MiB leaves room and keeps one
@@ -52,7 +53,7 @@ pub const INVALID_REQUEST: i64 = -32600;
 /// What the framer makes of the bytes read so far.
 #[derive(Debug, PartialEq)]
 pub enum Event {
-    /// A body tower-lsp will decode (possibly repaired), without its headers.
+    /// A body the framework will decode (possibly repaired), without its headers.
     Message(Vec<u8>),
     /// A JSON-RPC error response to write back.
     Reject(Value),
@@ -170,7 +171,7 @@ impl Framer {
                     self.release_spare();
                     self.state = State::Header;
                     if body.is_empty() {
-                        // tower-lsp skips an empty body too.
+                        // The framework skips an empty body too.
                         continue;
                     }
                     match decode(&body) {
@@ -335,7 +336,7 @@ fn find_header_line(buf: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Checks a body the way tower-lsp will decode it, and explains why it cannot be.
+/// Checks a body the way the framework will decode it, and explains why it cannot be.
 fn decode(body: &[u8]) -> Result<Vec<u8>, Value> {
     if is_message(body) {
         return Ok(body.to_vec());
@@ -377,7 +378,7 @@ fn decode(body: &[u8]) -> Result<Vec<u8>, Value> {
     }
 }
 
-/// Decodes as tower-lsp does (its `Message` is this untagged pair, in this order).
+/// Decodes as the framework does (its `Message` is this untagged pair, in this order).
 fn is_message(body: &[u8]) -> bool {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -508,7 +509,7 @@ fn frame(body: &[u8]) -> Vec<u8> {
     framed
 }
 
-/// Reads the client's bytes from `input` and passes the messages tower-lsp can decode to
+/// Reads the client's bytes from `input` and passes the messages the framework can decode to
 /// `to_server`; errors go to `answers`. Returns when `input` ends (or the server stops reading).
 pub async fn read_client(
     mut input: impl AsyncRead + Unpin,
@@ -550,7 +551,7 @@ pub async fn read_client(
     let _ = to_server.shutdown().await;
 }
 
-/// Copies tower-lsp's framed output from `from_server` to `output` message by message, and
+/// Copies the framework's framed output from `from_server` to `output` message by message, and
 /// writes the transport's `answers` between messages. Returns when the server's output ends.
 pub async fn write_client(
     mut from_server: impl AsyncRead + Unpin,
@@ -583,7 +584,7 @@ pub async fn write_client(
                     Ok(n) => n,
                 };
                 buf.extend_from_slice(&chunk[..n]);
-                // tower-lsp writes `Content-Length: N\r\n\r\n` and the body; pass whole messages.
+                // The framework writes `Content-Length: N\r\n\r\n` and the body; pass whole messages.
                 let mut end = 0;
                 while let Some(len) = framed_len(&buf[end..]) {
                     end += len;

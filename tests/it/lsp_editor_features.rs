@@ -26,7 +26,9 @@ fn pulling(settings: Value) -> LspClient {
         "capabilities": {
             "workspace": {
                 "configuration": true,
-                "diagnostic": {"refreshSupport": true},
+                // LSP 3.17 spells it `diagnostics` (plural) here, as VS Code's client sends it;
+                // lsp-types 0.94 read `diagnostic`, so a real client's support went unseen.
+                "diagnostics": {"refreshSupport": true},
                 "inlayHint": {"refreshSupport": true}
             },
             "textDocument": {

@@ -1,7 +1,7 @@
 //! The integration tests, one binary: one module per area (`check_*`, `ide_*`, `cli_*`, `lsp_*`,
 //! `api_*`), shared helpers (the fake provider API and two LSP clients) in `support/`.
 //!
-//! One binary, not one per file: each test crate links tokio, reqwest and tower-lsp, and
+//! One binary, not one per file: each test crate links tokio, reqwest and tower-lsp-server, and
 //! seventeen of them spent minutes linking for seconds of testing (see README, "Tests").
 
 mod support;

@@ -2,8 +2,8 @@
 //! `dataProduct`, and "Order status" when the request has a receipt.
 
 use serde_json::Value;
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
 
 use super::{GET_QUOTE, ORDER_STATUS};
 use crate::api::receipt::receipt_path;
@@ -45,7 +45,7 @@ pub(crate) fn code_lens(
         data: None,
     };
     let mut lenses = vec![lens(quote.unwrap_or_else(|| "Get quote".into()), GET_QUOTE)];
-    if let Ok(path) = uri.to_file_path() {
+    if let Some(path) = crate::lsp::convert::file_path(&uri) {
         if receipt_path(&path).is_file() {
             lenses.push(lens("Order status".into(), ORDER_STATUS));
         }

@@ -19,8 +19,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
-use tower_lsp::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
 
 use super::analysis::recheck_product;
 use super::fetch;
@@ -79,14 +79,15 @@ impl From<String> for Failure {
 pub(crate) type Outcome = std::result::Result<Value, Failure>;
 
 /// The document a command is about: `[uri]` or `[{"uri": uri}]`.
-pub(crate) fn uri_argument(params: &ExecuteCommandParams) -> Result<Url> {
+pub(crate) fn uri_argument(params: &ExecuteCommandParams) -> Result<Uri> {
     let argument = params.arguments.first();
     let text = argument
         .and_then(|a| a.as_str().or_else(|| a.get("uri").and_then(Value::as_str)))
         .ok_or_else(|| {
             Error::invalid_params(format!("{} takes the document's URI", params.command))
         })?;
-    Url::parse(text).map_err(|e| Error::invalid_params(format!("invalid URI `{text}`: {e}")))
+    text.parse::<Uri>()
+        .map_err(|e| Error::invalid_params(format!("invalid URI `{text}`: {e}")))
 }
 
 /// The API, or why the command cannot run.
@@ -101,15 +102,15 @@ pub(crate) fn api(backend: &Backend, what: &str) -> std::result::Result<Api, Fai
 /// The open document's parse, version and text exactly as the editor has it.
 pub(crate) fn open_document(
     backend: &Backend,
-    uri: &Url,
+    uri: &Uri,
 ) -> std::result::Result<(Arc<Document>, i32), Failure> {
     backend
         .snapshot(uri)
-        .ok_or_else(|| Failure(format!("{uri} is not an open order request")))
+        .ok_or_else(|| Failure(format!("{} is not an open order request", uri.as_str())))
 }
 
 /// The request as JSON, for the API calls that read it.
-pub(crate) fn request_value(document: &Document, uri: &Url) -> std::result::Result<Value, Failure> {
+pub(crate) fn request_value(document: &Document, uri: &Uri) -> std::result::Result<Value, Failure> {
     serde_json::from_str(document.text()).map_err(|e| {
         Failure(format!(
             "{}: not valid JSON at line {}, column {}; fix it first",
@@ -120,19 +121,22 @@ pub(crate) fn request_value(document: &Document, uri: &Url) -> std::result::Resu
     })
 }
 
-pub(crate) fn file_name(uri: &Url) -> String {
-    uri.path_segments()
-        .and_then(|mut s| s.next_back())
+pub(crate) fn file_name(uri: &Uri) -> String {
+    uri.path()
+        .as_str()
+        .rsplit('/')
+        .next()
         .filter(|s| !s.is_empty())
         .map(|s| s.to_string())
-        .unwrap_or_else(|| uri.to_string())
+        .unwrap_or_else(|| uri.as_str().to_string())
 }
 
 /// The path of a document saved on disk (receipts live next to it).
-pub(crate) fn file_path(uri: &Url) -> std::result::Result<PathBuf, Failure> {
-    uri.to_file_path().map_err(|_| {
+pub(crate) fn file_path(uri: &Uri) -> std::result::Result<PathBuf, Failure> {
+    crate::lsp::convert::file_path(uri).ok_or_else(|| {
         Failure(format!(
-            "{uri} is not a file on disk: save it first (its order receipt is written next to it)"
+            "{} is not a file on disk: save it first (its order receipt is written next to it)",
+            uri.as_str()
         ))
     })
 }
@@ -146,7 +150,7 @@ pub(crate) fn product_of(request: &Value) -> String {
 /// current, else a fresh check.
 pub(crate) async fn current_diagnostics(
     backend: &Backend,
-    uri: &Url,
+    uri: &Uri,
 ) -> Option<Arc<Vec<Diagnostic>>> {
     let (document, _) = backend.snapshot(uri)?;
     if let Some(diagnostics) = backend

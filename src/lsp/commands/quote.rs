@@ -2,7 +2,7 @@
 //! for the code lens of this document version.
 
 use serde_json::json;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::ls_types::*;
 
 use super::{
     api, file_name, open_document, product_label, product_of, refresh_code_lenses, request_value,
@@ -10,7 +10,7 @@ use super::{
 };
 use crate::lsp::state::Backend;
 /// `taskingLs.getQuote [uri]`.
-pub(super) async fn get_quote(backend: &Backend, uri: Url) -> Outcome {
+pub(super) async fn get_quote(backend: &Backend, uri: Uri) -> Outcome {
     let api = api(backend, "No quote")?;
     let (document, version) = open_document(backend, &uri)?;
     let request = request_value(&document, &uri)?;

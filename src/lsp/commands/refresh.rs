@@ -2,7 +2,7 @@
 //! and every open document re-checked.
 
 use serde_json::json;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::ls_types::*;
 
 use super::{api, Outcome};
 use crate::lsp::analysis::recheck_all;

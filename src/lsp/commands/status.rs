@@ -1,14 +1,14 @@
 //! `taskingLs.orderStatus`: the status of the orders in the request's receipt.
 
 use serde_json::json;
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::ls_types::*;
 
 use super::{api, file_name, file_path, Failure, Outcome};
 use crate::api::receipt::{read_receipt, receipt_path};
 use crate::api::{group_thousands, sub_status_meaning};
 use crate::lsp::state::Backend;
 /// `taskingLs.orderStatus [uri]`: the orders of the request's receipt.
-pub(super) async fn order_status(backend: &Backend, uri: Url) -> Outcome {
+pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
     let what = "No order status";
     let api = api(backend, what)?;
     let path = file_path(&uri)?;

@@ -6,7 +6,7 @@
 //! flight never leaves the order unrecorded (the server waits for the task before ending).
 
 use serde_json::{json, Value};
-use tower_lsp::lsp_types::*;
+use tower_lsp_server::ls_types::*;
 
 use super::{
     api, ask, current_diagnostics, file_name, file_path, open_document, product_label, product_of,
@@ -28,7 +28,7 @@ const CANCEL: &str = "Cancel";
 /// confirmation itself, so offering it is safe.
 pub(crate) fn submit_order_action(
     backend: &Backend,
-    uri: &Url,
+    uri: &Uri,
     diagnostics: &[Diagnostic],
 ) -> Option<CodeActionOrCommand> {
     if backend.0.provider.api().is_err()
@@ -49,7 +49,7 @@ pub(crate) fn submit_order_action(
 }
 
 /// Releases a document's submission guard when the submission ends, however it ends.
-struct Submitting<'a>(&'a Backend, Url);
+struct Submitting<'a>(&'a Backend, Uri);
 
 impl Drop for Submitting<'_> {
     fn drop(&mut self) {
@@ -64,7 +64,7 @@ impl Drop for Submitting<'_> {
 }
 
 /// `taskingLs.submitOrder [uri]`.
-pub(super) async fn submit_order(backend: &Backend, uri: Url) -> Outcome {
+pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     let not = "Order not submitted";
     let api = api(backend, not)?;
     let (document, version) = open_document(backend, &uri)?;

@@ -7,7 +7,7 @@
 //! the parse held a second 7 MB copy.
 //!
 //! Why a state machine: the check task, edits, `didClose` + `didOpen` of the same URI and
-//! settings changes interleave freely (tower-lsp runs handlers concurrently and the task awaits
+//! settings changes interleave freely (tower-lsp-server runs handlers concurrently and the task awaits
 //! between steps). Flags (`checking`, `pending`) compared by version wedged (a task that returned
 //! early left `checking` set forever) or published a closed document's diagnostics for the
 //! reopened one (editors restart versions at 1). Here every text and every check request gets a
@@ -17,7 +17,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
 
 use crate::check::Diagnostic;
 use crate::document::{ChangedSpan, Document, LineCol, LineIndex, ParsedJson, PositionEncoding};
@@ -346,7 +346,7 @@ fn byte_offset(index: &LineIndex, position: Position, encoding: PositionEncoding
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp::lsp_types::Range;
+    use tower_lsp_server::ls_types::Range;
 
     fn change(start: (u32, u32), end: (u32, u32), text: &str) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {

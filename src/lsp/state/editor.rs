@@ -1,7 +1,7 @@
 //! What the client can do with the editor features (pull diagnostics, refresh requests,
 //! folding-range options), read once from `initialize`, and what pull diagnostics remember.
 
-use tower_lsp::lsp_types::InitializeParams;
+use tower_lsp_server::ls_types::InitializeParams;
 
 /// The client's capabilities for diagnostics, inlay hints and folding ranges.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl EditorCaps {
         EditorCaps {
             pull_diagnostics: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
             diagnostic_refresh: workspace
-                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|d| d.refresh_support)
                 .unwrap_or(false),
             inlay_hint_refresh: workspace

@@ -19,9 +19,9 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
 use serde_json::Value;
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
-use tower_lsp::Client;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
 
 use crate::config::GlobalOptions;
 use crate::document::{Document, PositionEncoding};
@@ -33,11 +33,11 @@ pub struct Backend(pub(crate) Arc<State>);
 
 pub(crate) struct State {
     pub client: Client,
-    pub documents: DashMap<Url, OpenDocument>,
+    pub documents: DashMap<Uri, OpenDocument>,
     /// Geometry results reused across checks while a geometry's text is unchanged.
     pub geometry_cache: crate::check::GeometryCache,
     /// One per URI ever opened (see `Backend::publish_lock`).
-    pub publish_locks: DashMap<Url, Arc<tokio::sync::Mutex<()>>>,
+    pub publish_locks: DashMap<Uri, Arc<tokio::sync::Mutex<()>>>,
     pub encoding: OnceLock<PositionEncoding>,
     pub settings: RwLock<Settings>,
     pub store: RwLock<Arc<SchemaStore>>,
@@ -56,7 +56,7 @@ pub(crate) struct State {
     /// Woken each time a check stores a document's diagnostics (pull requests wait on it).
     pub checked: tokio::sync::Notify,
     /// The `resultId` last answered to `textDocument/diagnostic`, per document.
-    pub reported: DashMap<Url, String>,
+    pub reported: DashMap<Uri, String>,
     /// Returns freed memory to the OS (see `lsp::run_stdio`); `analysis` calls it once no
     /// check has run for `analysis::RELEASE_AFTER`.
     pub release_memory: fn(),
@@ -127,7 +127,7 @@ impl Backend {
 
     /// The parsed current version of an open request document; `None` for documents the
     /// server does not handle.
-    pub(crate) fn snapshot(&self, uri: &Url) -> Option<(Arc<Document>, i32)> {
+    pub(crate) fn snapshot(&self, uri: &Uri) -> Option<(Arc<Document>, i32)> {
         let (version, unparsed) = {
             let mut entry = self.0.documents.get_mut(uri).filter(|e| e.handled)?;
             (entry.version, entry.unparsed())
@@ -161,13 +161,13 @@ impl Backend {
     /// The lock that orders `publishDiagnostics` for one URI: whoever publishes checks under
     /// it that what it sends is still current, so a closed document's last check cannot land
     /// after its reopened successor's.
-    pub(crate) fn publish_lock(&self, uri: &Url) -> Arc<tokio::sync::Mutex<()>> {
+    pub(crate) fn publish_lock(&self, uri: &Uri) -> Arc<tokio::sync::Mutex<()>> {
         self.0.publish_locks.entry(uri.clone()).or_default().clone()
     }
 
     /// The URIs of every open document (handled or not), copied so that no map guard is
     /// held while the caller works on each.
-    pub(crate) fn open_uris(&self) -> Vec<Url> {
+    pub(crate) fn open_uris(&self) -> Vec<Uri> {
         self.0.documents.iter().map(|e| e.key().clone()).collect()
     }
 

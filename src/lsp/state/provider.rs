@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use dashmap::DashMap;
 use serde_json::Value;
-use tower_lsp::lsp_types::{InitializeParams, Url};
+use tower_lsp_server::ls_types::{InitializeParams, Uri};
 
 use super::settings::Settings;
 use crate::api::{
@@ -146,9 +146,9 @@ pub(crate) struct ProviderState {
     /// Why a product has no current schema (its last fetch failed), for `product.unknown`.
     pub(crate) failures: DashMap<String, String>,
     /// The last quote of a document: the version it was made for and its summary.
-    pub quotes: DashMap<Url, (i32, String)>,
+    pub quotes: DashMap<Uri, (i32, String)>,
     /// Documents with a submission in progress (confirmations pending or POST in flight).
-    pub submitting: Mutex<HashSet<Url>>,
+    pub submitting: Mutex<HashSet<Uri>>,
     pub caps: OnceLock<ClientCaps>,
     pub(crate) progress_tokens: AtomicU64,
 }
