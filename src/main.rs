@@ -128,6 +128,18 @@ enum Command {
     Quotation(QuotationArgs),
     /// Choose an option of a feasibility study.
     Feasibility(FeasibilityArgs),
+    /// Explain a diagnostic code: what it checks, why, an example, its fixes (docs/rules.md).
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["code", "all"])))]
+    Rule {
+        /// The code, e.g. `schema.required`.
+        code: Option<String>,
+        /// Every code, in the order of the reference.
+        #[arg(long)]
+        all: bool,
+        /// text for the terminal, json, or markdown (docs/rules.md is `--all --format markdown`).
+        #[arg(long, value_enum, default_value_t = cli::rule::RuleFormat::Text)]
+        format: cli::rule::RuleFormat,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -233,6 +245,10 @@ fn config_start(command: &Command) -> PathBuf {
 }
 
 fn run(cli: Cli) -> i32 {
+    // The rules reference needs no configuration: a broken tasking-ls.toml must not hide it.
+    if let Command::Rule { code, format, .. } = &cli.command {
+        return cli::rule::run(code.as_deref(), *format);
+    }
     let loaded = match &cli.config {
         Some(path) => Some(config::file::load(path)),
         None => config::file::discover(&config_start(&cli.command)).map(|p| config::file::load(&p)),
@@ -353,6 +369,7 @@ fn run(cli: Cli) -> i32 {
         } => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::schema_fetch(&ctx, &args, console).await })
         }),
+        Command::Rule { code, format, .. } => cli::rule::run(code.as_deref(), format),
         Command::Init { product, name } => with_store(&global, |store| {
             cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
         }),

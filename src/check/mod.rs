@@ -10,6 +10,7 @@ mod envelope;
 pub mod geometry;
 pub(crate) mod messages;
 mod params;
+pub mod rules;
 pub mod suggest;
 mod syntax;
 mod unknown;

@@ -5,6 +5,7 @@ pub mod format;
 pub mod orders;
 pub mod output;
 pub mod products;
+pub mod rule;
 pub mod validate;
 
 pub use crate::config::{load_store, GlobalOptions, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};

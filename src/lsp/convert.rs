@@ -72,6 +72,11 @@ pub fn diagnostic(
         code: Some(lsp::NumberOrString::String(
             diagnostic.code.as_str().to_string(),
         )),
+        // The code's entry in the rules reference (LSP 3.16 `codeDescription`).
+        code_description: crate::check::rules::url(diagnostic.code)
+            .parse()
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
         source: Some("tasking-ls".to_string()),
         message: diagnostic.message.clone(),
         ..Default::default()

@@ -34,6 +34,7 @@ mod lsp_features;
 mod lsp_robustness;
 mod lsp_sync;
 mod reliability;
+mod rules;
 mod schema_budgets;
 mod schema_differential;
 mod schema_examples;

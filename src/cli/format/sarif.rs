@@ -23,9 +23,10 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
                 "shortDescription": {"text": code.description()},
                 "fullDescription": {"text": code.description()},
                 "help": {"text": format!(
-                    "{} Run `tasking-ls validate --diff` to see the fixes available, `--fix` to apply them.",
+                    "{} Run `tasking-ls rule {code}` for what it checks, why and an example; `tasking-ls validate --diff` to see the fixes available, `--fix` to apply them.",
                     code.description()
                 )},
+                "helpUri": crate::check::rules::url(*code),
                 "defaultConfiguration": {"level": level(code.severity())},
             });
             // SARIF1001: a `name` equal to the `id` (ignoring case) must be left out.

@@ -1,0 +1,426 @@
+//! The rules reference: for every diagnostic [`Code`], what it checks, why (the RFC section,
+//! JSON Schema keyword or provider page it comes from), an order that triggers it, what its
+//! fixes do. `tasking-ls rule`, `docs/rules.md`, the LSP `codeDescription.href` and SARIF's
+//! `helpUri` are all made from this table; `tests/it/rules.rs` runs every example through the
+//! checker and fails when a code has no entry or `docs/rules.md` is stale.
+//!
+//! Adding a code: add its entry to [`rule`] (the coverage test names the code until then).
+
+use super::Code;
+
+/// Where the rules reference is published: `docs/rules.md` on the project's main branch.
+/// Each code's entry is this URL plus `#` and [`Rule::anchor`].
+pub const RULES_URL: &str = "https://github.com/tasking-ls/tasking-ls/blob/main/docs/rules.md";
+
+/// A page a rule comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    /// What it is, with the section: "RFC 7946 §3.1.6".
+    pub title: &'static str,
+    /// Its address.
+    pub url: &'static str,
+}
+
+/// An order that triggers the rule: [`SEED`] (a clean order) with `replace` changed to
+/// `with`, checked with `schema` added to the bundled product schemas when set (a code that
+/// no bundled schema can trigger).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub replace: &'static str,
+    pub with: &'static str,
+    /// `(product id, JSON Schema text)`: a schema as `--schema-dir` would add it.
+    pub schema: Option<(&'static str, &'static str)>,
+}
+
+impl Example {
+    /// The example order's text. `replace` is in [`SEED`] (the rules test checks it), so the
+    /// text always differs from the seed.
+    pub fn text(&self) -> String {
+        SEED.replacen(self.replace, self.with, 1)
+    }
+}
+
+/// One entry of the rules reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub code: Code,
+    /// What is checked, in a few sentences.
+    pub checks: &'static str,
+    /// Why it matters: what goes wrong when the order is sent anyway.
+    pub why: &'static str,
+    /// Where the rule comes from.
+    pub sources: &'static [Source],
+    pub example: Example,
+    /// What the offered fixes do (`validate --fix`, the editor's quick fixes), or how to fix
+    /// it by hand when none is offered.
+    pub fixes: &'static str,
+}
+
+impl Rule {
+    /// The entry's anchor in `docs/rules.md`: the code with every character but ASCII
+    /// letters, digits and `-` removed, as GitHub and GitLab derive heading anchors
+    /// (`schema.additional-property` -> `schemaadditional-property`).
+    pub fn anchor(&self) -> String {
+        anchor(self.code)
+    }
+
+    /// The entry's address: [`RULES_URL`]`#`[`Rule::anchor`].
+    pub fn url(&self) -> String {
+        url(self.code)
+    }
+}
+
+/// The anchor of `code`'s entry in `docs/rules.md` (see [`Rule::anchor`]).
+pub fn anchor(code: Code) -> String {
+    code.as_str()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// The address of `code`'s entry in the rules reference.
+pub fn url(code: Code) -> String {
+    format!("{RULES_URL}#{}", anchor(code))
+}
+
+/// The clean order every example starts from (the bundled Pléiades tasking product).
+pub const SEED: &str = r#"{
+  "dataProduct": "bd102407-1814-4f92-8b5a-7697b7a73f5a",
+  "params": {
+    "displayName": "Panama City",
+    "acquisitionStart": "2027-03-01T00:00:00Z",
+    "acquisitionEnd": "2027-05-01T00:00:00Z",
+    "acquisitionMode": "mono",
+    "radiometricProcessing": "reflectance",
+    "geometricProcessing": "ortho",
+    "spectralProcessing": "bundle",
+    "deliveredAs": "geotiff",
+    "cloudCoverage": 10,
+    "incidenceAngle": 10,
+    "pixelCoding": "12bits",
+    "geometry": {
+      "type": "Polygon",
+      "coordinates": [[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]
+    }
+  }
+}
+"#;
+
+const RING: &str =
+    "[[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]";
+
+const fn seed(replace: &'static str, with: &'static str) -> Example {
+    Example {
+        replace,
+        with,
+        schema: None,
+    }
+}
+
+const JSON: Source = Source {
+    title: "RFC 8259 (JSON)",
+    url: "https://www.rfc-editor.org/rfc/rfc8259",
+};
+const JSON_NAMES: Source = Source {
+    title: "RFC 8259 §4: the names within an object SHOULD be unique",
+    url: "https://www.rfc-editor.org/rfc/rfc8259#section-4",
+};
+const ORDERING: Source = Source {
+    title: "UP42: Place an order (developers/api-tasking/api-tasking-ordering)",
+    url: "https://docs.up42.com/developers/api-tasking/api-tasking-ordering",
+};
+const ORDER_SCHEMA: Source = Source {
+    title: "UP42: Get a JSON schema of an order form (GET /orders/schema/{data-product-id})",
+    url: "https://developer.up42.com/reference/getorderschema",
+};
+const VALIDATION: &str =
+    "https://json-schema.org/draft-07/draft-handrews-json-schema-validation-01";
+const GEOJSON_POLYGON: Source = Source {
+    title: "RFC 7946 §3.1.6 (Polygon)",
+    url: "https://www.rfc-editor.org/rfc/rfc7946#section-3.1.6",
+};
+const GEOMETRY_RULES: Source = Source {
+    title: "UP42: geometry rules (data/geometry/rules)",
+    url: "https://docs.up42.com/data/geometry/rules",
+};
+const SIMPLE_FEATURES: Source = Source {
+    title: "OGC 06-103r4 Simple Feature Access §6.1.11 (Polygon validity)",
+    url: "https://portal.ogc.org/files/?artifact_id=25355",
+};
+const TASKING_HOWTO: Source = Source {
+    title: "UP42: tasking how-to (developers/guides/tasking-howto)",
+    url: "https://docs.up42.com/developers/guides/tasking-howto",
+};
+
+/// The entry of `code`, or `None` for a code that has none yet (the rules test fails then).
+pub fn rule(code: Code) -> Option<Rule> {
+    let (checks, why, sources, example, fixes): (_, _, &'static [Source], _, _) = match code {
+        Code::Syntax => (
+            "The file is JSON: every brace and bracket closed, commas between members and \
+             none after the last, strings in double quotes, no comments. A byte order mark \
+             is reported too.",
+            "The provider's API rejects a body that is not JSON, and nothing else can be \
+             checked past the first syntax error.",
+            &[JSON],
+            seed("\"acquisitionMode\": \"mono\",", "\"acquisitionMode\": \"mono\""),
+            "Inserting a missing comma or closing bracket, removing a trailing comma or a \
+             byte order mark, when the repair is unambiguous.",
+        ),
+        Code::DuplicateKey => (
+            "No key appears twice in one object.",
+            "JSON parsers disagree on a repeated key (most keep the last, some the first, \
+             some refuse it), so what the provider reads may not be what the editor shows.",
+            &[JSON_NAMES],
+            seed(
+                "\"cloudCoverage\": 10,",
+                "\"cloudCoverage\": 10,\n    \"cloudCoverage\": 20,",
+            ),
+            "Removing the repeated member (the earlier one is kept).",
+        ),
+        Code::ProductMissing => (
+            "The request names its data product: `dataProduct` (a UUID) at the top level.",
+            "The order cannot be placed without it, and without it no product schema can \
+             check `params`.",
+            &[ORDERING],
+            seed(
+                "\"dataProduct\": \"bd102407-1814-4f92-8b5a-7697b7a73f5a\",\n  ",
+                "",
+            ),
+            "Adding `dataProduct` (completion in the editor lists the products known; \
+             `tasking-ls products` prints them).",
+        ),
+        Code::ProductInvalidId => (
+            "`dataProduct` is a UUID (8-4-4-4-12 hexadecimal digits).",
+            "The provider answers 400 \"Not a valid UUID\" to any other text.",
+            &[ORDER_SCHEMA],
+            seed("bd102407-1814-4f92-8b5a-7697b7a73f5a", "pleiades-tasking"),
+            "Using the id of the product whose name or title matches, or normalizing a UUID \
+             written in upper case or with braces.",
+        ),
+        Code::ProductUnknown => (
+            "A schema is known for the data product: bundled, in `--schema-dir`, or fetched \
+             from the provider and cached.",
+            "Without a schema, `params` are not checked at all; `validate` makes this an \
+             error (unless `--allow-unknown-products`) so that CI never passes an order it \
+             could not check.",
+            &[ORDER_SCHEMA],
+            seed(
+                "bd102407-1814-4f92-8b5a-7697b7a73f5a",
+                "00000000-0000-4000-8000-000000000000",
+            ),
+            "None automatic: check the id (`tasking-ls products`), or fetch the schema \
+             (`tasking-ls schema fetch ID`, with credentials) or pass `--schema-dir`.",
+        ),
+        Code::SchemaRequired => (
+            "Every property the product schema lists in `required` is present.",
+            "The provider refuses an order missing a required parameter.",
+            &[Source {
+                title: "JSON Schema validation (draft-07) §6.5.3 `required`",
+                url: VALIDATION,
+            }],
+            seed("\"acquisitionMode\": \"mono\",\n    ", ""),
+            "Adding the property with its schema default, or its first allowed value.",
+        ),
+        Code::SchemaAdditionalProperty => (
+            "No property the product schema does not define, where the schema says \
+             `additionalProperties: false`.",
+            "The provider refuses unknown parameters; most are a misspelt name.",
+            &[Source {
+                title: "JSON Schema core (draft-07) §6.5.6 `additionalProperties`",
+                url: VALIDATION,
+            }],
+            seed("\"cloudCoverage\": 10,", "\"cloudCoverage\": 10,\n    \"cloudCover\": 5,"),
+            "Renaming it to the closest defined property, or removing it.",
+        ),
+        Code::SchemaType => (
+            "Each value has the JSON type its schema names (`string`, `integer`, `number`, \
+             `boolean`, `array`, `object`, `null`).",
+            "`\"10\"` is not `10` to the provider: the order is refused.",
+            &[Source {
+                title: "JSON Schema validation (draft-07) §6.1.1 `type`",
+                url: VALIDATION,
+            }],
+            seed("\"cloudCoverage\": 10,", "\"cloudCoverage\": \"10\","),
+            "Converting a number written as a string to the number (or back), when it \
+             converts exactly.",
+        ),
+        Code::SchemaEnum => (
+            "A value is one of those its schema allows (`enum`, `const`, or a list of \
+             `anyOf`/`oneOf` constants).",
+            "The provider refuses any other value; most are a typo or the wrong case.",
+            &[Source {
+                title: "JSON Schema validation (draft-07) §6.1.2 `enum`, §6.1.3 `const`",
+                url: VALIDATION,
+            }],
+            seed("\"acquisitionMode\": \"mono\",", "\"acquisitionMode\": \"Mono\","),
+            "Changing it to the closest allowed value (each allowed value is offered).",
+        ),
+        Code::SchemaRange => (
+            "A number is within its schema's `minimum`/`maximum` (and the exclusive bounds).",
+            "The provider refuses the order: a cloud coverage of 150 % is not a request it \
+             can fulfil.",
+            &[Source {
+                title: "JSON Schema validation (draft-07) §6.2 numeric keywords",
+                url: VALIDATION,
+            }],
+            seed("\"cloudCoverage\": 10,", "\"cloudCoverage\": 150,"),
+            "Clamping it to the bound it crosses.",
+        ),
+        Code::SchemaLength => (
+            "A string's length is within `minLength`/`maxLength`, an array's within \
+             `minItems`/`maxItems`.",
+            "The provider refuses it (an empty order name, a ring of too few positions).",
+            &[Source {
+                title: "JSON Schema validation (draft-07) §6.3.1-2, §6.4.3-4",
+                url: VALIDATION,
+            }],
+            seed("\"displayName\": \"Panama City\",", "\"displayName\": \"\","),
+            "None automatic: write a value of the allowed length.",
+        ),
+        Code::SchemaFormat => (
+            "A string matches its `format` (`date-time` as RFC 3339, `uuid`, ...) or its \
+             `pattern`.",
+            "The provider parses these fields; a date without a time or a zone is refused.",
+            &[
+                Source {
+                    title: "JSON Schema validation (draft-07) §7 `format`, §6.3.3 `pattern`",
+                    url: VALIDATION,
+                },
+                Source {
+                    title: "RFC 3339 §5.6 (date-time)",
+                    url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+                },
+            ],
+            seed("\"2027-03-01T00:00:00Z\"", "\"2027-03-01\""),
+            "Completing a date to a date-time at midnight UTC, normalizing a UUID.",
+        ),
+        Code::SchemaOther => (
+            "Any other JSON Schema keyword the value fails (`multipleOf`, `not`, \
+             `dependencies`, `uniqueItems`, ...), with the schema's own words.",
+            "The provider validates against the same schema and refuses the order.",
+            &[Source {
+                title: "JSON Schema validation (draft-07)",
+                url: VALIDATION,
+            }],
+            Example {
+                replace: "bd102407-1814-4f92-8b5a-7697b7a73f5a",
+                with: "11111111-2222-4333-8444-555555555555",
+                schema: Some((
+                    "11111111-2222-4333-8444-555555555555",
+                    r#"{"type": "object", "properties": {"cloudCoverage": {"type": "integer", "multipleOf": 20}}}"#,
+                )),
+            },
+            "None automatic: the message says what the keyword asks.",
+        ),
+        Code::GeometryUnclosedRing => (
+            "Each linear ring ends at the position it starts from.",
+            "GeoJSON requires closed rings; the provider refuses an open one.",
+            &[GEOJSON_POLYGON],
+            seed(
+                "[-79.44, 9.07], [-79.64, 9.07]]]",
+                "[-79.44, 9.07], [-79.6, 9.0]]]",
+            ),
+            "Closing the ring (appending its first position).",
+        ),
+        Code::GeometryTooFewPositions => (
+            "Each linear ring has at least four positions (three corners and the closing \
+             one).",
+            "A ring of fewer positions encloses no area; GeoJSON and the provider refuse it.",
+            &[GEOJSON_POLYGON],
+            seed(RING, "[[[-79.64, 9.07], [-79.64, 8.87], [-79.64, 9.07]]]"),
+            "None automatic: add the missing corners.",
+        ),
+        Code::GeometryCoordinateRange => (
+            "Each position is [longitude, latitude] in degrees (WGS 84): longitude within \
+             [-180, 180], latitude within [-90, 90]. Says so when the two look swapped.",
+            "A position outside these ranges is not on Earth; swapped coordinates put the \
+             area on another continent.",
+            &[
+                Source {
+                    title: "RFC 7946 §3.1.1 (Position), §4 (WGS 84)",
+                    url: "https://www.rfc-editor.org/rfc/rfc7946#section-3.1.1",
+                },
+                GEOMETRY_RULES,
+            ],
+            seed(RING, "[[[9.07, -79.64], [8.87, -79.64], [8.87, -179.44], [9.07, -179.44], [9.07, -79.64]]]"),
+            "Swapping to [longitude, latitude] when every position fits that way.",
+        ),
+        Code::GeometryWinding => (
+            "The exterior ring is counter-clockwise and holes clockwise (the right-hand rule).",
+            "RFC 7946 asks for it and some tools read a clockwise exterior as the rest of \
+             the world; the provider accepts either, hence a warning.",
+            &[GEOJSON_POLYGON],
+            seed(
+                RING,
+                "[[[-79.64, 9.07], [-79.44, 9.07], [-79.44, 8.87], [-79.64, 8.87], [-79.64, 9.07]]]",
+            ),
+            "Reversing the ring.",
+        ),
+        Code::GeometrySelfIntersection => (
+            "No ring crosses or touches itself, and no two rings cross or overlap.",
+            "The area of a bow-tie is undefined; the provider refuses self-intersecting \
+             polygons.",
+            &[SIMPLE_FEATURES, GEOMETRY_RULES],
+            seed(
+                RING,
+                "[[[-79.64, 9.07], [-79.44, 8.87], [-79.64, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]",
+            ),
+            "None automatic: move the crossing positions (the diagnostic points at the \
+             crossing).",
+        ),
+        Code::GeometryInvalid => (
+            "The polygon is valid in the OGC sense (as GEOS IsValidOp checks it): each hole \
+             inside its shell, no nested holes, a connected interior, every position two \
+             numbers.",
+            "The provider refuses invalid geometries (and polygons with holes).",
+            &[SIMPLE_FEATURES, GEOMETRY_RULES],
+            seed(
+                RING,
+                "[[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]], [[-79.0, 9.0], [-78.9, 9.0], [-78.9, 8.9], [-79.0, 8.9], [-79.0, 9.0]]]",
+            ),
+            "Dropping extra numbers from a position; otherwise none automatic.",
+        ),
+        Code::GeometryAntimeridian => (
+            "No ring crosses the antimeridian (a jump of more than 180° of longitude \
+             between two positions).",
+            "RFC 7946 asks to cut such a polygon in two; read as written it spans the whole \
+             globe the other way round.",
+            &[Source {
+                title: "RFC 7946 §3.1.9 (Antimeridian Cutting)",
+                url: "https://www.rfc-editor.org/rfc/rfc7946#section-3.1.9",
+            }],
+            seed(
+                RING,
+                "[[[179.9, 10.0], [179.9, 9.9], [-179.9, 9.9], [-179.9, 10.0], [179.9, 10.0]]]",
+            ),
+            "Splitting the polygon at the antimeridian into a MultiPolygon.",
+        ),
+        Code::DatesOrder => (
+            "`acquisitionEnd` is after `acquisitionStart`.",
+            "An empty or reversed acquisition window can never be fulfilled; the provider \
+             refuses it.",
+            &[TASKING_HOWTO],
+            seed("\"2027-05-01T00:00:00Z\"", "\"2027-02-01T00:00:00Z\""),
+            "Swapping the two dates.",
+        ),
+        Code::DatesPast => (
+            "`acquisitionStart` is not in the past (checked against the clock when the \
+             check runs).",
+            "A satellite cannot be tasked for the past: the provider refuses or shortens \
+             the window.",
+            &[TASKING_HOWTO],
+            seed("\"2027-03-01T00:00:00Z\"", "\"2022-08-01T00:00:00Z\""),
+            "None automatic: choose a window that starts in the future.",
+        ),
+        #[allow(unreachable_patterns)]
+        _ => return None,
+    };
+    Some(Rule {
+        code,
+        checks,
+        why,
+        sources,
+        example,
+        fixes,
+    })
+}
