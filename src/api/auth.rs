@@ -10,9 +10,10 @@ use serde_json::Value;
 use super::client::{Auth, Call, Client, Effect};
 use super::error::ApiError;
 use super::settings::{Credentials, Secret};
+use super::token::Token;
 
-/// Renew this long before the provider's expiry, so a token never expires in flight.
-pub const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+pub use super::token::EXPIRY_MARGIN;
+
 /// Legacy project tokens do not say how long they live; the SDK assumed 5 min − 1 s.
 pub const LEGACY_TOKEN_LIFETIME: Duration = Duration::from_secs(299);
 /// Account tokens that omit `expires_in` are assumed to live 5 min, the documented default.
@@ -22,29 +23,6 @@ const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// The OpenID Connect client id the documentation names.
 pub const CLIENT_ID: &str = "up42-api";
-
-/// The token held in memory.
-#[derive(Default)]
-pub(crate) struct TokenState {
-    current: Option<Token>,
-}
-
-#[derive(Clone)]
-struct Token {
-    value: Secret,
-    /// `None` for a static `UP42_TOKEN`, which we cannot renew anyway.
-    expires_at: Option<Instant>,
-}
-
-impl Token {
-    fn usable(&self) -> bool {
-        self.expires_at.is_none_or(|at| {
-            Instant::now()
-                .checked_add(EXPIRY_MARGIN)
-                .is_some_and(|soon| soon < at)
-        })
-    }
-}
 
 impl Client {
     /// A valid access token, fetched or renewed if needed. Callers wait on one lock, so

@@ -24,10 +24,10 @@ use reqwest::{Method, RequestBuilder, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::auth::TokenState;
 use super::error::{ApiError, Problem};
 use super::scrub::{redact_url, Scrubber};
 use super::settings::{ApiSettings, Credentials};
+use super::token::TokenState;
 
 /// The most an answer may weigh unless the call says otherwise (1 MiB): estimates, orders,
 /// tokens, lists are far smaller.

@@ -23,9 +23,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::settings::{
-    origin_of, ApiSettings, Credentials, Secret, SettingsOverrides, DEFAULT_API_URL,
-};
+pub use super::settings::{shown_url, CredentialsHome};
+use super::settings::{ApiSettings, Credentials, Secret, SettingsOverrides, DEFAULT_API_URL};
 
 /// The environment variable that names the credentials file (instead of the default path).
 pub const CREDENTIALS_FILE_ENV: &str = "TASKING_LS_CREDENTIALS";
@@ -346,31 +345,5 @@ impl ApiConfig {
                 )
             ),
         }
-    }
-}
-
-/// A URL as the user wrote it, for messages, with userinfo and query redacted
-/// ([`super::scrub::redact_url`]) but without the `/` a bare origin gains when parsed.
-pub fn shown_url(url: &str) -> String {
-    let redacted = super::scrub::redact_url(url);
-    match redacted.strip_suffix('/') {
-        Some(bare) if !url.ends_with('/') && !bare.ends_with('/') => bare.to_string(),
-        _ => redacted,
-    }
-}
-
-/// The credentials file the credentials came from and the API they are for: the only API
-/// (by origin) they are sent to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CredentialsHome {
-    pub file: PathBuf,
-    /// The file's `api-url`, or the default API.
-    pub api_url: String,
-}
-
-impl CredentialsHome {
-    /// Whether `api_url` is the API these credentials are for (same origin).
-    pub fn admits(&self, api_url: &str) -> bool {
-        origin_of(api_url) == origin_of(&self.api_url)
     }
 }

@@ -29,6 +29,7 @@ mod schemas;
 pub mod scrub;
 mod settings;
 mod tasking;
+mod token;
 
 pub use auth::{CLIENT_ID, EXPIRY_MARGIN, LEGACY_TOKEN_LIFETIME};
 pub use client::Client;

@@ -2,6 +2,7 @@
 //! line, the environment and editor settings, with secrets that never print.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The default API host (EU region).
@@ -40,7 +41,7 @@ pub struct ApiSettings {
     pub auth_url_configured: bool,
     /// With credentials from a credentials file: that file and the API it names, the only
     /// origin they are sent to (see [`ApiSettings::credentials_allowed`]).
-    pub credentials_home: Option<super::credentials::CredentialsHome>,
+    pub credentials_home: Option<CredentialsHome>,
 }
 
 impl Default for ApiSettings {
@@ -171,8 +172,8 @@ impl ApiSettings {
                  credentials go only to the API named next to them; add \
                  `api-url = \"{}\"` to that file to use them with this API",
                 home.file.display(),
-                super::credentials::shown_url(&home.api_url),
-                super::credentials::shown_url(&self.api_url),
+                shown_url(&home.api_url),
+                shown_url(&self.api_url),
             ),
             None => format!(
                 "its URL comes from the editor's settings (a workspace can set those), while \
@@ -294,6 +295,32 @@ impl Credentials {
             Credentials::Project { .. } => "UP42_PROJECT_ID/UP42_PROJECT_API_KEY",
             Credentials::None => "no credentials",
         }
+    }
+}
+
+/// A URL as the user wrote it, for messages, with userinfo and query redacted
+/// ([`super::scrub::redact_url`]) but without the `/` a bare origin gains when parsed.
+pub fn shown_url(url: &str) -> String {
+    let redacted = super::scrub::redact_url(url);
+    match redacted.strip_suffix('/') {
+        Some(bare) if !url.ends_with('/') && !bare.ends_with('/') => bare.to_string(),
+        _ => redacted,
+    }
+}
+
+/// The credentials file the credentials came from and the API they are for: the only API
+/// (by origin) they are sent to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialsHome {
+    pub file: PathBuf,
+    /// The file's `api-url`, or the default API.
+    pub api_url: String,
+}
+
+impl CredentialsHome {
+    /// Whether `api_url` is the API these credentials are for (same origin).
+    pub fn admits(&self, api_url: &str) -> bool {
+        origin_of(api_url) == origin_of(&self.api_url)
     }
 }
 

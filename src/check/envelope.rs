@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use super::geometry::{geometry_model, GeometryModel, GeometryType};
 use super::messages::show_value;
 use super::unknown::unknown_property;
 use super::{CheckOptions, Code, Diagnostic, Fix};
 use crate::document::{Document, Node, NodeKind, PathSegment, TextRange};
+use crate::schema::geometry::{geometry_model, GeometryModel, GeometryType};
 use crate::schema::ProductSchema;
 
 /// The two request envelopes of the provider's API.

@@ -6,7 +6,7 @@ use crate::check::{check_document, CheckOptions, Edit};
 use crate::config::LintSettings;
 use crate::document::Document;
 
-use super::validate::FixOutcome;
+use super::report::FixOutcome;
 
 /// Rounds of fix-then-check before giving up on reaching a fixed point.
 const MAX_ROUNDS: usize = 8;

@@ -5,6 +5,7 @@ pub mod format;
 pub mod orders;
 pub mod output;
 pub mod products;
+pub mod report;
 pub mod rule;
 pub mod validate;
 

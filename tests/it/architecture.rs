@@ -255,6 +255,120 @@ fn no_import_cycle_in_lsp() {
     }
 }
 
+/// The import graph inside one room (a folder of `src`): its units are the room's direct
+/// children (a file, or a sub-folder with everything below it), and a unit imports another
+/// when any of its files refers to a module path inside the other. A room's own `mod.rs`
+/// is left out: it declares and re-exports its children, which refer back to its items.
+fn room_graph(room: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let base = if room == root().join("src") {
+        Vec::new()
+    } else {
+        module_path(&room.join("mod.rs"))
+    };
+    let unit_of = |path: &[String]| -> Option<String> {
+        (path.len() > base.len() && path[..base.len()] == base[..])
+            .then(|| path[base.len()].clone())
+            .filter(|unit| !matches!(unit.as_str(), "main" | "lib"))
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in rust_files(room) {
+        let Some(from) = unit_of(&module_path(&file)) else {
+            continue;
+        };
+        let edges = graph.entry(from.clone()).or_default();
+        for target in references(&file, base.len() + 1) {
+            if let Some(to) = unit_of(&target) {
+                if to != from {
+                    edges.insert(to);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A circle in `graph`, as a path that ends where it starts.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|n| n == node) {
+            let mut cycle = stack[i..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        stack.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, stack, done) {
+                return Some(cycle);
+            }
+        }
+        stack.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+/// No two module files (or folders) of one room import each other, directly or round a
+/// longer circle: in every folder of `src`, the files and sub-folders form a graph without
+/// cycles, so each can be read knowing only what it imports.
+#[test]
+fn no_import_circle_in_any_room() {
+    let mut rooms = vec![root().join("src")];
+    let mut circles = Vec::new();
+    while let Some(room) = rooms.pop() {
+        for entry in std::fs::read_dir(&room).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rooms.push(path);
+            }
+        }
+        if let Some(cycle) = find_cycle(&room_graph(&room)) {
+            circles.push(format!(
+                "{}: {}",
+                room.strip_prefix(root()).unwrap().display(),
+                cycle.join(" -> ")
+            ));
+        }
+    }
+    circles.sort();
+    assert!(
+        circles.is_empty(),
+        "import circles (move what both need into a module of its own, or pass a callback): \
+         {circles:#?}"
+    );
+}
+
+#[test]
+fn the_circle_finder_finds_a_circle() {
+    let graph: BTreeMap<String, BTreeSet<String>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec!["a"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(
+        find_cycle(&graph),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    let mut acyclic = graph.clone();
+    acyclic.get_mut("c").unwrap().clear();
+    assert_eq!(find_cycle(&acyclic), None);
+}
+
 /// Files below `dir` that refer to any of `forbidden` (module paths from the crate root, or
 /// external crate names used as `name::`), with what they refer to.
 fn offenders(dir: &str, forbidden: &[&str], crates: &[&str]) -> Vec<String> {

@@ -15,7 +15,7 @@ use super::{span, Report};
 use crate::check::{Diagnostic, Severity};
 use crate::document::PositionEncoding;
 
-use super::super::validate::FileResult;
+use super::super::report::FileResult;
 
 /// Width the renderer fits long source lines into (columns).
 const WIDTH: usize = 120;

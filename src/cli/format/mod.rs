@@ -10,7 +10,7 @@ mod sarif;
 
 use std::io::{self, Write};
 
-use super::validate::FileResult;
+use super::report::FileResult;
 use crate::document::{LineCol, PositionEncoding, TextRange};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

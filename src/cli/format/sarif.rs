@@ -12,7 +12,7 @@ use super::{span, Report};
 use crate::check::{Code, Severity};
 use crate::document::{PositionEncoding, TextRange};
 
-use super::super::validate::FileResult;
+use super::super::report::FileResult;
 
 pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL

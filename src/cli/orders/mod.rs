@@ -248,7 +248,7 @@ pub(super) fn check_request(
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;
-    let mut result = crate::cli::validate::check_bytes(
+    let mut result = crate::cli::report::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),
         &CheckOptions::new(&store),
