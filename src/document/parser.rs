@@ -9,7 +9,9 @@
 //! should be inserted, right after the previous token, like rust-analyzer does; a token that does
 //! not belong is reported at its own range, with the token quoted in the message.
 
-use super::tree::{Items, Key, Member, Node, NodeKind, ParsedJson, SyntaxError, TextRange};
+use super::tree::{
+    Items, Key, Member, Node, NodeKind, NumberPair, ParsedJson, SyntaxError, TextRange,
+};
 
 /// Containers nested deeper than this are reported and skipped. serde_json, which the checks
 /// use on the same text, refuses more than 128 levels too.
@@ -22,7 +24,17 @@ pub(crate) const UNTERMINATED_COMMENT_MESSAGE: &str = "unterminated comment";
 /// The message of the error a leading byte order mark gets; the checks attach its fix by it.
 pub const BOM_MESSAGE: &str = "the file starts with a byte order mark (U+FEFF), which JSON forbids (RFC 8259 §8.1); remove it";
 
+/// Parses `text`: every node with its span, and every syntax error (sorted by range). Never
+/// fails. A document that is clean JSON takes the strict fast path ([`parse_clean`]); the
+/// first thing that is not sends the whole text through the tolerant parser, which gives the
+/// same tree for a clean text (the property tests check both ways), so the fast path changes
+/// no result, only the time (issue 27: half the cost of `validate` was this parse).
 pub fn parse(text: &str) -> ParsedJson {
+    parse_clean(text).unwrap_or_else(|| parse_tolerant(text))
+}
+
+/// The tolerant parser alone (what [`parse`] falls back to): recovers from every error.
+pub(crate) fn parse_tolerant(text: &str) -> ParsedJson {
     let mut parser = Parser::new(text);
     // One error for a UTF-8 byte order mark, and the rest parsed as if it were not there:
     // editors on Windows add it, and it hides nothing else.
@@ -179,10 +191,7 @@ impl<'t> Parser<'t> {
     fn lex(&mut self) -> Token {
         let bytes = self.bytes;
         loop {
-            while self.pos < bytes.len() && matches!(bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r')
-            {
-                self.pos += 1;
-            }
+            self.pos = skip_whitespace(bytes, self.pos);
             let start = self.pos;
             let Some(&b) = bytes.get(start) else {
                 return Token {
@@ -940,6 +949,9 @@ fn convert_number(word: &str, is_integer: bool) -> Option<serde_json::Number> {
             return Some(n.into());
         }
     }
+    if let Some(f) = short_decimal(word) {
+        return serde_json::Number::from_f64(f);
+    }
     let f = word.parse::<f64>().ok()?;
     // Beyond f64's range (`1e400`) the number is still a valid JSON number (RFC 8259 §6 leaves
     // the range to implementations): it is kept as the largest finite f64 of its sign, so a
@@ -950,4 +962,207 @@ fn convert_number(word: &str, is_integer: bool) -> Option<serde_json::Number> {
         f
     };
     serde_json::Number::from_f64(f)
+}
+
+/// The first byte at or after `pos` that is not JSON whitespace (or the text's length).
+/// Indentation comes eight spaces at a time: in a pretty-printed order every line starts with
+/// a run of them, a third of its bytes.
+#[inline(always)]
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes(*b"        ");
+    loop {
+        while let Some(chunk) = bytes.get(pos..pos + 8) {
+            let word = u64::from_ne_bytes(chunk.try_into().expect("8 bytes"));
+            if word != SPACES {
+                break;
+            }
+            pos += 8;
+        }
+        match bytes.get(pos) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => pos += 1,
+            _ => return pos,
+        }
+    }
+}
+
+/// The strict fast path: the tree of a text that is clean JSON (RFC 8259: one value, no
+/// comment, no byte order mark, nesting within [`MAX_DEPTH`]), or `None` at the first thing
+/// that is not. It uses the tolerant parser's own lexer, string decoding and number reading
+/// (so tokens, values and spans are the same by construction) and only drives them with a
+/// grammar that accepts nothing the tolerant parser would report: no lookahead, no recovery,
+/// no expectation to word a message. The children of the containers being read are gathered
+/// on two shared stacks and moved into one exact-size allocation per container.
+pub(crate) fn parse_clean(text: &str) -> Option<ParsedJson> {
+    if text.starts_with('\u{feff}') {
+        return None;
+    }
+    let mut strict = Strict {
+        parser: Parser::new(text),
+        items: Vec::new(),
+        members: Vec::new(),
+    };
+    let first = strict.parser.lex();
+    let root = strict.value(first, 0)?;
+    let last = strict.parser.lex();
+    // The lexer reports bad strings and comments as errors without stopping; any error means
+    // the text is not clean.
+    if last.kind != Kind::Eof || !strict.parser.errors.is_empty() {
+        return None;
+    }
+    Some(ParsedJson {
+        root: Some(root),
+        errors: Vec::new(),
+    })
+}
+
+/// The state of [`parse_clean`].
+struct Strict<'t> {
+    parser: Parser<'t>,
+    /// The items of the arrays being read, innermost last.
+    items: Vec<Node>,
+    /// The members of the objects being read, innermost last.
+    members: Vec<Member>,
+}
+
+impl Strict<'_> {
+    /// The value `token` starts, inside `depth` containers.
+    fn value(&mut self, token: Token, depth: usize) -> Option<Node> {
+        match token.kind {
+            // The tolerant parser skips (and reports) a container this deep.
+            Kind::LBrace | Kind::LBracket if depth >= MAX_DEPTH => None,
+            Kind::LBrace => self.object(token, depth + 1),
+            Kind::LBracket => self.array(token, depth + 1),
+            Kind::Str => Some(Node {
+                range: token.range,
+                kind: NodeKind::String(self.parser.string_value(token)),
+            }),
+            Kind::Word => {
+                let errors = self.parser.errors.len();
+                let node = self.parser.parse_word(token.range);
+                (self.parser.errors.len() == errors).then_some(node)
+            }
+            _ => None,
+        }
+    }
+
+    fn object(&mut self, open: Token, depth: usize) -> Option<Node> {
+        let base = self.members.len();
+        let mut token = self.parser.lex();
+        if token.kind != Kind::RBrace {
+            loop {
+                if token.kind != Kind::Str {
+                    return None;
+                }
+                let key = Key {
+                    name: self.parser.string_value(token),
+                    range: token.range,
+                };
+                let colon = self.parser.lex();
+                if colon.kind != Kind::Colon {
+                    return None;
+                }
+                let first = self.parser.lex();
+                let value = self.value(first, depth)?;
+                self.members.push(Member {
+                    range: TextRange {
+                        start: key.range.start,
+                        end: value.range.end,
+                    },
+                    key,
+                    colon: Some(colon.range.start),
+                    value: Some(value),
+                });
+                token = self.parser.lex();
+                match token.kind {
+                    Kind::Comma => token = self.parser.lex(),
+                    Kind::RBrace => break,
+                    _ => return None,
+                }
+            }
+        }
+        let members: Vec<Member> = self.members.drain(base..).collect();
+        Some(Node {
+            range: TextRange {
+                start: open.range.start,
+                end: token.range.end,
+            },
+            kind: NodeKind::Object(members),
+        })
+    }
+
+    fn array(&mut self, open: Token, depth: usize) -> Option<Node> {
+        let base = self.items.len();
+        let mut token = self.parser.lex();
+        if token.kind != Kind::RBracket {
+            loop {
+                let item = self.value(token, depth)?;
+                self.items.push(item);
+                token = self.parser.lex();
+                match token.kind {
+                    Kind::Comma => token = self.parser.lex(),
+                    Kind::RBracket => break,
+                    _ => return None,
+                }
+            }
+        }
+        let start = open.range.start;
+        // As `Items::from_nodes`, without allocating for a pair that is packed.
+        let items = match NumberPair::pack(start, &self.items[base..]) {
+            Some(pair) => {
+                self.items.truncate(base);
+                Items::Pair(pair)
+            }
+            None => Items::of_nodes(self.items.drain(base..).collect()),
+        };
+        Some(Node {
+            range: TextRange {
+                start,
+                end: token.range.end,
+            },
+            kind: NodeKind::Array(items),
+        })
+    }
+}
+
+/// The value of a decimal without exponent whose digits, read as one integer, are at most
+/// 2^53 and whose fraction has at most 22 digits (`-79.5412345678`: every coordinate of a
+/// typical order), or `None` for any other word. Both the integer and the power of ten are
+/// exact in an `f64`, so their quotient is correctly rounded: the same value as Rust's own
+/// parsing gives (Clinger's fast path, which `f64::from_str` takes too, after slower
+/// checks). Coordinates were a third of the parse before this.
+pub(crate) fn short_decimal(word: &str) -> Option<f64> {
+    const POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match word.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, word),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut fraction: Option<usize> = None;
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                // 19 digits always fit in a u64.
+                if count == 19 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                if let Some(f) = &mut fraction {
+                    *f += 1;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(0),
+            _ => return None,
+        }
+    }
+    let power = *POWERS.get(fraction.unwrap_or(0))?;
+    if count == 0 || mantissa > 1 << 53 {
+        return None;
+    }
+    let value = mantissa as f64 / power;
+    Some(if negative { -value } else { value })
 }

@@ -286,3 +286,126 @@ proptest! {
         }
     }
 }
+
+/// What the fast path must give for `text`: the tolerant parser's tree when the tolerant
+/// parser finds no error, and `None` (fall back) whenever it finds one.
+fn assert_fast_path_agrees(text: &str) -> Result<(), TestCaseError> {
+    let tolerant = parser::parse_tolerant(text);
+    let fast = parser::parse_clean(text);
+    let expected = tolerant.errors.is_empty().then_some(&tolerant);
+    prop_assert_eq!(fast.as_ref(), expected, "text: {:?}", text);
+    // What `parse` (and so every check) sees is the tolerant parser's result in either case.
+    prop_assert_eq!(&parse(text), &tolerant);
+    Ok(())
+}
+
+/// An order like the bundled example, as `validate` meets them: pretty-printed, one
+/// position per line, numbers with many digits, escapes in the name.
+fn order_text() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((-180.0f64..180.0, -90.0f64..90.0), 3..12),
+        "[a-zA-Z é😀\\\\\"\t]{0,16}",
+        any::<u8>(),
+        any::<bool>(),
+    )
+        .prop_map(|(ring, name, cloud, crlf)| {
+            let mut positions: Vec<String> =
+                ring.iter().map(|(x, y)| format!("[{x}, {y:.10}]")).collect();
+            positions.push(positions[0].clone());
+            let text = format!(
+                "{{\n  \"dataProduct\": \"bd102407-1814-4f92-8b5a-7697b7a73f5a\",\n  \"params\": {{\n    \"displayName\": {},\n    \"cloudCoverage\": {cloud},\n    \"acquisitionMode\": \"mono\",\n    \"extra\": [true, false, null, -0, 1e400, 0.5e-3, {{}}, []],\n    \"geometry\": {{\n      \"type\": \"Polygon\",\n      \"coordinates\": [\n        [\n          {}\n        ]\n      ]\n    }}\n  }}\n}}\n",
+                serde_json::to_string(&name).unwrap(),
+                positions.join(",\n          ")
+            );
+            if crlf { text.replace('\n', "\r\n") } else { text }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(FUZZ_CASES))]
+
+    /// The fast path on clean JSON: taken (not a silent fallback) and equal to the tolerant
+    /// tree.
+    #[test]
+    fn fast_path_takes_valid_json(value in json_value(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        prop_assert!(parser::parse_clean(&text).is_some(), "{:?}", text);
+        assert_fast_path_agrees(&text)?;
+    }
+
+    /// Mutated JSON and mutated orders (a comma, bracket, quote, backslash, comment, BOM...
+    /// inserted, deleted or replaced): the fast path gives the tolerant parser's tree or
+    /// falls back, never a different tree; so the diagnostics are byte for byte the same.
+    #[test]
+    fn fast_path_equals_tolerant_on_mutated_json(
+        value in json_value(),
+        pretty in any::<bool>(),
+        edits in prop::collection::vec(edit(), 0..4),
+    ) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        assert_fast_path_agrees(&apply(&text, &edits))?;
+    }
+
+    #[test]
+    fn fast_path_equals_tolerant_on_mutated_orders(
+        order in order_text(),
+        edits in prop::collection::vec(edit(), 0..3),
+        bom in any::<bool>(),
+    ) {
+        let mut text = apply(&order, &edits);
+        if bom {
+            text.insert(0, '\u{feff}');
+        }
+        assert_fast_path_agrees(&text)?;
+    }
+
+    #[test]
+    fn fast_path_equals_tolerant_on_json_like_text(text in "[\\[\\]{}:,\"\\\\ a-z0-9.+\\-eE/*\n\r\té😀\u{feff}]{0,80}") {
+        assert_fast_path_agrees(&text)?;
+    }
+}
+
+#[test]
+fn fast_path_falls_back_at_the_nesting_limit() {
+    let depth_ok = "[".repeat(parser::MAX_DEPTH) + &"]".repeat(parser::MAX_DEPTH);
+    let too_deep = "[".repeat(parser::MAX_DEPTH + 1) + &"]".repeat(parser::MAX_DEPTH + 1);
+    assert!(parser::parse_clean(&depth_ok).is_some());
+    assert_eq!(parser::parse_clean(&too_deep), None);
+    assert!(!parse(&too_deep).errors.is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(FUZZ_CASES))]
+
+    /// The short-decimal path reads every decimal as Rust's (correctly rounded) parser does,
+    /// including 16 to 19 digits, long fractions and `-0.0`.
+    #[test]
+    fn short_decimals_read_as_std_parses_them(
+        word in "-?(0|[1-9][0-9]{0,18})\\.[0-9]{1,23}",
+        coordinate in -180.0f64..180.0,
+        places in 0usize..17,
+    ) {
+        for word in [word, format!("{coordinate:.places$}")] {
+            let expected: f64 = word.parse().unwrap();
+            if let Some(value) = parser::short_decimal(&word) {
+                prop_assert_eq!(value.to_bits(), expected.to_bits(), "{}", word);
+            }
+        }
+    }
+}
+
+#[test]
+fn short_decimals_take_the_fast_path_only_within_its_bounds() {
+    assert_eq!(
+        parser::short_decimal("-79.5412345678"),
+        Some(-79.5412345678)
+    );
+    assert_eq!(
+        parser::short_decimal("-0.0").map(f64::to_bits),
+        Some((-0.0f64).to_bits())
+    );
+    // 2^53 + 1 is not exact in an f64; 23 fraction digits exceed the exact powers of ten.
+    assert_eq!(parser::short_decimal("9007199254740993.0"), None);
+    assert_eq!(parser::short_decimal("0.00000000000000000000001"), None);
+    assert_eq!(parser::short_decimal("1e5"), None);
+}

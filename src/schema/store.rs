@@ -59,8 +59,11 @@ impl SchemaStore {
     ///
     /// A bundled file that does not load is a build bug (a test loads them all with
     /// [`SchemaStore::try_bundled`]); here it is logged and skipped so a server keeps running.
+    ///
+    /// Validators are compiled on first use, not here: a run that checks one order of one
+    /// product pays for that product's schema only (start-up, issue 27).
     pub fn bundled() -> Self {
-        let (store, errors) = Self::load_bundled();
+        let (store, errors) = Self::load_bundled(false);
         for error in errors {
             tracing::error!("bundled schema skipped: {error}");
         }
@@ -69,7 +72,7 @@ impl SchemaStore {
 
     /// The bundled store, or the first bundled file that fails to parse or compile.
     pub fn try_bundled() -> Result<Self, SchemaError> {
-        let (store, mut errors) = Self::load_bundled();
+        let (store, mut errors) = Self::load_bundled(true);
         if errors.is_empty() {
             Ok(store)
         } else {
@@ -77,13 +80,15 @@ impl SchemaStore {
         }
     }
 
-    fn load_bundled() -> (Self, Vec<SchemaError>) {
+    /// The bundled files; with `compile`, every schema's validator is compiled now, so that a
+    /// schema that does not compile is an error here.
+    fn load_bundled(compile: bool) -> (Self, Vec<SchemaError>) {
         let mut store = SchemaStore::default();
         let mut errors = Vec::new();
         // Bundled paths name the source file, so an error reads like a `--schema-dir` one.
         let path_of = |name: &str| Path::new("schemas-cache").join(name);
         for (name, text) in bundled::files() {
-            match load_file(&path_of(name), text, SchemaOrigin::Bundled) {
+            match load_file(&path_of(name), text, SchemaOrigin::Bundled, compile) {
                 Ok(Some(Loaded::Schema(schema))) => store.insert(schema),
                 Ok(Some(Loaded::Products(products))) => {
                     products.into_iter().for_each(|p| store.insert_product(p))
@@ -104,7 +109,9 @@ impl SchemaStore {
         let loaded = read_dir(dir)?;
         let mut files = Vec::new();
         for (path, text) in loaded {
-            if let Some(file) = load_file(&path, &text?, SchemaOrigin::SchemaDir(path.clone()))? {
+            if let Some(file) =
+                load_file(&path, &text?, SchemaOrigin::SchemaDir(path.clone()), true)?
+            {
                 files.push(file);
             }
         }
@@ -122,7 +129,7 @@ impl SchemaStore {
         let mut errors = Vec::new();
         for (path, text) in loaded {
             let origin = SchemaOrigin::SchemaDir(path.clone());
-            match text.and_then(|text| load_file(&path, &text, origin)) {
+            match text.and_then(|text| load_file(&path, &text, origin, true)) {
                 Ok(Some(file)) => files.push(file),
                 Ok(None) => {}
                 Err(error) => errors.push(error),
@@ -243,7 +250,14 @@ fn is_products_index(path: &Path) -> bool {
 
 /// Parses one file: a products index, a product schema (checked to be an object that the
 /// jsonschema crate compiles), or `None` for a JSON file that is neither.
-fn load_file(path: &Path, text: &str, origin: SchemaOrigin) -> Result<Option<Loaded>, SchemaError> {
+/// Reads one schema directory file; with `compile`, the schema's validator is compiled now
+/// and a schema that does not compile is an error (else it is compiled on first use).
+fn load_file(
+    path: &Path,
+    text: &str,
+    origin: SchemaOrigin,
+    compile: bool,
+) -> Result<Option<Loaded>, SchemaError> {
     let invalid = |message: String| SchemaError::Invalid {
         path: path.to_owned(),
         message,
@@ -273,6 +287,9 @@ fn load_file(path: &Path, text: &str, origin: SchemaOrigin) -> Result<Option<Loa
             "the top level is {}, but a JSON Schema for order parameters is an object",
             json_type_name(&schema)
         )));
+    }
+    if !compile {
+        return Ok(Some(Loaded::Schema(ProductSchema::new(id, schema, origin))));
     }
     let validator = compile_validator(&schema).map_err(invalid)?;
     Ok(Some(Loaded::Schema(ProductSchema::with_validator(
