@@ -10,7 +10,8 @@
 // `unwrap`/`expect`/`panic!`, no arithmetic that can overflow and no indexing that can panic
 // outside tests (issue 14); clippy enforces it with `-D warnings` in CI. Sizes, counts,
 // positions and durations from outside saturate or are checked. One exception, said where it
-// is: the LSP framing code in `transport.rs` slices below lengths it has just checked.
+// is: the LSP framing code in `framing.rs` and `transport.rs` slices below lengths it has
+// just checked.
 #![cfg_attr(
     not(test),
     warn(
@@ -28,6 +29,7 @@ mod convert;
 mod exit;
 mod features;
 mod fetch;
+mod framing;
 mod guard;
 mod lifecycle;
 mod presentation;
