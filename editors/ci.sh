@@ -9,12 +9,14 @@
 #     the fake server (to prove the harness) and then against the real server;
 #   - the VS Code extension's compile, lint, test and package (the server bundled in a
 #     linux-x64 .vsix), then the end-to-end test in real VS Code (code-server driven by
-#     Chromium, editors/vscode/e2e/run.sh; TASKING_CI_SKIP_E2E=1 skips it).
+#     Chromium, editors/vscode/e2e/run.sh; TASKING_CI_SKIP_E2E=1 skips it);
+#   - the Emacs end-to-end test with eglot in batch mode (editors/emacs/test/run.sh; Debian's
+#     emacs-nox, and elpa-eglot when the Emacs is older than 29).
 # Idempotent and non-interactive. Every step runs; the summary lists the failures and the
 # exit status is 1 if any step failed (2 for a usage error).
 #
 # Environment: TASKING_CI_VENV (venv of the new nvim, default ~/.cache/tasking-ls-ci/nvim-venv),
-# TASKING_CI_SKIP_INSTALL=1 (use what is installed), TASKING_CI_ONLY=nvim|vscode.
+# TASKING_CI_SKIP_INSTALL=1 (use what is installed), TASKING_CI_ONLY=nvim|vscode|emacs.
 
 set -uo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -126,6 +128,26 @@ print(f"{vsix[0]}: {len(names)} entries, bundle and server present")
 PY
 }
 
+install_emacs() {
+  # eglot is built in from Emacs 29; Debian 12's emacs-nox is 28.2, which needs elpa-eglot.
+  if ! command -v emacs >/dev/null 2>&1; then
+    as_root apt-get update -qq &&
+      as_root apt-get install -y -qq --no-install-recommends emacs-nox </dev/null || return 1
+  fi
+  local major
+  major=$(emacs --batch --eval '(princ emacs-major-version)' 2>/dev/null)
+  echo "emacs $major: $(emacs --version | head -n1)"
+  if [ "${major:-0}" -lt 29 ] && ! dpkg -s elpa-eglot >/dev/null 2>&1; then
+    as_root apt-get update -qq &&
+      as_root apt-get install -y -qq --no-install-recommends elpa-eglot </dev/null || return 1
+  fi
+  emacs --batch -q --eval '(progn (package-initialize) (require (quote eglot)) (princ "eglot loads\n"))'
+}
+
+emacs_e2e() {
+  bash "$editors/emacs/test/run.sh" "$server"
+}
+
 vscode_e2e() {
   bash "$editors/vscode/e2e/run.sh" "$editors/vscode/tasking-ls-linux-x64.vsix"
 }
@@ -156,6 +178,13 @@ if [ "$only" = all ] || [ "$only" = vscode ]; then
   if [ "${TASKING_CI_SKIP_E2E:-0}" != 1 ]; then
     run_step "vscode e2e: code-server + Chromium drive the packaged extension" vscode_e2e
   fi
+fi
+
+if [ "$only" = all ] || [ "$only" = emacs ]; then
+  if [ "${TASKING_CI_SKIP_INSTALL:-0}" != 1 ]; then
+    run_step "install emacs-nox (and elpa-eglot before Emacs 29)" install_emacs
+  fi
+  run_step "emacs e2e: eglot in batch mode (diagnostics, empty settings, hover, completion, quick fix, format)" emacs_e2e
 fi
 
 echo

@@ -43,10 +43,12 @@ pub enum Code {
     GeometryAntimeridian,
     DatesOrder,
     DatesPast,
+    GeojsonBbox,
+    GeojsonProperties,
 }
 
 impl Code {
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 24] = [
         Code::Syntax,
         Code::DuplicateKey,
         Code::ProductMissing,
@@ -69,6 +71,8 @@ impl Code {
         Code::GeometryAntimeridian,
         Code::DatesOrder,
         Code::DatesPast,
+        Code::GeojsonBbox,
+        Code::GeojsonProperties,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +99,8 @@ impl Code {
             Code::GeometryAntimeridian => "geometry.antimeridian",
             Code::DatesOrder => "dates.order",
             Code::DatesPast => "dates.past",
+            Code::GeojsonBbox => "geojson.bbox",
+            Code::GeojsonProperties => "geojson.properties",
         }
     }
 
@@ -107,7 +113,8 @@ impl Code {
             Code::ProductUnknown
             | Code::GeometryWinding
             | Code::GeometryAntimeridian
-            | Code::DatesPast => Severity::Warning,
+            | Code::DatesPast
+            | Code::GeojsonProperties => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -147,6 +154,12 @@ impl Code {
             }
             Code::DatesOrder => "acquisitionEnd is not after acquisitionStart.",
             Code::DatesPast => "acquisitionStart is in the past.",
+            Code::GeojsonBbox => {
+                "A bbox is not 2n numbers, not south-west then north-east, or does not contain the geometry (RFC 7946 §5)."
+            }
+            Code::GeojsonProperties => {
+                "A Feature has no properties member (RFC 7946 §3.2 requires one, null allowed)."
+            }
         }
     }
 }

@@ -293,11 +293,7 @@ fn check_params_object<'a>(root: &'a Node, out: &mut Vec<Diagnostic>) -> Option<
             out.push(Diagnostic::new(
                 Code::SchemaType,
                 value.range,
-                format!(
-                    "params must be an object, found {} {}",
-                    value.type_name(),
-                    show_node(value)
-                ),
+                format!("params must be an object, found {}", found_value(value)),
             ));
         }
         return None;
@@ -362,14 +358,20 @@ fn type_error(label: &str, expected: &str, found: &Node) -> Diagnostic {
     Diagnostic::new(
         Code::SchemaType,
         found.range,
-        format!(
-            "{label} must be {expected}, found {} {}",
-            found.type_name(),
-            show_node(found)
-        )
-        .trim_end()
-        .to_string(),
+        format!("{label} must be {expected}, found {}", found_value(found)),
     )
+}
+
+/// `string 'x'`, `number 12`, `an object`...: the type and the value, once each (`null` is
+/// both, and was printed twice as "found null null").
+fn found_value(node: &Node) -> String {
+    let kind = node.type_name();
+    let shown = show_node(node);
+    if shown.is_empty() || shown == kind {
+        kind.to_string()
+    } else {
+        format!("{kind} {shown}")
+    }
 }
 
 fn length_check(

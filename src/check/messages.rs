@@ -180,6 +180,9 @@ pub(crate) fn plural(count: u64, word: &str) -> String {
 pub(crate) fn show_number(number: f64) -> String {
     if number.fract() == 0.0 && number.abs() < 1e15 {
         format!("{}", number as i64)
+    } else if number != 0.0 && !(1e-6..1e15).contains(&number.abs()) {
+        // Rust's `{}` writes 1e308 as 309 digits: the exponent form is what a person wrote.
+        format!("{number:e}")
     } else {
         format!("{number}")
     }

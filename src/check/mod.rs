@@ -7,6 +7,7 @@ mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
+mod geojson;
 pub mod geometry;
 pub(crate) mod messages;
 mod params;
@@ -85,12 +86,29 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
             }
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
+        geojson::check(doc, root, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+    keep_line_ending(doc, &mut diagnostics);
     cap(diagnostics, omitted_syntax)
+}
+
+/// Writes the line breaks of every fix's text as the document's own (the checks build them
+/// with `\n`): a fix must not leave a CRLF file with mixed line endings (ruff's rule too).
+fn keep_line_ending(doc: &Document, diagnostics: &mut [Diagnostic]) {
+    let ending = doc.line_ending();
+    for fix in diagnostics.iter_mut().flat_map(|d| d.fixes.iter_mut()) {
+        for edit in &mut fix.edits {
+            if let std::borrow::Cow::Owned(text) =
+                crate::document::with_line_ending(&edit.new_text, ending)
+            {
+                edit.new_text = text;
+            }
+        }
+    }
 }
 
 /// Keeps the first [`MAX_DIAGNOSTICS`] and sums up the rest (plus `omitted`, syntax errors

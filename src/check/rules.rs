@@ -412,6 +412,43 @@ pub fn rule(code: Code) -> Option<Rule> {
             seed("\"2027-03-01T00:00:00Z\"", "\"2022-08-01T00:00:00Z\""),
             "None automatic: choose a window that starts in the future.",
         ),
+        Code::GeojsonBbox => (
+            "A `bbox` member of a GeoJSON object has 2n numbers (n: the dimensions of the \
+             positions below it), all axes of the south-west corner then all of the \
+             north-east one, latitudes within [-90, 90], and contains every position of \
+             the object; across the antimeridian its west edge is greater than its east edge.",
+            "Tools that trust the box (indexes, map views, the provider's quick intersection \
+             tests) skip or misplace an area the box does not contain.",
+            &[
+                Source {
+                    title: "RFC 7946 §5 (Bounding Box)",
+                    url: "https://www.rfc-editor.org/rfc/rfc7946#section-5",
+                },
+                Source {
+                    title: "RFC 7946 §5.2 (The Antimeridian)",
+                    url: "https://www.rfc-editor.org/rfc/rfc7946#section-5.2",
+                },
+            ],
+            seed(
+                "\"type\": \"Polygon\",",
+                "\"type\": \"Polygon\",\n      \"bbox\": [-79.64, 8.87, -79.5, 9.07],",
+            ),
+            "None automatic: correct the box (or remove it; it is optional).",
+        ),
+        Code::GeojsonProperties => (
+            "Every GeoJSON Feature has a `properties` member (an object, or null).",
+            "RFC 7946 requires the member; strict GeoJSON readers refuse a Feature without \
+             it.",
+            &[Source {
+                title: "RFC 7946 §3.2 (Feature Object)",
+                url: "https://www.rfc-editor.org/rfc/rfc7946#section-3.2",
+            }],
+            seed(
+                "\"pixelCoding\": \"12bits\",",
+                "\"pixelCoding\": \"12bits\",\n    \"aoi\": {\"type\": \"Feature\", \"geometry\": null},",
+            ),
+            "Adding `\"properties\": {}` to the Feature.",
+        ),
         #[allow(unreachable_patterns)]
         _ => return None,
     };

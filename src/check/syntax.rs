@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::{Code, Diagnostic, Fix};
-use crate::document::{Document, Node, NodeKind, TextRange, BOM_MESSAGE};
+use crate::document::{
+    Document, Node, NodeKind, TextRange, BOM_MESSAGE, LINE_BREAK_IN_STRING_MESSAGE,
+};
 
 /// Pushes at most `limit` syntax errors (the first by position); returns how many more
 /// there are, so a file of a million commas costs no million diagnostics.
@@ -16,6 +18,11 @@ pub(super) fn check(doc: &Document, out: &mut Vec<Diagnostic>, limit: usize) -> 
         if error.message == BOM_MESSAGE {
             diagnostic = diagnostic
                 .with_fix(Fix::replace("Remove the byte order mark", error.range, "").preferred());
+        } else if error.message == LINE_BREAK_IN_STRING_MESSAGE {
+            // The string's value as written, made valid: the break becomes the `\n` escape.
+            diagnostic = diagnostic.with_fix(
+                Fix::replace("Write the line break as \\n", error.range, "\\n").preferred(),
+            );
         }
         out.push(diagnostic);
     }

@@ -81,6 +81,37 @@ fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     out
 }
 
+/// Replaces the file at `path` with `bytes` atomically (a temporary file in the same folder,
+/// renamed over it), keeping the file's permissions; a link is followed and its target
+/// rewritten, so that the link stays a link.
+///
+/// # Errors
+/// The I/O error of creating, writing or renaming the temporary file (which is then removed).
+pub fn write_in_place(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let dir = target.parent().unwrap_or(std::path::Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(".{name}.{}.tasking-ls.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.set_permissions(permissions)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// A unified diff (`--- a/PATH`, `+++ b/PATH`, three lines of context), as git prints it.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     let path = super::format::escape::control(path.strip_prefix("./").unwrap_or(path));

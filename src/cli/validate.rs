@@ -214,7 +214,7 @@ fn write_fixes(files: &[FileResult]) -> Result<(), String> {
                 .and_then(|()| out.flush())
                 .map_err(|e| format!("cannot write standard output: {e}"))?;
         } else if let Some(outcome) = &file.fixed {
-            std::fs::write(&file.path, &outcome.fixed)
+            fix::write_in_place(Path::new(&file.path), outcome.fixed.as_bytes())
                 .map_err(|e| format!("{}: cannot write the fixed file: {e}", file.path))?;
         }
     }

@@ -17,7 +17,7 @@ mod proptests;
 pub use incremental::{ByteEdit, ChangedSpan};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
-pub use parser::{parse, BOM_MESSAGE};
+pub use parser::{parse, BOM_MESSAGE, LINE_BREAK_IN_STRING_MESSAGE};
 pub use tree::{
     ArrayItems, Item, Items, ItemsIter, Key, Member, Node, NodeKind, NumberPair, ParsedJson,
     SyntaxError, TextRange,
@@ -112,4 +112,44 @@ impl Document {
     pub fn slice(&self, range: TextRange) -> &str {
         &self.text[range.start as usize..range.end as usize]
     }
+
+    /// The document's line ending, `"\r\n"` or `"\n"`: the first line break's, as ruff's
+    /// `LineEnding::from_contents` decides; `"\n"` for a text without one. Text inserted by
+    /// fixes, actions and formatting uses it, so that a CRLF file never gets a bare LF.
+    pub fn line_ending(&self) -> &'static str {
+        line_ending_of(&self.text)
+    }
+}
+
+/// The line ending of `text`: its first line break's (`"\r\n"` or `"\n"`), else `"\n"`.
+pub fn line_ending_of(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(at) if at > 0 && text.as_bytes()[at - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// `text` with each line break (`\r\n` or a bare `\n`) written as `ending`; a lone `\r` is
+/// left alone (it is no JSON whitespace a fix would produce). Borrowed when nothing changes.
+pub fn with_line_ending<'a>(text: &'a str, ending: &str) -> std::borrow::Cow<'a, str> {
+    let needs = if ending == "\r\n" {
+        text.bytes()
+            .enumerate()
+            .any(|(i, b)| b == b'\n' && (i == 0 || text.as_bytes()[i - 1] != b'\r'))
+    } else {
+        text.contains("\r\n")
+    };
+    if !needs {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut rest = text;
+    while let Some(at) = rest.find('\n') {
+        let line = rest[..at].strip_suffix('\r').unwrap_or(&rest[..at]);
+        out.push_str(line);
+        out.push_str(ending);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }

@@ -22,6 +22,11 @@ pub(crate) const COMMENT_MESSAGE: &str = "comments are not allowed in JSON";
 pub(crate) const UNTERMINATED_COMMENT_MESSAGE: &str = "unterminated comment";
 
 /// The message of the error a leading byte order mark gets; the checks attach its fix by it.
+/// The error of a raw line break inside a string (RFC 8259 §7: control characters must be
+/// escaped); `check::syntax` offers the fix writing it as `\n`.
+pub const LINE_BREAK_IN_STRING_MESSAGE: &str =
+    "line break inside a string: JSON strings cannot span lines (RFC 8259 §7); write it as \\n";
+
 pub const BOM_MESSAGE: &str = "the file starts with a byte order mark (U+FEFF), which JSON forbids (RFC 8259 §8.1); remove it";
 
 /// Parses `text`: every node with its span, and every syntax error (sorted by range). Never
@@ -292,7 +297,16 @@ impl<'t> Parser<'t> {
             let Some(&b) = bytes.get(i) else { break false };
             match b {
                 b'"' => break true,
-                b'\n' | b'\r' => break false,
+                b'\n' | b'\r' => match self.string_goes_on_after_line_break(i) {
+                    // A line break typed into a value (`"My⏎ order",`): one error at the
+                    // break, and the string goes on, so the next line does not cascade
+                    // into bogus keys and missing commas.
+                    Some(next) => {
+                        self.error(TextRange::new(i, next), LINE_BREAK_IN_STRING_MESSAGE);
+                        i = next;
+                    }
+                    None => break false,
+                },
                 b'\\' => {
                     let value = decoded.get_or_insert_with(String::new);
                     value.push_str(&self.text[segment..i]);
@@ -317,6 +331,34 @@ impl<'t> Parser<'t> {
             self.error(TextRange::new(start, i), "unterminated string");
         }
         (i, decoded)
+    }
+
+    /// Where the string resumes when the line break at `at` sits inside it: the next line
+    /// holds a closing quote (no other quote before it) followed by `,` `}` `]` `:` or the end
+    /// of that line. Otherwise `None` (a string being typed: it ends at the line's end).
+    fn string_goes_on_after_line_break(&self, at: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            at + 2
+        } else {
+            at + 1
+        };
+        let mut i = next;
+        while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+            // An escaped quote does not close the string.
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
+        }
+        if bytes.get(i) != Some(&b'"') {
+            return None;
+        }
+        let mut after = i + 1;
+        while matches!(bytes.get(after), Some(b' ' | b'\t')) {
+            after += 1;
+        }
+        match bytes.get(after) {
+            None | Some(b',' | b'}' | b']' | b':' | b'\n' | b'\r') => Some(next),
+            _ => None,
+        }
     }
 
     /// The value of a `Str` token.

@@ -76,6 +76,15 @@ pub fn code_actions(
     if let Some(action) = fix_all(diagnostics) {
         actions.push(action);
     }
+    // The combined actions build their own text: in the document's line ending too.
+    let ending = doc.line_ending();
+    for edit in actions.iter_mut().flat_map(|a| a.edits.iter_mut()) {
+        if let std::borrow::Cow::Owned(text) =
+            crate::document::with_line_ending(&edit.new_text, ending)
+        {
+            edit.new_text = text;
+        }
+    }
     actions
 }
 

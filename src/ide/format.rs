@@ -1,5 +1,6 @@
 //! Formatting: stable 2-space JSON in source key order, short arrays of scalars (positions,
-//! tags) on one line, numbers and strings exactly as written.
+//! tags) on one line, numbers and strings exactly as written, the file's line ending (CRLF or
+//! LF).
 
 use crate::document::{ArrayItems, Document, Node, NodeKind};
 
@@ -16,7 +17,12 @@ pub fn format(doc: &Document) -> Option<String> {
     let mut out = String::with_capacity(doc.text().len() + doc.text().len() / 4);
     write_node(doc, root, 0, &mut out);
     out.push('\n');
-    Some(out)
+    // The file's own line ending (CRLF stays CRLF): the formatter changes layout, not the
+    // file's conventions. (A BOM is a syntax error, whose fix removes it; see above.)
+    match crate::document::with_line_ending(&out, doc.line_ending()) {
+        std::borrow::Cow::Owned(text) => Some(text),
+        std::borrow::Cow::Borrowed(_) => Some(out),
+    }
 }
 
 fn write_node(doc: &Document, node: &Node, indent: usize, out: &mut String) {

@@ -281,8 +281,8 @@ fn geometry_coordinate_range() {
     check(
         &text,
         expect![[r#"
-        error geometry.coordinate-range `[⏎            181.0,⏎            0.0⏎   …`: longitude 181 is outside [-180, 180] (in the exterior ring of params.geometry)
-    "#]],
+            error geometry.coordinate-range `[⏎            181.0,⏎            0.0⏎   …`: longitude 181.0 is outside [-180, 180] (in the exterior ring of params.geometry)
+        "#]],
     );
 }
 
@@ -421,9 +421,10 @@ fn the_current_form_checks_its_envelope() {
     check(
         &text,
         expect![[r#"
-        error schema.enum `"Feature"`: featureCollection.type must be 'FeatureCollection', found 'Feature'
-        error schema.format `"bad#tag"`: tags[0] contains '#'; tags may use letters, digits, spaces and . - _ / :
-    "#]],
+            warning geojson.properties `{`: this Feature has no "properties" member; RFC 7946 §3.2 requires one (an object, or null)
+            error schema.enum `"Feature"`: featureCollection.type must be 'FeatureCollection', found 'Feature'
+            error schema.format `"bad#tag"`: tags[0] contains '#'; tags may use letters, digits, spaces and . - _ / :
+        "#]],
     );
 }
 

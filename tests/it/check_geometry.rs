@@ -481,7 +481,7 @@ fn feature_geometries_are_checked_by_type() {
     check(
         &with(r#"{"type": "Point", "coordinates": [4.0, 95.0]}"#),
         expect![[r#"
-            error geometry.coordinate-range `[4.0, 95.0]`: latitude 95 is outside [-90, 90] (in featureCollection.features[0].geometry.coordinates)
+            error geometry.coordinate-range `[4.0, 95.0]`: latitude 95.0 is outside [-90, 90] (in featureCollection.features[0].geometry.coordinates)
         "#]],
     );
     check(
@@ -618,4 +618,56 @@ fn antimeridian_split_fix_cuts_each_crossing_polygon_of_a_multipolygon() {
     let before = tasking_ls::ide::aoi_area_km2(&Document::new(text.as_str()), &store()).unwrap();
     let after = tasking_ls::ide::aoi_area_km2(&Document::new(fixed.as_str()), &store()).unwrap();
     assert!((before - after).abs() < 1.0, "{before} vs {after}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// The antimeridian split never rewrites a position it does not need to (issue 23): every
+    /// position of the input is in the output exactly as written (trailing zeros, exponents),
+    /// and every other output position is a cut on the meridian (longitude ±180).
+    #[test]
+    fn the_split_keeps_untouched_positions_as_written(
+        west in 1u32..90, east in 1u32..90, south in 0u32..400, height in 1u32..300,
+        far_zeros in 0usize..3, style in 0usize..3,
+    ) {
+        // Longitudes 180 - west/100 and -180 + east/100, written in one of three styles.
+        let write = |value: f64| match style {
+            0 => format!("{value:.3}"),
+            1 => format!("{value:?}0"),
+            _ => format!("{value:e}"),
+        };
+        let (w, e) = (180.0 - f64::from(west) / 100.0, -180.0 + f64::from(east) / 100.0);
+        // Northern latitudes: the MULTI schema's numbers have a minimum of 0.
+        let (s, n) = (f64::from(south) / 10.0, f64::from(south) / 10.0 + f64::from(height) / 10.0);
+        let fiji: Vec<String> = [(w, s), (e, s), (e, n), (w, n), (w, s)]
+            .iter()
+            .map(|(x, y)| format!("[{}, {}]", write(*x), write(*y)))
+            .collect();
+        let far: Vec<String> = [(10.0, 10.0), (11.0, 10.0), (11.0, 11.0), (10.0, 11.0), (10.0, 10.0)]
+            .iter()
+            .map(|(x, y)| format!("[{x:.1}{z}, {y:.1}{z}]", z = "0".repeat(far_zeros)))
+            .collect();
+        let text = order(MULTI, json!({"type": "MultiPolygon", "coordinates": "@"})).replace(
+            "\"@\"",
+            &format!("[[[{}]], [[{}]]]", far.join(", "), fiji.join(", ")),
+        );
+        let fixed = apply_fix(&text, Code::GeometryAntimeridian);
+        for position in fiji.iter().chain(&far) {
+            proptest::prop_assert!(fixed.contains(position.as_str()), "{position} lost in {fixed}");
+        }
+        let request: Value = serde_json::from_str(&fixed).unwrap();
+        let written: Vec<&String> = fiji.iter().chain(&far).collect();
+        let parts = request["params"]["geometry"]["coordinates"].as_array().unwrap();
+        for ring in parts.iter().flat_map(|p| p.as_array().unwrap()) {
+            for position in ring.as_array().unwrap() {
+                let lon = position[0].as_f64().unwrap();
+                let is_written = written.iter().any(|w| {
+                    let v: Value = serde_json::from_str(w).unwrap();
+                    v == *position
+                });
+                proptest::prop_assert!(is_written || lon.abs() == 180.0, "{position} in {fixed}");
+            }
+        }
+    }
 }

@@ -193,5 +193,7 @@ fn format_keeps_crlf_content_and_is_idempotent_on_a_big_request() {
     let once = format(&Document::new(text.as_str())).unwrap();
     let twice = format(&Document::new(once.as_str())).unwrap();
     assert_eq!(once, twice);
-    assert_eq!(once.matches("],\n").count(), 2_000);
+    // The file's CRLF stays CRLF (issue 23): no bare LF anywhere.
+    assert_eq!(once.matches("],\r\n").count(), 2_000);
+    assert_eq!(once.matches('\n').count(), once.matches("\r\n").count());
 }

@@ -224,7 +224,7 @@ impl Checker<'_> {
                 format!("{label} has {count} numbers; the product schema wants at least {min}"),
             ));
         }
-        range_errors(&[[numbers[0], numbers[1]]], node, label, out);
+        range_errors(self.doc, &[[numbers[0], numbers[1]]], node, label, out);
     }
 
     fn line(&self, coordinates: &Node, label: &str, out: &mut Vec<Diagnostic>) {
@@ -570,7 +570,7 @@ impl Checker<'_> {
                         })
                     })
                     .collect();
-                split::split_fix(self.site.node, &all)
+                split::split_fix(self.doc, self.site.node, &all)
             })
             .flatten();
         for (p, rings) in polygons.iter().enumerate() {
@@ -823,20 +823,41 @@ fn same_numbers(a: &Node, b: &Node) -> bool {
 }
 
 /// Range errors of a Point.
-fn range_errors(points: &[Point], item: &Node, label: &str, out: &mut Vec<Diagnostic>) {
+fn range_errors(
+    doc: &Document,
+    points: &[Point],
+    item: &Node,
+    label: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     for p in points {
-        if let Some(d) = range_error(*p, item, label) {
+        if let Some(d) = range_error(doc, *p, item, label) {
             out.push(d);
         }
     }
 }
 
-fn range_error(p: Point, item: &Node, label: &str) -> Option<Diagnostic> {
+/// Number `i` of a position as the file writes it (`1e308` stays `1e308`, `-0.50` stays
+/// `-0.50`), else `value` shown compactly.
+fn written_number(doc: &Document, position: &Node, i: usize, value: f64) -> String {
+    position
+        .item(i)
+        .filter(|n| n.is_number())
+        .map_or_else(|| show_number(value), |n| doc.slice(n.range).to_string())
+}
+
+fn range_error(doc: &Document, p: Point, item: &Node, label: &str) -> Option<Diagnostic> {
     let (lon, lat) = (p[0], p[1]);
     let message = if !(-180.0..=180.0).contains(&lon) {
-        format!("longitude {} is outside [-180, 180]", show_number(lon))
+        format!(
+            "longitude {} is outside [-180, 180]",
+            written_number(doc, item, 0, lon)
+        )
     } else if !(-90.0..=90.0).contains(&lat) {
-        format!("latitude {} is outside [-90, 90]", show_number(lat))
+        format!(
+            "latitude {} is outside [-90, 90]",
+            written_number(doc, item, 1, lat)
+        )
     } else {
         return None;
     };
@@ -890,17 +911,47 @@ fn range_errors_ring(
                 items.get(first_bad).map_or(TextRange::default(), |n| n.range),
                 format!(
                     "latitude {} is outside [-90, 90] ({bad} position{} of {label}): the positions look like [lat, lon], but GeoJSON wants [lon, lat]",
-                    show_number(points[first_bad][1]),
+                    items.get(first_bad).map_or_else(
+                        || show_number(points[first_bad][1]),
+                        |n| written_number(doc, &n, 1, points[first_bad][1])
+                    ),
                     if bad == 1 { "" } else { "s" },
                 ),
             )
             .with_fix(Fix::new(format!("Swap to [lon, lat] in {label}"), edits).preferred()),
         );
     } else {
-        for (p, item) in points.iter().zip(items) {
-            if let Some(d) = range_error(*p, &item, label) {
-                out.push(d);
+        // One diagnostic for the ring, at its first bad position: a ring in projected metres
+        // (every position out of range) is one mistake, not one per position.
+        let bad = points.iter().filter(|p| outside(p)).count();
+        let Some(item) = items.get(first_bad) else {
+            return false;
+        };
+        if let Some(mut d) = range_error(doc, points[first_bad], &item, label) {
+            if bad > 1 {
+                let projected = points
+                    .iter()
+                    .filter(|p| outside(p))
+                    .all(|p| p[0].abs() > 1000.0 || p[1].abs() > 1000.0);
+                d.message = format!(
+                    "{}; {bad} of the {} positions of {label} are out of range{}",
+                    d.message.trim_end_matches(&format!(" (in {label})")),
+                    points.len(),
+                    if projected {
+                        ": they look like projected coordinates (metres), but GeoJSON wants WGS 84 longitude and latitude in degrees (RFC 7946 §4); reproject the polygon"
+                    } else {
+                        ""
+                    }
+                );
+                // The ring is the mistake: underline from the first bad position to the last.
+                if let Some(last) = points.iter().rposition(outside).and_then(|i| items.get(i)) {
+                    d.range = TextRange {
+                        start: d.range.start,
+                        end: last.range.end,
+                    };
+                }
             }
+            out.push(d);
         }
     }
     false

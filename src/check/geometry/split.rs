@@ -8,13 +8,19 @@ use geo::{BooleanOps, Coord, LineString, MapCoords, MultiPolygon, Polygon, Rect}
 use super::shape::UnwrappedPolygon;
 use crate::check::messages::show_number;
 use crate::check::{Edit, Fix};
-use crate::document::Node;
+use crate::document::{Document, Node};
 
 /// Replaces the geometry's `type` and `coordinates` with a MultiPolygon: each polygon that
 /// crosses the antimeridian cut in two, one part on each side, the others kept as they are
 /// (a Polygon becomes a two-part MultiPolygon; a MultiPolygon gains parts). `None` when no
 /// polygon actually reaches past ±180 once unwrapped, or the node lacks the members to edit.
-pub(super) fn split_fix(geometry: &Node, polygons: &[UnwrappedPolygon]) -> Option<Fix> {
+/// A position the cut leaves where it was is written exactly as the file has it (`1.50`
+/// stays `1.50`, an altitude stays): the fix changes only what it must.
+pub(super) fn split_fix(
+    doc: &Document,
+    geometry: &Node,
+    polygons: &[UnwrappedPolygon],
+) -> Option<Fix> {
     let type_node = geometry.get("type")?;
     let coordinates = geometry.get("coordinates")?;
     let mut parts = Vec::new();
@@ -32,6 +38,9 @@ pub(super) fn split_fix(geometry: &Node, polygons: &[UnwrappedPolygon]) -> Optio
         return None;
     }
     let parts = MultiPolygon(parts).orient(Direction::Default);
+    let mut written = Vec::new();
+    written_positions(doc, coordinates, &mut written);
+    written.sort_by(|a, b| a.0[0].total_cmp(&b.0[0]));
     Some(
         Fix::new(
             "Split at the antimeridian into a MultiPolygon",
@@ -42,7 +51,7 @@ pub(super) fn split_fix(geometry: &Node, polygons: &[UnwrappedPolygon]) -> Optio
                 },
                 Edit {
                     range: coordinates.range,
-                    new_text: multi_polygon_json(&parts),
+                    new_text: multi_polygon_json(&parts, &written),
                 },
             ],
         )
@@ -163,12 +172,43 @@ fn split(polygon: &UnwrappedPolygon) -> Option<MultiPolygon<f64>> {
     (parts.len() >= 2).then_some(MultiPolygon(parts))
 }
 
-fn multi_polygon_json(parts: &MultiPolygon<f64>) -> String {
+/// Every position under `node` as `([lon, lat], its text on one line)`.
+fn written_positions(doc: &Document, node: &Node, out: &mut Vec<([f64; 2], String)>) {
+    let Some(items) = node.items() else { return };
+    let first_two = (items.len() >= 2)
+        .then(|| Some([items.get(0)?.as_f64()?, items.get(1)?.as_f64()?]))
+        .flatten();
+    match first_two {
+        Some(values) => {
+            let text = doc.slice(node.range).split_whitespace().collect::<Vec<_>>();
+            out.push((values, text.join(" ").replace("[ ", "[").replace(" ]", "]")));
+        }
+        None => {
+            for item in items.iter() {
+                written_positions(doc, &item, out);
+            }
+        }
+    }
+}
+
+/// The JSON of the parts; a coordinate within 1e-9° of a written position (the ±360 shift
+/// leaves last-bit noise) is that position's text, others are computed (the meridian
+/// crossings) and written with at most 12 decimals. `written` is sorted by longitude.
+fn multi_polygon_json(parts: &MultiPolygon<f64>, written: &[([f64; 2], String)]) -> String {
+    const SAME: f64 = 1e-9;
+    let position = |c: &Coord<f64>| {
+        let from = written.partition_point(|(p, _)| p[0] < c.x - SAME);
+        written[from..]
+            .iter()
+            .take_while(|(p, _)| p[0] <= c.x + SAME)
+            .find(|(p, _)| (p[1] - c.y).abs() <= SAME)
+            .map_or_else(
+                || format!("[{}, {}]", show_number(clean(c.x)), show_number(clean(c.y))),
+                |(_, text)| text.clone(),
+            )
+    };
     let ring = |ls: &LineString<f64>| {
-        let positions: Vec<String> =
-            ls.0.iter()
-                .map(|c| format!("[{}, {}]", show_number(clean(c.x)), show_number(clean(c.y))))
-                .collect();
+        let positions: Vec<String> = ls.0.iter().map(position).collect();
         format!("[{}]", positions.join(", "))
     };
     let polygons: Vec<String> = parts
@@ -205,7 +245,7 @@ mod tests {
         ]]);
         let parts = split(&polygon).unwrap().orient(Direction::Default);
         assert_eq!(parts.0.len(), 2);
-        let text = multi_polygon_json(&parts);
+        let text = multi_polygon_json(&parts, &[]);
         assert!(
             text.contains("[180, -16.9]") && text.contains("[-180, -16.2]"),
             "{text}"

@@ -108,6 +108,9 @@ pub struct LspClient {
     pub encoding: Encoding,
     /// Keeps `HOME` and the cache directory of the server private to this client.
     home: tempfile::TempDir,
+    /// Every message in both directions, in order: `(true, m)` from the server, `(false, m)`
+    /// to it (raw bytes sent with `send_raw_bytes`/`send_unframed` are not JSON, not kept).
+    pub transcript: Arc<Mutex<Vec<(bool, Value)>>>,
 }
 
 /// The binary under test.
@@ -165,9 +168,12 @@ impl LspClient {
         let stdout = child.stdout.take().expect("stdout");
         let stderr = child.stderr.take().expect("stderr");
         let (sender, incoming) = mpsc::channel();
+        let transcript: Arc<Mutex<Vec<(bool, Value)>>> = Arc::default();
+        let recorded = transcript.clone();
         thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             while let Some(message) = read_frame(&mut reader) {
+                recorded.lock().unwrap().push((true, message.clone()));
                 if sender.send(message).is_err() {
                     break;
                 }
@@ -197,6 +203,7 @@ impl LspClient {
             initialize_result: Value::Null,
             encoding: Encoding::Utf16,
             home,
+            transcript,
         }
     }
 
@@ -210,6 +217,10 @@ impl LspClient {
     }
 
     fn send(&mut self, message: &Value) {
+        self.transcript
+            .lock()
+            .unwrap()
+            .push((false, message.clone()));
         let body = serde_json::to_string(message).unwrap();
         let stdin = self.stdin.as_mut().expect("stdin already closed");
         write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write to server");

@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod fake_api;
 pub mod lsp_client;
+pub mod metamodel;
 pub mod provider_lsp;
