@@ -11,6 +11,7 @@ pub mod config;
 pub mod document;
 pub mod ide;
 pub mod lsp;
+pub mod render;
 pub mod schema;
 #[cfg(test)]
 mod test_rng;

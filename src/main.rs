@@ -60,7 +60,8 @@ use tasking_ls::cli::orders::{
     SubmitArgs,
 };
 use tasking_ls::cli::{
-    self, format::Format, output::ColorChoice, validate::ValidateArgs, GlobalOptions,
+    self, format::Format, output::ColorChoice, preview::PreviewArgs, validate::ValidateArgs,
+    GlobalOptions,
 };
 use tasking_ls::config::{self, CommandLine, Effective};
 
@@ -186,6 +187,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::rule::RuleFormat::Text)]
         format: cli::rule::RuleFormat,
     },
+    /// Draw the order's area of interest on a map (SVG, PNG or an interactive HTML page) with
+    /// its geometry problems; without -o, open an HTML page in the system viewer.
+    Preview(PreviewArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -235,6 +239,9 @@ struct ValidateCli {
     /// pre-commit hooks pass it, since pre-commit names every staged file).
     #[arg(long)]
     force_exclude: bool,
+    /// Write a PNG map of each order with errors into DIR (for CI artefacts).
+    #[arg(long, value_name = "DIR")]
+    preview_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -277,6 +284,7 @@ fn config_start(command: &Command) -> PathBuf {
     match command {
         Command::Submit(args) => return args.file.clone(),
         Command::Quote(args) => return args.file.clone(),
+        Command::Preview(args) if args.order.as_os_str() != "-" => return args.order.clone(),
         _ => {}
     }
     if let Command::Validate(args) = command {
@@ -376,6 +384,7 @@ fn run(cli: Cli) -> i32 {
                     allow_unknown_products: args.allow_unknown_products,
                     config: std::sync::Arc::new(config),
                     force_exclude: args.force_exclude,
+                    preview_dir: args.preview_dir,
                 },
                 store,
             )
@@ -416,6 +425,9 @@ fn run(cli: Cli) -> i32 {
             Box::pin(async move { cli::orders::schema_fetch(&ctx, &args, console).await })
         }),
         Command::Rule { code, format, .. } => cli::rule::run(code.as_deref(), format),
+        Command::Preview(args) => with_store(&global, |store| {
+            cli::preview::run(&args, store, &effective.lint(), global.offline)
+        }),
         Command::Init { product, name } => with_store(&global, |store| {
             cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
         }),

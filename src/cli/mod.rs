@@ -4,6 +4,7 @@ pub mod fix;
 pub mod format;
 pub mod orders;
 pub mod output;
+pub mod preview;
 pub mod products;
 pub mod report;
 pub mod rule;

@@ -52,6 +52,8 @@ pub struct ValidateArgs {
     /// `--force-exclude`: `exclude` applies to paths named on the command line too (ruff's
     /// meaning), so that pre-commit, which names each staged file, skips excluded ones.
     pub force_exclude: bool,
+    /// Write a PNG preview of each order with errors into this folder (`--preview-dir`).
+    pub preview_dir: Option<PathBuf>,
 }
 
 /// Runs `validate`; returns the exit status.
@@ -122,6 +124,9 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
             failures.push(message);
         }
     }
+    if let Some(dir) = &args.preview_dir {
+        failures.extend(write_previews(dir, &checked, store));
+    }
     let report = Report {
         files: &checked,
         quiet: args.quiet,
@@ -155,6 +160,22 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--preview-dir`: a PNG per order with an error, in parallel; the failures, reported.
+fn write_previews(dir: &Path, files: &[FileResult], store: &SchemaStore) -> Vec<String> {
+    files
+        .par_iter()
+        .filter(|f| f.diagnostics.iter().any(|d| d.severity == Severity::Error))
+        .filter_map(|f| {
+            super::preview::write_preview_png(dir, &f.path, f.text(), &f.diagnostics, store)
+                .err()
+                .map(|message| {
+                    eprintln!("tasking-ls: {}: preview: {message}", f.path);
+                    message
+                })
+        })
+        .collect()
 }
 
 /// Reports a failed write of the report and returns the exit status for it. A closed pipe
@@ -516,7 +537,7 @@ fn validate_source(
 }
 
 /// Reads at most [`MAX_FILE_BYTES`]; `length` is the size the file claims, if known.
-fn read_capped(reader: impl Read, length: Option<u64>) -> Result<Vec<u8>, String> {
+pub(crate) fn read_capped(reader: impl Read, length: Option<u64>) -> Result<Vec<u8>, String> {
     let mib = MAX_FILE_BYTES >> 20;
     if let Some(length) = length.filter(|l| *l > MAX_FILE_BYTES) {
         return Err(format!(

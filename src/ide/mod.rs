@@ -6,7 +6,7 @@
 //! document text; edits are [`Edit`](crate::check::Edit)s, the same type fixes carry.
 
 mod actions;
-mod area;
+pub(crate) mod area;
 mod completion;
 mod docs;
 mod folding;
@@ -17,7 +17,7 @@ mod request;
 mod selection;
 mod snippet;
 mod symbols;
-mod window;
+pub(crate) mod window;
 
 pub use actions::{code_actions, ActionKind, CodeAction};
 pub use area::aoi_area_km2;

@@ -408,7 +408,13 @@ fn lsp_and_cli_do_not_import_each_other() {
 
 #[test]
 fn the_core_imports_no_adapter() {
-    for layer in ["src/document", "src/schema", "src/check", "src/ide"] {
+    for layer in [
+        "src/document",
+        "src/schema",
+        "src/check",
+        "src/ide",
+        "src/render",
+    ] {
         let found = offenders(
             layer,
             &["lsp", "cli", "api"],

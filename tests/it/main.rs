@@ -38,6 +38,7 @@ mod lsp_robustness;
 mod lsp_sync;
 mod reliability;
 mod rules;
+mod render_preview;
 mod schema_budgets;
 mod schema_differential;
 mod schema_examples;

@@ -1,0 +1,56 @@
+//! The AOI preview: an order's geometry drawn on a map (SVG text, PNG bytes, a
+//! self-contained HTML page), with the geometry diagnostics at their place and a caption.
+//! Pure and synchronous like the rest of the core: a [`Scene`] in (read from a document by
+//! [`scene::scene_of`]), text or bytes out; no LSP, no file system, no network (the online
+//! tile layer of the HTML page is the viewer's, off by default).
+//!
+//! The pieces: `scene` (what to draw, read from the document), `view` (the projection: Web
+//! Mercator around the AOI, and the layout), `basemap` (Natural Earth, embedded), `svg` (the
+//! drawing), `raster` (PNG through resvg), `html` (the interactive page).
+
+pub mod basemap;
+pub mod html;
+pub mod raster;
+pub mod scene;
+pub mod svg;
+pub mod view;
+
+pub use scene::{scene_of, Caption, Marker, Polygon, Ring, Scene, Shape};
+pub use svg::{render_svg, DrawnMarker, DrawnVertex, Rendered};
+pub use view::View;
+
+/// The size of the picture and what it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Width of the whole picture, in CSS pixels (SVG user units; the PNG's pixels).
+    pub width: u32,
+    /// Height of the whole picture (map and caption), in CSS pixels.
+    pub height: u32,
+    /// Whether to draw the caption band under the map (the hover thumbnail has none).
+    pub caption: bool,
+    /// Whether to draw the inset world map, scale bar, north arrow and graticule labels.
+    pub decorations: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            width: 800,
+            height: 600,
+            caption: true,
+            decorations: true,
+        }
+    }
+}
+
+impl Options {
+    /// A small picture for the hover thumbnail: `width` x `height` pixels, map only.
+    pub fn thumbnail(width: u32, height: u32) -> Self {
+        Options {
+            width,
+            height,
+            caption: false,
+            decorations: false,
+        }
+    }
+}
