@@ -54,3 +54,57 @@ impl Options {
         }
     }
 }
+
+/// The hover thumbnail: the scene drawn at `width` x `height` pixels (map only, no caption
+/// or decorations) as PNG bytes; `None` when the scene has no area of interest or the
+/// picture cannot be made.
+pub fn thumbnail_png(scene: &Scene, width: u32, height: u32) -> Option<Vec<u8>> {
+    if scene.shapes.is_empty() {
+        return None;
+    }
+    let rendered = render_svg(scene, &Options::thumbnail(width, height));
+    raster::png(&rendered.svg).ok()
+}
+
+/// `bytes` in standard base64 with padding (RFC 4648 §4), for `data:` URIs.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        // RFC 4648 §10.
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+}

@@ -439,17 +439,28 @@ mod tests {
     #[test]
     fn split_parts_of_a_multipolygon_sit_side_by_side() {
         // Fiji's box cut at 180: the east part is moved by a turn next to the west one.
-        let s = scene(
-            r#"{"params": {"geometry": {"type": "MultiPolygon", "coordinates": [
-            [[[179.2, -16.9], [180, -16.9], [180, -16.2], [179.2, -16.2], [179.2, -16.9]]],
-            [[[-180, -16.9], [-179.6, -16.9], [-179.6, -16.2], [-180, -16.2], [-180, -16.9]]]]}}}"#,
+        let west = Document::new(
+            "[[[179.2, -16.9], [180, -16.9], [180, -16.2], [179.2, -16.2], [179.2, -16.9]]]",
         );
-        let b = s.caption.bbox.unwrap();
+        let east = Document::new(
+            "[[[-180, -16.9], [-179.6, -16.9], [-179.6, -16.2], [-180, -16.2], [-180, -16.9]]]",
+        );
+        let mut reference = None;
+        let polygons = vec![
+            read_polygon(west.root().unwrap(), &mut reference).unwrap(),
+            read_polygon(east.root().unwrap(), &mut reference).unwrap(),
+        ];
+        let shape = Shape {
+            label: "params.geometry".into(),
+            multi: true,
+            polygons,
+        };
+        let b = bbox_of(&[shape]).unwrap();
         assert!(
             (b[0] - 179.2).abs() < 1e-9 && (b[2] - 180.4).abs() < 1e-9,
             "{b:?}"
         );
-        let (w, h) = s.caption.bbox_km.unwrap();
+        let (w, h) = bbox_km(&b);
         assert!(
             (120.0..135.0).contains(&w) && (75.0..80.0).contains(&h),
             "{w} {h}"

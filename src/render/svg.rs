@@ -662,8 +662,8 @@ mod tests {
 
     #[test]
     fn steps_and_labels_read_well() {
-        assert_eq!(nice_step(0.3), 0.1);
-        assert_eq!(nice_step(1.2), 0.5);
+        assert_eq!(nice_step(0.3), 0.05);
+        assert_eq!(nice_step(1.2), 0.2);
         assert_eq!(nice_step(360.0), 90.0);
         assert_eq!(degrees(-79.55, 0.05, 'E', 'W'), "79.55°W");
         assert_eq!(degrees(0.0, 1.0, 'N', 'S'), "0°");

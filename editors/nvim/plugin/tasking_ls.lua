@@ -28,6 +28,14 @@ cmd('TaskingStatus', function()
   require('tasking_ls').status(0)
 end, { desc = "tasking-ls: show the status of this buffer's order" })
 
+cmd('TaskingPreview', function(o)
+  require('tasking_ls').preview(0, o.args)
+end, {
+  nargs = '?',
+  complete = 'file',
+  desc = "tasking-ls: this buffer's AOI on a map (an HTML page, or FILE.svg/.png/.html)",
+})
+
 cmd('TaskingRefreshSchemas', function()
   require('tasking_ls').refresh_schemas()
 end, { desc = 'tasking-ls: fetch the product schemas again' })

@@ -284,6 +284,20 @@ local function main()
   end
   say('ok: diagnostics after the fix: [' .. codes_of(vim.diagnostic.get(bufnr)) .. ']')
 
+  -- :TaskingPreview FILE draws the buffer's AOI through `tasking-ls preview` (the real
+  -- server's binary; the fake one draws nothing).
+  if os.getenv('TASKING_TEST_FAKE') ~= '1' then
+    check(vim.fn.exists(':TaskingPreview') == 2, 'user command :TaskingPreview is not defined')
+    local svg = vim.fn.tempname() .. '.svg'
+    vim.cmd('TaskingPreview ' .. vim.fn.fnameescape(svg))
+    local f = io.open(svg, 'r')
+    check(f ~= nil, ':TaskingPreview wrote no ' .. svg)
+    local content = f:read('*a')
+    f:close()
+    check(content:find('class="aoi-polygon"', 1, true) ~= nil, ':TaskingPreview drew no polygon in ' .. svg)
+    say('ok: :TaskingPreview wrote ' .. svg)
+  end
+
   local running = ls.get_clients()
   check(#running == 1, ('expected one tasking_ls client, found %d'):format(#running))
 

@@ -2,7 +2,8 @@
 //! setting, else the binary bundled in the platform `.vsix`, else `tasking-ls` on PATH), hands
 //! it the credentials kept in SecretStorage through its environment, gives order files the
 //! `tasking-request` language, shows a language status item, and exposes the server's
-//! commands (quote, submit, status, refresh schemas) and "New order request".
+//! commands (quote, submit, status, refresh schemas), "New order request" and "Show AOI on
+//! map" (src/preview.ts).
 
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,6 +37,7 @@ import {
   serverSettings,
   summarizeResult,
 } from './config';
+import { registerPreview } from './preview';
 
 const SECRET_KEY = 'taskingLs.credentials';
 /** Settings read by the client itself; a change needs a new client, not just a notification. */
@@ -400,6 +402,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (RESTART_SETTINGS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) void restart();
     }),
   );
+
+  registerPreview(context, () => client, (line) => output.appendLine(line));
 
   lifecycle = lifecycle.then(startClient);
   await lifecycle;

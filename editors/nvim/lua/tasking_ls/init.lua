@@ -459,6 +459,51 @@ function M.status(bufnr)
   M.execute('taskingLs.orderStatus', 'Order status', true, bufnr)
 end
 
+--- The command line of `tasking-ls preview` for a buffer's text on standard input, written to
+--- `output` (`.svg`, `.png` or `.html`).
+function M.preview_cmd(output, cfg)
+  cfg = cfg or M.config
+  local cmd = M.cmd(cfg)
+  table.remove(cmd) -- 'serve'
+  if cfg.offline == true then
+    table.insert(cmd, '--offline')
+  end
+  vim.list_extend(cmd, { 'preview', '-', '-o', output })
+  return cmd
+end
+
+--- Opens a file with the system's viewer (vim.ui.open on 0.10+, else xdg-open or open).
+local function open_file(path)
+  if vim.ui and vim.ui.open then
+    return vim.ui.open(path)
+  end
+  local opener = vim.fn.has('mac') == 1 and 'open' or 'xdg-open'
+  if vim.fn.executable(opener) == 1 then
+    vim.fn.jobstart({ opener, path }, { detach = true })
+  end
+end
+
+--- `:TaskingPreview [FILE]`: the buffer's areas of interest on a map, drawn by
+--- `tasking-ls preview` from the buffer's text (saved or not). Without FILE, an HTML page in
+--- a temporary file, opened in the system viewer; with FILE (`.svg`, `.png`, `.html`), that
+--- file is written and not opened. Returns the path written, or nil.
+function M.preview(bufnr, output)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local target = (output and output ~= '') and vim.fn.fnamemodify(output, ':p')
+    or (vim.fn.tempname() .. '.html')
+  local text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+  local result = vim.fn.system(M.preview_cmd(target), text)
+  if vim.v.shell_error ~= 0 then
+    vim.notify('Preview failed: ' .. vim.trim(result), vim.log.levels.ERROR)
+    return nil
+  end
+  if not output or output == '' then
+    open_file(target)
+  end
+  vim.notify('Preview: ' .. target, vim.log.levels.INFO)
+  return target
+end
+
 function M.refresh_schemas()
   M.execute('taskingLs.refreshSchemas', 'Refresh schemas', false)
 end
