@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::guard::guarded;
+use super::preview;
 use super::state::Backend;
 use crate::check::{check_document, CheckOptions, Diagnostic};
 use crate::document::{Document, PositionEncoding};
@@ -95,20 +96,51 @@ pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hov
     };
     let encoding = backend.encoding();
     let store = backend.store();
+    let markdown = backend.editor().hover_markdown;
     guarded("hover", || {
         let offset = convert::offset(
             &doc,
             params.text_document_position_params.position,
             encoding,
         );
-        ide::hover(&doc, &store, offset).map(|info| Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: info.markdown,
+        let info = ide::hover(&doc, &store, offset);
+        // On a geometry: the AOI's thumbnail and figures under the field's hover.
+        let map = preview::geometry_hover(backend, uri, &doc, offset, markdown);
+        let (value, range) = match (info, map) {
+            (Some(info), Some(map)) => (
+                format!("{}\n\n---\n\n{map}", info.markdown),
+                Some(info.range),
+            ),
+            (Some(info), None) => (info.markdown, Some(info.range)),
+            (None, Some(map)) => (map, None),
+            (None, None) => return None,
+        };
+        Some(Hover {
+            contents: HoverContents::Markup(if markdown {
+                MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value,
+                }
+            } else {
+                MarkupContent {
+                    kind: MarkupKind::PlainText,
+                    value: plain_text(&value),
+                }
             }),
-            range: Some(convert::range(&doc, info.range, encoding)),
+            range: range.map(|r| convert::range(&doc, r, encoding)),
         })
     })
+}
+
+/// Markdown as plain text for a client that renders none: emphasis and code marks, hard
+/// line breaks and rules removed.
+fn plain_text(markdown: &str) -> String {
+    markdown
+        .lines()
+        .filter(|line| line.trim() != "---")
+        .map(|line| line.trim_end().replace("**", "").replace('`', ""))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The diagnostics of the document's current version: the published ones when still

@@ -33,6 +33,7 @@ mod framing;
 mod guard;
 mod lifecycle;
 mod presentation;
+mod preview;
 mod progress;
 mod pull;
 mod server;
@@ -78,6 +79,7 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn()) -> i32 {
             Backend::new(client, options).with_release_memory(release_memory)
         })
         .custom_method("taskingLs/status", Backend::status)
+        .custom_method("taskingLs/aoiPreview", Backend::aoi_preview)
         .finish();
         let service = exit::WatchExit {
             inner: service,

@@ -1,7 +1,7 @@
 //! What the client can do with the editor features (pull diagnostics, refresh requests,
 //! folding-range options), read once from `initialize`, and what pull diagnostics remember.
 
-use tower_lsp_server::ls_types::InitializeParams;
+use tower_lsp_server::ls_types::{InitializeParams, MarkupKind};
 
 /// The client's capabilities for diagnostics, inlay hints and folding ranges.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,6 +20,9 @@ pub(crate) struct EditorCaps {
     pub folding_line_only: bool,
     /// The most folding ranges the client wants per document.
     pub folding_range_limit: Option<u32>,
+    /// The client renders Markdown hovers (`hover.contentFormat` names it, or says nothing):
+    /// else hovers are plain text, without the AOI thumbnail.
+    pub hover_markdown: bool,
 }
 
 impl EditorCaps {
@@ -44,6 +47,10 @@ impl EditorCaps {
                 .unwrap_or(false),
             folding_line_only: folding.and_then(|f| f.line_folding_only).unwrap_or(false),
             folding_range_limit: folding.and_then(|f| f.range_limit),
+            hover_markdown: text
+                .and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_ref())
+                .is_none_or(|formats| formats.contains(&MarkupKind::Markdown)),
         }
     }
 }
