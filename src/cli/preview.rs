@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::validate::read_capped;
 use super::{EXIT_FAILURE, EXIT_OK};
 use crate::check::{check_document, CheckOptions, Diagnostic};
 use crate::config::LintSettings;
@@ -13,6 +12,33 @@ use crate::document::Document;
 use crate::render::html::{self, Tiles};
 use crate::render::{raster, render_svg, scene_of, Options};
 use crate::schema::SchemaStore;
+
+/// The largest order `preview` reads, as `validate` (256 MiB).
+const MAX_ORDER_BYTES: u64 = 256 << 20;
+
+/// Reads at most [`MAX_ORDER_BYTES`] (`validate` imports this module for `--preview-dir`, so
+/// this one does not import `validate`'s reader).
+fn read_capped(reader: impl std::io::Read, length: Option<u64>) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    if length.is_some_and(|l| l > MAX_ORDER_BYTES) {
+        return Err(format!(
+            "over the {} MiB limit for an order request; not read",
+            MAX_ORDER_BYTES >> 20
+        ));
+    }
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_ORDER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_ORDER_BYTES {
+        return Err(format!(
+            "over the {} MiB limit for an order request; not read",
+            MAX_ORDER_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
 
 /// `tasking-ls preview`'s arguments.
 #[derive(clap::Args, Clone, Debug)]

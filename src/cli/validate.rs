@@ -537,7 +537,7 @@ fn validate_source(
 }
 
 /// Reads at most [`MAX_FILE_BYTES`]; `length` is the size the file claims, if known.
-pub(crate) fn read_capped(reader: impl Read, length: Option<u64>) -> Result<Vec<u8>, String> {
+fn read_capped(reader: impl Read, length: Option<u64>) -> Result<Vec<u8>, String> {
     let mib = MAX_FILE_BYTES >> 20;
     if let Some(length) = length.filter(|l| *l > MAX_FILE_BYTES) {
         return Err(format!(
