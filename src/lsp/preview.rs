@@ -67,7 +67,8 @@ impl Backend {
         let diagnostics = diagnostics_of(self, uri, &doc);
         let store = self.store();
         let encoding = self.encoding();
-        let offline = self.settings().offline;
+        // The `--offline` flag wins over the editor's settings, as everywhere.
+        let offline = self.settings().offline || self.0.options.offline;
         let width = params.width.unwrap_or(800).clamp(64, 4096);
         let height = params.height.unwrap_or(600).clamp(64, 4096);
         let tiles = params

@@ -58,18 +58,6 @@ fn the_preview_request_draws_the_open_text_and_follows_edits() {
         .unwrap()
         .contains("bbox 33.3 × 22.5 km"));
 
-    let online = client
-        .request(
-            "taskingLs/aoiPreview",
-            json!({"textDocument": {"uri": uri}, "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}),
-        )
-        .expect("aoiPreview");
-    assert_eq!(
-        online["data"]["tiles"],
-        json!("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-    );
-    assert_eq!(online["attribution"], json!("© OpenStreetMap contributors"));
-
     let unknown = client.request(
         "taskingLs/aoiPreview",
         json!({"textDocument": {"uri": "file:///nowhere/x_tasking_request.json"}}),
@@ -79,8 +67,29 @@ fn the_preview_request_draws_the_open_text_and_follows_edits() {
 }
 
 #[test]
-fn an_offline_server_offers_no_online_layer() {
-    let mut client = LspClient::start_with(&["--offline"], &[]);
+fn the_online_layer_is_offered_only_when_not_offline() {
+    {
+        // Not offline: the page offers the layer (the server itself fetches no tile).
+        let mut client = LspClient::start_with(&["serve"], &[]);
+        client.initialize(None, json!({}));
+        let uri = uri("online_tasking_request.json");
+        client.open(&uri, SEED);
+        client.diagnostics(&uri, 1);
+        let online = client
+        .request(
+            "taskingLs/aoiPreview",
+            json!({"textDocument": {"uri": uri}, "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}),
+        )
+        .expect("aoiPreview");
+        assert_eq!(
+            online["data"]["tiles"],
+            json!("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        );
+        assert_eq!(online["attribution"], json!("© OpenStreetMap contributors"));
+
+        client.shutdown_and_exit();
+    }
+    let mut client = LspClient::start();
     client.initialize(None, json!({}));
     let uri = uri("offline_tasking_request.json");
     client.open(&uri, SEED);
