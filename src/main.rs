@@ -55,6 +55,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
     }
 }
 
+use tasking_ls::cli::orders::stapi::{StapiArgs, StapiCommand, StapiContext};
 use tasking_ls::cli::orders::{
     ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
     SubmitArgs,
@@ -190,6 +191,8 @@ enum Command {
     /// Draw the order's area of interest on a map (SVG, PNG or an interactive HTML page) with
     /// its geometry problems; without -o, open an HTML page in the system viewer.
     Preview(PreviewArgs),
+    /// STAPI (the open Sensor Tasking API): products, opportunities, order status.
+    Stapi(StapiArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -285,6 +288,12 @@ fn config_start(command: &Command) -> PathBuf {
         Command::Submit(args) => return args.file.clone(),
         Command::Quote(args) => return args.file.clone(),
         Command::Preview(args) if args.order.as_os_str() != "-" => return args.order.clone(),
+        Command::Stapi(StapiArgs {
+            command: StapiCommand::Opportunities(args),
+        }) => return args.file.clone(),
+        Command::Status(args) if std::path::Path::new(&args.order).is_file() => {
+            return PathBuf::from(&args.order)
+        }
         _ => {}
     }
     if let Command::Validate(args) = command {
@@ -343,6 +352,15 @@ fn run(cli: Cli) -> i32 {
     let effective = Effective::resolve(&command_line, loaded.as_ref());
     let mut global = effective.global_options();
     global.credentials = cli.credentials.clone();
+    let stapi = match config::stapi::StapiConfig::from_config(loaded.as_ref()) {
+        Ok(stapi) => stapi,
+        Err(message) => return fail(&message),
+    };
+    let stapi_ctx = {
+        let mut ctx = StapiContext::new(stapi.clone(), &global);
+        ctx.lint = effective.lint();
+        ctx
+    };
     match cli.command {
         // The server takes only the flags as given (they win over editor settings); it reads
         // the configuration file itself, under the editor's settings.
@@ -364,12 +382,14 @@ fn run(cli: Cli) -> i32 {
             // The store (schema-dir, cache-dir, offline) comes from the first path's
             // configuration; the lint rules, strictness, patterns and exclude from each file's
             // own nearest one, unless `--config` names one file for all.
-            let config = match &cli.config {
+            let config = std::sync::Arc::new(match &cli.config {
                 Some(_) => {
-                    config::NearestConfig::fixed(config::FileSettings::from_effective(&effective))
+                    let mut settings = config::FileSettings::from_effective(&effective);
+                    settings.stapi = stapi.clone();
+                    config::NearestConfig::fixed(settings)
                 }
                 None => config::NearestConfig::discovering(command_line),
-            };
+            });
             cli::validate::run(
                 &ValidateArgs {
                     paths: args.paths,
@@ -382,7 +402,8 @@ fn run(cli: Cli) -> i32 {
                     stdin_filename: args.stdin_filename,
                     exit_zero: args.exit_zero,
                     allow_unknown_products: args.allow_unknown_products,
-                    config: std::sync::Arc::new(config),
+                    search: cli::orders::stapi::search_files(config.clone(), &global),
+                    config,
                     force_exclude: args.force_exclude,
                     preview_dir: args.preview_dir,
                 },
@@ -406,6 +427,19 @@ fn run(cli: Cli) -> i32 {
         } => with_store(&global, |store| cli::products::schema_show(store, &id)),
         Command::Quote(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::quote(&ctx, &args, console).await })
+        }),
+        Command::Submit(args) if stapi.is_order_file(&args.file) => with_runtime(|console| {
+            Box::pin(async move { cli::orders::stapi::submit(&stapi_ctx, &args, console).await })
+        }),
+        Command::Status(args) if stapi.is_order_file(std::path::Path::new(&args.order)) => {
+            with_runtime(|console| {
+                Box::pin(async move {
+                    cli::orders::stapi::status(&stapi_ctx, &args.order, console).await
+                })
+            })
+        }
+        Command::Stapi(args) => with_runtime(|console| {
+            Box::pin(async move { cli::orders::stapi::stapi(&stapi_ctx, &args, console).await })
         }),
         Command::Submit(args) => with_api(&global, effective.lint(), |ctx, console| {
             Box::pin(async move { cli::orders::submit(&ctx, &args, console).await })
@@ -517,6 +551,19 @@ fn with_api(
     };
     let mut console = Console::stdio();
     runtime.block_on(run(ctx, &mut console))
+}
+
+/// Runs a command that needs no UP42 credentials on a runtime of its own.
+fn with_runtime(run: impl for<'a> FnOnce(&'a mut Console) -> ApiFuture<'a>) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
+    };
+    let mut console = Console::stdio();
+    runtime.block_on(run(&mut console))
 }
 
 fn fail(message: &str) -> i32 {

@@ -69,6 +69,9 @@ pub(crate) struct Call {
     pub effect: Effect,
     /// The most bytes of answer read; more is [`ApiError::TooLarge`].
     pub limit: u64,
+    /// Return any answer as it is, error statuses included (the caller reads the body of
+    /// a 4xx itself, e.g. a 422's `detail`); redirects and transport failures still fail.
+    pub raw: bool,
 }
 
 pub(crate) enum CallBody {
@@ -87,7 +90,14 @@ impl Call {
             auth: Auth::Required,
             effect: Effect::Read,
             limit: DEFAULT_BODY_LIMIT,
+            raw: false,
         }
+    }
+
+    /// See [`Call::raw`].
+    pub fn raw(mut self) -> Call {
+        self.raw = true;
+        self
     }
 
     pub fn limit(mut self, limit: u64) -> Call {
@@ -351,6 +361,9 @@ impl Client {
                 self.invalidate(token.as_ref()).await;
                 renewed = true;
                 continue;
+            }
+            if call.raw && !(300..400).contains(&answer.status) {
+                return Ok(answer);
             }
             return self.check(answer);
         }

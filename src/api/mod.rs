@@ -28,6 +28,7 @@ pub mod receipt;
 mod schemas;
 pub mod scrub;
 mod settings;
+pub mod stapi;
 mod tasking;
 mod token;
 

@@ -45,10 +45,14 @@ pub enum Code {
     DatesPast,
     GeojsonBbox,
     GeojsonProperties,
+    FilterSyntax,
+    FilterUnknownProperty,
+    FilterValue,
+    FilterRequired,
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 28] = [
         Code::Syntax,
         Code::DuplicateKey,
         Code::ProductMissing,
@@ -73,6 +77,10 @@ impl Code {
         Code::DatesPast,
         Code::GeojsonBbox,
         Code::GeojsonProperties,
+        Code::FilterSyntax,
+        Code::FilterUnknownProperty,
+        Code::FilterValue,
+        Code::FilterRequired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +109,10 @@ impl Code {
             Code::DatesPast => "dates.past",
             Code::GeojsonBbox => "geojson.bbox",
             Code::GeojsonProperties => "geojson.properties",
+            Code::FilterSyntax => "filter.syntax",
+            Code::FilterUnknownProperty => "filter.unknown-property",
+            Code::FilterValue => "filter.value",
+            Code::FilterRequired => "filter.required",
         }
     }
 
@@ -114,7 +126,8 @@ impl Code {
             | Code::GeometryWinding
             | Code::GeometryAntimeridian
             | Code::DatesPast
-            | Code::GeojsonProperties => Severity::Warning,
+            | Code::GeojsonProperties
+            | Code::FilterRequired => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -159,6 +172,18 @@ impl Code {
             }
             Code::GeojsonProperties => {
                 "A Feature has no properties member (RFC 7946 §3.2 requires one, null allowed)."
+            }
+            Code::FilterSyntax => {
+                "A CQL2-JSON filter is malformed: an unknown operator, a wrong number of arguments, or a value that is no expression (OGC 21-065)."
+            }
+            Code::FilterUnknownProperty => {
+                "A filter names a property that is not one of the product's queryables."
+            }
+            Code::FilterValue => {
+                "A filter compares a queryable with a value its schema does not allow (type, range, enum)."
+            }
+            Code::FilterRequired => {
+                "A queryable the product requires is not constrained by the filter."
             }
         }
     }

@@ -59,6 +59,9 @@ pub(super) struct Request<'a> {
     pub root: &'a Node,
     pub params: Option<&'a Node>,
     pub schema: Option<Arc<ProductSchema>>,
+    /// The member of the root that holds the options the product schema validates
+    /// (`params` here; another order form names its own), for messages and ranges.
+    pub options_key: &'static str,
 }
 
 pub(super) fn check<'a>(
@@ -73,6 +76,7 @@ pub(super) fn check<'a>(
         root,
         params: None,
         schema: None,
+        options_key: "params",
     };
     let Some(members) = root.members() else {
         if !matches!(root.kind, NodeKind::Error) {

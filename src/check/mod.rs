@@ -3,15 +3,18 @@
 //! that needs them, so the CLI and the language server offer the same ones.
 
 mod cache;
+pub mod cql2;
 mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
 mod geojson;
 pub mod geometry;
+pub mod interval;
 pub(crate) mod messages;
 mod params;
 pub mod rules;
+pub mod search_order;
 pub mod suggest;
 mod syntax;
 mod unknown;
@@ -27,7 +30,7 @@ pub use messages::closest;
 pub use params::{params_value, suggested_value};
 
 use crate::document::Document;
-use crate::schema::SchemaStore;
+use crate::schema::{SchemaStore, SearchProduct};
 
 /// What the checks need besides the document.
 #[derive(Clone, Debug)]
@@ -44,6 +47,9 @@ pub struct CheckOptions<'a> {
     /// Geometry results of earlier checks, reused when a geometry's text is unchanged (the
     /// language server keeps one; a one-off check needs none).
     pub geometry_cache: Option<&'a GeometryCache>,
+    /// The document is a search-style order for this product (see [`search_order`]):
+    /// the product is named by the caller's configuration, not by the document.
+    pub search_product: Option<&'a SearchProduct>,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -54,6 +60,7 @@ impl<'a> CheckOptions<'a> {
             unknown_product_reason: None,
             unknown_product_is_error: false,
             geometry_cache: None,
+            search_product: None,
         }
     }
 }
@@ -67,23 +74,17 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let omitted_syntax = syntax::check(doc, &mut diagnostics, MAX_DIAGNOSTICS);
-    if let Some(root) = doc.root() {
+    if let (Some(root), Some(product)) = (doc.root(), options.search_product) {
+        if let Some(site) = search_order::check(doc, root, product, options, &mut diagnostics) {
+            check_geometry(doc, &site, options, &mut diagnostics);
+        }
+    } else if let Some(root) = doc.root() {
         let request = envelope::check(doc, root, options, &mut diagnostics);
         if let Some(schema) = &request.schema {
             params::check(doc, &request, schema, options.now, &mut diagnostics);
         }
         for site in find_geometries(root, request.form, request.schema.as_deref()) {
-            match options.geometry_cache {
-                Some(cache) => {
-                    // Everything the geometry's verdict depends on besides its text.
-                    let context = format!("{}|{:?}|{:?}", site.label, site.path, site.model);
-                    let key = cache::key(doc, site.node.range, &context);
-                    cache.check(key, site.node.range.start, &mut diagnostics, |out| {
-                        geometry::check(doc, &site, out)
-                    });
-                }
-                None => geometry::check(doc, &site, &mut diagnostics),
-            }
+            check_geometry(doc, &site, options, &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
         geojson::check(doc, root, &mut diagnostics);
@@ -108,6 +109,26 @@ fn keep_line_ending(doc: &Document, diagnostics: &mut [Diagnostic]) {
                 edit.new_text = text;
             }
         }
+    }
+}
+
+/// The geometry checks of one site, through the geometry cache when the caller keeps one.
+fn check_geometry(
+    doc: &Document,
+    site: &GeometrySite<'_>,
+    options: &CheckOptions<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match options.geometry_cache {
+        Some(cache) => {
+            // Everything the geometry's verdict depends on besides its text.
+            let context = format!("{}|{:?}|{:?}", site.label, site.path, site.model);
+            let key = cache::key(doc, site.node.range, &context);
+            cache.check(key, site.node.range.start, diagnostics, |out| {
+                geometry::check(doc, site, out)
+            });
+        }
+        None => geometry::check(doc, site, diagnostics),
     }
 }
 

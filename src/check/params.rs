@@ -339,7 +339,7 @@ fn instance_path(location: &jsonschema::paths::Location) -> Vec<PathSegment> {
 }
 
 /// `cloudCoverage`, `geometry.type`, `tags[0]`.
-fn label(path: &[PathSegment]) -> String {
+fn label(path: &[PathSegment], options_key: &str) -> String {
     let mut text = String::new();
     for segment in path {
         match segment {
@@ -353,7 +353,7 @@ fn label(path: &[PathSegment]) -> String {
         }
     }
     if text.is_empty() {
-        "params".to_string()
+        options_key.to_string()
     } else {
         text
     }
@@ -398,7 +398,7 @@ impl Context<'_> {
     /// The range that names an object: its key in the parent, or its opening brace.
     fn object_name_range(&self, path: &[PathSegment]) -> TextRange {
         if path.is_empty() {
-            if let Some(member) = self.request.root.member("params") {
+            if let Some(member) = self.request.root.member(self.request.options_key) {
                 return member.key.range;
             }
         } else if let (Some(PathSegment::Key(key)), Some(parent)) =
@@ -440,7 +440,7 @@ impl Context<'_> {
                 active.or_else(|| self.schema.field_at(path)).map(Rc::new)
             })
             .clone();
-        let name = label(path);
+        let name = label(path, self.request.options_key);
         let condition = self.condition(schema_path, path);
         let when = condition
             .as_deref()
@@ -699,9 +699,9 @@ impl Context<'_> {
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
         let place = if path.is_empty() {
-            "params".to_string()
+            self.request.options_key.to_string()
         } else {
-            label(path)
+            label(path, self.request.options_key)
         };
         // A value the check accepts there, from the branch that applies; without one, no fix
         // (a fix never inserts a value the check then rejects).
@@ -739,9 +739,9 @@ impl Context<'_> {
             return;
         };
         let place = if path.is_empty() {
-            "params".to_string()
+            self.request.options_key.to_string()
         } else {
-            label(path)
+            label(path, self.request.options_key)
         };
         let known: Vec<String> = if path.is_empty() {
             self.schema

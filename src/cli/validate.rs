@@ -54,6 +54,8 @@ pub struct ValidateArgs {
     pub force_exclude: bool,
     /// Write a PNG preview of each order with errors into this folder (`--preview-dir`).
     pub preview_dir: Option<PathBuf>,
+    /// The search-style (STAPI) order files: walked too, each checked for its product.
+    pub search: crate::config::stapi::SearchFiles,
 }
 
 /// Runs `validate`; returns the exit status.
@@ -457,6 +459,7 @@ fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mu
         }
         match args.config.for_path(entry.path()) {
             Ok(settings) if settings.file_patterns.matches(entry.path()) => {}
+            Ok(_) if args.search.matches(entry.path()) => {}
             Ok(_) => continue,
             Err(message) => {
                 failures.push(message);
@@ -516,6 +519,11 @@ fn validate_source(
             (path.display().to_string(), bytes)
         }
     };
+    // A search-style order is checked for the product its configuration names.
+    let product = args.search.product_for(Path::new(&path));
+    let mut file_options = options.clone();
+    file_options.search_product = product.as_deref();
+    let options = &file_options;
     // Text that is not UTF-8 is never rewritten: the lossy copy would lose bytes.
     let fixable = (args.fix || args.diff) && std::str::from_utf8(&bytes).is_ok();
     let stdin = (args.fix && matches!(source, Source::Stdin(_))).then(|| bytes.clone());

@@ -36,6 +36,35 @@ pub struct ConfigFile {
     /// `[lint]`: which diagnostic codes are reported, and at which severity.
     #[serde(default)]
     pub lint: LintTable,
+    /// `[stapi]`: the STAPI server and products for STAPI order files (see
+    /// [`super::stapi`]).
+    pub stapi: Option<StapiTable>,
+}
+
+/// The `[stapi]` table.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StapiTable {
+    /// The server's root (its landing page), e.g. `https://stapi.example.com`.
+    pub url: Option<String>,
+    /// The product id STAPI order files are for, unless a `[[stapi.files]]` entry says
+    /// otherwise.
+    pub product: Option<String>,
+    /// The environment variable holding a bearer token for the server.
+    pub token_env: Option<String>,
+    /// `[[stapi.files]]`: per-pattern products, the first matching entry wins.
+    #[serde(default)]
+    pub files: Vec<StapiFiles>,
+}
+
+/// One `[[stapi.files]]` entry.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StapiFiles {
+    /// A file pattern (the meaning of [`super::patterns`]); matching files are STAPI orders.
+    pub pattern: String,
+    /// The product id those files are for.
+    pub product: String,
 }
 
 /// The `[lint]` table.

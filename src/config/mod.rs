@@ -7,6 +7,7 @@ pub mod file;
 pub mod lint;
 pub mod nearest;
 pub mod patterns;
+pub mod stapi;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -24,6 +24,8 @@ pub struct FileSettings {
     pub file_patterns: FilePatterns,
     /// Which paths a folder walk (and, with `--force-exclude`, the command line) skips.
     pub exclude: FilePatterns,
+    /// The `[stapi]` table: which files are STAPI orders, for which server and product.
+    pub stapi: super::stapi::StapiConfig,
 }
 
 impl FileSettings {
@@ -35,6 +37,7 @@ impl FileSettings {
             strict: effective.strict.value,
             file_patterns: effective.file_patterns.value.clone(),
             exclude: effective.exclude.value.clone(),
+            stapi: super::stapi::StapiConfig::default(),
         }
     }
 }
@@ -106,7 +109,9 @@ impl NearestConfig {
             .or_insert_with(|| {
                 let loaded = config.as_deref().map(file::load).transpose()?;
                 let effective = Effective::resolve(&self.command_line, loaded.as_ref());
-                Ok(Arc::new(FileSettings::from_effective(&effective)))
+                let mut settings = FileSettings::from_effective(&effective);
+                settings.stapi = super::stapi::StapiConfig::from_config(loaded.as_ref())?;
+                Ok(Arc::new(settings))
             })
             .clone()
     }

@@ -8,6 +8,7 @@ mod bundled;
 pub mod cache;
 pub mod geometry;
 mod navigate;
+pub mod search;
 mod store;
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 pub use active::{describe_condition, AppliedBranch};
 pub use navigate::{AllowedValue, FieldInfo};
+pub use search::SearchProduct;
 pub use store::{SchemaError, SchemaStore};
 
 /// One data product as listed in the products index.

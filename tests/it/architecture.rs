@@ -483,3 +483,28 @@ fn the_reader_sees_what_the_compiler_sees() {
     assert!(graph["server"].contains("state"), "{graph:#?}");
     assert!(graph["commands"].contains("fetch"), "{graph:#?}");
 }
+
+/// The checks and the editor features are provider-neutral (ARCHITECTURE.md, "Providers"):
+/// no provider's name appears in `src/check` or `src/ide`, in code or in comments; what is
+/// provider-specific lives in `api/`, `cli/` and `config/`, and reaches the core as neutral
+/// data (`schema::SearchProduct`, the product schemas).
+#[test]
+fn check_and_ide_name_no_provider() {
+    let mut found = Vec::new();
+    for layer in ["src/check", "src/ide"] {
+        for file in rust_files(&root().join(layer)) {
+            let text = std::fs::read_to_string(&file).unwrap().to_lowercase();
+            for name in ["stapi", "up42"] {
+                for (line, content) in text.lines().enumerate() {
+                    if content.contains(name) {
+                        found.push(format!("{}:{}: {name}", file.display(), line + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "provider names in the neutral core: {found:#?}"
+    );
+}

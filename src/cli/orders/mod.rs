@@ -14,6 +14,7 @@ mod feasibility;
 mod quotation;
 mod quote;
 mod schema_fetch;
+pub mod stapi;
 mod status;
 mod submit;
 

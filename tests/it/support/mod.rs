@@ -8,3 +8,4 @@ pub mod fake_api;
 pub mod lsp_client;
 pub mod metamodel;
 pub mod provider_lsp;
+pub mod stapi_server;
