@@ -161,6 +161,7 @@ mod tests {
             strict: true,
             file_patterns: FilePatterns::default(),
             exclude: FilePatterns::none(),
+            stapi: crate::config::stapi::StapiConfig::default(),
         };
         let nearest = NearestConfig::fixed(settings.clone());
         assert_eq!(*nearest.for_path(Path::new("/a/b.json")).unwrap(), settings);

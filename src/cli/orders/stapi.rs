@@ -174,7 +174,10 @@ pub fn search_files(
     };
     let resolve = move |path: &Path| -> Option<Arc<SearchProduct>> {
         let stapi = stapi_of(path)?;
-        let key = (stapi.url.clone(), stapi.product_for(path).unwrap_or_default());
+        let key = (
+            stapi.url.clone(),
+            stapi.product_for(path).unwrap_or_default(),
+        );
         let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(product) = loaded.get(&key) {
             return Some(product.clone());
@@ -695,11 +698,7 @@ async fn opportunities(ctx: &StapiContext, args: &OpportunitiesArgs, console: &m
                     .collect()
             })
             .unwrap_or_default();
-        console.out(
-            format!("{}. {window}  {}", index + 1, extra.join(" "))
-                .trim_end()
-                .to_string(),
-        );
+        console.out(format!("{}. {window}  {}", index + 1, extra.join(" ")).trim_end());
     }
     let Some(choice) = args.choose else {
         console.out(format!(
