@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::fetch;
+use super::stapi;
 use super::state::{Backend, Next, Round};
 use crate::check::{check_document, CheckOptions};
 use crate::document::Document;
@@ -66,16 +67,23 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
             },
         };
         let store = backend.store();
+        // A STAPI order's product comes from the workspace's configuration, not the document.
+        let search_product = stapi::product_for(&backend, &path_of(&uri)).await;
         // An unknown product starts its fetch here; the check goes on with what the store has
         // and runs again when the fetch ends.
-        let reason = fetch::document_product(&document)
-            .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product));
+        let reason = if search_product.is_some() {
+            None
+        } else {
+            fetch::document_product(&document)
+                .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product))
+        };
         let lint = backend.settings().lint;
         let session = backend.clone();
         let checked = tokio::task::spawn_blocking(move || {
             let mut options = CheckOptions::new(&store);
             options.unknown_product_reason = reason.as_deref();
             options.geometry_cache = Some(&session.0.geometry_cache);
+            options.search_product = search_product.as_deref();
             let mut diagnostics = check_document(&document, &options);
             lint.apply(&mut diagnostics);
             (document, diagnostics)

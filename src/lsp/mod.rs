@@ -37,6 +37,7 @@ mod preview;
 mod progress;
 mod pull;
 mod server;
+mod stapi;
 mod state;
 mod sync;
 mod transport;

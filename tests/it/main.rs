@@ -37,6 +37,7 @@ mod lsp_editor_features;
 mod lsp_features;
 mod lsp_preview;
 mod lsp_robustness;
+mod lsp_stapi;
 mod lsp_sync;
 mod reliability;
 mod render_preview;

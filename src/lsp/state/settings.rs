@@ -194,7 +194,10 @@ impl Settings {
     /// `exclude` pattern of the configuration file.
     pub fn applies_to(&self, path: &str) -> bool {
         let path = Path::new(path);
-        self.patterns.matches(path) && !self.exclude.matches_path_or_folder(path)
+        let stapi = crate::config::stapi::StapiConfig::from_config(self.config.as_ref())
+            .unwrap_or_default();
+        (self.patterns.matches(path) || stapi.is_order_file(path))
+            && !self.exclude.matches_path_or_folder(path)
     }
 }
 

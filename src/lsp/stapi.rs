@@ -1,0 +1,75 @@
+//! STAPI order files in the editor: which open documents are STAPI orders (the `[stapi]`
+//! table of the workspace's `tasking-ls.toml`) and their products, loaded as `validate` loads
+//! them (the disk cache while fresh, else the server, else a stale copy; `offline` never
+//! touches the network) and kept in memory for a minute so a burst of keystrokes costs no
+//! disk read.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use super::state::Backend;
+use crate::api::stapi::{load_product, StapiCache, StapiClient};
+use crate::api::Secret;
+use crate::config::stapi::StapiConfig;
+use crate::schema::SearchProduct;
+
+/// How long a loaded product is reused without looking at the disk cache again.
+const REUSE: Duration = Duration::from_secs(60);
+
+type Loaded = HashMap<(Option<String>, String), (Instant, Arc<SearchProduct>)>;
+
+fn loaded() -> &'static Mutex<Loaded> {
+    static LOADED: OnceLock<Mutex<Loaded>> = OnceLock::new();
+    LOADED.get_or_init(Mutex::default)
+}
+
+/// The `[stapi]` settings of the workspace's configuration file (none: the defaults).
+pub(crate) fn config(backend: &Backend) -> StapiConfig {
+    StapiConfig::from_config(backend.settings().config()).unwrap_or_default()
+}
+
+/// The product of the document at `path` when it is a STAPI order, else `None`.
+pub(crate) async fn product_for(backend: &Backend, path: &str) -> Option<Arc<SearchProduct>> {
+    let config = config(backend);
+    let path = Path::new(path);
+    if !config.is_order_file(path) {
+        return None;
+    }
+    let Some(id) = config.product_for(path) else {
+        return Some(Arc::new(SearchProduct::unknown(
+            "(none)",
+            "no product is configured for this file: set product in the [stapi] table of \
+             tasking-ls.toml, or add a [[stapi.files]] entry whose pattern matches it",
+        )));
+    };
+    let key = (config.url.clone(), id.clone());
+    if let Some((at, product)) = loaded().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if at.elapsed() < REUSE {
+            return Some(product.clone());
+        }
+    }
+    let offline = backend.settings().offline;
+    let token = config
+        .token_env
+        .as_deref()
+        .and_then(|name| std::env::var(name).ok())
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Secret::new(t.trim()));
+    let client = config
+        .url
+        .as_deref()
+        .and_then(|url| StapiClient::new(url, token, offline).ok());
+    let cache = config
+        .url
+        .as_deref()
+        .and_then(|url| StapiCache::at(backend.0.options.cache_dir.as_deref(), url));
+    let (product, _) = load_product(client.as_ref(), cache.as_ref(), &id, offline).await;
+    let product = Arc::new(product);
+    loaded()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, (Instant::now(), product.clone()));
+    Some(product)
+}
