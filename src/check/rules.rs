@@ -30,13 +30,26 @@ pub struct Example {
     pub with: &'static str,
     /// `(product id, JSON Schema text)`: a schema as `--schema-dir` would add it.
     pub schema: Option<(&'static str, &'static str)>,
+    /// For a code of search-style orders: the product's queryables schema (JSON text); the
+    /// example then starts from [`SEARCH_SEED`], checked as an order of such a product.
+    pub queryables: Option<&'static str>,
 }
 
 impl Example {
     /// The example order's text. `replace` is in [`SEED`] (the rules test checks it), so the
     /// text always differs from the seed.
     pub fn text(&self) -> String {
-        SEED.replacen(self.replace, self.with, 1)
+        self.base().replacen(self.replace, self.with, 1)
+    }
+
+    /// The clean order the example starts from: [`SEED`], or [`SEARCH_SEED`] for a code of
+    /// search-style orders.
+    pub fn base(&self) -> &'static str {
+        if self.queryables.is_some() {
+            SEARCH_SEED
+        } else {
+            SEED
+        }
     }
 }
 
@@ -106,6 +119,35 @@ pub const SEED: &str = r#"{
 }
 "#;
 
+/// The clean search-style order the filter examples start from (see
+/// `check::search_order`), for a product whose queryables are [`QUERYABLES`].
+pub const SEARCH_SEED: &str = r#"{
+  "datetime": "2027-03-01T00:00:00Z/2027-05-01T00:00:00Z",
+  "geometry": {"type": "Point", "coordinates": [-79.54, 8.97]},
+  "filter": {"op": "<=", "args": [{"property": "cloud_cover"}, 20]},
+  "order_parameters": {}
+}
+"#;
+
+/// The queryables of the filter examples' product.
+const QUERYABLES: &str = r#"{"type": "object", "properties": {
+  "cloud_cover": {"type": "integer", "minimum": 0, "maximum": 100},
+  "off_nadir": {"type": "number", "minimum": 0, "maximum": 45}}}"#;
+
+const CQL2: Source = Source {
+    title: "OGC 21-065r2, CQL2 (JSON encoding, Annex B)",
+    url: "https://docs.ogc.org/is/21-065r2/21-065r2.html",
+};
+
+const fn search(replace: &'static str, with: &'static str) -> Example {
+    Example {
+        replace,
+        with,
+        schema: None,
+        queryables: Some(QUERYABLES),
+    }
+}
+
 const RING: &str =
     "[[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]";
 
@@ -114,6 +156,7 @@ const fn seed(replace: &'static str, with: &'static str) -> Example {
         replace,
         with,
         schema: None,
+        queryables: None,
     }
 }
 
@@ -309,6 +352,7 @@ pub fn rule(code: Code) -> Option<Rule> {
                     "11111111-2222-4333-8444-555555555555",
                     r#"{"type": "object", "properties": {"cloudCoverage": {"type": "integer", "multipleOf": 20}}}"#,
                 )),
+                queryables: None,
             },
             "None automatic: the message says what the keyword asks.",
         ),
@@ -448,6 +492,48 @@ pub fn rule(code: Code) -> Option<Rule> {
                 "\"pixelCoding\": \"12bits\",\n    \"aoi\": {\"type\": \"Feature\", \"geometry\": null},",
             ),
             "Adding `\"properties\": {}` to the Feature.",
+        ),
+        Code::FilterSyntax => (
+            "A CQL2-JSON filter is well formed: every `op` a CQL2 operator, with the number of \
+             arguments it takes; the filter itself a predicate; every object an expression.",
+            "A server answers a malformed filter with an error (the reference STAPI server: \
+             500), or worse ignores it and tasks without the constraint.",
+            &[CQL2],
+            search("\"op\": \"<=\"", "\"op\": \"=<\""),
+            "Replacing a misspelt operator with the CQL2 one (`==` -> `=`, `=<` -> `<=`).",
+        ),
+        Code::FilterUnknownProperty => (
+            "Every `{\"property\": …}` of the filter is one of the product's queryables.",
+            "A filter on a property the product does not know is accepted and ignored by \
+             the reference server: the order is placed without the constraint you meant.",
+            &[CQL2],
+            search("\"cloud_cover\"", "\"cloud_covr\""),
+            "Renaming the property to the closest queryable.",
+        ),
+        Code::FilterValue => (
+            "A literal compared with a queryable is valid for that queryable's schema (type, \
+             minimum/maximum, enum).",
+            "A comparison no value can meet (cloud cover below 120 %) is a typo or a \
+             misunderstanding of the unit; an enum value that does not exist matches nothing.",
+            &[CQL2],
+            search("}, 20]", "}, 120]"),
+            "Replacing an enum value with the closest allowed one; otherwise by hand.",
+        ),
+        Code::FilterRequired => (
+            "The filter names every queryable the product's queryables schema lists as \
+             `required` (a warning: draft semantics of the provider's specification).",
+            "A product that requires a constraint refuses or defaults an order without it.",
+            &[CQL2],
+            Example {
+                replace: "\"filter\": {\"op\": \"<=\", \"args\": [{\"property\": \"cloud_cover\"}, 20]},",
+                with: "",
+                schema: None,
+                queryables: Some(
+                    r#"{"type": "object", "required": ["cloud_cover"], "properties": {
+  "cloud_cover": {"type": "integer", "minimum": 0, "maximum": 100}}}"#,
+                ),
+            },
+            "None automatic: add a condition on the queryable.",
         ),
         #[allow(unreachable_patterns)]
         _ => return None,

@@ -15,12 +15,39 @@ use crate::support::cli::{run_in_home, text};
 use crate::support::lsp_client::{started, uri};
 
 fn codes_of(text: &str, schema: Option<(&str, &str)>) -> Vec<Code> {
+    codes_of_example(text, schema, None)
+}
+
+/// The codes of an example; with `queryables`, as a search-style order of a product with
+/// those queryables (and an options schema that accepts anything).
+fn codes_of_example(
+    text: &str,
+    schema: Option<(&str, &str)>,
+    queryables: Option<&str>,
+) -> Vec<Code> {
     let mut store = SchemaStore::bundled();
     if let Some((id, schema)) = schema {
         let schema: Value = serde_json::from_str(schema).expect("the example schema is JSON");
         store.insert(ProductSchema::new(id, schema, SchemaOrigin::Bundled));
     }
+    let product = queryables.map(|queryables| tasking_ls::schema::SearchProduct {
+        id: "example".to_string(),
+        title: String::new(),
+        options: Some(ProductSchema::new(
+            "example",
+            serde_json::json!({"type": "object"}),
+            SchemaOrigin::Bundled,
+        )),
+        queryables: Some(ProductSchema::new(
+            "example#queryables",
+            serde_json::from_str(queryables).expect("the example queryables are JSON"),
+            SchemaOrigin::Bundled,
+        )),
+        geometry_types: None,
+        unavailable: None,
+    });
     let mut options = CheckOptions::new(&store);
+    options.search_product = product.as_ref();
     // Before every example's dates, after `dates.past`'s.
     options.now = "2026-11-28T12:00:00Z".parse().unwrap();
     let doc = Document::new(text);
@@ -58,11 +85,15 @@ fn every_example_triggers_its_code() {
             continue;
         };
         assert!(
-            SEED.contains(rule.example.replace),
+            rule.example.base().contains(rule.example.replace),
             "{code}: the example's `replace` text {:?} is not in the seed",
             rule.example.replace
         );
-        let found = codes_of(&rule.example.text(), rule.example.schema);
+        let found = codes_of_example(
+            &rule.example.text(),
+            rule.example.schema,
+            rule.example.queryables,
+        );
         if !found.contains(&code) {
             wrong.push(format!("{code}: its example gives {found:?}"));
         }
