@@ -496,7 +496,7 @@ pub fn rule(code: Code) -> Option<Rule> {
         Code::FilterSyntax => (
             "A CQL2-JSON filter is well formed: every `op` a CQL2 operator, with the number of \
              arguments it takes; the filter itself a predicate; every object an expression.",
-            "A server answers a malformed filter with an error (the reference STAPI server: \
+            "A server answers a malformed filter with an error (the reference server: \
              500), or worse ignores it and tasks without the constraint.",
             &[CQL2],
             search("\"op\": \"<=\"", "\"op\": \"=<\""),
