@@ -269,7 +269,7 @@ async fn checked_order(
     let mut options = CheckOptions::new(&store);
     options.search_product = Some(&product);
     options.unknown_product_is_error = true;
-    let mut result = crate::cli::validate::check_bytes(
+    let mut result = crate::cli::report::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),
         &options,
