@@ -20,6 +20,9 @@ pub(crate) struct EditorCaps {
     pub folding_line_only: bool,
     /// The most folding ranges the client wants per document.
     pub folding_range_limit: Option<u32>,
+    /// The client declared `hierarchicalDocumentSymbolSupport`; without it the outline is
+    /// answered as flat `SymbolInformation[]` (LSP 3.17, textDocument/documentSymbol).
+    pub hierarchical_symbols: bool,
 }
 
 impl EditorCaps {
@@ -44,6 +47,10 @@ impl EditorCaps {
                 .unwrap_or(false),
             folding_line_only: folding.and_then(|f| f.line_folding_only).unwrap_or(false),
             folding_range_limit: folding.and_then(|f| f.range_limit),
+            hierarchical_symbols: text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|d| d.hierarchical_document_symbol_support)
+                .unwrap_or(false),
         }
     }
 }
