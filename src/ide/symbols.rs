@@ -54,13 +54,13 @@ fn children(doc: &Document, node: &Node) -> Vec<Symbol> {
             .map(|member| match &member.value {
                 Some(value) => symbol(
                     doc,
-                    member.key.name.clone(),
+                    display_name(&member.key.name),
                     value,
                     member.range,
                     member.key.range,
                 ),
                 None => Symbol {
-                    name: member.key.name.clone(),
+                    name: display_name(&member.key.name),
                     detail: None,
                     kind: SymbolKind::Key,
                     range: member.range,
@@ -78,6 +78,18 @@ fn children(doc: &Document, node: &Node) -> Vec<Symbol> {
             .map(|(i, item)| symbol(doc, format!("[{i}]"), &item, item.range, item.range))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The name shown for a key. LSP requires a document symbol's name to be non-empty and
+/// VS Code drops the whole outline when one is empty or blank (microsoft/vscode#
+/// 'name must not be falsy'), so an empty or all-whitespace key is shown quoted as written:
+/// `""`, `" "`.
+pub fn display_name(key: &str) -> String {
+    if key.trim().is_empty() {
+        format!("{key:?}")
+    } else {
+        key.to_string()
     }
 }
 
@@ -159,5 +171,30 @@ fn short(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_blank_keys_are_shown_quoted_never_empty() {
+        for (text, expected) in [
+            (r#"{"": 1}"#, r#""""#),
+            (r#"{" ": 1}"#, r#"" ""#),
+            ("{\"\\t\": 1}", r#""\t""#),
+            (r#"{"": }"#, r#""""#),
+            (r#"{"a": {"": [1, 2]}}"#, "a"),
+        ] {
+            let doc = Document::new(text.to_string());
+            let outline = symbols(&doc);
+            assert_eq!(outline[0].name, expected, "{text}");
+            fn all_named(s: &[Symbol]) -> bool {
+                s.iter()
+                    .all(|s| !s.name.trim().is_empty() && all_named(&s.children))
+            }
+            assert!(all_named(&outline), "{text}: {outline:?}");
+        }
     }
 }

@@ -238,13 +238,69 @@ pub(super) fn document_symbol(
         return Ok(None);
     };
     let encoding = backend.encoding();
+    let hierarchical = backend.editor().hierarchical_symbols;
+    let uri = params.text_document.uri;
     guarded("documentSymbol", || {
-        let symbols = ide::symbols(&doc)
-            .iter()
-            .map(|s| document_symbol_of(&doc, s, encoding))
-            .collect();
-        Some(DocumentSymbolResponse::Nested(symbols))
+        let outline = ide::symbols(&doc);
+        if hierarchical {
+            let symbols = outline
+                .iter()
+                .map(|s| document_symbol_of(&doc, s, encoding))
+                .collect();
+            Some(DocumentSymbolResponse::Nested(symbols))
+        } else {
+            let mut flat = Vec::new();
+            flat_symbols(&doc, &uri, &outline, None, encoding, &mut flat);
+            Some(DocumentSymbolResponse::Flat(flat))
+        }
     })
+}
+
+/// The outline as `SymbolInformation[]`, for clients that did not declare
+/// `hierarchicalDocumentSymbolSupport`: depth first, each child naming its parent in
+/// `containerName`.
+#[allow(deprecated)] // `deprecated` is a required field of the struct.
+fn flat_symbols(
+    doc: &Document,
+    uri: &Uri,
+    symbols: &[ide::Symbol],
+    container: Option<&str>,
+    encoding: PositionEncoding,
+    out: &mut Vec<SymbolInformation>,
+) {
+    for symbol in symbols {
+        out.push(SymbolInformation {
+            name: symbol.name.clone(),
+            kind: symbol_kind(symbol.kind),
+            tags: None,
+            deprecated: None,
+            location: Location {
+                uri: uri.clone(),
+                range: convert::range(doc, symbol.range, encoding),
+            },
+            container_name: container.map(str::to_string),
+        });
+        flat_symbols(
+            doc,
+            uri,
+            &symbol.children,
+            Some(&symbol.name),
+            encoding,
+            out,
+        );
+    }
+}
+
+fn symbol_kind(kind: ide::SymbolKind) -> SymbolKind {
+    match kind {
+        ide::SymbolKind::Object => SymbolKind::OBJECT,
+        ide::SymbolKind::Array => SymbolKind::ARRAY,
+        ide::SymbolKind::String => SymbolKind::STRING,
+        ide::SymbolKind::Number => SymbolKind::NUMBER,
+        ide::SymbolKind::Boolean => SymbolKind::BOOLEAN,
+        ide::SymbolKind::Null => SymbolKind::NULL,
+        ide::SymbolKind::Key => SymbolKind::FIELD,
+    }
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the struct.
@@ -256,15 +312,7 @@ fn document_symbol_of(
     DocumentSymbol {
         name: symbol.name.clone(),
         detail: symbol.detail.clone(),
-        kind: match symbol.kind {
-            ide::SymbolKind::Object => SymbolKind::OBJECT,
-            ide::SymbolKind::Array => SymbolKind::ARRAY,
-            ide::SymbolKind::String => SymbolKind::STRING,
-            ide::SymbolKind::Number => SymbolKind::NUMBER,
-            ide::SymbolKind::Boolean => SymbolKind::BOOLEAN,
-            ide::SymbolKind::Null => SymbolKind::NULL,
-            ide::SymbolKind::Key => SymbolKind::FIELD,
-        },
+        kind: symbol_kind(symbol.kind),
         tags: None,
         deprecated: None,
         range: convert::range(doc, symbol.range, encoding),

@@ -572,6 +572,68 @@ fn document_symbols_outline_the_request() {
     );
 }
 
+/// LSP 3.17: a server answers `DocumentSymbol[]` only to a client that declared
+/// `hierarchicalDocumentSymbolSupport`; others get `SymbolInformation[]`. And no symbol name
+/// is ever empty (VS Code drops the whole outline when one is): blank keys show quoted.
+#[test]
+fn document_symbols_are_flat_without_hierarchical_support_and_never_unnamed() {
+    let text = r#"{"dataProduct": "x", "": 1, "params": {" ": {"a": ["x", "y"]}}}"#;
+    let mut client = LspClient::start();
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        )
+        .unwrap();
+    client.notify("initialized", json!({}));
+    let uri = uri("flat_symbols_tasking_request.json");
+    client.open(&uri, text);
+    let flat = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .unwrap();
+    let flat = flat.as_array().expect("an array").clone();
+    let shown: Vec<(String, Option<String>)> = flat
+        .iter()
+        .map(|s| {
+            assert!(
+                s.get("children").is_none() && s.get("location").is_some(),
+                "{s}"
+            );
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["containerName"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, Option<String>)> = [
+        ("dataProduct", None),
+        ("\"\"", None),
+        ("params", None),
+        ("\" \"", Some("params")),
+        ("a", Some("\" \"")),
+        ("[0]", Some("a")),
+        ("[1]", Some("a")),
+    ]
+    .into_iter()
+    .map(|(n, c)| (n.to_string(), c.map(str::to_string)))
+    .collect();
+    assert_eq!(shown, expected);
+
+    // The hierarchical answer names blank keys the same way.
+    let (mut client, uri, _) = opened("nested_symbols_tasking_request.json", text);
+    let nested = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .unwrap();
+    assert_eq!(nested[1]["name"], "\"\"");
+    assert_eq!(nested[2]["children"][0]["name"], "\" \"");
+}
+
 #[test]
 fn formatting_gives_stable_two_space_json_with_keys_in_order() {
     let compact = serde_json::to_string(&serde_json::from_str::<Value>(&seed()).unwrap()).unwrap();

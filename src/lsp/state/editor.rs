@@ -23,6 +23,9 @@ pub(crate) struct EditorCaps {
     /// The client renders Markdown hovers (`hover.contentFormat` names it, or says nothing):
     /// else hovers are plain text, without the AOI thumbnail.
     pub hover_markdown: bool,
+    /// The client declared `hierarchicalDocumentSymbolSupport`; without it the outline is
+    /// answered as flat `SymbolInformation[]` (LSP 3.17, textDocument/documentSymbol).
+    pub hierarchical_symbols: bool,
 }
 
 impl EditorCaps {
@@ -51,6 +54,10 @@ impl EditorCaps {
                 .and_then(|t| t.hover.as_ref())
                 .and_then(|h| h.content_format.as_ref())
                 .is_none_or(|formats| formats.contains(&MarkupKind::Markdown)),
+            hierarchical_symbols: text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|d| d.hierarchical_document_symbol_support)
+                .unwrap_or(false),
         }
     }
 }

@@ -466,6 +466,7 @@ impl LspClient {
                     "publishDiagnostics": {"versionSupport": true},
                     "completion": {"completionItem": {"snippetSupport": true}},
                     "hover": {"contentFormat": ["markdown", "plaintext"]},
+                    "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
                     "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {
                         "valueSet": ["quickfix", "source.fixAll", "refactor.rewrite"]
                     }}}
