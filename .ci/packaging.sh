@@ -64,7 +64,7 @@ PY
 done
 
 echo "== Python wheel (maturin, bindings = bin) installed into a fresh venv"
-# README, "Install": what a user without Cargo on PATH gets from `pip install`.
+# docs/getting-started.md, "Install": what a user without Cargo on PATH gets from `pip install`.
 "$cache/tools/bin/maturin" build --release --locked --out "$work/dist"
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --disable-pip-version-check -q "$work"/dist/tasking_ls-*.whl

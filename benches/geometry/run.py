@@ -2,7 +2,7 @@
 """Benchmark of polygon checking on large polygons of six shapes, next to GEOS.
 
     python3 benches/geometry/run.py [BINARY] [--sizes 50000,100000,200000] [--runs 5]
-                                    [--python PY] [--readme]
+                                    [--python PY] [--docs]
 
 Writes one order per shape and size into bench-data/geometry/ (the seed order with its
 polygon replaced): a regular polygon, a box with densified sides, a star whose radius
@@ -21,7 +21,7 @@ a Koch-snowflake coastline, all valid and counter-clockwise. Then, for each:
   Polygon built beforehand), with --python (a Python that has shapely; tests/geos/run.sh
   makes one in ~/.cache/tasking-ls/geos-venv).
 
-Prints a Markdown table; --readme also writes it into README.md between the
+Prints a Markdown table; --docs also writes it into docs/benchmarks.md between the
 `geometry-bench` markers.
 """
 import argparse
@@ -257,7 +257,7 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     ap.add_argument("--check-binary", default=os.path.join(target, "profiling", "examples", "check_time"))
     ap.add_argument("--generate-only", action="store_true")
-    ap.add_argument("--readme", action="store_true")
+    ap.add_argument("--docs", "--readme", dest="docs", action="store_true")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     files = generate(sizes)
@@ -304,8 +304,8 @@ def main():
         lines.append(f"Growth of the check time from {min(sizes):,} to {max(sizes):,} vertices: " + ", ".join(growth) + ".")
     text = "\n".join(lines)
     print(text)
-    if args.readme:
-        path = os.path.join(ROOT, "README.md")
+    if args.docs:
+        path = os.path.join(ROOT, "docs", "benchmarks.md")
         readme = open(path, encoding="utf-8").read()
         begin, end = "<!-- geometry-bench:begin -->", "<!-- geometry-bench:end -->"
         if begin in readme and end in readme:
@@ -313,7 +313,7 @@ def main():
             _, tail = rest.split(end, 1)
             open(path, "w", encoding="utf-8").write(head + begin + "\n" + text + "\n" + end + tail)
         else:
-            print("README.md has no geometry-bench markers", file=sys.stderr)
+            print("docs/benchmarks.md has no geometry-bench markers", file=sys.stderr)
 
 
 if __name__ == "__main__":

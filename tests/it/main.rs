@@ -2,7 +2,7 @@
 //! `api_*`), shared helpers (the fake provider API and two LSP clients) in `support/`.
 //!
 //! One binary, not one per file: each test crate links tokio, reqwest and tower-lsp-server, and
-//! seventeen of them spent minutes linking for seconds of testing (see README, "Tests").
+//! seventeen of them spent minutes linking for seconds of testing (see docs/contributing.md, "Tests").
 
 mod support;
 
@@ -23,6 +23,7 @@ mod cli_flags;
 mod cli_network;
 mod cli_stapi;
 mod cli_validate;
+mod docs;
 mod ide_actions;
 mod ide_completion;
 mod ide_hover;
