@@ -24,6 +24,10 @@
 //! - Every `toml` example is read by tasking-ls as what it says it is (a `tasking-ls.toml`, or
 //!   the credentials file when its first line names `credentials.toml`), and the CI examples
 //!   name pre-commit hooks and action inputs that exist.
+//! - docs/configuration.md's table of environment variables names every `UP42_*` and
+//!   `TASKING_LS_*` variable the code reads.
+//! - docs/editors.md names every VS Code setting and command and every Neovim command the
+//!   integrations in editors/ define.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -962,4 +966,128 @@ fn the_ci_examples_name_hooks_and_inputs_that_exist() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(seen >= 3, "only {seen} hook ids and action inputs found");
+}
+
+/// docs/editors.md names every setting and command of the VS Code extension
+/// (`editors/vscode/package.json`) and every user command of the Neovim plugin.
+#[test]
+fn docs_editors_md_names_every_setting_and_command() {
+    let page = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
+    let package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("editors/vscode/package.json")).unwrap(),
+    )
+    .unwrap();
+    let contributes = &package["contributes"];
+    let mut missing = Vec::new();
+    let settings = contributes["configuration"]["properties"]
+        .as_object()
+        .expect("package.json has settings");
+    for key in settings.keys() {
+        let short = key.strip_prefix("taskingLs.").unwrap_or(key);
+        if !page.contains(&format!("`{key}`")) && !page.contains(&format!("`{short}`")) {
+            missing.push(format!("VS Code setting `{key}`"));
+        }
+    }
+    let commands = contributes["commands"]
+        .as_array()
+        .expect("package.json has commands");
+    for command in commands {
+        let title = command["title"].as_str().unwrap_or_default();
+        if !page.contains(&format!("**{title}**")) {
+            missing.push(format!("VS Code command **{title}**"));
+        }
+    }
+    let mut nvim = BTreeSet::new();
+    let mut stack = vec![root().join("editors/nvim")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "test") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "lua") {
+                // `nvim_create_user_command('Name', ...)`, or the plugin's `cmd('Name', ...)`
+                // helper around it; a name passed as a variable is not a command's name.
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines() {
+                    let line = line.trim_start();
+                    let call = line
+                        .find("create_user_command(")
+                        .map(|at| &line[at + "create_user_command(".len()..])
+                        .or_else(|| line.strip_prefix("cmd("));
+                    let Some(call) = call.and_then(|c| c.strip_prefix(['\'', '"'])) else {
+                        continue;
+                    };
+                    let name: String = call
+                        .chars()
+                        .take_while(char::is_ascii_alphanumeric)
+                        .collect();
+                    nvim.insert(name);
+                }
+            }
+        }
+    }
+    assert!(nvim.contains("TaskingQuote"), "{nvim:?}");
+    for name in &nvim {
+        if !page.contains(&format!("`:{name}")) {
+            missing.push(format!("Neovim command :{name}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/editors.md does not name: {}",
+        missing.join(", ")
+    );
+    assert!(settings.len() >= 10 && commands.len() >= 8);
+}
+
+/// Every `UP42_*` and `TASKING_LS_*` variable named in `src/` has a row in
+/// docs/configuration.md's "Environment variables" table.
+#[test]
+fn docs_configuration_md_names_every_environment_variable() {
+    let page = std::fs::read_to_string(root().join("docs/configuration.md")).unwrap();
+    let table = page
+        .split("\n## Environment variables")
+        .nth(1)
+        .expect("docs/configuration.md has an `## Environment variables` section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut names = BTreeSet::new();
+    let mut stack = vec![root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for prefix in ["\"UP42_", "\"TASKING_LS_"] {
+                    let mut rest = text.as_str();
+                    while let Some(at) = rest.find(prefix) {
+                        rest = &rest[at + 1..];
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| {
+                                c.is_ascii_uppercase() || *c == '_' || c.is_ascii_digit()
+                            })
+                            .collect();
+                        if rest[name.len()..].starts_with('"') {
+                            names.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(names.contains("UP42_TOKEN"), "{names:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|name| !table.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/configuration.md's environment table lacks {missing:?}"
+    );
 }
