@@ -12,7 +12,9 @@
 //! - An HTML comment on the line before a block changes how it runs:
 //!   `<!-- docs-test: status 1 -->` (every command's expected exit status, or one per command:
 //!   `status 0 1`), `<!-- docs-test: fake-api -->` (the provider is the test's fake UP42 API on
-//!   127.0.0.1, with an account's credentials in the environment), `<!-- docs-test: skip
+//!   127.0.0.1, with an account's credentials in the environment), `<!-- docs-test:
+//!   stapi-server -->` (the STAPI test server runs, its URL in `$STAPI_URL`, printed as
+//!   `[STAPI]`; skipped loudly without `TASKING_LS_STAPI_PYTHON`), `<!-- docs-test: skip
 //!   REASON -->` (not run; the reason says what runs it instead). Tests never reach the
 //!   internet.
 //! - Every relative link (and image) in those pages points to a file that exists, and its
@@ -36,6 +38,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::cli::CLEARED;
 use crate::support::fake_api::{account_env, FakeApi};
+use crate::support::stapi_server::StapiServer;
 
 /// README.md's limit: the first screen says what it is, the guide is in docs/.
 const README_MAX_BYTES: usize = 10_000;
@@ -192,6 +195,7 @@ fn steps(block: &Block) -> Vec<Step> {
 struct Directive {
     skip: bool,
     fake_api: bool,
+    stapi_server: bool,
     statuses: Vec<i32>,
 }
 
@@ -211,6 +215,7 @@ fn directive(block: &Block) -> Result<Directive, String> {
                 return Ok(out);
             }
             "fake-api" => out.fake_api = true,
+            "stapi-server" => out.stapi_server = true,
             "status" => {
                 while let Some(n) = words.peek().and_then(|w| w.parse::<i32>().ok()) {
                     out.statuses.push(n);
@@ -390,7 +395,19 @@ fn run_page(page: &Path) -> Vec<String> {
             }
         };
         let api = directive.fake_api.then(FakeApi::start);
-        let env = api.as_ref().map(account_env).unwrap_or_default();
+        let mut env = api.as_ref().map(account_env).unwrap_or_default();
+        // The STAPI test server needs the venv `.ci/run` makes; without it the block is
+        // skipped as loudly as the other STAPI tests are.
+        let stapi = match directive.stapi_server {
+            true => match StapiServer::start(&format!("the docs' block at {at}")) {
+                Some(server) => Some(server),
+                None => continue,
+            },
+            false => None,
+        };
+        if let Some(server) = &stapi {
+            env.push(("STAPI_URL", server.url.clone()));
+        }
         let sandbox = sandbox.get_or_insert_with(Sandbox::new);
         for (step, want) in steps.iter().zip(statuses) {
             let at = format!("{}:{}", shown(page), step.line);
@@ -403,6 +420,10 @@ fn run_page(page: &Path) -> Vec<String> {
             };
             let output = match &api {
                 Some(api) => output.replace(&api.url(), "[API]"),
+                None => output,
+            };
+            let output = match &stapi {
+                Some(server) => output.replace(&server.url, "[STAPI]"),
                 None => output,
             };
             let actual: Vec<String> = output.lines().map(|l| l.trim_end().to_string()).collect();
