@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod document;
+pub mod feasibility;
 pub mod ide;
 pub mod lsp;
 pub mod render;

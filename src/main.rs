@@ -55,6 +55,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
     }
 }
 
+use tasking_ls::cli::opportunities::OpportunitiesArgs;
 use tasking_ls::cli::orders::stapi::{StapiArgs, StapiCommand, StapiContext};
 use tasking_ls::cli::orders::{
     ApiContext, Console, FeasibilityArgs, QuotationArgs, QuoteArgs, SchemaFetchArgs, StatusArgs,
@@ -193,6 +194,9 @@ enum Command {
     Preview(PreviewArgs),
     /// STAPI (the open Sensor Tasking API): products, opportunities, order status.
     Stapi(StapiArgs),
+    /// Access windows of the product's satellites over the order's AOI, within its window and
+    /// incidence limit, from element sets you supply (docs/feasibility.md; no network).
+    Opportunities(OpportunitiesArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -288,6 +292,7 @@ fn config_start(command: &Command) -> PathBuf {
         Command::Submit(args) => return args.file.clone(),
         Command::Quote(args) => return args.file.clone(),
         Command::Preview(args) if args.order.as_os_str() != "-" => return args.order.clone(),
+        Command::Opportunities(args) => return args.order.clone(),
         Command::Stapi(StapiArgs {
             command: StapiCommand::Opportunities(args),
         }) => return args.file.clone(),
@@ -462,6 +467,15 @@ fn run(cli: Cli) -> i32 {
         Command::Preview(args) => with_store(&global, |store| {
             cli::preview::run(&args, store, &effective.lint(), global.offline)
         }),
+        Command::Opportunities(args) => {
+            let configured = loaded
+                .as_ref()
+                .map(|l| l.file.feasibility.elements.clone())
+                .unwrap_or_default();
+            with_store(&global, |store| {
+                cli::opportunities::run(&args, store, &configured)
+            })
+        }
         Command::Init { product, name } => with_store(&global, |store| {
             cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
         }),

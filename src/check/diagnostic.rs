@@ -49,10 +49,13 @@ pub enum Code {
     FilterUnknownProperty,
     FilterValue,
     FilterRequired,
+    FeasibilityStereoAngle,
+    FeasibilitySun,
+    FeasibilityWindow,
 }
 
 impl Code {
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 31] = [
         Code::Syntax,
         Code::DuplicateKey,
         Code::ProductMissing,
@@ -81,6 +84,9 @@ impl Code {
         Code::FilterUnknownProperty,
         Code::FilterValue,
         Code::FilterRequired,
+        Code::FeasibilityStereoAngle,
+        Code::FeasibilitySun,
+        Code::FeasibilityWindow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +119,9 @@ impl Code {
             Code::FilterUnknownProperty => "filter.unknown-property",
             Code::FilterValue => "filter.value",
             Code::FilterRequired => "filter.required",
+            Code::FeasibilityStereoAngle => "feasibility.stereo-angle",
+            Code::FeasibilitySun => "feasibility.sun",
+            Code::FeasibilityWindow => "feasibility.window",
         }
     }
 
@@ -127,7 +136,10 @@ impl Code {
             | Code::GeometryAntimeridian
             | Code::DatesPast
             | Code::GeojsonProperties
-            | Code::FilterRequired => Severity::Warning,
+            | Code::FilterRequired
+            | Code::FeasibilityStereoAngle
+            | Code::FeasibilitySun
+            | Code::FeasibilityWindow => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -184,6 +196,15 @@ impl Code {
             }
             Code::FilterRequired => {
                 "A queryable the product requires is not constrained by the filter."
+            }
+            Code::FeasibilityStereoAngle => {
+                "A stereo or tri-stereo order's incidence limit is too small for the base-to-height ratio it asks for."
+            }
+            Code::FeasibilitySun => {
+                "The sun is below the horizon at every time the satellites can image the AOI in the window."
+            }
+            Code::FeasibilityWindow => {
+                "The window is shorter than the collection's minimum, or than the average time the satellites need to come back over the AOI at the order's angle."
             }
         }
     }

@@ -8,6 +8,7 @@ mod dates;
 mod diagnostic;
 pub(crate) mod edits;
 mod envelope;
+pub mod feasibility;
 mod geojson;
 pub mod geometry;
 pub mod interval;
@@ -87,6 +88,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
             check_geometry(doc, &site, options, &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
+        feasibility::check(&request, options, &mut diagnostics);
         geojson::check(doc, root, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| {

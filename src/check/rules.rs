@@ -535,6 +535,81 @@ pub fn rule(code: Code) -> Option<Rule> {
             },
             "None automatic: add a condition on the queryable.",
         ),
+        Code::FeasibilityStereoAngle => (
+            "For `acquisitionMode` stereo or tri-stereo, the incidence limit (`incidenceAngle`) \
+             reaches the base-to-height ratio asked for (`minBH`, or the constellation's usual \
+             stereo base when it is not set): B/H ≈ tan a1 + tan a2 for views at a1 and a2 \
+             either side of the vertical along track, so B/H needs at least atan(B/H / 2) \
+             both ways (±11.3° for 0.4). The constellation comes from the product's \
+             collection (src/feasibility/table.rs).",
+            "The provider cannot take the pair within the limit: the feasibility study comes \
+             back asking to change the order, days later.",
+            &[
+                Source {
+                    title: "UP42: order form, incidenceAngle (data/tasking/order/form)",
+                    url: "https://docs.up42.com/data/tasking/order/form",
+                },
+                Source {
+                    title: "CNES (Kalideos): recommended Pléiades stereo B/H",
+                    url: "https://www.kalideos.fr/drupal/fr/groups/discussions-techniques-autour-de-la-tri-st%C3%A9r%C3%A9o/param%C3%A8tres-recommand%C3%A9s-pour-les-tri-st%C3%A9r%C3%A9os-0",
+                },
+            ],
+            seed(
+                "\"acquisitionMode\": \"mono\",\n    \"radiometricProcessing\": \"reflectance\",\n    \"geometricProcessing\": \"ortho\",\n    \"spectralProcessing\": \"bundle\",\n    \"deliveredAs\": \"geotiff\",\n    \"cloudCoverage\": 10,\n    \"incidenceAngle\": 10,",
+                "\"acquisitionMode\": \"stereo\",\n    \"radiometricProcessing\": \"reflectance\",\n    \"geometricProcessing\": \"ortho\",\n    \"spectralProcessing\": \"bundle\",\n    \"deliveredAs\": \"geotiff\",\n    \"cloudCoverage\": 10,\n    \"incidenceAngle\": 2,",
+            ),
+            "\"Raise incidenceAngle to N\": the smallest whole angle that reaches the base.",
+        ),
+        Code::FeasibilitySun => (
+            "The sun is above the horizon at some time a satellite of the product's \
+             constellation can image the AOI within the window: the local time of the \
+             descending node from the constellation table, moved along the track to the \
+             AOI's latitude and across it by the incidence limit's reach, on every day of \
+             the window; the sun from Meeus's low-precision solar coordinates (NOAA's solar \
+             calculator). AOIs within 55° of the equator are always lit at those hours and \
+             are not computed.",
+            "Optical satellites image in daylight only: an AOI in the polar night at the \
+             satellites' hour cannot be acquired in the window, whatever the weather.",
+            &[
+                Source {
+                    title: "NOAA solar calculator: calculation details (Meeus ch. 25)",
+                    url: "https://gml.noaa.gov/grad/solcalc/calcdetails.html",
+                },
+                Source {
+                    title: "Pléiades Neo orbit (10:30 descending, 620 km, 97.9°)",
+                    url: "https://docs.charter.uat.esaportal.eu/missions/opt/pleiades-neo/",
+                },
+            ],
+            seed(
+                "\"acquisitionStart\": \"2027-03-01T00:00:00Z\",\n    \"acquisitionEnd\": \"2027-05-01T00:00:00Z\",\n    \"acquisitionMode\": \"mono\",\n    \"radiometricProcessing\": \"reflectance\",\n    \"geometricProcessing\": \"ortho\",\n    \"spectralProcessing\": \"bundle\",\n    \"deliveredAs\": \"geotiff\",\n    \"cloudCoverage\": 10,\n    \"incidenceAngle\": 10,\n    \"pixelCoding\": \"12bits\",\n    \"geometry\": {\n      \"type\": \"Polygon\",\n      \"coordinates\": [[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]",
+                "\"acquisitionStart\": \"2026-12-01T00:00:00Z\",\n    \"acquisitionEnd\": \"2027-01-10T00:00:00Z\",\n    \"acquisitionMode\": \"mono\",\n    \"radiometricProcessing\": \"reflectance\",\n    \"geometricProcessing\": \"ortho\",\n    \"spectralProcessing\": \"bundle\",\n    \"deliveredAs\": \"geotiff\",\n    \"cloudCoverage\": 10,\n    \"incidenceAngle\": 10,\n    \"pixelCoding\": \"12bits\",\n    \"geometry\": {\n      \"type\": \"Polygon\",\n      \"coordinates\": [[[20.0, 72.0], [20.2, 72.0], [20.2, 72.1], [20.0, 72.1], [20.0, 72.0]]]",
+            ),
+            "None automatic: choose a window in another season (or another product).",
+        ),
+        Code::FeasibilityWindow => (
+            "The window is at least the collection's minimum interval where the provider \
+             publishes one, and at least the average time between passes that can image the \
+             AOI within the incidence limit: each satellite's tracks, spread evenly around \
+             the AOI's parallel over its repeat cycle, that pass within the ground distance \
+             the limit reaches (a geometric estimate, a warning).",
+            "A window shorter than the time the satellites need to come back may hold no pass \
+             at all; the order then fails or is extended after the feasibility study.",
+            &[
+                Source {
+                    title: "UP42: acquisition time frames (earliest start, minimum interval)",
+                    url: "https://docs.up42.com/data/tasking/timeframes/acquisition",
+                },
+                Source {
+                    title: "SPOT 6/7 technical sheet (26-day cycle, orbit)",
+                    url: "https://docslib.org/doc/2431898/spot-6-7-technical-sheet",
+                },
+            ],
+            seed(
+                "\"acquisitionEnd\": \"2027-05-01T00:00:00Z\",",
+                "\"acquisitionEnd\": \"2027-03-02T00:00:00Z\",",
+            ),
+            "\"Extend acquisitionEnd to DATE\": the start plus the average interval.",
+        ),
         #[allow(unreachable_patterns)]
         _ => return None,
     };

@@ -2,6 +2,7 @@
 
 pub mod fix;
 pub mod format;
+pub mod opportunities;
 pub mod orders;
 pub mod output;
 pub mod preview;

@@ -39,6 +39,19 @@ pub struct ConfigFile {
     /// `[stapi]`: the STAPI server and products for STAPI order files (see
     /// [`super::stapi`]).
     pub stapi: Option<StapiTable>,
+    /// `[feasibility]`: orbital element files for `opportunities` (docs/feasibility.md).
+    #[serde(default)]
+    pub feasibility: FeasibilityTable,
+}
+
+/// The `[feasibility]` table.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FeasibilityTable {
+    /// Element set files (OMM JSON, TLE or 3LE) the pass search reads when no `--elements`
+    /// is given; relative to the configuration file's folder.
+    #[serde(default)]
+    pub elements: Vec<PathBuf>,
 }
 
 /// The `[stapi]` table.
@@ -152,6 +165,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, String> {
     for dir in [&mut file.schema_dir, &mut file.cache_dir]
         .into_iter()
         .flatten()
+        .chain(file.feasibility.elements.iter_mut())
     {
         if dir.is_relative() {
             *dir = folder.join(&*dir);

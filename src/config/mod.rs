@@ -3,6 +3,7 @@
 //! (`lint`), the schema store they load, and the process exit statuses. Neutral ground, so
 //! that `lsp` never imports `cli` (and `cli` never imports `lsp`).
 
+pub mod elements;
 pub mod file;
 pub mod lint;
 pub mod nearest;

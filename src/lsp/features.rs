@@ -106,6 +106,18 @@ pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hov
         let info = ide::hover(&doc, &store, offset);
         // On a geometry: the AOI's thumbnail and figures under the field's hover.
         let map = preview::geometry_hover(backend, uri, &doc, offset, markdown);
+        // On the window or the angle: the satellites' passes, computed on this hover only.
+        let map = match (
+            map,
+            super::feasibility::passes_hover(backend, uri, &doc, offset),
+        ) {
+            (Some(map), Some(passes)) => Some(format!(
+                "{map}
+
+{passes}"
+            )),
+            (map, passes) => map.or(passes),
+        };
         let (value, range) = match (info, map) {
             (Some(info), Some(map)) => (
                 format!("{}\n\n---\n\n{map}", info.markdown),

@@ -27,6 +27,7 @@ mod analysis;
 mod commands;
 mod convert;
 mod exit;
+mod feasibility;
 mod features;
 mod fetch;
 mod framing;

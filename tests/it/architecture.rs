@@ -414,6 +414,7 @@ fn the_core_imports_no_adapter() {
         "src/check",
         "src/ide",
         "src/render",
+        "src/feasibility",
     ] {
         let found = offenders(
             layer,

@@ -822,7 +822,9 @@ fn docs_cli_md_is_current() {
 /// compile here until the example (and its table) name it.
 #[test]
 fn docs_configuration_md_sets_every_key() {
-    use tasking_ls::config::file::{parse, ConfigFile, LintTable, StapiFiles, StapiTable};
+    use tasking_ls::config::file::{
+        parse, ConfigFile, FeasibilityTable, LintTable, StapiFiles, StapiTable,
+    };
     let text = std::fs::read_to_string(root().join("docs/configuration.md")).unwrap();
     let after = text
         .split("\n## Every key")
@@ -844,7 +846,10 @@ fn docs_configuration_md_sets_every_key() {
         exclude,
         lint,
         stapi,
+        feasibility,
     } = file;
+    let FeasibilityTable { elements } = feasibility;
+    assert!(!elements.is_empty(), "[feasibility] elements");
     let LintTable {
         select,
         ignore,
@@ -880,6 +885,7 @@ fn docs_configuration_md_sets_every_key() {
         "token-env",
         "[[stapi.files]]",
         "pattern",
+        "elements",
     ] {
         let named = |line: &&str| {
             line.starts_with("| ")

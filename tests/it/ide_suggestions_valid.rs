@@ -215,6 +215,9 @@ fn on_field<'a>(doc: &Document, diagnostics: &'a [Diagnostic], field: &str) -> V
         .map(|m| m.range);
     diagnostics
         .iter()
+        // `feasibility.*` judges the order as a whole (an angle too small for stereo is a
+        // valid value), not whether a suggested value is accepted.
+        .filter(|d| !d.code.as_str().starts_with("feasibility."))
         .filter(|d| {
             d.code.as_str() == "syntax"
                 || member.is_some_and(|m| d.range.start < m.end && d.range.end > m.start)

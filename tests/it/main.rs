@@ -15,6 +15,7 @@ mod api_secrets;
 mod architecture;
 mod check_conventions;
 mod check_diagnostics;
+mod check_feasibility;
 mod check_geometry;
 mod check_incremental;
 mod check_line_endings;

@@ -1536,7 +1536,12 @@ fn every_fix_of_a_schema_diagnostic_is_accepted_by_the_check() {
                         applied += 1;
                         let fixed = apply_edits(&text, &fix.edits);
                         let fixed_doc = Document::new(fixed.as_str());
-                        let after = check_document(&fixed_doc, &options);
+                        // `feasibility.*` judges the order as a whole (an angle the schema
+                        // accepts can still be too small for stereo), not the fix's value.
+                        let after: Vec<Diagnostic> = check_document(&fixed_doc, &options)
+                            .into_iter()
+                            .filter(|d| !d.code.as_str().starts_with("feasibility."))
+                            .collect();
                         let mut problems: Vec<String> = Vec::new();
                         if after.iter().any(|d| d.code == Code::Syntax) {
                             problems.push("the fixed document has a syntax error".into());

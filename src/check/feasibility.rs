@@ -1,0 +1,365 @@
+//! `feasibility.*`: what the order asks that the satellites cannot give, decided from the
+//! constellation table alone (no orbital elements, no network): a stereo base the incidence
+//! limit cannot reach, an AOI in darkness whenever the satellites pass, a window shorter than
+//! the constellation needs on average to come back. The pass search, which needs elements,
+//! runs only when asked (`crate::feasibility` and the `opportunities` command).
+
+use chrono::{DateTime, Utc};
+
+use super::envelope::{find_polygons, product_id, Request};
+use super::{CheckOptions, Code, Diagnostic, Fix};
+use crate::document::Node;
+use crate::feasibility::checks::{average_revisit_days, stereo, sun_at_passes};
+use crate::feasibility::{angles, constellation, Constellation};
+
+/// Below this absolute latitude the sun is above the horizon at every hour from 09:30 to
+/// 14:30 local time on every day of the year (at 55° on the winter solstice it is 5° up at
+/// 09:30), which covers every node time of the table with its spread: the sun check is
+/// skipped there, so that checking a big corpus costs nothing.
+const ALWAYS_LIT_BELOW_LAT: f64 = 55.0;
+
+/// The positions (`[lon, lat]`, degrees) of every area of interest of the request (its
+/// Polygon and MultiPolygon geometries), in document order: what the pass search looks at.
+pub fn aoi_positions(
+    root: &Node,
+    form: super::RequestForm,
+    schema: Option<&crate::schema::ProductSchema>,
+) -> Vec<[f64; 2]> {
+    let mut points = Vec::new();
+    for site in find_polygons(root, form, schema) {
+        positions(site.node, &mut points);
+    }
+    points.retain(|[lon, lat]| lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0);
+    points
+}
+
+/// What the pass search needs from an order: the constellation of its product, the window,
+/// the incidence limit (the order's `incidenceAngle`, else the schema's default) and the AOI's
+/// positions.
+#[derive(Clone, Debug)]
+pub struct PassQuery {
+    pub constellation: &'static Constellation,
+    pub product_id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub limit_deg: f64,
+    pub positions: Vec<[f64; 2]>,
+}
+
+/// The pass search's inputs from an order, or why they cannot be had (a sentence).
+pub fn pass_query(root: &Node, store: &crate::schema::SchemaStore) -> Result<PassQuery, String> {
+    let id = product_id(root).ok_or("no dataProduct")?;
+    let product = store
+        .product(id)
+        .ok_or_else(|| format!("product {id} is not known"))?;
+    let constellation = constellation(&product.collection).ok_or_else(|| {
+        let known: Vec<&str> = crate::feasibility::CONSTELLATIONS
+            .iter()
+            .map(|c| c.title)
+            .collect();
+        format!(
+            "the collection {} has no entry in the constellation table (known: {})",
+            product.collection,
+            known.join(", ")
+        )
+    })?;
+    let params = root.get("params").ok_or("no params")?;
+    let when = |key: &str| -> Result<DateTime<Utc>, String> {
+        let text = params
+            .get(key)
+            .and_then(Node::as_str)
+            .ok_or_else(|| format!("params.{key} is missing or not a string"))?;
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| format!("params.{key} {text:?} is not an RFC 3339 date-time: {e}"))
+    };
+    let (start, end) = (when("acquisitionStart")?, when("acquisitionEnd")?);
+    if end <= start {
+        return Err("acquisitionEnd is not after acquisitionStart".into());
+    }
+    let schema = store.get(id);
+    let limit_deg = match params.get("incidenceAngle").and_then(Node::as_f64) {
+        Some(value) => value,
+        None => schema_default(schema.as_ref().map(|s| &s.schema), "incidenceAngle")
+            .ok_or("params.incidenceAngle is missing and the schema gives no default")?,
+    };
+    let positions = aoi_positions(root, super::request_form(root), schema.as_deref());
+    if positions.is_empty() {
+        return Err("no area of interest (Polygon or MultiPolygon)".into());
+    }
+    Ok(PassQuery {
+        constellation,
+        product_id: id.to_string(),
+        start,
+        end,
+        limit_deg,
+        positions,
+    })
+}
+
+/// A property's `default` in a product schema, directly or through `allOf: [{$ref}]` to
+/// `#/definitions/...` (the two styles of the bundled schemas).
+fn schema_default(schema: Option<&serde_json::Value>, key: &str) -> Option<f64> {
+    let field = schema?.pointer(&format!("/properties/{key}"))?;
+    if let Some(value) = field.get("default").and_then(serde_json::Value::as_f64) {
+        return Some(value);
+    }
+    let reference = field.pointer("/allOf/0/$ref")?.as_str()?;
+    let name = reference.strip_prefix("#/definitions/")?;
+    schema?
+        .pointer(&format!("/definitions/{name}/default"))?
+        .as_f64()
+}
+
+/// The AOI positions (`[lon, lat]`) under `node`, in document order.
+fn positions(node: &Node, out: &mut Vec<[f64; 2]>) {
+    if let Some([lon, lat]) = node.pair_values() {
+        out.push([lon, lat]);
+    } else if let Some(items) = node.items() {
+        for item in items.iter() {
+            positions(&item, out);
+        }
+    } else if let Some(coordinates) = node.get("coordinates") {
+        positions(coordinates, out);
+    }
+}
+
+fn date<'a>(params: &'a Node, key: &str) -> Option<(DateTime<Utc>, &'a Node)> {
+    let node = params.get(key)?;
+    let at = DateTime::parse_from_rfc3339(node.as_str()?.trim()).ok()?;
+    Some((at.with_timezone(&Utc), node))
+}
+
+fn format_lat(lat: f64) -> String {
+    format!("{:.1}°{}", lat.abs(), if lat < 0.0 { "S" } else { "N" })
+}
+
+fn format_hours(hours: f64) -> String {
+    let minutes = (hours.rem_euclid(24.0) * 60.0).round() as i64;
+    format!("{:02}:{:02}", (minutes / 60) % 24, minutes % 60)
+}
+
+/// A B/H ratio as written: 0.4, 0.12 (up to three decimals, trailing zeros dropped).
+fn format_ratio(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn days_text(days: f64) -> String {
+    let text = format_degrees((days * 10.0).round() / 10.0);
+    if text == "1" {
+        "1 day".to_string()
+    } else {
+        format!("{text} days")
+    }
+}
+
+fn format_degrees(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+}
+
+pub(super) fn check(request: &Request<'_>, options: &CheckOptions<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(params), Some(schema)) = (request.params, &request.schema) else {
+        return;
+    };
+    let Some(table) = product_id(request.root)
+        .and_then(|id| options.store.product(id))
+        .and_then(|product| constellation(&product.collection))
+    else {
+        return;
+    };
+    // An angle outside [0°, 90°] is the schema's to report; nothing here can use it.
+    let incidence = params
+        .get("incidenceAngle")
+        .and_then(|n| n.as_f64().map(|v| (v, n)))
+        .filter(|(v, _)| (0.0..=90.0).contains(v));
+    if let Some((incidence_deg, incidence_node)) = incidence {
+        check_stereo(params, table, incidence_deg, incidence_node, out);
+    }
+    let (Some((start, start_node)), Some((end, end_node))) = (
+        date(params, "acquisitionStart"),
+        date(params, "acquisitionEnd"),
+    ) else {
+        return;
+    };
+    if end <= start {
+        return; // dates.order says so.
+    }
+    let points = aoi_positions(request.root, request.form, Some(schema));
+    if points.is_empty() {
+        return;
+    }
+    // The points nearest to and furthest from the equator: the sun and the revisit are
+    // best at one of them.
+    let by_lat = |a: &&[f64; 2], b: &&[f64; 2]| a[1].abs().total_cmp(&b[1].abs());
+    let low = *points.iter().min_by(by_lat).unwrap();
+    let high = *points.iter().max_by(by_lat).unwrap();
+    // Without an incidence limit the sun check looks as far as the satellites can.
+    let reach_deg = incidence.map(|(v, _)| v).unwrap_or_else(|| {
+        table
+            .satellites
+            .iter()
+            .filter_map(|s| {
+                angles::incidence_from_off_nadir(
+                    s.max_off_nadir_deg,
+                    s.altitude_km,
+                    angles::MEAN_RADIUS_KM,
+                )
+            })
+            .fold(0.0, f64::max)
+    });
+    if high[1].abs() >= ALWAYS_LIT_BELOW_LAT {
+        if let Some(sun) = sun_at_passes(table.satellites, &[low, high], reach_deg, start, end) {
+            if sun.best_elevation_deg < 0.0 {
+                let sat = &table.satellites[0];
+                out.push(
+                    Diagnostic::new(
+                        Code::FeasibilitySun,
+                        start_node.range,
+                        format!(
+                            "no daylight when {} passes: at {} between {} and {} the sun is at most \
+                             {:.1}° above the horizon at the times the satellites can image the \
+                             AOI (descending node {} local time, about {} at this latitude, \
+                             on {}); an optical image needs the sun up. Choose a window in \
+                             another season",
+                            table.title,
+                            format_lat(sun.lat_deg),
+                            start.format("%Y-%m-%d"),
+                            end.format("%Y-%m-%d"),
+                            sun.best_elevation_deg,
+                            format_hours(sat.ltdn_hours),
+                            format_hours(sun.local_time_hours),
+                            sun.at.format("%Y-%m-%d"),
+                        ),
+                    )
+                    .with_related(end_node.range, "acquisitionEnd is here"),
+                );
+            }
+        }
+    }
+    if let Some((incidence_deg, _)) = incidence {
+        check_window(
+            table,
+            high,
+            incidence_deg,
+            (start, start_node),
+            (end, end_node),
+            out,
+        );
+    }
+}
+
+fn check_stereo(
+    params: &Node,
+    table: &Constellation,
+    incidence_deg: f64,
+    incidence_node: &Node,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(mode_node) = params.get("acquisitionMode") else {
+        return;
+    };
+    let Some(mode) = mode_node
+        .as_str()
+        .filter(|m| matches!(*m, "stereo" | "tristereo"))
+    else {
+        return;
+    };
+    let asked = params.get("minBH").and_then(|n| n.as_f64());
+    let Some((min_bh, whose)) = asked.map(|bh| (bh, "minBH".to_string())).or_else(|| {
+        table.default_min_bh.map(|(bh, _)| {
+            (
+                bh,
+                format!("the usual {} stereo base; minBH is not set", table.title),
+            )
+        })
+    }) else {
+        return;
+    };
+    let Some(shortfall) = stereo(min_bh, incidence_deg) else {
+        return;
+    };
+    let raise_to = shortfall.needed_deg.ceil();
+    out.push(
+        Diagnostic::new(
+            Code::FeasibilityStereoAngle,
+            incidence_node.range,
+            format!(
+                "{mode} at B/H >= {} ({whose}) needs about ±{:.1}° along track; incidenceAngle \
+                 is {}°, which allows B/H {:.2} at most (B/H ≈ tan a1 + tan a2)",
+                format_ratio(min_bh),
+                shortfall.needed_deg,
+                format_degrees(incidence_deg),
+                shortfall.max_bh,
+            ),
+        )
+        .with_related(mode_node.range, "acquisitionMode is here")
+        .with_fix(Fix::replace(
+            format!("Raise incidenceAngle to {raise_to}"),
+            incidence_node.range,
+            format!("{raise_to}"),
+        )),
+    );
+}
+
+fn check_window(
+    table: &Constellation,
+    high: [f64; 2],
+    incidence_deg: f64,
+    (start, start_node): (DateTime<Utc>, &Node),
+    (end, end_node): (DateTime<Utc>, &Node),
+    out: &mut Vec<Diagnostic>,
+) {
+    let days = (end - start).num_seconds() as f64 / 86_400.0;
+    if let Some(rule) = table.window {
+        let interval_days = (end.date_naive() - start.date_naive()).num_days() + 1;
+        if interval_days < i64::from(rule.minimum_interval_days) {
+            out.push(
+                Diagnostic::new(
+                    Code::FeasibilityWindow,
+                    end_node.range,
+                    format!(
+                        "the window spans {interval_days} days (end day included); {} needs at \
+                         least {} ({})",
+                        table.title, rule.minimum_interval_days, rule.source.url
+                    ),
+                )
+                .with_related(start_node.range, "acquisitionStart is here"),
+            );
+            return;
+        }
+    }
+    let Some(revisit) = average_revisit_days(table, high[1], incidence_deg) else {
+        return;
+    };
+    // A revisit of years (an angle of a fraction of a degree) is no estimate worth a fix.
+    let extend_to = chrono::Duration::try_days(revisit.ceil() as i64)
+        .filter(|_| revisit < 3650.0)
+        .and_then(|d| start.checked_add_signed(d));
+    if let (true, Some(extend_to)) = (days < revisit, extend_to) {
+        out.push(
+            Diagnostic::new(
+                Code::FeasibilityWindow,
+                end_node.range,
+                format!(
+                    "the window is {}; at <= {}° incidence the {} {} reach {} on average \
+                     once every {:.1} days, so this window may hold no pass (geometric \
+                     estimate; the provider's feasibility study decides)",
+                    days_text(days),
+                    format_degrees(incidence_deg),
+                    table.satellites.len(),
+                    table.title,
+                    format_lat(high[1]),
+                    revisit,
+                ),
+            )
+            .with_related(start_node.range, "acquisitionStart is here")
+            .with_fix(Fix::replace(
+                format!("Extend acquisitionEnd to {}", extend_to.format("%Y-%m-%d")),
+                end_node.range,
+                format!("\"{}\"", extend_to.format("%Y-%m-%dT%H:%M:%SZ")),
+            )),
+        );
+    }
+}

@@ -1,0 +1,289 @@
+//! `tasking-ls opportunities ORDER [--elements FILE]...`: the access windows of the product's
+//! satellites over the order's AOI, within its window and incidence limit, from element sets
+//! the user supplies (never fetched). The search is `feasibility`'s; this file reads the
+//! order and the element files and prints. Geometric access only: the provider's feasibility
+//! study decides (weather, competing orders and the satellites' health are not predicted).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::{EXIT_FAILURE, EXIT_OK};
+use crate::check::feasibility::pass_query;
+use crate::document::Document;
+use crate::feasibility::passes::Aoi;
+use crate::feasibility::{self as feas, SatelliteResult, Timing};
+use crate::schema::SchemaStore;
+
+/// Output formats of `opportunities`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpportunitiesFormat {
+    /// Lines for a person.
+    Human,
+    /// A GeoJSON FeatureCollection of STAPI-shaped opportunities.
+    Json,
+}
+
+/// `tasking-ls opportunities`'s arguments.
+#[derive(clap::Args, Clone, Debug)]
+pub struct OpportunitiesArgs {
+    /// The order request file.
+    #[arg(value_name = "ORDER")]
+    pub order: PathBuf,
+    /// An element set file (OMM JSON, TLE or 3LE) for the product's satellites; repeatable
+    /// (default: `[feasibility] elements` in tasking-ls.toml). Nothing is downloaded.
+    #[arg(long, value_name = "FILE")]
+    pub elements: Vec<PathBuf>,
+    /// human, or json (a FeatureCollection of STAPI-shaped opportunities).
+    #[arg(long, value_enum, default_value_t = OpportunitiesFormat::Human)]
+    pub format: OpportunitiesFormat,
+}
+
+/// Runs `opportunities`; `configured` are the `[feasibility] elements` files, used when
+/// `--elements` is not given.
+pub fn run(args: &OpportunitiesArgs, store: &SchemaStore, configured: &[PathBuf]) -> i32 {
+    match report(args, store, configured) {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(message) => {
+            eprintln!("tasking-ls opportunities: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// The report's text (human or JSON), or why none could be made.
+pub fn report(
+    args: &OpportunitiesArgs,
+    store: &SchemaStore,
+    configured: &[PathBuf],
+) -> Result<String, String> {
+    let shown = args.order.display().to_string();
+    let text = std::fs::read_to_string(&args.order).map_err(|e| format!("{shown}: {e}"))?;
+    let doc = Document::new(&text);
+    let root = doc
+        .root()
+        .ok_or_else(|| format!("{shown}: not a JSON object"))?;
+    let query = pass_query(root, store).map_err(|e| format!("{shown}: {e}"))?;
+    let (constellation, id, limit, start, end) = (
+        query.constellation,
+        query.product_id.as_str(),
+        query.limit_deg,
+        query.start,
+        query.end,
+    );
+    let aoi = Aoi::new(&query.positions)
+        .ok_or_else(|| format!("{shown}: no area of interest (Polygon or MultiPolygon)"))?;
+    let files: &[PathBuf] = if args.elements.is_empty() {
+        configured
+    } else {
+        &args.elements
+    };
+    let sets = crate::config::elements::read(files)?;
+    let results = feas::opportunities(constellation, &sets, &aoi, limit, start, end);
+    // With no window at all from satellites that were computed, the angle that would give
+    // one: the same search at the satellites' reach.
+    let computed = results
+        .iter()
+        .any(|r| matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }));
+    let none = computed && results.iter().all(|r| r.windows.is_empty());
+    let nearest = if none {
+        feas::opportunities(constellation, &sets, &aoi, 60.0, start, end)
+            .into_iter()
+            .flat_map(|r| r.windows)
+            .min_by(|a, b| a.min_incidence_deg.total_cmp(&b.min_incidence_deg))
+    } else {
+        None
+    };
+    Ok(match args.format {
+        OpportunitiesFormat::Human => human(
+            &shown,
+            constellation.title,
+            id,
+            limit,
+            start,
+            end,
+            &results,
+            files,
+            nearest,
+        ),
+        OpportunitiesFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&geojson(id, limit, start, end, &results))
+                .unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    })
+}
+
+const CAVEAT: &str = "geometric access only; the provider's feasibility study decides (no \
+                      weather, no competing orders, no satellite health)";
+
+#[allow(clippy::too_many_arguments)]
+fn human(
+    shown: &str,
+    title: &str,
+    product: &str,
+    limit: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    results: &[SatelliteResult],
+    files: &[PathBuf],
+    nearest: Option<feas::passes::Window>,
+) -> String {
+    let mut out = format!(
+        "{shown}: {title} (product {product}) over the AOI, {} – {} UTC, incidence <= {limit}°\n{CAVEAT}\n",
+        start.format("%Y-%m-%d %H:%M"),
+        end.format("%Y-%m-%d %H:%M"),
+    );
+    let searched = feas::search_end(start, end);
+    if searched < end {
+        out.push_str(&format!(
+            "searched the first {} days only, to {}\n",
+            feas::MAX_SEARCH_DAYS,
+            searched.format("%Y-%m-%d %H:%M")
+        ));
+    }
+    let mut windows = 0;
+    let mut missing = Vec::new();
+    for r in results {
+        match &r.timing {
+            Timing::Unavailable => {
+                out.push_str(&format!(
+                    "{} (NORAD {}): timing unavailable: no element set for it{} (--elements FILE or \
+                     [feasibility] elements); not computed, so this says nothing about its passes\n",
+                    r.satellite,
+                    r.norad_id,
+                    if files.is_empty() { " was given" } else { " in the files given" },
+                ));
+                missing.push(r.satellite.clone());
+                continue;
+            }
+            Timing::Failed { message } => {
+                out.push_str(&format!(
+                    "{} (NORAD {}): propagation failed: {message}\n",
+                    r.satellite, r.norad_id
+                ));
+                missing.push(r.satellite.clone());
+                continue;
+            }
+            Timing::Timed { elements_epoch } => out.push_str(&format!(
+                "{} (NORAD {}), elements of {}: {} window{}\n",
+                r.satellite,
+                r.norad_id,
+                elements_epoch.format("%Y-%m-%d %H:%M"),
+                r.windows.len(),
+                if r.windows.len() == 1 { "" } else { "s" },
+            )),
+            Timing::Approximate {
+                elements_epoch,
+                days_from_window,
+            } => out.push_str(&format!(
+                "{} (NORAD {}), elements of {} ({days_from_window} days from the window: times \
+                 approximate): {} window{}\n",
+                r.satellite,
+                r.norad_id,
+                elements_epoch.format("%Y-%m-%d %H:%M"),
+                r.windows.len(),
+                if r.windows.len() == 1 { "" } else { "s" },
+            )),
+        }
+        for w in &r.windows {
+            windows += 1;
+            out.push_str(&format!(
+                "  {} – {}  incidence {:.1}° (off-nadir {:.1}°) at {}, sun {:.1}°, {}\n",
+                w.start.format("%Y-%m-%d %H:%M:%S"),
+                w.end.format("%H:%M:%S"),
+                w.min_incidence_deg,
+                w.off_nadir_deg,
+                w.at.format("%H:%M:%S"),
+                w.sun_elevation_deg,
+                if w.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                },
+            ));
+        }
+    }
+    let computed = results.len() - missing.len();
+    out.push_str(&format!(
+        "{windows} window{} from {computed} of {} satellites",
+        if windows == 1 { "" } else { "s" },
+        results.len()
+    ));
+    if !missing.is_empty() {
+        out.push_str(&format!("; not computed: {}", missing.join(", ")));
+    }
+    out.push('\n');
+    if let Some(w) = nearest {
+        out.push_str(&format!(
+            "no pass at <= {limit}° in the window; the nearest needs {:.1}° ({}, {}): raise \
+             incidenceAngle to {} or widen the window\n",
+            w.min_incidence_deg,
+            w.satellite,
+            w.start.format("%Y-%m-%d %H:%M"),
+            w.min_incidence_deg.ceil(),
+        ));
+    }
+    out
+}
+
+/// The results as a GeoJSON FeatureCollection of STAPI opportunities: each window a Feature
+/// at its nearest AOI point, `properties.datetime` the interval, the `view:` angles, plus
+/// `satellite`, `norad_id` and `elements_epoch`; the per-satellite timing in `satellites`.
+fn geojson(
+    product: &str,
+    limit: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    results: &[SatelliteResult],
+) -> Value {
+    let iso = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let features: Vec<Value> = results
+        .iter()
+        .flat_map(|r| r.windows.iter())
+        .map(|w| {
+            json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": w.point},
+                "properties": {
+                    "datetime": format!("{}/{}", iso(w.start), iso(w.end)),
+                    "product_id": product,
+                    "view:incidence_angle": round(w.min_incidence_deg, 3),
+                    "view:off_nadir": round(w.off_nadir_deg, 3),
+                    "view:sun_elevation": round(w.sun_elevation_deg, 2),
+                    "satellite": w.satellite,
+                    "norad_id": w.norad_id,
+                    "elements_epoch": iso(w.elements_epoch),
+                    "descending": w.descending,
+                    "closest_at": iso(w.at),
+                }
+            })
+        })
+        .collect();
+    json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "search": {
+            "datetime": format!("{}/{}", iso(start), iso(end)),
+            "product_id": product,
+            "max_incidence_angle": limit,
+            "note": CAVEAT,
+        },
+        "satellites": results.iter().map(|r| json!({
+            "satellite": r.satellite,
+            "norad_id": r.norad_id,
+            "timing": r.timing,
+            "windows": r.windows.len(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn round(value: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (value * scale).round() / scale
+}

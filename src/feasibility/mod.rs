@@ -1,0 +1,143 @@
+//! Feasibility before ordering: whether the satellites of a collection can image the AOI in
+//! the order's window at the order's angle and in daylight. Pure and synchronous: no network,
+//! no LSP types. `table` holds the constellations (each figure with its source), `angles` the
+//! incidence/off-nadir geometry, `sun` the sun's position, `checks` the verdicts that need no
+//! orbital elements, `elements` and `passes` the access windows from user-supplied element
+//! sets (SGP4).
+
+pub mod angles;
+pub mod checks;
+pub mod elements;
+pub mod passes;
+pub mod sun;
+pub mod table;
+
+use chrono::{DateTime, Utc};
+
+pub use table::{constellation, Constellation, Satellite, Source, CONSTELLATIONS};
+
+/// Element sets older or newer than this from the window are marked approximate: SGP4's
+/// along-track error grows by a few km a day, tens of seconds of timing after two weeks.
+pub const TIMED_WITHIN_DAYS: i64 = 14;
+
+/// The longest stretch the pass search looks at, days: a longer window is searched over its
+/// first [`MAX_SEARCH_DAYS`] (callers say so), so that no order makes the search run for long.
+pub const MAX_SEARCH_DAYS: i64 = 400;
+
+/// The end the search uses for a window `[start, end]`: at most [`MAX_SEARCH_DAYS`] after the
+/// start.
+pub fn search_end(start: DateTime<Utc>, end: DateTime<Utc>) -> DateTime<Utc> {
+    start
+        .checked_add_signed(chrono::Duration::days(MAX_SEARCH_DAYS))
+        .map_or(end, |limit| end.min(limit))
+}
+
+/// How a satellite's windows were (or were not) computed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Timing {
+    /// Elements within [`TIMED_WITHIN_DAYS`] of the window.
+    Timed { elements_epoch: DateTime<Utc> },
+    /// Elements further from the window: the windows' times may be off by minutes.
+    Approximate {
+        elements_epoch: DateTime<Utc>,
+        days_from_window: i64,
+    },
+    /// No element set for this satellite: nothing was computed, which is not "no pass".
+    Unavailable,
+    /// The propagation failed (decayed orbit, bad elements).
+    Failed { message: String },
+}
+
+/// One satellite's result.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SatelliteResult {
+    pub satellite: String,
+    pub norad_id: u64,
+    pub timing: Timing,
+    pub windows: Vec<passes::Window>,
+}
+
+/// The access windows of a constellation over an AOI: one result per satellite of the
+/// table, in the table's order, each from the element set with its NORAD number (the newest
+/// when there are several). The window is searched up to [`search_end`].
+pub fn opportunities(
+    constellation: &Constellation,
+    sets: &[elements::ElementSet],
+    aoi: &passes::Aoi,
+    limit_deg: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<SatelliteResult> {
+    let end = search_end(start, end);
+    constellation
+        .satellites
+        .iter()
+        .map(|sat| {
+            let id = u64::from(sat.norad_id);
+            let set = sets
+                .iter()
+                .filter(|s| s.norad_id == id)
+                .max_by_key(|s| s.epoch);
+            let Some(set) = set else {
+                return SatelliteResult {
+                    satellite: sat.name.to_string(),
+                    norad_id: id,
+                    timing: Timing::Unavailable,
+                    windows: Vec::new(),
+                };
+            };
+            satellite_windows(sat.name, set, aoi, limit_deg, start, end)
+        })
+        .collect()
+}
+
+/// The windows of one element set (named `name`) over `aoi`.
+pub fn satellite_windows(
+    name: &str,
+    set: &elements::ElementSet,
+    aoi: &passes::Aoi,
+    limit_deg: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> SatelliteResult {
+    let days_from_window = if set.epoch < start {
+        (start - set.epoch).num_days()
+    } else if set.epoch > end {
+        (set.epoch - end).num_days()
+    } else {
+        0
+    };
+    let timing = if days_from_window <= TIMED_WITHIN_DAYS {
+        Timing::Timed {
+            elements_epoch: set.epoch,
+        }
+    } else {
+        Timing::Approximate {
+            elements_epoch: set.epoch,
+            days_from_window,
+        }
+    };
+    let result = passes::Propagator::new(set)
+        .map_err(|message| passes::PropagationError {
+            satellite: name.to_string(),
+            message,
+        })
+        .and_then(|p| passes::search(&p, set.norad_id, name, aoi, limit_deg, start, end));
+    match result {
+        Ok(windows) => SatelliteResult {
+            satellite: name.to_string(),
+            norad_id: set.norad_id,
+            timing,
+            windows,
+        },
+        Err(error) => SatelliteResult {
+            satellite: name.to_string(),
+            norad_id: set.norad_id,
+            timing: Timing::Failed {
+                message: error.message,
+            },
+            windows: Vec::new(),
+        },
+    }
+}

@@ -1,0 +1,452 @@
+//! Access windows: the intervals in which a satellite, propagated by SGP4 from a user's
+//! element set, sees some point of the AOI (its vertices and centroid) within the order's
+//! incidence limit. Positions go from TEME to Earth-fixed by the IAU 1982 sidereal angle
+//! (Vallado et al., "Revisiting Spacetrack Report #3", AIAA 2006-6753, as Skyfield's
+//! `TEME_to_ITRF` does), with UT1 taken as UTC (|UT1 - UTC| < 0.9 s: at most 0.4 km of Earth
+//! rotation) and no polar motion. The incidence uses the WGS84 geodetic normal at each point.
+//!
+//! The search skips ahead while the AOI is far: the sub-satellite point moves at most
+//! [`MAX_GROUND_RATE_DEG_S`] over the ground, so while it is more than the reachable central
+//! angle away it cannot come within reach sooner than that distance over that rate. Near the
+//! AOI it samples every [`FINE_STEP_S`] seconds, refines each sign change of
+//! `min incidence - limit` by bisection to a millisecond, and each local minimum between
+//! samples by golden-section search (so a grazing window shorter than a step is found).
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::angles::{
+    angle_between_deg, dot, geodetic_normal, geodetic_to_ecef, incidence_deg, norm, off_nadir_deg,
+};
+use super::elements::ElementSet;
+use super::sun::{julian_date, sun_elevation_deg};
+
+/// The sub-satellite point's largest angular speed over the rotating Earth, degrees per
+/// second: a 90-minute orbit (0.067°/s) plus the Earth's rotation (0.0042°/s), rounded up.
+pub const MAX_GROUND_RATE_DEG_S: f64 = 0.08;
+/// Sampling step near the AOI, seconds.
+pub const FINE_STEP_S: f64 = 5.0;
+/// Edges are refined to this, seconds.
+const EDGE_TOLERANCE_S: f64 = 1e-3;
+
+/// A point of the AOI, precomputed for the search.
+#[derive(Clone, Copy, Debug)]
+struct Target {
+    lon: f64,
+    lat: f64,
+    ecef: [f64; 3],
+    normal: [f64; 3],
+    /// Unit vector from the Earth's centre (for the nearest-point preselection).
+    unit: [f64; 3],
+}
+
+/// The AOI as the search sees it: points, the cap that holds them all.
+#[derive(Clone, Debug)]
+pub struct Aoi {
+    targets: Vec<Target>,
+    centre: [f64; 3],
+    /// Angular radius of the cap around `centre` holding every point, degrees.
+    radius_deg: f64,
+}
+
+impl Aoi {
+    /// The AOI from its positions (`[lon, lat]`, degrees): every distinct vertex plus the
+    /// centroid of the vertices' unit vectors. `None` for no valid position.
+    pub fn new(positions: &[[f64; 2]]) -> Option<Aoi> {
+        let mut targets: Vec<Target> = Vec::with_capacity(positions.len() + 1);
+        let mut sum = [0.0; 3];
+        let push = |lon: f64, lat: f64, targets: &mut Vec<Target>| {
+            let ecef = geodetic_to_ecef(lat, lon);
+            let r = norm(ecef);
+            targets.push(Target {
+                lon,
+                lat,
+                ecef,
+                normal: geodetic_normal(lat, lon),
+                unit: [ecef[0] / r, ecef[1] / r, ecef[2] / r],
+            });
+        };
+        for &[lon, lat] in positions {
+            if !(lon.is_finite() && lat.is_finite() && lat.abs() <= 90.0) {
+                continue;
+            }
+            if targets.last().is_some_and(|t| t.lon == lon && t.lat == lat) {
+                continue;
+            }
+            push(lon, lat, &mut targets);
+            let u = targets.last().unwrap().unit;
+            sum = [sum[0] + u[0], sum[1] + u[1], sum[2] + u[2]];
+        }
+        if targets.is_empty() {
+            return None;
+        }
+        let length = norm(sum);
+        if length > 1e-9 {
+            let c = [sum[0] / length, sum[1] / length, sum[2] / length];
+            let lat = c[2].asin().to_degrees();
+            let lon = c[1].atan2(c[0]).to_degrees();
+            push(lon, lat, &mut targets);
+        }
+        let centre = if length > 1e-9 {
+            [sum[0] / length, sum[1] / length, sum[2] / length]
+        } else {
+            targets[0].unit
+        };
+        let radius_deg = targets
+            .iter()
+            .map(|t| angle_between_deg(centre, t.unit))
+            .fold(0.0, f64::max);
+        Some(Aoi {
+            targets,
+            centre,
+            radius_deg,
+        })
+    }
+
+    /// How many points the search looks at (vertices plus centroid).
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Whether there is no point (never: [`Aoi::new`] returns `None` then).
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+}
+
+/// One access window of one satellite.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Window {
+    pub norad_id: u64,
+    /// The satellite's name (from the table or the element set).
+    pub satellite: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The smallest incidence of any AOI point during the window, degrees.
+    pub min_incidence_deg: f64,
+    /// When it is reached.
+    pub at: DateTime<Utc>,
+    /// The off-nadir angle of that point at that time, degrees.
+    pub off_nadir_deg: f64,
+    /// The sun's elevation at that point at that time, degrees (geometric).
+    pub sun_elevation_deg: f64,
+    /// `[lon, lat]` of that point.
+    pub point: [f64; 2],
+    /// Whether the satellite is moving south (the descending, daytime leg of these orbits).
+    pub descending: bool,
+    /// The elements' epoch.
+    pub elements_epoch: DateTime<Utc>,
+}
+
+/// Why a satellite could not be searched.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{satellite}: {message}")]
+pub struct PropagationError {
+    pub satellite: String,
+    pub message: String,
+}
+
+/// A propagator for one element set, giving Earth-fixed positions.
+pub struct Propagator {
+    constants: sgp4::Constants,
+    epoch: DateTime<Utc>,
+}
+
+/// Greenwich mean sidereal angle (radians), IAU 1982, at a Julian date in UT1 (Vallado's
+/// `gstime`, Skyfield's `theta_GMST1982`).
+pub fn gmst_1982_rad(jd_ut1: f64) -> f64 {
+    let t = (jd_ut1 - 2_451_545.0) / 36_525.0;
+    let g = 67_310.548_41 + (8_640_184.812_866 + (0.093_104 + (-6.2e-6) * t) * t) * t;
+    ((jd_ut1.rem_euclid(1.0) + g / 86_400.0).rem_euclid(1.0)) * std::f64::consts::TAU
+}
+
+impl Propagator {
+    /// SGP4 constants for `set`: WGS72 gravity (the model element sets are fitted with, and
+    /// Skyfield's default), the IAU sidereal time in the deep-space terms.
+    pub fn new(set: &ElementSet) -> Result<Propagator, String> {
+        let e = &set.elements;
+        let rad = std::f64::consts::PI / 180.0;
+        let orbit = sgp4::Orbit::from_kozai_elements(
+            &sgp4::WGS72,
+            e.inclination * rad,
+            e.right_ascension * rad,
+            e.eccentricity,
+            e.argument_of_perigee * rad,
+            e.mean_anomaly * rad,
+            e.mean_motion * (std::f64::consts::PI / 720.0),
+        )
+        .map_err(|err| err.to_string())?;
+        let constants = sgp4::Constants::new(
+            sgp4::WGS72,
+            sgp4::iau_epoch_to_sidereal_time,
+            e.epoch(),
+            e.drag_term,
+            orbit,
+        )
+        .map_err(|err| err.to_string())?;
+        Ok(Propagator {
+            constants,
+            epoch: set.epoch,
+        })
+    }
+
+    /// TEME position and velocity (km, km/s) at `at`.
+    pub fn teme(&self, at: DateTime<Utc>) -> Result<([f64; 3], [f64; 3]), String> {
+        let minutes = seconds_between(self.epoch, at) / 60.0;
+        let p = self
+            .constants
+            .propagate(sgp4::MinutesSinceEpoch(minutes))
+            .map_err(|err| err.to_string())?;
+        Ok((p.position, p.velocity))
+    }
+
+    /// Earth-fixed position (km) at `at` and whether the satellite is moving south.
+    pub fn ecef(&self, at: DateTime<Utc>) -> Result<([f64; 3], bool), String> {
+        let (r, v) = self.teme(at)?;
+        Ok((teme_to_ecef(r, julian_date(at)), v[2] < 0.0))
+    }
+}
+
+/// TEME to Earth-fixed: a rotation by the sidereal angle about the pole (no polar motion).
+pub fn teme_to_ecef(r: [f64; 3], jd_ut1: f64) -> [f64; 3] {
+    let theta = gmst_1982_rad(jd_ut1);
+    let (s, c) = theta.sin_cos();
+    [c * r[0] + s * r[1], -s * r[0] + c * r[1], r[2]]
+}
+
+fn seconds_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    let d = to - from;
+    d.num_seconds() as f64 + f64::from(d.subsec_nanos()) * 1e-9
+}
+
+fn at_offset(start: DateTime<Utc>, seconds: f64) -> DateTime<Utc> {
+    start + Duration::nanoseconds((seconds * 1e9).round() as i64)
+}
+
+/// The smallest incidence over the AOI's points for a satellite at `sat` (ECEF), with the
+/// index of the point. Points are preselected by their angle to the sub-satellite point (the
+/// incidence grows with it), keeping every point within 0.5° of the nearest, so that the
+/// geodetic normal's tilt (< 0.2°) cannot change which one is smallest.
+fn min_incidence(aoi: &Aoi, sat: [f64; 3]) -> (f64, usize) {
+    let r = norm(sat);
+    let up = [sat[0] / r, sat[1] / r, sat[2] / r];
+    let best_dot = aoi
+        .targets
+        .iter()
+        .map(|t| dot(t.unit, up))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let threshold = best_dot.clamp(-1.0, 1.0).acos() + 0.5_f64.to_radians();
+    let cos_threshold = threshold.min(std::f64::consts::PI).cos();
+    let mut best = (f64::INFINITY, 0);
+    for (i, t) in aoi.targets.iter().enumerate() {
+        if dot(t.unit, up) + 1e-12 < cos_threshold {
+            continue;
+        }
+        let inc = incidence_deg(sat, t.ecef, t.normal);
+        if inc < best.0 {
+            best = (inc, i);
+        }
+    }
+    best
+}
+
+/// The central angle (degrees) at which a satellite at radius `r_km` sees the ground at
+/// `limit_deg` incidence on a sphere of the Earth's polar radius (the smallest, so the angle
+/// is an upper bound for the ellipsoid), plus a margin for the geodetic normal.
+fn reach_bound_deg(limit_deg: f64, r_km: f64) -> f64 {
+    let radius = 6356.752;
+    let eta = (radius / r_km * limit_deg.to_radians().sin())
+        .clamp(-1.0, 1.0)
+        .asin();
+    limit_deg - eta.to_degrees() + 0.5
+}
+
+/// Every window of one satellite over `aoi` between `start` and `end` with some point at or
+/// below `limit_deg` incidence, in time order. Windows are clipped to `[start, end]`.
+pub fn search(
+    propagator: &Propagator,
+    norad_id: u64,
+    satellite: &str,
+    aoi: &Aoi,
+    limit_deg: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<Window>, PropagationError> {
+    let fail = |message: String| PropagationError {
+        satellite: satellite.to_string(),
+        message,
+    };
+    let total = seconds_between(start, end);
+    let g = |s: f64| -> Result<(f64, usize, [f64; 3], bool), PropagationError> {
+        let (sat, descending) = propagator.ecef(at_offset(start, s)).map_err(&fail)?;
+        let (inc, i) = min_incidence(aoi, sat);
+        Ok((inc - limit_deg, i, sat, descending))
+    };
+    let mut windows = Vec::new();
+    let mut s = 0.0;
+    while s <= total {
+        let (sat, _) = propagator.ecef(at_offset(start, s)).map_err(&fail)?;
+        let r = norm(sat);
+        let away = angle_between_deg(sat, aoi.centre) - aoi.radius_deg;
+        let reach = reach_bound_deg(limit_deg, r);
+        if away > reach {
+            s += ((away - reach) / MAX_GROUND_RATE_DEG_S).max(1.0);
+            continue;
+        }
+        // Near: sample until the AOI is out of reach again, then look for windows.
+        let mut samples: Vec<(f64, f64)> = Vec::new();
+        loop {
+            let t = s.min(total);
+            let (value, _, sat, _) = g(t)?;
+            samples.push((t, value));
+            let away = angle_between_deg(sat, aoi.centre) - aoi.radius_deg;
+            if t >= total
+                || away
+                    > reach_bound_deg(limit_deg, norm(sat)) + FINE_STEP_S * MAX_GROUND_RATE_DEG_S
+            {
+                break;
+            }
+            s += FINE_STEP_S;
+        }
+        for found in windows_in(&samples, &|t| g(t).map(|v| v.0))? {
+            windows.push(describe(
+                propagator, norad_id, satellite, aoi, start, found, &g,
+            )?);
+        }
+        s += FINE_STEP_S;
+    }
+    // Windows found in adjacent zones may touch; merge them.
+    windows.dedup_by(|b, a| {
+        if b.start <= a.end + Duration::milliseconds(2) {
+            if b.min_incidence_deg < a.min_incidence_deg {
+                let (start, end) = (a.start, b.end);
+                *a = b.clone();
+                a.start = start;
+                a.end = end;
+            } else {
+                a.end = a.end.max(b.end);
+            }
+            true
+        } else {
+            false
+        }
+    });
+    Ok(windows)
+}
+
+/// The `[start, end]` offsets (seconds) where `f <= 0`, from samples of `f` in time order:
+/// sign changes refined by bisection; a local minimum above zero between samples refined by
+/// golden-section search, and if it dips below zero, its two crossings.
+fn windows_in(
+    samples: &[(f64, f64)],
+    f: &dyn Fn(f64) -> Result<f64, PropagationError>,
+) -> Result<Vec<(f64, f64)>, PropagationError> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut open: Option<f64> = if samples.first().is_some_and(|s| s.1 <= 0.0) {
+        Some(samples[0].0)
+    } else {
+        None
+    };
+    for k in 1..samples.len() {
+        let (t0, v0) = samples[k - 1];
+        let (t1, v1) = samples[k];
+        if v0 > 0.0 && v1 <= 0.0 {
+            open = Some(bisect(f, t0, t1, true)?);
+        } else if v0 <= 0.0 && v1 > 0.0 {
+            let close = bisect(f, t0, t1, false)?;
+            out.push((open.take().unwrap_or(t0), close));
+        } else if v0 > 0.0 && v1 > 0.0 && k + 1 < samples.len() {
+            // A dip between samples k-1 and k+1 around sample k.
+            let (t2, v2) = samples[k + 1];
+            if v1 <= v0 && v1 <= v2 {
+                let (tm, vm) = golden_min(f, t0, t2)?;
+                if vm <= 0.0 {
+                    let a = bisect(f, t0, tm, true)?;
+                    let b = bisect(f, tm, t2, false)?;
+                    out.push((a, b));
+                }
+            }
+        }
+    }
+    if let (Some(a), Some(&(t_last, _))) = (open, samples.last()) {
+        out.push((a, t_last));
+    }
+    Ok(out)
+}
+
+/// The crossing of zero between `a` and `b`: `entering` when `f(a) > 0 >= f(b)`.
+fn bisect(
+    f: &dyn Fn(f64) -> Result<f64, PropagationError>,
+    mut a: f64,
+    mut b: f64,
+    entering: bool,
+) -> Result<f64, PropagationError> {
+    while b - a > EDGE_TOLERANCE_S {
+        let m = 0.5 * (a + b);
+        let inside = f(m)? <= 0.0;
+        if inside == entering {
+            b = m;
+        } else {
+            a = m;
+        }
+    }
+    Ok(0.5 * (a + b))
+}
+
+/// The minimum of `f` on `[a, b]` by golden-section search, to 1 ms.
+fn golden_min(
+    f: &dyn Fn(f64) -> Result<f64, PropagationError>,
+    mut a: f64,
+    mut b: f64,
+) -> Result<(f64, f64), PropagationError> {
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let mut c = b - ratio * (b - a);
+    let mut d = a + ratio * (b - a);
+    let (mut fc, mut fd) = (f(c)?, f(d)?);
+    while b - a > EDGE_TOLERANCE_S {
+        if fc < fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - ratio * (b - a);
+            fc = f(c)?;
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + ratio * (b - a);
+            fd = f(d)?;
+        }
+    }
+    let m = 0.5 * (a + b);
+    Ok((m, f(m)?))
+}
+
+type Sample = (f64, usize, [f64; 3], bool);
+
+fn describe(
+    propagator: &Propagator,
+    norad_id: u64,
+    satellite: &str,
+    aoi: &Aoi,
+    start: DateTime<Utc>,
+    (a, b): (f64, f64),
+    g: &dyn Fn(f64) -> Result<Sample, PropagationError>,
+) -> Result<Window, PropagationError> {
+    let (tm, _) = golden_min(&|t| g(t).map(|v| v.0), a, b)?;
+    let (_, i, sat, descending) = g(tm)?;
+    let target = aoi.targets[i];
+    let at = at_offset(start, tm);
+    Ok(Window {
+        norad_id,
+        satellite: satellite.to_string(),
+        start: at_offset(start, a),
+        end: at_offset(start, b),
+        min_incidence_deg: incidence_deg(sat, target.ecef, target.normal),
+        at,
+        off_nadir_deg: off_nadir_deg(sat, target.ecef),
+        sun_elevation_deg: sun_elevation_deg(target.lat, target.lon, at),
+        point: [target.lon, target.lat],
+        descending,
+        elements_epoch: propagator.epoch,
+    })
+}
