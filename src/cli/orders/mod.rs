@@ -238,7 +238,7 @@ pub(super) fn check_request(
     path: &Path,
     text: &str,
 ) -> Result<usize, i32> {
-    use crate::check::{CheckOptions, Severity};
+    use crate::check::CheckOptions;
     let options = crate::config::GlobalOptions {
         schema_dir: ctx.schema_dir.clone(),
         cache_dir: ctx.cache_dir.clone(),
@@ -249,12 +249,25 @@ pub(super) fn check_request(
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;
-    let mut result = crate::cli::report::check_bytes(
+    let result = crate::cli::report::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),
         &CheckOptions::new(&store),
     );
-    ctx.lint.apply(&mut result.diagnostics);
+    show_findings(&ctx.lint, console, result)
+}
+
+/// Applies the `[lint]` settings to a checked order, prints its findings to stderr in the
+/// human format and counts them. `Ok(warnings)` when no error is left; `Err(EXIT_REFUSED)`
+/// when one is (nothing may be sent). Shared by every provider's submit so the refusal
+/// reads the same whatever the API.
+pub(super) fn show_findings(
+    lint: &crate::config::LintSettings,
+    console: &mut Console,
+    mut result: crate::cli::report::FileResult,
+) -> Result<usize, i32> {
+    use crate::check::Severity;
+    lint.apply(&mut result.diagnostics);
     let errors = result
         .diagnostics
         .iter()
@@ -278,6 +291,117 @@ pub(super) fn check_request(
         return Err(EXIT_REFUSED);
     }
     Ok(warnings)
+}
+
+/// How long a submit waits for another submission of the same file (its receipt lock).
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Says that nothing was sent because the order file has errors (listed above it); the
+/// message every provider's submit ends with when its checks refuse the file.
+pub(super) fn refuse_for_errors(console: &mut Console, file: &Path) {
+    console.err(format!(
+        "error: not submitted: {} has errors (listed above); fix them first — nothing was sent",
+        file.display()
+    ));
+}
+
+/// Opens the receipt book of `file` (waiting up to ten minutes for another submission of it
+/// to finish, and saying so) and returns it with the receipts of earlier submissions of this
+/// exact content (`sha256` of the body). `Err(EXIT_FAILURE)` after printing why when the book
+/// cannot be opened or read.
+pub(super) async fn open_receipts(
+    console: &mut Console,
+    file: &Path,
+    cache_dir: Option<&Path>,
+    sha256: &str,
+) -> Result<
+    (
+        crate::api::receipt::ReceiptBook,
+        Vec<crate::api::receipt::Receipt>,
+    ),
+    i32,
+> {
+    use crate::api::receipt::{fallback_dir, LockWait, ReceiptBook};
+    let shown = file.display().to_string();
+    let book = ReceiptBook::open(
+        file,
+        fallback_dir(cache_dir),
+        LockWait::Up(LOCK_WAIT),
+        || {
+            console.err(format!(
+                "Waiting for another submission of {shown} to finish..."
+            ))
+        },
+    )
+    .await
+    .map_err(|e| {
+        console.err(format!("error: {e}"));
+        EXIT_FAILURE
+    })?;
+    let earlier = book.earlier(sha256).map_err(|e| {
+        console.err(format!("error: {e}"));
+        EXIT_FAILURE
+    })?;
+    Ok((book, earlier))
+}
+
+/// The two questions before an order POST, shared by every provider's submit: "Place this
+/// order?" (`--yes` answers it) and, when this exact content has receipts already, "Place it
+/// AGAIN?" (`--again` answers it). Without a terminal and without the flag nothing is sent.
+/// `order_list` names where the user checks whether an unknown outcome was placed ("your
+/// order list", "the server's order list"). `Err(EXIT_FAILURE)` when not confirmed.
+pub(super) fn confirm_placement(
+    console: &mut Console,
+    yes: bool,
+    again: bool,
+    earlier: &[crate::api::receipt::Receipt],
+    order_list: &str,
+) -> Result<(), i32> {
+    match ask(console, yes, "Place this order?") {
+        Confirmed::Yes => {}
+        Confirmed::No => {
+            console.err("Not submitted.");
+            return Err(EXIT_FAILURE);
+        }
+        Confirmed::NoTerminal => {
+            console.err(
+                "error: not submitted: placing an order needs a confirmation and stdin is not a \
+                 terminal; pass --yes to confirm",
+            );
+            return Err(EXIT_FAILURE);
+        }
+    }
+    if earlier.is_empty() {
+        return Ok(());
+    }
+    match ask(
+        console,
+        again,
+        "Place it AGAIN, as a second, separate order?",
+    ) {
+        Confirmed::Yes => Ok(()),
+        Confirmed::No => {
+            console.err("Not submitted again.");
+            Err(EXIT_FAILURE)
+        }
+        Confirmed::NoTerminal => {
+            let unknown = earlier
+                .iter()
+                .any(|r| r.outcome != crate::api::receipt::Outcome::Placed);
+            console.err(if unknown {
+                format!(
+                    "error: not submitted: this content was already submitted and the outcome \
+                     is unknown (it may have been placed); check {order_list}, and to place it \
+                     regardless pass --again together with --yes"
+                )
+            } else {
+                "error: not submitted: this content was already ordered; to place it a second \
+                 time pass --again together with --yes"
+                    .to_owned()
+            });
+            Err(EXIT_FAILURE)
+        }
+    }
 }
 
 fn write_all(out: &mut Box<dyn Write + Send>, bytes: &[u8]) -> std::io::Result<()> {

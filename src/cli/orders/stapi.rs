@@ -8,26 +8,23 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use crate::api::receipt::{
-    body_sha256, fallback_dir, read_receipt, Finish, LockWait, Outcome, ReceiptBook,
-};
+use crate::api::receipt::{body_sha256, read_receipt, Finish};
 use crate::api::stapi::{load_product, Placement, Provenance, StapiCache, StapiClient};
 use crate::api::{ErrorKind, Secret};
-use crate::check::{CheckOptions, Severity};
+use crate::check::CheckOptions;
 use crate::config::stapi::{SearchFiles, StapiConfig};
 use crate::config::GlobalOptions;
 use crate::document::{Document, PositionEncoding};
 use crate::schema::SearchProduct;
 
-use super::{ask, Confirmed, Console, EXIT_FAILURE, EXIT_OK, EXIT_REFUSED};
-
-/// How long a `submit` waits for another submission of the same file to finish.
-const LOCK_WAIT: Duration = Duration::from_secs(600);
+use super::{
+    confirm_placement, open_receipts, refuse_for_errors, Console, EXIT_FAILURE, EXIT_OK,
+    EXIT_REFUSED,
+};
 
 /// `tasking-ls stapi ...`.
 #[derive(Args, Clone, Debug)]
@@ -269,34 +266,12 @@ async fn checked_order(
     let mut options = CheckOptions::new(&store);
     options.search_product = Some(&product);
     options.unknown_product_is_error = true;
-    let mut result = crate::cli::report::check_bytes(
+    let result = crate::cli::report::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),
         &options,
     );
-    ctx.lint.apply(&mut result.diagnostics);
-    let errors = result
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = result.diagnostics.len().saturating_sub(errors);
-    if !result.diagnostics.is_empty() {
-        let files = [result];
-        let report = crate::cli::format::Report {
-            files: &files,
-            quiet: false,
-            fixed: false,
-        };
-        let mut shown = Vec::new();
-        if crate::cli::format::write(&mut shown, crate::cli::format::Format::Human, &report).is_ok()
-        {
-            let _ = super::write_all(&mut console.err, &shown);
-        }
-    }
-    if errors > 0 {
-        return Err(EXIT_REFUSED);
-    }
+    let warnings = super::show_findings(&ctx.lint, console, result)?;
     Ok((text, product, warnings))
 }
 
@@ -310,36 +285,17 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
         Ok(found) => found,
         Err(code) => {
             if code == EXIT_REFUSED {
-                console.err(format!(
-                    "error: not submitted: {} has errors (listed above); fix them first — \
-                     nothing was sent",
-                    args.file.display()
-                ));
+                refuse_for_errors(console, &args.file);
             }
             return code;
         }
     };
     let sha = body_sha256(text.as_bytes());
-    let file = args.file.display().to_string();
-    let mut book = match ReceiptBook::open(
-        &args.file,
-        fallback_dir(ctx.cache_dir.as_deref()),
-        LockWait::Up(LOCK_WAIT),
-        || {
-            console.err(format!(
-                "Waiting for another submission of {file} to finish..."
-            ))
-        },
-    )
-    .await
-    {
-        Ok(book) => book,
-        Err(e) => return refuse(console, &e),
-    };
-    let earlier = match book.earlier(&sha) {
-        Ok(e) => e,
-        Err(e) => return refuse(console, &e),
-    };
+    let (mut book, earlier) =
+        match open_receipts(console, &args.file, ctx.cache_dir.as_deref(), &sha).await {
+            Ok(found) => found,
+            Err(code) => return code,
+        };
     let endpoint = format!("POST /products/{}/orders", product.id);
     let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     console.out(format!(
@@ -361,7 +317,6 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
             if warnings == 1 { "" } else { "s" }
         ));
     }
-    let unknown = earlier.iter().any(|r| r.outcome != Outcome::Placed);
     if let Some(previous) = earlier.first() {
         console.out(format!(
             "This exact content was already submitted {} (see {}).",
@@ -369,43 +324,14 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
             book.path().display()
         ));
     }
-    match ask(console, args.yes, "Place this order?") {
-        Confirmed::Yes => {}
-        Confirmed::No => {
-            console.err("Not submitted.");
-            return EXIT_FAILURE;
-        }
-        Confirmed::NoTerminal => {
-            console.err(
-                "error: not submitted: placing an order needs a confirmation and stdin is not a \
-                 terminal; pass --yes to confirm",
-            );
-            return EXIT_FAILURE;
-        }
-    }
-    if !earlier.is_empty() {
-        match ask(
-            console,
-            args.again,
-            "Place it AGAIN, as a second, separate order?",
-        ) {
-            Confirmed::Yes => {}
-            Confirmed::No => {
-                console.err("Not submitted again.");
-                return EXIT_FAILURE;
-            }
-            Confirmed::NoTerminal => {
-                console.err(if unknown {
-                    "error: not submitted: this content was already submitted and the outcome \
-                     is unknown (it may have been placed); check the server's order list, and \
-                     to place it regardless pass --again together with --yes"
-                } else {
-                    "error: not submitted: this content was already ordered; to place it a \
-                     second time pass --again together with --yes"
-                });
-                return EXIT_FAILURE;
-            }
-        }
+    if let Err(code) = confirm_placement(
+        console,
+        args.yes,
+        args.again,
+        &earlier,
+        "the server's order list",
+    ) {
+        return code;
     }
     if let Err(e) = book.begin(&sha, &product.id, client.url(), &endpoint) {
         return refuse(console, &e);

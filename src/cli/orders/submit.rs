@@ -4,21 +4,17 @@
 //! lost answer, a crash or a concurrent run never leads to a second order without `--again`.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 use serde_json::Value;
 
-use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, Outcome, ReceiptBook};
+use crate::api::receipt::{body_sha256, Finish, Outcome};
 use crate::api::{request_form, ErrorKind, RequestForm};
 
 use super::{
-    ask, check_request, read_request, report, ApiContext, Confirmed, Console, EXIT_FAILURE,
-    EXIT_OK, EXIT_REFUSED,
+    check_request, confirm_placement, open_receipts, read_request, refuse_for_errors, report,
+    ApiContext, Console, EXIT_FAILURE, EXIT_OK, EXIT_REFUSED,
 };
-
-/// How long a `submit` waits for another submission of the same file to finish.
-const LOCK_WAIT: Duration = Duration::from_secs(600);
 
 #[derive(Args, Clone, Debug)]
 pub struct SubmitArgs {
@@ -43,42 +39,17 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
         Ok(w) => w,
         Err(code) => {
             if code == EXIT_REFUSED {
-                console.err(format!(
-                    "error: not submitted: {} has errors (listed above); fix them first — \
-                     nothing was sent",
-                    args.file.display()
-                ));
+                refuse_for_errors(console, &args.file);
             }
             return code;
         }
     };
     let sha = body_sha256(text.as_bytes());
-    let file = args.file.display().to_string();
-    let mut book = match ReceiptBook::open(
-        &args.file,
-        fallback_dir(ctx.cache_dir.as_deref()),
-        LockWait::Up(LOCK_WAIT),
-        || {
-            console.err(format!(
-                "Waiting for another submission of {file} to finish..."
-            ))
-        },
-    )
-    .await
-    {
-        Ok(book) => book,
-        Err(e) => {
-            console.err(format!("error: {e}"));
-            return EXIT_FAILURE;
-        }
-    };
-    let earlier = match book.earlier(&sha) {
-        Ok(e) => e,
-        Err(e) => {
-            console.err(format!("error: {e}"));
-            return EXIT_FAILURE;
-        }
-    };
+    let (mut book, earlier) =
+        match open_receipts(console, &args.file, ctx.cache_dir.as_deref(), &sha).await {
+            Ok(found) => found,
+            Err(code) => return code,
+        };
     let client = match ctx.client() {
         Ok(c) => c,
         Err(e) => return report(console, &e),
@@ -127,43 +98,9 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
             );
         }
     }
-    match ask(console, args.yes, "Place this order?") {
-        Confirmed::Yes => {}
-        Confirmed::No => {
-            console.err("Not submitted.");
-            return EXIT_FAILURE;
-        }
-        Confirmed::NoTerminal => {
-            console.err(
-                "error: not submitted: placing an order needs a confirmation and stdin is not a \
-                 terminal; pass --yes to confirm",
-            );
-            return EXIT_FAILURE;
-        }
-    }
-    if !earlier.is_empty() {
-        match ask(
-            console,
-            args.again,
-            "Place it AGAIN, as a second, separate order?",
-        ) {
-            Confirmed::Yes => {}
-            Confirmed::No => {
-                console.err("Not submitted again.");
-                return EXIT_FAILURE;
-            }
-            Confirmed::NoTerminal => {
-                console.err(if unknown {
-                    "error: not submitted: this content was already submitted and the outcome \
-                     is unknown (it may have been placed); check your order list, and to place \
-                     it regardless pass --again together with --yes"
-                } else {
-                    "error: not submitted: this content was already ordered; to place it a \
-                     second time pass --again together with --yes"
-                });
-                return EXIT_FAILURE;
-            }
-        }
+    if let Err(code) = confirm_placement(console, args.yes, args.again, &earlier, "your order list")
+    {
+        return code;
     }
     if let Err(e) = book.begin(&sha, &plan.data_product, &plan.workspace_id, &plan.endpoint) {
         console.err(format!("error: {e}"));
