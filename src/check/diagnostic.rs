@@ -52,10 +52,21 @@ pub enum Code {
     FeasibilityStereoAngle,
     FeasibilitySun,
     FeasibilityWindow,
+    AoiVertices,
+    AoiDuplicateVertex,
+    AoiHole,
+    AoiSliver,
+    AoiZ,
+    AoiAreaMin,
+    AoiAreaMax,
+    AoiMinimumCharge,
+    AoiExtent,
+    AoiMultipolygonBbox,
+    AoiInputType,
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 42] = [
         Code::Syntax,
         Code::DuplicateKey,
         Code::ProductMissing,
@@ -87,6 +98,17 @@ impl Code {
         Code::FeasibilityStereoAngle,
         Code::FeasibilitySun,
         Code::FeasibilityWindow,
+        Code::AoiVertices,
+        Code::AoiDuplicateVertex,
+        Code::AoiHole,
+        Code::AoiSliver,
+        Code::AoiZ,
+        Code::AoiAreaMin,
+        Code::AoiAreaMax,
+        Code::AoiMinimumCharge,
+        Code::AoiExtent,
+        Code::AoiMultipolygonBbox,
+        Code::AoiInputType,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +144,17 @@ impl Code {
             Code::FeasibilityStereoAngle => "feasibility.stereo-angle",
             Code::FeasibilitySun => "feasibility.sun",
             Code::FeasibilityWindow => "feasibility.window",
+            Code::AoiVertices => "aoi.vertices",
+            Code::AoiDuplicateVertex => "aoi.duplicate-vertex",
+            Code::AoiHole => "aoi.hole",
+            Code::AoiSliver => "aoi.sliver",
+            Code::AoiZ => "aoi.z",
+            Code::AoiAreaMin => "aoi.area-min",
+            Code::AoiAreaMax => "aoi.area-max",
+            Code::AoiMinimumCharge => "aoi.minimum-charge",
+            Code::AoiExtent => "aoi.extent",
+            Code::AoiMultipolygonBbox => "aoi.multipolygon-bbox",
+            Code::AoiInputType => "aoi.input-type",
         }
     }
 
@@ -139,7 +172,9 @@ impl Code {
             | Code::FilterRequired
             | Code::FeasibilityStereoAngle
             | Code::FeasibilitySun
-            | Code::FeasibilityWindow => Severity::Warning,
+            | Code::FeasibilityWindow
+            | Code::AoiMinimumCharge
+            | Code::AoiMultipolygonBbox => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -206,6 +241,17 @@ impl Code {
             Code::FeasibilityWindow => {
                 "The window is shorter than the collection's minimum, or than the average time the satellites need to come back over the AOI at the order's angle."
             }
+            Code::AoiVertices => "The AOI has more vertices than the provider (or its collection) accepts.",
+            Code::AoiDuplicateVertex => "A position repeats the one before it; the provider refuses duplicate vertices (GEOS accepts them).",
+            Code::AoiHole => "A polygon has a hole; the provider refuses polygons with holes.",
+            Code::AoiSliver => "The polygon is a sliver (very small area for its perimeter); the provider refuses slivers.",
+            Code::AoiZ => "A position has a third number (an altitude); the provider accepts no Z value.",
+            Code::AoiAreaMin => "The AOI is smaller than the collection's minimum size.",
+            Code::AoiAreaMax => "The AOI is larger than the collection's maximum size.",
+            Code::AoiMinimumCharge => "The AOI is smaller than the collection's minimum charge: you pay for more than you order.",
+            Code::AoiExtent => "The AOI's bounding box is wider or higher (or narrower or lower) than the collection accepts.",
+            Code::AoiMultipolygonBbox => "A MultiPolygon is ordered (and charged) as its bounding box.",
+            Code::AoiInputType => "The collection does not take this kind of geometry (a MultiPolygon where a single Polygon or a point is taken).",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! computed in one pass over a parsed [`Document`]. Fixes are built next to the diagnostic
 //! that needs them, so the CLI and the language server offer the same ones.
 
+pub mod aoi;
 mod cache;
 pub mod cql2;
 mod dates;
@@ -51,6 +52,11 @@ pub struct CheckOptions<'a> {
     /// The document is a search-style order for this product (see [`search_order`]):
     /// the product is named by the caller's configuration, not by the document.
     pub search_product: Option<&'a SearchProduct>,
+    /// `[rules."<product-id>"]` of `tasking-ls.toml`: acceptance limits the user sets per
+    /// product, over the bundled ones (see [`aoi`]).
+    pub rule_overrides: Option<&'a aoi::RuleOverrides>,
+    /// Whether the provider's acceptance rules (`aoi.*`) are checked; on by default.
+    pub acceptance_rules: bool,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -62,6 +68,8 @@ impl<'a> CheckOptions<'a> {
             unknown_product_is_error: false,
             geometry_cache: None,
             search_product: None,
+            rule_overrides: None,
+            acceptance_rules: true,
         }
     }
 }
@@ -77,15 +85,17 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
     let omitted_syntax = syntax::check(doc, &mut diagnostics, MAX_DIAGNOSTICS);
     if let (Some(root), Some(product)) = (doc.root(), options.search_product) {
         if let Some(site) = search_order::check(doc, root, product, options, &mut diagnostics) {
-            check_geometry(doc, &site, options, &mut diagnostics);
+            let acceptance = acceptance(options, "search", Some(&product.id));
+            check_geometry(doc, &site, options, acceptance.as_ref(), &mut diagnostics);
         }
     } else if let Some(root) = doc.root() {
         let request = envelope::check(doc, root, options, &mut diagnostics);
         if let Some(schema) = &request.schema {
             params::check(doc, &request, schema, options.now, &mut diagnostics);
         }
+        let acceptance = acceptance(options, "dataProduct", product_id(root));
         for site in find_geometries(root, request.form, request.schema.as_deref()) {
-            check_geometry(doc, &site, options, &mut diagnostics);
+            check_geometry(doc, &site, options, acceptance.as_ref(), &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
         feasibility::check(&request, options, &mut diagnostics);
@@ -114,23 +124,47 @@ fn keep_line_ending(doc: &Document, diagnostics: &mut [Diagnostic]) {
     }
 }
 
+/// The acceptance rules in force for an order of `order_form` for `product`: the bundled
+/// data and the user's overrides ([`aoi::Acceptance::resolve`]).
+fn acceptance(
+    options: &CheckOptions<'_>,
+    order_form: &str,
+    product: Option<&str>,
+) -> Option<aoi::Acceptance> {
+    if !options.acceptance_rules {
+        return None;
+    }
+    aoi::Acceptance::resolve(
+        aoi::LimitsFile::bundled(),
+        order_form,
+        product,
+        options.rule_overrides,
+    )
+}
+
 /// The geometry checks of one site, through the geometry cache when the caller keeps one.
 fn check_geometry(
     doc: &Document,
     site: &GeometrySite<'_>,
     options: &CheckOptions<'_>,
+    acceptance: Option<&aoi::Acceptance>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     match options.geometry_cache {
         Some(cache) => {
-            // Everything the geometry's verdict depends on besides its text.
-            let context = format!("{}|{:?}|{:?}", site.label, site.path, site.model);
+            // Everything the geometry's verdict depends on besides its text: the acceptance
+            // rules in force too (another product, or an edited `[rules]`, gives other
+            // `aoi.*` diagnostics for the same text).
+            let context = format!(
+                "{}|{:?}|{:?}|{:?}",
+                site.label, site.path, site.model, acceptance
+            );
             let key = cache::key(doc, site.node.range, &context);
             cache.check(key, site.node.range.start, diagnostics, |out| {
-                geometry::check(doc, site, out)
+                geometry::check(doc, site, acceptance, out)
             });
         }
-        None => geometry::check(doc, site, diagnostics),
+        None => geometry::check(doc, site, acceptance, diagnostics),
     }
 }
 

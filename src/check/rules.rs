@@ -33,6 +33,9 @@ pub struct Example {
     /// For a code of search-style orders: the product's queryables schema (JSON text); the
     /// example then starts from [`SEARCH_SEED`], checked as an order of such a product.
     pub queryables: Option<&'static str>,
+    /// A `tasking-ls.toml` the example is checked with (its `[rules."<product-id>"]`): for
+    /// an acceptance limit no bundled collection sets.
+    pub config: Option<&'static str>,
 }
 
 impl Example {
@@ -145,6 +148,7 @@ const fn search(replace: &'static str, with: &'static str) -> Example {
         with,
         schema: None,
         queryables: Some(QUERYABLES),
+        config: None,
     }
 }
 
@@ -157,8 +161,48 @@ const fn seed(replace: &'static str, with: &'static str) -> Example {
         with,
         schema: None,
         queryables: None,
+        config: None,
     }
 }
+
+/// The seed with `replace` changed to `with`, checked with the `tasking-ls.toml` `config`.
+const fn configured(replace: &'static str, with: &'static str, config: &'static str) -> Example {
+    Example {
+        replace,
+        with,
+        schema: None,
+        queryables: None,
+        config: Some(config),
+    }
+}
+
+/// The seed's product with a schema that takes a Polygon or a MultiPolygon and any number of
+/// numbers per position (as `--schema-dir` would add it), for the rules no bundled schema
+/// lets through.
+const ANY_POLYGON_SCHEMA: (&str, &str) = (
+    "bd102407-1814-4f92-8b5a-7697b7a73f5a",
+    r#"{"type": "object", "properties": {"geometry": {"type": "object", "properties": {
+  "type": {"enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}}}}"#,
+);
+
+const MULTIPOLYGON: &str = "\"type\": \"MultiPolygon\",\n      \"coordinates\": [[[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]], [[[-79.0, 9.07], [-79.0, 8.97], [-78.9, 8.97], [-78.9, 9.07], [-79.0, 9.07]]]]";
+
+const AOI_GUIDELINES: Source = Source {
+    title: "UP42: AOI guidelines (help/aoi-guidelines)",
+    url: "https://docs.up42.com/help/aoi-guidelines",
+};
+const GEOMETRY_TYPES: Source = Source {
+    title: "UP42: geometry types (data/types): a multipart AOI is tasked as its bounding box",
+    url: "https://docs.up42.com/data/types",
+};
+const TASKING_LIMITATIONS: Source = Source {
+    title: "UP42: tasking limitations (data/tasking/conditions/limitations)",
+    url: "https://docs.up42.com/data/tasking/conditions/limitations",
+};
+const ACCEPTANCE: Source = Source {
+    title: "tasking-ls: acceptance rules and their data (docs/acceptance.md)",
+    url: "https://github.com/tasking-ls/tasking-ls/blob/main/docs/acceptance.md",
+};
 
 const JSON: Source = Source {
     title: "RFC 8259 (JSON)",
@@ -353,6 +397,7 @@ pub fn rule(code: Code) -> Option<Rule> {
                     r#"{"type": "object", "properties": {"cloudCoverage": {"type": "integer", "multipleOf": 20}}}"#,
                 )),
                 queryables: None,
+                config: None,
             },
             "None automatic: the message says what the keyword asks.",
         ),
@@ -532,6 +577,7 @@ pub fn rule(code: Code) -> Option<Rule> {
                     r#"{"type": "object", "required": ["cloud_cover"], "properties": {
   "cloud_cover": {"type": "integer", "minimum": 0, "maximum": 100}}}"#,
                 ),
+                config: None,
             },
             "None automatic: add a condition on the queryable.",
         ),
@@ -609,6 +655,161 @@ pub fn rule(code: Code) -> Option<Rule> {
                 "\"acquisitionEnd\": \"2027-03-02T00:00:00Z\",",
             ),
             "\"Extend acquisitionEnd to DATE\": the start plus the average interval.",
+        ),
+        Code::AoiVertices => (
+            "The geometry has at most as many positions as the provider (or the collection) \
+             accepts, each ring's closing position counted: 999 for every order of the \
+             provider of `dataProduct` orders, 249 for its Capella SAR collection, or \
+             `max-vertices` of `[rules.\"<product-id>\"]` in `tasking-ls.toml`.",
+            "The provider refuses a geometry with more vertices; the order fails after you \
+             sent it. Vertex counts beyond the limit usually come from a traced coastline or \
+             an exported shapefile.",
+            &[GEOMETRY_RULES, ACCEPTANCE],
+            configured(
+                "\"displayName\": \"Panama City\"",
+                "\"displayName\": \"Panama City, with the tasking-ls.toml above\"",
+                "[rules.\"bd102407-1814-4f92-8b5a-7697b7a73f5a\"]\nmax-vertices = 4\n",
+            ),
+            "Simplify to the limit: topology-preserving Visvalingam–Whyatt (the result is \
+             valid and simple, holes stay inside), checked again before it is offered; the \
+             title says how much the area changes (km² and %). Preferred (applied by \
+             `--fix`) when the area changes by at most 1 %.",
+        ),
+        Code::AoiDuplicateVertex => (
+            "No position repeats the one before it (GEOS accepts such repeats; the provider \
+             does not). A position repeated further along the ring is a ring touching \
+             itself, reported as `geometry.self-intersection`.",
+            "The provider refuses duplicate vertices, the closing position aside.",
+            &[GEOMETRY_RULES],
+            seed("[-79.64, 8.87], ", "[-79.64, 8.87], [-79.64, 8.87], "),
+            "Removing the repeated positions (preferred).",
+        ),
+        Code::AoiHole => (
+            "No polygon has a hole (an interior ring).",
+            "The provider refuses polygons with holes; the area inside the hole would be \
+             imaged and charged anyway.",
+            &[GEOMETRY_RULES],
+            seed(
+                RING,
+                "[[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]], [[-79.6, 9.0], [-79.5, 9.0], [-79.5, 8.9], [-79.6, 8.9], [-79.6, 9.0]]]",
+            ),
+            "Removing the holes (not preferred: the title says how much the AOI grows, km²).",
+        ),
+        Code::AoiSliver => (
+            "The polygon is not a sliver: its mean width, 2 × area / perimeter (a long thin \
+             strip's mean width is its width), is at least 20 m (tasking-ls's threshold; \
+             `sliver-mean-width-m` in `[rules.\"<product-id>\"]` changes it).",
+            "The provider refuses sliver polygons (very small area, very large perimeter) \
+             but publishes no threshold.",
+            &[GEOMETRY_RULES, ACCEPTANCE],
+            seed(
+                RING,
+                "[[[-79.64, 8.87], [-79.185, 8.87], [-79.185, 8.870018], [-79.64, 8.870018], [-79.64, 8.87]]]",
+            ),
+            "None automatic: widen the AOI, or order a point.",
+        ),
+        Code::AoiZ => (
+            "No position has a third number (an altitude). Reported here when the product \
+             schema lets three numbers through; when it allows two, `schema.length` says it.",
+            "The provider accepts no Z value.",
+            &[AOI_GUIDELINES],
+            Example {
+                replace: "[-79.64, 8.87]",
+                with: "[-79.64, 8.87, 12.5]",
+                schema: Some(ANY_POLYGON_SCHEMA),
+                queryables: None,
+                config: None,
+            },
+            "Dropping the altitudes (preferred).",
+        ),
+        Code::AoiAreaMin => (
+            "The AOI (a MultiPolygon: its bounding box) is at least the collection's minimum \
+             size (`min-area-km2`).",
+            "The provider refuses an order below the minimum size.",
+            &[TASKING_LIMITATIONS, ACCEPTANCE],
+            configured(
+                "\"displayName\": \"Panama City\"",
+                "\"displayName\": \"Panama City, with the tasking-ls.toml above\"",
+                "[rules.\"bd102407-1814-4f92-8b5a-7697b7a73f5a\"]\nmin-area-km2 = 1000\n",
+            ),
+            "None automatic: draw a larger AOI.",
+        ),
+        Code::AoiAreaMax => (
+            "The AOI (a MultiPolygon: its bounding box) is at most the collection's maximum \
+             size (`max-area-km2`). For the Pléiades collection no maximum published by the \
+             provider was found: the bound used is the constellation's acquisition capacity, \
+             about 1 million km² a day (docs/acceptance.md says so and how to set yours).",
+            "The provider refuses an order above the maximum size.",
+            &[TASKING_LIMITATIONS, ACCEPTANCE],
+            seed(
+                RING,
+                "[[[-90.0, 0.0], [-70.0, 0.0], [-70.0, 20.0], [-90.0, 20.0], [-90.0, 0.0]]]",
+            ),
+            "None automatic: split the AOI into several orders.",
+        ),
+        Code::AoiMinimumCharge => (
+            "The AOI (a MultiPolygon: its bounding box) is at least the collection's minimum \
+             charge (`minimum-charge-km2`; the Pléiades collection: 100 km²). A warning: the \
+             order is accepted.",
+            "An AOI smaller than the minimum charge is charged as the minimum: you pay for \
+             area you did not order.",
+            &[TASKING_LIMITATIONS, ACCEPTANCE],
+            seed(
+                RING,
+                "[[[-79.64, 8.87], [-79.63909, 8.87], [-79.63909, 8.8709], [-79.64, 8.8709], [-79.64, 8.87]]]",
+            ),
+            "None automatic: draw the AOI up to the minimum, since it is paid for anyway.",
+        ),
+        Code::AoiExtent => (
+            "The bounding box of the AOI is within the collection's width (east-west, along \
+             its parallel nearest the equator) and height (north-south) limits \
+             (`min-width-km`, `max-width-km`, `min-height-km`, `max-height-km`).",
+            "The provider refuses an order whose bounding area is outside these limits.",
+            &[TASKING_LIMITATIONS, ACCEPTANCE],
+            configured(
+                "\"displayName\": \"Panama City\"",
+                "\"displayName\": \"Panama City, with the tasking-ls.toml above\"",
+                "[rules.\"bd102407-1814-4f92-8b5a-7697b7a73f5a\"]\nmax-width-km = 10\n",
+            ),
+            "None automatic: split the AOI.",
+        ),
+        Code::AoiMultipolygonBbox => (
+            "A MultiPolygon of several parts is reported with the bounding box the provider \
+             orders in its place: the box's area and size, and what the parts cover. A \
+             warning: the order is accepted.",
+            "For tasking, the provider converts a multipart AOI to its bounding box, and \
+             the box is what is imaged and charged.",
+            &[GEOMETRY_TYPES],
+            Example {
+                replace: "\"type\": \"Polygon\",\n      \"coordinates\": [[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]",
+                with: MULTIPOLYGON,
+                schema: Some(ANY_POLYGON_SCHEMA),
+                queryables: None,
+                config: None,
+            },
+            "Replacing the geometry with the bounding box that is ordered (not preferred), so \
+             that the file says what is paid for; or order the parts separately.",
+        ),
+        Code::AoiInputType => (
+            "The collection takes this kind of geometry: a MultiPolygon is refused where the \
+             collection takes a single Polygon or a point (the Capella SAR collection; or \
+             `multipolygon = false` in `[rules.\"<product-id>\"]`).",
+            "The provider refuses the order.",
+            &[
+                Source {
+                    title: "Capella: Area of Interest (AOI) complexity",
+                    url: "https://support.capellaspace.com/hc/en-us/articles/18137362801556-Area-Of-Interest-AOI-Complexity",
+                },
+                ACCEPTANCE,
+            ],
+            Example {
+                replace: "\"type\": \"Polygon\",\n      \"coordinates\": [[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]",
+                with: MULTIPOLYGON,
+                schema: Some(ANY_POLYGON_SCHEMA),
+                queryables: None,
+                config: Some("[rules.\"bd102407-1814-4f92-8b5a-7697b7a73f5a\"]\nmultipolygon = false\n"),
+            },
+            "None automatic: order each part separately.",
         ),
         #[allow(unreachable_patterns)]
         _ => return None,

@@ -271,8 +271,9 @@ fn candidates(
     out
 }
 
-/// A closed, counter-clockwise square of about 700 m × 1.1 km in Berlin.
-pub const POLYGON: &str = r#"{"type": "Polygon", "coordinates": [[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]}"#;
+/// A closed, counter-clockwise box of about 10.8 km × 11.1 km (120 km²) in Berlin: above
+/// the bundled collections' minimum charge (`aoi.minimum-charge`), so it is charged as drawn.
+pub const POLYGON: &str = r#"{"type": "Polygon", "coordinates": [[[13.3, 52.46], [13.46, 52.46], [13.46, 52.56], [13.3, 52.56], [13.3, 52.46]]]}"#;
 
 /// The bounds of a number field and a value between them, with what each is.
 fn numbers(field: &FieldInfo, integer: bool) -> Vec<(Value, String)> {
@@ -460,10 +461,12 @@ pub fn skeleton_params(
             let path = [PathSegment::Key(name.clone())];
             let polygon = schema.field(&name).is_some_and(|f| f.is_polygon);
             let preferred = match name.as_str() {
-                // A block near the Brandenburg Gate, counter-clockwise.
+                // Central Berlin, counter-clockwise: about 120 km², above the minimum charge
+                // of the bundled collections' acceptance limits (`aoi.minimum-charge`), so
+                // that the skeleton is charged as drawn.
                 _ if polygon => Some(serde_json::json!({
                     "type": "Polygon",
-                    "coordinates": [[[13.3777, 52.5162], [13.3777, 52.5116], [13.3848, 52.5116], [13.3848, 52.5162], [13.3777, 52.5162]]]
+                    "coordinates": [[[13.3, 52.56], [13.3, 52.46], [13.46, 52.46], [13.46, 52.56], [13.3, 52.56]]]
                 })),
                 "displayName" => Some(Value::String(display_name.to_string())),
                 "acquisitionStart" => Some(day(7)),

@@ -92,6 +92,11 @@ fn text(rule: &Rule) -> String {
         out.push_str(&indent(schema));
         out.push_str("  and this order:\n");
     }
+    if let Some(config) = rule.example.config {
+        out.push_str("  Checked with this tasking-ls.toml:\n");
+        out.push_str(&indent(config));
+        out.push_str("  and this order:\n");
+    }
     out.push_str(&indent(&rule.example.text()));
     out.push_str(&format!(
         "\nFixes\n{}\nMore: {}\n",
@@ -115,7 +120,7 @@ fn to_json(rule: &Rule) -> Value {
         "checks": rule.checks,
         "why": rule.why,
         "sources": rule.sources,
-        "example": {"order": rule.example.text(), "schema": schema},
+        "example": {"order": rule.example.text(), "schema": schema, "config": rule.example.config},
         "fixes": rule.fixes,
         "url": rule.url(),
     })
@@ -168,6 +173,11 @@ fn markdown_entry(rule: &Rule) -> String {
     if let (Some(note), Some((_, schema))) = (example_note(rule), rule.example.schema) {
         out.push_str(&format!(
             " {note}\n\n```json\n{schema}\n```\n\nand this order:"
+        ));
+    }
+    if let Some(config) = rule.example.config {
+        out.push_str(&format!(
+            " Checked with this `tasking-ls.toml`:\n\n```toml\n{config}```\n\nand this order:"
         ));
     }
     out.push_str(&format!(

@@ -523,6 +523,7 @@ fn validate_source(
     let product = args.search.product_for(Path::new(&path));
     let mut file_options = options.clone();
     file_options.search_product = product.as_deref();
+    file_options.rule_overrides = Some(&settings.rules);
     let options = &file_options;
     // Text that is not UTF-8 is never rewritten: the lossy copy would lose bytes.
     let fixable = (args.fix || args.diff) && std::str::from_utf8(&bytes).is_ok();

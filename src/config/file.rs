@@ -42,6 +42,12 @@ pub struct ConfigFile {
     /// `[feasibility]`: orbital element files for `opportunities` (docs/feasibility.md).
     #[serde(default)]
     pub feasibility: FeasibilityTable,
+    /// `[rules."<product-id>"]`: acceptance limits per product, over the bundled ones
+    /// (`max-vertices`, `min-area-km2`, `max-area-km2`, `minimum-charge-km2`, `min-width-km`,
+    /// `max-width-km`, `min-height-km`, `max-height-km`, `sliver-mean-width-m`, `holes`,
+    /// `multipolygon`; docs/acceptance.md).
+    #[serde(default)]
+    pub rules: crate::check::aoi::RuleOverrides,
 }
 
 /// The `[feasibility]` table.

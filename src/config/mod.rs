@@ -131,6 +131,8 @@ pub struct Effective {
     pub select: Sourced<Option<Vec<String>>>,
     pub ignore: Sourced<Vec<String>>,
     pub severity: Sourced<BTreeMap<String, Severity>>,
+    /// `[rules."<product-id>"]` of the configuration file: acceptance limits per product.
+    pub rules: crate::check::aoi::RuleOverrides,
 }
 
 /// `flag` if set, else `file` if set, else `default`, with the origin.
@@ -253,6 +255,7 @@ impl Effective {
             select,
             ignore,
             severity,
+            rules: config.map(|c| c.file.rules.clone()).unwrap_or_default(),
         }
     }
 

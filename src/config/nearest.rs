@@ -26,6 +26,8 @@ pub struct FileSettings {
     pub exclude: FilePatterns,
     /// The `[stapi]` table: which files are STAPI orders, for which server and product.
     pub stapi: super::stapi::StapiConfig,
+    /// `[rules."<product-id>"]`: acceptance limits per product.
+    pub rules: crate::check::aoi::RuleOverrides,
 }
 
 impl FileSettings {
@@ -38,6 +40,7 @@ impl FileSettings {
             file_patterns: effective.file_patterns.value.clone(),
             exclude: effective.exclude.value.clone(),
             stapi: super::stapi::StapiConfig::default(),
+            rules: effective.rules.clone(),
         }
     }
 }
@@ -162,6 +165,7 @@ mod tests {
             file_patterns: FilePatterns::default(),
             exclude: FilePatterns::none(),
             stapi: crate::config::stapi::StapiConfig::default(),
+            rules: Default::default(),
         };
         let nearest = NearestConfig::fixed(settings.clone());
         assert_eq!(*nearest.for_path(Path::new("/a/b.json")).unwrap(), settings);

@@ -128,7 +128,8 @@ pub(crate) fn envelope_key(name: &str) -> Option<&'static EnvelopeKey> {
     ENVELOPE_KEYS.iter().find(|k| k.name == name)
 }
 
-/// A small closed, counter-clockwise square (about 700 m × 1.1 km in Berlin), for skeletons.
+/// A closed, counter-clockwise box (about 10.8 km × 11.1 km, 120 km², in Berlin: above the
+/// bundled minimum charge), for skeletons.
 pub(crate) const POLYGON_SKELETON: &str = crate::check::suggest::POLYGON;
 
 /// The keys of a GeoJSON object of the current form's `featureCollection`, by place.
@@ -160,6 +161,6 @@ pub(crate) fn geojson_keys(
 /// A feature collection holding the skeleton polygon.
 pub(crate) const FEATURE_COLLECTION_SKELETON: &str = concat!(
     r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": "#,
-    r#"{"type": "Polygon", "coordinates": [[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]}"#,
+    r#"{"type": "Polygon", "coordinates": [[[13.3, 52.46], [13.46, 52.46], [13.46, 52.56], [13.3, 52.56], [13.3, 52.46]]]}"#,
     r#", "properties": {}}]}"#
 );

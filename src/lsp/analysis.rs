@@ -77,10 +77,12 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
             fetch::document_product(&document)
                 .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product))
         };
-        let lint = backend.settings().lint;
+        let settings = backend.settings();
+        let (lint, rules) = (settings.lint, settings.rules);
         let session = backend.clone();
         let checked = tokio::task::spawn_blocking(move || {
             let mut options = CheckOptions::new(&store);
+            options.rule_overrides = Some(&rules);
             options.unknown_product_reason = reason.as_deref();
             options.geometry_cache = Some(&session.0.geometry_cache);
             options.search_product = search_product.as_deref();

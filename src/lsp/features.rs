@@ -167,7 +167,10 @@ fn current_diagnostics(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc
         return diagnostics;
     }
     let store = backend.store();
-    Arc::new(check_document(doc, &CheckOptions::new(&store)))
+    let rules = backend.settings().rules;
+    let mut options = CheckOptions::new(&store);
+    options.rule_overrides = Some(&rules);
+    Arc::new(check_document(doc, &options))
 }
 
 pub(super) fn code_action(

@@ -176,10 +176,16 @@ fn shared_case_altitudes_are_one_error_per_ring_with_a_fix_for_the_ring() {
     check(
         &text,
         expect![[r#"
+            warning aoi.minimum-charge `[⏎        [⏎          [13.3, 52.4, 0.0],…`: params.geometry measures 12.1 km²; orders for the Pléiades collection are charged for at least 100 km² (Airbus's minimum Pléiades tasking order per a reseller, Apollo Mapping 2014; not a published UP42 figure): you pay for 87.9 km² more than you order
             error schema.length `[13.3, 52.4, 0.0]`: 5 positions of the exterior ring of params.geometry have more than 2 numbers, e.g. [13.3, 52.4, 0.0] (an altitude?); the product schema allows at most 2 ([longitude, latitude]) [fix: Drop the numbers after the first 2 from every position of the exterior ring of params.geometry]
         "#]],
     );
-    check(&apply_fix(&text, Code::SchemaLength), expect![[""]]);
+    check(
+        &apply_fix(&text, Code::SchemaLength),
+        expect![[r#"
+        warning aoi.minimum-charge `[⏎        [⏎          [13.3, 52.4],⏎    …`: params.geometry measures 12.1 km²; orders for the Pléiades collection are charged for at least 100 km² (Airbus's minimum Pléiades tasking order per a reseller, Apollo Mapping 2014; not a published UP42 figure): you pay for 87.9 km² more than you order
+    "#]],
+    );
 }
 
 #[test]
@@ -214,22 +220,22 @@ fn antimeridian_split_fix_where_the_schema_accepts_a_multipolygon() {
     check(
         &fixed,
         expect![[r#"
-        error schema.range `-16.2`: params.geometry.coordinates[0][0][0][1]: -16.2 is less than the minimum of 0
-        error schema.range `-16.9`: params.geometry.coordinates[0][0][1][1]: -16.9 is less than the minimum of 0
-        error schema.range `-16.9`: params.geometry.coordinates[0][0][2][1]: -16.9 is less than the minimum of 0
-        error schema.range `-16.2`: params.geometry.coordinates[0][0][3][1]: -16.2 is less than the minimum of 0
-        error schema.range `-16.2`: params.geometry.coordinates[0][0][4][1]: -16.2 is less than the minimum of 0
-        error schema.range `-180`: params.geometry.coordinates[1][0][0][0]: -180 is less than the minimum of 0
-        error schema.range `-16.2`: params.geometry.coordinates[1][0][0][1]: -16.2 is less than the minimum of 0
-        error schema.range `-180`: params.geometry.coordinates[1][0][1][0]: -180 is less than the minimum of 0
-        error schema.range `-16.9`: params.geometry.coordinates[1][0][1][1]: -16.9 is less than the minimum of 0
-        error schema.range `-179.6`: params.geometry.coordinates[1][0][2][0]: -179.6 is less than the minimum of 0
-        error schema.range `-16.9`: params.geometry.coordinates[1][0][2][1]: -16.9 is less than the minimum of 0
-        error schema.range `-179.6`: params.geometry.coordinates[1][0][3][0]: -179.6 is less than the minimum of 0
-        error schema.range `-16.2`: params.geometry.coordinates[1][0][3][1]: -16.2 is less than the minimum of 0
-        error schema.range `-180`: params.geometry.coordinates[1][0][4][0]: -180 is less than the minimum of 0
-        error schema.range `-16.2`: params.geometry.coordinates[1][0][4][1]: -16.2 is less than the minimum of 0
-    "#]],
+            error schema.range `-16.2`: params.geometry.coordinates[0][0][0][1]: -16.2 is less than the minimum of 0
+            error schema.range `-16.9`: params.geometry.coordinates[0][0][1][1]: -16.9 is less than the minimum of 0
+            error schema.range `-16.9`: params.geometry.coordinates[0][0][2][1]: -16.9 is less than the minimum of 0
+            error schema.range `-16.2`: params.geometry.coordinates[0][0][3][1]: -16.2 is less than the minimum of 0
+            error schema.range `-16.2`: params.geometry.coordinates[0][0][4][1]: -16.2 is less than the minimum of 0
+            error schema.range `-180`: params.geometry.coordinates[1][0][0][0]: -180 is less than the minimum of 0
+            error schema.range `-16.2`: params.geometry.coordinates[1][0][0][1]: -16.2 is less than the minimum of 0
+            error schema.range `-180`: params.geometry.coordinates[1][0][1][0]: -180 is less than the minimum of 0
+            error schema.range `-16.9`: params.geometry.coordinates[1][0][1][1]: -16.9 is less than the minimum of 0
+            error schema.range `-179.6`: params.geometry.coordinates[1][0][2][0]: -179.6 is less than the minimum of 0
+            error schema.range `-16.9`: params.geometry.coordinates[1][0][2][1]: -16.9 is less than the minimum of 0
+            error schema.range `-179.6`: params.geometry.coordinates[1][0][3][0]: -179.6 is less than the minimum of 0
+            error schema.range `-16.2`: params.geometry.coordinates[1][0][3][1]: -16.2 is less than the minimum of 0
+            error schema.range `-180`: params.geometry.coordinates[1][0][4][0]: -180 is less than the minimum of 0
+            error schema.range `-16.2`: params.geometry.coordinates[1][0][4][1]: -16.2 is less than the minimum of 0
+        "#]],
     );
     assert!(fixed.contains("\"MultiPolygon\""), "{fixed}");
     let before = tasking_ls::ide::aoi_area_km2(&Document::new(text.as_str()), &store()).unwrap();
@@ -249,7 +255,12 @@ fn shared_case_hole_nested_in_hole() {
 
 #[test]
 fn shared_case_densified_box_is_valid() {
-    check(&fixture("densified_box_50k_vertices"), expect![[""]]);
+    check(
+        &fixture("densified_box_50k_vertices"),
+        expect![[r#"
+        error aoi.vertices `[[[13.0, 52.0], [13.00004, 52.0], [13.00…`: params.geometry has 50,001 vertices (positions, each ring's closing one included); UP42 accepts at most 999 (docs.up42.com, geometry rules) [fix: Simplify to 999 vertices (area change under 0.001 km²)]
+    "#]],
+    );
 }
 
 #[test]
@@ -352,7 +363,9 @@ fn a_hole_touching_the_shell_once_is_valid_twice_disconnects_the_interior() {
     check(
         &polygon(json!([SQUARE, [[0, 5], [5, 4], [5, 6], [0, 5]]])),
         expect![[r#"
+            error aoi.area-max `[⏎        [⏎          [0.0, 0.0],⏎      …`: params.geometry measures 1,168,583 km²; the maximum for the Pléiades collection is 1,000,000 km² (not a published UP42 figure: the Pléiades constellation's acquisition capacity, about 1 million km² a day, ISPRS 2012)
             warning geometry.winding `[⏎          [0, 5],⏎          [5, 4],⏎  …`: hole 1 of params.geometry is counter-clockwise; RFC 7946 wants holes clockwise [fix: Reverse the ring's winding]
+            error aoi.hole `[⏎          [0, 5],⏎          [5, 4],⏎  …`: hole 1 of params.geometry (61,583 km²): UP42 refuses polygons with holes (docs.up42.com, geometry rules); order the area with the hole filled, or split it into polygons without holes [fix: Remove the hole (the AOI grows by 61,583 km²)]
         "#]],
     );
     check(

@@ -857,7 +857,7 @@ fn init_writes_the_formatters_layout() {
     assert_eq!(output.status.code(), Some(0), "{}", err(&output));
     let text = std::fs::read_to_string(dir.path().join("berlin_tasking_request.json")).unwrap();
     // One position per line, as the formatter lays them out (not one number per line).
-    assert!(text.contains("\n          [13.3777, 52.5162],\n"), "{text}");
+    assert!(text.contains("\n          [13.3, 52.56],\n"), "{text}");
     let document = tasking_ls::document::Document::new(text.clone());
     assert_eq!(
         tasking_ls::ide::format(&document).as_deref(),

@@ -847,7 +847,9 @@ fn docs_configuration_md_sets_every_key() {
         lint,
         stapi,
         feasibility,
+        rules,
     } = file;
+    assert!(!rules.is_empty(), "[rules.\"<product-id>\"]");
     let FeasibilityTable { elements } = feasibility;
     assert!(!elements.is_empty(), "[feasibility] elements");
     let LintTable {
@@ -886,6 +888,7 @@ fn docs_configuration_md_sets_every_key() {
         "[[stapi.files]]",
         "pattern",
         "elements",
+        "[rules.\"<product-id>\"]",
     ] {
         let named = |line: &&str| {
             line.starts_with("| ")

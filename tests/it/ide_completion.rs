@@ -108,7 +108,7 @@ fn params_keys_in_an_unterminated_key() {
         &text,
         "geometry",
         expect![[
-            r#"{"dataProduct": "bd102407-1814-4f92-8b5a-7697b7a73f5a", "params": {"geometry": {"type": "Polygon", "coordinates": [[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]}"#
+            r#"{"dataProduct": "bd102407-1814-4f92-8b5a-7697b7a73f5a", "params": {"geometry": {"type": "Polygon", "coordinates": [[[13.3, 52.46], [13.46, 52.46], [13.46, 52.56], [13.3, 52.56], [13.3, 52.46]]]}"#
         ]],
     );
     check_accept(
@@ -340,7 +340,7 @@ fn polygon_skeleton_for_geometry() {
         &text,
         "Polygon",
         expect![[
-            r#"{"dataProduct": "bd102407-1814-4f92-8b5a-7697b7a73f5a", "params": {"geometry": {"type": "Polygon", "coordinates": [[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]}}}"#
+            r#"{"dataProduct": "bd102407-1814-4f92-8b5a-7697b7a73f5a", "params": {"geometry": {"type": "Polygon", "coordinates": [[[13.3, 52.46], [13.46, 52.46], [13.46, 52.56], [13.3, 52.56], [13.3, 52.46]]]}}}"#
         ]],
     );
 }

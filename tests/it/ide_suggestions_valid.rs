@@ -344,7 +344,7 @@ fn every_completion_snippet_and_skeleton_is_accepted_by_the_check() {
                 );
                 // Inside a polygon: its keys and the values of `type` and `coordinates`.
                 if field.is_polygon {
-                    let ring = "[[[13.4, 52.5], [13.41, 52.5], [13.41, 52.51], [13.4, 52.51], [13.4, 52.5]]]";
+                    let ring = "[[[13.3, 52.46], [13.46, 52.46], [13.46, 52.56], [13.3, 52.56], [13.3, 52.46]]]";
                     let contexts = [
                         (
                             "value",

@@ -6,6 +6,8 @@
 
 mod support;
 
+mod aoi_rules;
+mod aoi_simplify;
 mod api_auth;
 mod api_credentials;
 mod api_errors;

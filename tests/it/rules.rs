@@ -15,7 +15,7 @@ use crate::support::cli::{run_in_home, text};
 use crate::support::lsp_client::{started, uri};
 
 fn codes_of(text: &str, schema: Option<(&str, &str)>) -> Vec<Code> {
-    codes_of_example(text, schema, None)
+    codes_of_example(text, schema, None, None)
 }
 
 /// The codes of an example; with `queryables`, as a search-style order of a product with
@@ -24,6 +24,7 @@ fn codes_of_example(
     text: &str,
     schema: Option<(&str, &str)>,
     queryables: Option<&str>,
+    config: Option<&str>,
 ) -> Vec<Code> {
     let mut store = SchemaStore::bundled();
     if let Some((id, schema)) = schema {
@@ -46,8 +47,12 @@ fn codes_of_example(
         geometry_types: None,
         unavailable: None,
     });
+    let overrides = config.map(|text| {
+        tasking_ls::check::aoi::limits::parse_overrides(text).expect("the example config parses")
+    });
     let mut options = CheckOptions::new(&store);
     options.search_product = product.as_ref();
+    options.rule_overrides = overrides.as_ref();
     // Before every example's dates, after `dates.past`'s.
     options.now = "2026-11-28T12:00:00Z".parse().unwrap();
     let doc = Document::new(text);
@@ -93,6 +98,7 @@ fn every_example_triggers_its_code() {
             &rule.example.text(),
             rule.example.schema,
             rule.example.queryables,
+            rule.example.config,
         );
         if !found.contains(&code) {
             wrong.push(format!("{code}: its example gives {found:?}"));

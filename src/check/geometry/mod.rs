@@ -19,6 +19,7 @@ pub use crate::schema::geometry::{
     geometry_model, Bounds, CoordinateRules, GeometryModel, GeometryType,
 };
 
+use super::aoi::{self, Acceptance};
 use super::envelope::GeometrySite;
 use super::messages::show_number;
 use super::{Code, Diagnostic, Edit, Fix};
@@ -38,6 +39,17 @@ pub fn validity_fault_count(rings: &[Vec<[f64; 2]>]) -> usize {
         .map(|ring| CycleRing::from_positions(ring))
         .collect();
     validity::faults(&[polygon]).len()
+}
+
+/// Whether rings (`polygons[p][r]`, closed positions in degrees) make a valid Polygon (one
+/// entry) or MultiPolygon: the validity step of [`check`] (the acceptance fixes re-check
+/// their results with it).
+pub fn rings_are_valid(polygons: &[Vec<Vec<[f64; 2]>>]) -> bool {
+    let cycles: Vec<Vec<CycleRing>> = polygons
+        .iter()
+        .map(|rings| rings.iter().map(|r| CycleRing::from_positions(r)).collect())
+        .collect();
+    validity::faults(&cycles).is_empty()
 }
 
 /// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
@@ -85,7 +97,12 @@ struct ReadRing<'a> {
 /// Checks one geometry of the request. A geometry whose declared `type` the product does not
 /// accept gets nothing here: the type error (from the schema or envelope check) is the one
 /// thing to fix, and its `coordinates` mean nothing yet.
-pub(super) fn check(doc: &Document, site: &GeometrySite<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(
+    doc: &Document,
+    site: &GeometrySite<'_>,
+    acceptance: Option<&Acceptance>,
+    out: &mut Vec<Diagnostic>,
+) {
     let declared = match site.node.get("type") {
         Some(node) => match node.as_str().and_then(GeometryType::parse) {
             Some(kind) => kind,
@@ -117,6 +134,8 @@ pub(super) fn check(doc: &Document, site: &GeometrySite<'_>, out: &mut Vec<Diagn
         rules,
         allows_multipolygon: site.model.allows(GeometryType::MultiPolygon),
         site,
+        acceptance,
+        coordinates,
     };
     match declared {
         GeometryType::Point => {
@@ -141,6 +160,9 @@ struct Checker<'a> {
     rules: &'a CoordinateRules,
     allows_multipolygon: bool,
     site: &'a GeometrySite<'a>,
+    /// The provider's acceptance rules for this order, checked once the geometry is valid.
+    acceptance: Option<&'a Acceptance>,
+    coordinates: &'a Node,
 }
 
 fn ring_label(polygon: &str, index: usize) -> String {
@@ -553,6 +575,44 @@ impl Checker<'_> {
             out.push(self.fault_diagnostic(polygons, fault, label));
         }
         let circles_pole = unwrapped.iter().flatten().any(|u| u.circles_pole);
+        if let (true, false, Some(rules)) = (faults.is_empty(), circles_pole, self.acceptance) {
+            // A MultiPolygon of one part is not multipart: it is ordered as it is.
+            let multi = polygons.len() > 1;
+            let declared_multi = self.site.declared() == Some(GeometryType::MultiPolygon);
+            let shape = aoi::AoiShape {
+                doc: self.doc,
+                geometry: self.site.node,
+                coordinates: self.coordinates,
+                label,
+                multi,
+                polygons: polygons
+                    .iter()
+                    .enumerate()
+                    .map(|(p, rings)| {
+                        rings
+                            .iter()
+                            .enumerate()
+                            .map(|(r, ring)| aoi::AoiRing {
+                                node: ring.node,
+                                items: ring.items,
+                                written: &ring.points,
+                                unwrapped: points(p, r),
+                                label: &ring.label,
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                // Positions are the last level: 2 below a Polygon's coordinates, 3 below a
+                // MultiPolygon's.
+                z_reported: self
+                    .rules
+                    .level(if declared_multi { 3 } else { 2 })
+                    .max_items
+                    .is_some_and(|m| m < 3),
+                is_valid: &rings_are_valid,
+            };
+            aoi::check(&shape, rules, out);
+        }
         // One fix for the whole geometry: every crossing polygon cut in two.
         let mut fix = (unwrapped.iter().any(Option::is_some)
             && faults.is_empty()

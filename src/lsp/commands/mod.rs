@@ -164,9 +164,11 @@ pub(crate) async fn current_diagnostics(
     let store = backend.store();
     let reason = fetch::document_product(&document)
         .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product));
+    let rules = backend.settings().rules;
     tokio::task::spawn_blocking(move || {
         let mut options = CheckOptions::new(&store);
         options.unknown_product_reason = reason.as_deref();
+        options.rule_overrides = Some(&rules);
         Arc::new(check_document(&document, &options))
     })
     .await

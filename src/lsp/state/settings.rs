@@ -21,6 +21,8 @@ pub struct Settings {
     pub offline: bool,
     /// `[lint]` of the configuration file: which codes are published, at which severity.
     pub lint: LintSettings,
+    /// `[rules."<product-id>"]` of the configuration file: acceptance limits per product.
+    pub rules: crate::check::aoi::RuleOverrides,
     /// `inlayHints.productTitle`, `inlayHints.windowLength`, `inlayHints.aoiArea` (editor only).
     pub inlay_hints: InlayHintOptions,
     /// The compiled `file_patterns`, and the file's `exclude`.
@@ -45,6 +47,7 @@ impl Default for Settings {
             cache_dir: None,
             offline: false,
             lint: LintSettings::default(),
+            rules: Default::default(),
             inlay_hints: InlayHintOptions::default(),
             patterns: FilePatterns::default(),
             exclude: FilePatterns::default(),
@@ -177,6 +180,7 @@ impl Settings {
             .exclude
             .and_then(|list| FilePatterns::new(&list).ok())
             .unwrap_or_else(FilePatterns::none);
+        self.rules = file.rules;
         self.lint = LintSettings {
             select: file.lint.select,
             ignore: file.lint.ignore.unwrap_or_default(),

@@ -1,0 +1,679 @@
+//! `aoi.*`: acceptance rules, after geometry validity. A valid polygon may still be refused
+//! by the provider (too many vertices, a hole, a repeated position, a sliver, an altitude, a
+//! size outside the collection's limits) or charged for more than it covers (a minimum
+//! charge, a MultiPolygon ordered as its bounding box). The rules in force come from data
+//! ([`limits`]: the bundled file and the user's `[rules."<product-id>"]`), so every message
+//! names the limit, the measured value with its unit and the source.
+//!
+//! The check runs on what the geometry check already read (positions, unwrapped rings) and
+//! only after it found the geometry valid: a rule about a broken polygon means nothing.
+
+pub mod limits;
+pub mod simplify;
+
+use super::messages::show_number;
+use super::{Code, Diagnostic, Edit, Fix};
+use crate::document::{ArrayItems, Document, Node, TextRange};
+pub use limits::{Acceptance, Limit, LimitsFile, ProductRules, RuleOverrides};
+
+/// A position, `[lon, lat]` degrees.
+pub type Point = [f64; 2];
+
+/// Whether rings (`polygons[p][r]`, closed, unwrapped) make a valid geometry: the geometry
+/// check's validity step, passed in so that this module does not import the geometry check
+/// (which calls this one).
+pub type Validity<'a> = &'a dyn Fn(&[Vec<Vec<Point>>]) -> bool;
+
+/// The Earth's mean radius (IUGG), metres: the sphere of the widths, heights and perimeters.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// One ring as the geometry check read it.
+pub(crate) struct AoiRing<'a> {
+    pub node: &'a Node,
+    pub items: ArrayItems<'a>,
+    /// Positions as written, `[lon, lat]` degrees.
+    pub written: &'a [Point],
+    /// The same, longitudes unwrapped across the antimeridian.
+    pub unwrapped: &'a [Point],
+    pub label: &'a str,
+}
+
+/// A valid Polygon or MultiPolygon as the geometry check read it.
+pub(crate) struct AoiShape<'a> {
+    pub doc: &'a Document,
+    /// The geometry object.
+    pub geometry: &'a Node,
+    pub coordinates: &'a Node,
+    pub label: &'a str,
+    pub multi: bool,
+    pub polygons: Vec<Vec<AoiRing<'a>>>,
+    /// The product schema already limits positions to two numbers (its error says so).
+    pub z_reported: bool,
+    /// The validity step, for the fixes that reshape the geometry.
+    pub is_valid: Validity<'a>,
+}
+
+/// The acceptance diagnostics of one valid geometry.
+pub(crate) fn check(shape: &AoiShape<'_>, rules: &Acceptance, out: &mut Vec<Diagnostic>) {
+    if let Some(limit) = &rules.no_z {
+        if !shape.z_reported {
+            altitude(shape, limit, out);
+        }
+    }
+    if let Some(limit) = &rules.no_duplicate_vertices {
+        duplicates(shape, limit, out);
+    }
+    if let Some(limit) = &rules.no_holes {
+        holes(shape, limit, out);
+    }
+    if let Some(limit) = &rules.max_vertices {
+        vertices(shape, limit, out);
+    }
+    if shape.multi {
+        if let Some(limit) = &rules.no_multipolygon {
+            out.push(Diagnostic::new(
+                Code::AoiInputType,
+                shape.coordinates.range,
+                format!(
+                    "{} is a MultiPolygon of {} parts; {} takes a single Polygon{} ({})",
+                    shape.label,
+                    shape.polygons.len(),
+                    whose(limit),
+                    if limit.by == "tasking-ls.toml" {
+                        ""
+                    } else {
+                        " or a point"
+                    },
+                    limit.cite
+                ),
+            ));
+            return;
+        }
+    }
+    sizes(shape, rules, out);
+}
+
+/// Whose limit it is, for messages: the provider, "the X collection" (a collection's
+/// figure, whatever its source, which the citation names) or "this product in
+/// tasking-ls.toml".
+fn whose(limit: &Limit) -> String {
+    if limit.by == "tasking-ls.toml" {
+        "this product in tasking-ls.toml".to_string()
+    } else {
+        limit.by.clone()
+    }
+}
+
+/// `1437` -> "1,437".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An area or length for a message: grouped above 100, three significant digits below.
+pub fn show_amount(x: f64) -> String {
+    if !x.is_finite() {
+        return show_number(x);
+    }
+    if x.abs() >= 100.0 {
+        let rounded = x.round();
+        let sign = if rounded < 0.0 { "-" } else { "" };
+        return format!("{sign}{}", thousands(rounded.abs() as u64));
+    }
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let text = format!("{x:.digits$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+fn altitude(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
+    let mut first: Option<TextRange> = None;
+    let mut edits = Vec::new();
+    for ring in shape.polygons.iter().flatten() {
+        for item in ring.items.iter() {
+            // A packed pair has exactly two numbers: the common case costs nothing more.
+            if item.pair_values().is_some() {
+                continue;
+            }
+            let Some(numbers) = item.items() else {
+                continue;
+            };
+            if numbers.len() <= 2 {
+                continue;
+            }
+            first.get_or_insert(item.range);
+            let kept: Vec<&str> = numbers
+                .iter()
+                .take(2)
+                .map(|n| shape.doc.slice(n.range))
+                .collect();
+            edits.push(Edit {
+                range: item.range,
+                new_text: format!("[{}]", kept.join(", ")),
+            });
+        }
+    }
+    let Some(range) = first else {
+        return;
+    };
+    let count = edits.len() as u64;
+    out.push(
+        Diagnostic::new(
+            Code::AoiZ,
+            range,
+            format!(
+                "{} position{} of {} {} a third number (an altitude); {} accepts [longitude, latitude] only, no Z value ({})",
+                thousands(count),
+                if count == 1 { "" } else { "s" },
+                shape.label,
+                if count == 1 { "has" } else { "have" },
+                limit.by,
+                limit.cite
+            ),
+        )
+        .with_fix(Fix::new("Drop the altitudes", edits).preferred()),
+    );
+}
+
+fn duplicates(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
+    for ring in shape.polygons.iter().flatten() {
+        let repeats: Vec<usize> = (1..ring.written.len())
+            .filter(|&i| ring.written[i] == ring.written[i - 1])
+            .collect();
+        let Some(&first) = repeats.first() else {
+            continue;
+        };
+        let edits: Vec<Edit> = repeats
+            .iter()
+            .filter_map(|&i| {
+                let previous = ring.items.get(i - 1)?;
+                let item = ring.items.get(i)?;
+                Some(Edit {
+                    range: TextRange {
+                        start: previous.range.end,
+                        end: item.range.end,
+                    },
+                    new_text: String::new(),
+                })
+            })
+            .collect();
+        let range = ring.items.get(first).map_or(ring.node.range, |n| n.range);
+        let p = ring.written[first];
+        let more = repeats.len() - 1;
+        out.push(
+            Diagnostic::new(
+                Code::AoiDuplicateVertex,
+                range,
+                format!(
+                    "position {first} of {} repeats position {} ([{}, {}]){}; {} refuses duplicate vertices, the closing position aside ({})",
+                    ring.label,
+                    first - 1,
+                    show_number(p[0]),
+                    show_number(p[1]),
+                    if more > 0 {
+                        format!(", and {} more repeat{} in this ring", thousands(more as u64), if more == 1 { "" } else { "s" })
+                    } else {
+                        String::new()
+                    },
+                    limit.by,
+                    limit.cite
+                ),
+            )
+            .with_fix(
+                Fix::new(
+                    if repeats.len() == 1 {
+                        format!("Remove the repeated position of {}", ring.label)
+                    } else {
+                        format!(
+                            "Remove the {} repeated positions of {}",
+                            thousands(repeats.len() as u64),
+                            ring.label
+                        )
+                    },
+                    edits,
+                )
+                .preferred(),
+            ),
+        );
+    }
+}
+
+fn holes(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
+    for polygon in &shape.polygons {
+        if polygon.len() < 2 {
+            continue;
+        }
+        let mut edits = Vec::new();
+        let mut grown = 0.0;
+        for (previous, hole) in polygon.iter().zip(&polygon[1..]) {
+            edits.push(Edit {
+                range: TextRange {
+                    start: previous.node.range.end,
+                    end: hole.node.range.end,
+                },
+                new_text: String::new(),
+            });
+            grown += ring_area_m2(hole.unwrapped);
+        }
+        let title = format!(
+            "Remove the hole{} (the AOI grows by {} km²)",
+            if polygon.len() > 2 { "s" } else { "" },
+            show_amount(grown / 1e6)
+        );
+        for hole in &polygon[1..] {
+            out.push(
+                Diagnostic::new(
+                    Code::AoiHole,
+                    hole.node.range,
+                    format!(
+                        "{} ({} km²): {} refuses polygons with holes ({}); order the area with the hole filled, or split it into polygons without holes",
+                        hole.label,
+                        show_amount(ring_area_m2(hole.unwrapped) / 1e6),
+                        limit.by,
+                        limit.cite
+                    ),
+                )
+                .with_fix(Fix::new(title.clone(), edits.clone())),
+            );
+        }
+    }
+}
+
+fn vertices(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
+    let count: usize = shape
+        .polygons
+        .iter()
+        .flatten()
+        .map(|r| r.written.len())
+        .sum();
+    let max = limit.value;
+    if (count as f64) <= max {
+        return;
+    }
+    let mut diagnostic = Diagnostic::new(
+        Code::AoiVertices,
+        shape.coordinates.range,
+        format!(
+            "{} has {} vertices (positions, each ring's closing one included); {} accepts at most {} ({})",
+            shape.label,
+            thousands(count as u64),
+            whose(limit),
+            thousands(max as u64),
+            limit.cite
+        ),
+    );
+    if let Some(fix) = simplify::fix(shape, max as usize) {
+        diagnostic = diagnostic.with_fix(fix);
+    }
+    out.push(diagnostic);
+}
+
+/// The area of one ring on the sphere (m², unsigned): the Chamberlain–Duquette formula,
+/// as `geometry::shape` uses above its geodesic limit.
+pub fn ring_area_m2(ring: &[Point]) -> f64 {
+    let mut sum = 0.0;
+    for w in ring.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        sum +=
+            (b[0] - a[0]).to_radians() * (2.0 + a[1].to_radians().sin() + b[1].to_radians().sin());
+    }
+    (sum * EARTH_RADIUS_M * EARTH_RADIUS_M / 2.0).abs()
+}
+
+/// The length of a ring on the sphere (m): haversine distances between positions.
+pub fn ring_length_m(ring: &[Point]) -> f64 {
+    ring.windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let (la, lb) = (a[1].to_radians(), b[1].to_radians());
+            let dlat = lb - la;
+            let dlon = (b[0] - a[0]).to_radians();
+            let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
+            2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+        })
+        .sum()
+}
+
+/// What the measures of a polygon's (or MultiPolygon's) rings give.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Measures {
+    /// Area covered (shells minus holes), m².
+    pub area_m2: f64,
+    /// Every ring's length, m.
+    pub perimeter_m: f64,
+    /// `[west, south, east, north]`, unwrapped longitudes (west < east).
+    pub bbox: [f64; 4],
+}
+
+impl Measures {
+    /// Measures of rings (`polygons[p][r]`, unwrapped positions). The bounding box of
+    /// several polygons takes the short way round: parts on both sides of longitude 180
+    /// (a polygon cut at the antimeridian) make a box across it, not one around the globe.
+    pub fn of<'r>(polygons: impl IntoIterator<Item = &'r [&'r [Point]]>) -> Measures {
+        let mut m = Measures {
+            area_m2: 0.0,
+            perimeter_m: 0.0,
+            bbox: [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+        };
+        let mut boxes: Vec<[f64; 4]> = Vec::new();
+        for rings in polygons {
+            let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            for (r, ring) in rings.iter().enumerate() {
+                let area = ring_area_m2(ring);
+                m.area_m2 += if r == 0 { area } else { -area };
+                m.perimeter_m += ring_length_m(ring);
+                for p in ring.iter() {
+                    b[0] = b[0].min(p[0]);
+                    b[1] = b[1].min(p[1]);
+                    b[2] = b[2].max(p[0]);
+                    b[3] = b[3].max(p[1]);
+                }
+            }
+            if b[0] <= b[2] {
+                // West edge in [-180, 180).
+                let turns = ((b[0] + 180.0) / 360.0).floor() * 360.0;
+                boxes.push([b[0] - turns, b[1], b[2] - turns, b[3]]);
+            }
+        }
+        let merge = |shift_west: bool| {
+            let mut out = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            for b in &boxes {
+                let d = if shift_west && b[0] < 0.0 { 360.0 } else { 0.0 };
+                out[0] = out[0].min(b[0] + d);
+                out[1] = out[1].min(b[1]);
+                out[2] = out[2].max(b[2] + d);
+                out[3] = out[3].max(b[3]);
+            }
+            out
+        };
+        let (plain, shifted) = (merge(false), merge(true));
+        m.bbox = if shifted[2] - shifted[0] < plain[2] - plain[0] {
+            shifted
+        } else {
+            plain
+        };
+        m
+    }
+
+    /// The bounding box's east-west extent, km, along its parallel nearest the equator
+    /// (the box's widest).
+    pub fn width_km(&self) -> f64 {
+        let [w, s, e, n] = self.bbox;
+        let widest = if s <= 0.0 && n >= 0.0 {
+            0.0
+        } else {
+            s.abs().min(n.abs())
+        };
+        (e - w).to_radians() * widest.to_radians().cos() * EARTH_RADIUS_M / 1e3
+    }
+
+    /// The bounding box's north-south extent, km.
+    pub fn height_km(&self) -> f64 {
+        let [_, s, _, n] = self.bbox;
+        (n - s).to_radians() * EARTH_RADIUS_M / 1e3
+    }
+
+    /// The bounding box's area on the sphere, km².
+    pub fn bbox_area_km2(&self) -> f64 {
+        let [w, s, e, n] = self.bbox;
+        (e - w).to_radians()
+            * (n.to_radians().sin() - s.to_radians().sin())
+            * EARTH_RADIUS_M
+            * EARTH_RADIUS_M
+            / 1e6
+    }
+}
+
+fn sizes(shape: &AoiShape<'_>, rules: &Acceptance, out: &mut Vec<Diagnostic>) {
+    let any = rules.no_slivers.is_some()
+        || rules.min_area_km2.is_some()
+        || rules.max_area_km2.is_some()
+        || rules.minimum_charge_km2.is_some()
+        || rules.min_width_km.is_some()
+        || rules.max_width_km.is_some()
+        || rules.min_height_km.is_some()
+        || rules.max_height_km.is_some()
+        || (shape.multi && rules.multipolygon_bbox.is_some());
+    if !any {
+        return;
+    }
+    let rings: Vec<Vec<&[Point]>> = shape
+        .polygons
+        .iter()
+        .map(|p| p.iter().map(|r| r.unwrapped).collect())
+        .collect();
+    let m = Measures::of(rings.iter().map(Vec::as_slice));
+    let range = shape.coordinates.range;
+    let label = shape.label;
+    let area_km2 = m.area_m2 / 1e6;
+    // What is ordered and charged: the bounding box of a MultiPolygon when the provider
+    // orders that.
+    let boxed = shape.multi && rules.multipolygon_bbox.is_some();
+    let ordered_km2 = if boxed { m.bbox_area_km2() } else { area_km2 };
+    let (width, height) = (m.width_km(), m.height_km());
+    let ordered = if boxed {
+        format!(
+            "the bounding box ordered for {label} measures {} km² ({} km × {} km)",
+            show_amount(ordered_km2),
+            show_amount(width),
+            show_amount(height)
+        )
+    } else {
+        format!("{label} measures {} km²", show_amount(area_km2))
+    };
+    // A box that adds under 1 % to the parts (a polygon cut at the antimeridian, whose box
+    // is the polygon) costs nothing more: no warning.
+    if boxed && ordered_km2 > area_km2 * 1.01 {
+        if let Some(limit) = &rules.multipolygon_bbox {
+            out.push(
+                Diagnostic::new(
+                    Code::AoiMultipolygonBbox,
+                    range,
+                    format!(
+                        "{label} is a MultiPolygon: {} orders its bounding box, {} km² ({} km × {} km), and charges for it, while its {} parts cover {} km² ({})",
+                        limit.by,
+                        show_amount(ordered_km2),
+                        show_amount(width),
+                        show_amount(height),
+                        shape.polygons.len(),
+                        show_amount(area_km2),
+                        limit.cite
+                    ),
+                )
+                .with_fix(Fix::new(
+                    format!(
+                        "Replace with the bounding box that is ordered ({} km²)",
+                        show_amount(ordered_km2)
+                    ),
+                    bbox_edits(shape, m.bbox),
+                )),
+            );
+        }
+    }
+    if let (Some(_), Some(threshold)) = (&rules.no_slivers, &rules.sliver_mean_width_m) {
+        let mean_width = if m.perimeter_m > 0.0 {
+            2.0 * m.area_m2 / m.perimeter_m
+        } else {
+            0.0
+        };
+        if mean_width < threshold.value {
+            let by = rules.no_slivers.as_ref().map_or("", |l| l.by.as_str());
+            let cite = rules.no_slivers.as_ref().map_or("", |l| l.cite.as_str());
+            out.push(Diagnostic::new(
+                Code::AoiSliver,
+                range,
+                format!(
+                    "{label} is a sliver: {} km² inside a {} km outline, {} m wide on average (2 × area / perimeter), under the {} m threshold ({}); {by} refuses sliver polygons ({cite})",
+                    show_amount(area_km2),
+                    show_amount(m.perimeter_m / 1e3),
+                    show_amount(mean_width),
+                    show_amount(threshold.value),
+                    threshold.cite,
+                ),
+            ));
+        }
+    }
+    if let Some(limit) = &rules.min_area_km2 {
+        if ordered_km2 < limit.value {
+            out.push(Diagnostic::new(
+                Code::AoiAreaMin,
+                range,
+                format!(
+                    "{ordered}; the minimum for {} is {} km² ({})",
+                    whose(limit),
+                    show_amount(limit.value),
+                    limit.cite
+                ),
+            ));
+        }
+    }
+    if let Some(limit) = &rules.minimum_charge_km2 {
+        let below_min = rules
+            .min_area_km2
+            .as_ref()
+            .is_some_and(|l| ordered_km2 < l.value);
+        if ordered_km2 < limit.value && !below_min {
+            out.push(Diagnostic::new(
+                Code::AoiMinimumCharge,
+                range,
+                format!(
+                    "{ordered}; orders for {} are charged for at least {} km² ({}): you pay for {} km² more than you order",
+                    whose(limit),
+                    show_amount(limit.value),
+                    limit.cite,
+                    show_amount(limit.value - ordered_km2)
+                ),
+            ));
+        }
+    }
+    if let Some(limit) = &rules.max_area_km2 {
+        if ordered_km2 > limit.value {
+            out.push(Diagnostic::new(
+                Code::AoiAreaMax,
+                range,
+                format!(
+                    "{ordered}; the maximum for {} is {} km² ({})",
+                    whose(limit),
+                    show_amount(limit.value),
+                    limit.cite
+                ),
+            ));
+        }
+    }
+    let mut extent = |value: f64, limit: &Option<Limit>, what: &str, most: bool| {
+        let Some(limit) = limit else {
+            return;
+        };
+        let outside = if most {
+            value > limit.value
+        } else {
+            value < limit.value
+        };
+        if outside {
+            out.push(Diagnostic::new(
+                Code::AoiExtent,
+                range,
+                format!(
+                    "the bounding box of {label} is {} km {what}; the {} for {} is {} km ({})",
+                    show_amount(value),
+                    if most { "maximum" } else { "minimum" },
+                    whose(limit),
+                    show_amount(limit.value),
+                    limit.cite
+                ),
+            ));
+        }
+    };
+    extent(width, &rules.min_width_km, "wide (east-west)", false);
+    extent(width, &rules.max_width_km, "wide (east-west)", true);
+    extent(height, &rules.min_height_km, "high (north-south)", false);
+    extent(height, &rules.max_height_km, "high (north-south)", true);
+}
+
+/// Edits that make the geometry the Polygon of `bbox` (unwrapped degrees).
+fn bbox_edits(shape: &AoiShape<'_>, bbox: [f64; 4]) -> Vec<Edit> {
+    let wrap = |lon: f64| {
+        if lon > 180.0 {
+            lon - 360.0
+        } else if lon < -180.0 {
+            lon + 360.0
+        } else {
+            lon
+        }
+    };
+    let [w, s, e, n] = bbox;
+    let (w, e) = (show_number(wrap(w)), show_number(wrap(e)));
+    let (s, n) = (show_number(s), show_number(n));
+    let mut edits = vec![Edit {
+        range: shape.coordinates.range,
+        new_text: format!("[[[{w}, {s}], [{e}, {s}], [{e}, {n}], [{w}, {n}], [{w}, {s}]]]"),
+    }];
+    if let Some(kind) = shape.geometry.get("type") {
+        edits.push(Edit {
+            range: kind.range,
+            new_text: "\"Polygon\"".to_string(),
+        });
+    }
+    edits.sort_by_key(|e| e.range.start);
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_as_a_person_writes_them() {
+        assert_eq!(thousands(1437), "1,437");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(show_amount(4_938_000.4), "4,938,000");
+        assert_eq!(show_amount(0.0100004), "0.01");
+        assert_eq!(show_amount(12.345), "12.3");
+        assert_eq!(show_amount(2.0), "2");
+    }
+
+    #[test]
+    fn parts_on_both_sides_of_the_antimeridian_make_a_small_box() {
+        let east = [
+            [179.2, -16.9],
+            [180.0, -16.9],
+            [180.0, -16.2],
+            [179.2, -16.2],
+            [179.2, -16.9],
+        ];
+        let west = [
+            [-180.0, -16.9],
+            [-179.6, -16.9],
+            [-179.6, -16.2],
+            [-180.0, -16.2],
+            [-180.0, -16.9],
+        ];
+        let m = Measures::of([&[&east[..]][..], &[&west[..]][..]]);
+        assert!((m.bbox[2] - m.bbox[0] - 1.2).abs() < 1e-9, "{:?}", m.bbox);
+        assert!(m.width_km() < 130.0, "{}", m.width_km());
+    }
+
+    #[test]
+    fn a_square_degree_at_the_equator_measures_about_12_364_km2() {
+        let ring = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]];
+        let m = Measures::of([&[&ring[..]][..]]);
+        assert!((m.area_m2 / 1e6 - 12_364.0).abs() < 20.0, "{}", m.area_m2);
+        assert!((m.width_km() - 111.2).abs() < 0.1);
+        assert!((m.height_km() - 111.2).abs() < 0.1);
+        assert!((m.bbox_area_km2() - m.area_m2 / 1e6).abs() < 1.0);
+    }
+}
