@@ -4,6 +4,7 @@
 //! adapters over them and `api` is the only code that talks HTTP; `config` holds what `cli` and
 //! `lsp` share. ARCHITECTURE.md at the root is the map.
 
+pub mod aoi;
 pub mod api;
 pub mod check;
 pub mod cli;

@@ -156,8 +156,22 @@ enum Command {
         /// The data product (default: the Pléiades analytic tasking product).
         #[arg(long, value_name = "ID")]
         product: Option<String>,
+        /// Take the area of interest from FILE (GeoJSON, KML, KMZ, WKT, WKB hex, shapefile or
+        /// a zipped one; `-` reads standard input), then check the new order.
+        #[arg(long, value_name = "FILE")]
+        aoi: Option<PathBuf>,
+        #[command(flatten)]
+        aoi_options: cli::aoi::AoiOptions,
+        /// Apply the safe fixes to the new order (close rings, RFC 7946 winding, ...).
+        #[arg(long, requires = "aoi")]
+        fix: bool,
         /// The request's name: the file is NAME_tasking_request.json, displayName is NAME.
         name: String,
+    },
+    /// Import an area of interest from GeoJSON, KML/KMZ, WKT, WKB or a shapefile.
+    Aoi {
+        #[command(subcommand)]
+        command: AoiCommand,
     },
     /// Print the effective configuration and where each value comes from.
     Config,
@@ -252,6 +266,34 @@ struct ValidateCli {
 }
 
 #[derive(Subcommand, Debug)]
+enum AoiCommand {
+    /// Replace the order's geometry with the area in FILE, keeping every other byte of the
+    /// order, then check it as `validate` does.
+    Set {
+        /// The order request file to change.
+        order: PathBuf,
+        /// The area: .geojson/.json, .kml, .kmz, .wkt/.txt, .wkb (hex), .shp (with its .dbf
+        /// and .prj beside it) or .zip; `-` reads standard input.
+        file: PathBuf,
+        #[command(flatten)]
+        options: cli::aoi::AoiOptions,
+        /// Apply the safe fixes after setting the geometry (close rings, RFC 7946 winding,
+        /// antimeridian split...), as `validate --fix` does.
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Describe each feature of FILE: type, positions, area, bounding box, validity.
+    Info {
+        /// The file, as for `aoi set`; `-` reads standard input.
+        file: PathBuf,
+        /// The coordinate system of the file's positions when the file does not say:
+        /// EPSG:4326, EPSG:3857 or a WGS 84 UTM zone (EPSG:326zz/327zz).
+        #[arg(long, value_name = "EPSG:CODE")]
+        crs: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum SchemaCommand {
     /// List the product schemas known, with where each comes from.
     List,
@@ -299,6 +341,9 @@ fn config_start(command: &Command) -> PathBuf {
         Command::Status(args) if std::path::Path::new(&args.order).is_file() => {
             return PathBuf::from(&args.order)
         }
+        Command::Aoi {
+            command: AoiCommand::Set { order, .. },
+        } => return order.clone(),
         _ => {}
     }
     if let Command::Validate(args) = command {
@@ -476,10 +521,83 @@ fn run(cli: Cli) -> i32 {
                 cli::opportunities::run(&args, store, &configured)
             })
         }
-        Command::Init { product, name } => with_store(&global, |store| {
+        Command::Init {
+            product,
+            aoi: None,
+            name,
+            ..
+        } => with_store(&global, |store| {
             cli::products::init(store, product.as_deref(), &name, std::path::Path::new("."))
         }),
+        Command::Init {
+            product,
+            aoi: Some(file),
+            aoi_options,
+            fix,
+            name,
+        } => with_store(&global, |store| {
+            let product = product.as_deref().unwrap_or(cli::products::DEFAULT_PRODUCT);
+            let dir = std::path::Path::new(".");
+            match cli::aoi::init(store, product, &name, dir, &file, &aoi_options) {
+                Ok(path) => check_written(&path, fix, command_line.clone(), &global, store),
+                Err(message) => fail(&message),
+            }
+        }),
+        Command::Aoi {
+            command:
+                AoiCommand::Set {
+                    order,
+                    file,
+                    options,
+                    fix,
+                },
+        } => with_store(&global, |store| {
+            match cli::aoi::set(&order, &file, &options, store) {
+                Ok(()) => check_written(&order, fix, command_line.clone(), &global, store),
+                Err(message) => fail(&message),
+            }
+        }),
+        Command::Aoi {
+            command: AoiCommand::Info { file, crs },
+        } => cli::aoi::info(
+            &file,
+            &cli::aoi::AoiOptions {
+                crs,
+                ..Default::default()
+            },
+        ),
     }
+}
+
+/// After `aoi set` or `init --aoi`: the order goes through `validate` as the user would run
+/// it (every check and lint rule of its nearest configuration), with `--fix` when asked.
+fn check_written(
+    path: &std::path::Path,
+    fix: bool,
+    command_line: CommandLine,
+    global: &GlobalOptions,
+    store: &tasking_ls::schema::SchemaStore,
+) -> i32 {
+    let config = std::sync::Arc::new(config::NearestConfig::discovering(command_line));
+    cli::validate::run(
+        &ValidateArgs {
+            paths: vec![path.to_path_buf()],
+            format: Format::Human,
+            fix,
+            diff: false,
+            quiet: false,
+            output_file: None,
+            color: ColorChoice::Auto,
+            stdin_filename: None,
+            exit_zero: false,
+            allow_unknown_products: false,
+            search: cli::orders::stapi::search_files(config.clone(), global),
+            config,
+            force_exclude: false,
+            preview_dir: None,
+        },
+        store,
+    )
 }
 
 fn with_store(

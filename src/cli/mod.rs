@@ -1,5 +1,6 @@
 //! The command line: subcommands and output formats. Thin: the logic lives in the core.
 
+pub mod aoi;
 pub mod fix;
 pub mod format;
 pub mod opportunities;

@@ -1,5 +1,6 @@
-//! Code actions: the fixes the checks attached to each diagnostic in a range, plus two
-//! combined ones, "Add all missing required properties" and "Fix all auto-fixable problems".
+//! Code actions: the fixes the checks attached to each diagnostic in a range, the
+//! conversions of a pasted geometry (`paste.rs`), and two combined ones, "Add all missing
+//! required properties" and "Fix all auto-fixable problems".
 
 use std::collections::BTreeSet;
 
@@ -73,6 +74,7 @@ pub fn code_actions(
             actions.push(action);
         }
     }
+    actions.extend(super::paste::actions(doc, diagnostics, range));
     if let Some(action) = fix_all(diagnostics) {
         actions.push(action);
     }

@@ -13,6 +13,7 @@ mod folding;
 mod format;
 mod hover;
 mod inlay;
+mod paste;
 mod request;
 mod selection;
 mod snippet;

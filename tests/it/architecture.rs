@@ -415,6 +415,7 @@ fn the_core_imports_no_adapter() {
         "src/ide",
         "src/render",
         "src/feasibility",
+        "src/aoi",
     ] {
         let found = offenders(
             layer,

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod aoi_import;
 mod aoi_rules;
 mod aoi_simplify;
 mod api_auth;
