@@ -242,7 +242,10 @@ pub fn read(
             .flat_map(|p| std::iter::once(&mut p.exterior).chain(p.holes.iter_mut()))
             .flatten()
         {
-            *position = system.to_wgs84(*position);
+            // Rounded to 1e-10 degrees (about 0.01 mm): far below the 1 cm the projection
+            // is held to, and the written numbers stay as short as the source's.
+            let [x, y] = system.to_wgs84(*position);
+            *position = [(x * 1e10).round() / 1e10, (y * 1e10).round() / 1e10];
         }
     }
     check_positions(&features, system, crs.is_some()).map_err(error)?;

@@ -79,7 +79,7 @@ pub fn choose(
     let with_polygons: Vec<usize> = (0..features.len())
         .filter(|&i| !features[i].polygons.is_empty())
         .collect();
-    let listing = || feature_table(features);
+    let listing = || feature_table(features).trim_end().to_string();
     match selection {
         Selection::Only => match with_polygons.as_slice() {
             [one] => Ok((features[*one].polygons.clone(), label(features, *one))),

@@ -100,8 +100,8 @@ pub fn replace_geometry(
         && !site.model.allows(GeometryType::MultiPolygon)
     {
         return Err(format!(
-            "{} takes {} and the area has {} polygons: pick one with --feature, or merge them \
-             with --union",
+            "{} takes {} and the area has {} polygons: pick one with --feature (--union makes \
+             one polygon only of polygons that touch or overlap)",
             site.label,
             site.model.describe(),
             polygons.len()

@@ -248,7 +248,12 @@ pub fn init(
     file: &Path,
     options: &AoiOptions,
 ) -> Result<PathBuf, String> {
-    let path = dir.join(super::products::init_path(name));
+    // `.` is left out, so messages and the check's report name the file as `init` printed it.
+    let path = if dir == Path::new(".") {
+        super::products::init_path(name)
+    } else {
+        dir.join(super::products::init_path(name))
+    };
     if path.exists() {
         return Err(format!(
             "{} already exists; not overwriting it",
