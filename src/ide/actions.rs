@@ -74,7 +74,17 @@ pub fn code_actions(
             actions.push(action);
         }
     }
-    actions.extend(super::paste::actions(doc, diagnostics, range));
+    actions.extend(
+        super::paste::actions(doc, diagnostics, range)
+            .into_iter()
+            .map(|c| CodeAction {
+                title: c.title,
+                kind: ActionKind::QuickFix,
+                edits: vec![c.edit],
+                diagnostics: c.diagnostics,
+                preferred: false,
+            }),
+    );
     if let Some(action) = fix_all(diagnostics) {
         actions.push(action);
     }

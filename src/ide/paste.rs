@@ -7,18 +7,27 @@
 
 use serde_json::Value;
 
-use super::actions::{ActionKind, CodeAction};
 use crate::aoi::{self, write, Crs, Format, Source};
 use crate::check::{Diagnostic, Edit};
 use crate::document::{Document, Node, NodeKind, TextRange};
 
-/// The actions for the `params.geometry` value when `range` touches it; `diagnostics` are
-/// the document's, the ones inside the value are named as fixed.
+/// One conversion of the pasted value: its title, the edit replacing the value, and the
+/// indexes of the diagnostics inside the value it removes. `actions.rs` makes it a
+/// (never preferred) quick fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Conversion {
+    pub title: String,
+    pub edit: Edit,
+    pub diagnostics: Vec<usize>,
+}
+
+/// The conversions of the `params.geometry` value when `range` touches it; `diagnostics`
+/// are the document's, the ones inside the value are named as fixed.
 pub(super) fn actions(
     doc: &Document,
     diagnostics: &[Diagnostic],
     range: TextRange,
-) -> Vec<CodeAction> {
+) -> Vec<Conversion> {
     let Some(node) = doc
         .root()
         .and_then(|root| root.get("params"))
@@ -43,10 +52,9 @@ pub(super) fn actions(
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
-        CodeAction {
+        Conversion {
             title,
-            kind: ActionKind::QuickFix,
-            edits: vec![Edit {
+            edit: Edit {
                 range: node.range,
                 new_text: write::geometry_text(
                     polygons,
@@ -54,9 +62,8 @@ pub(super) fn actions(
                     write::indent_unit(text),
                     doc.line_ending(),
                 ),
-            }],
+            },
             diagnostics: fixed.clone(),
-            preferred: false,
         }
     };
     let mut out = Vec::new();
@@ -196,7 +203,7 @@ mod tests {
         actions(&doc, &[], TextRange::new(at, at + 12))
             .into_iter()
             .map(|a| {
-                let edit = &a.edits[0];
+                let edit = &a.edit;
                 let mut new = text.to_string();
                 new.replace_range(edit.range.as_range(), &edit.new_text);
                 let value: Value = serde_json::from_str(&new).unwrap();
