@@ -9,13 +9,15 @@ use chrono::{DateTime, Utc};
 use super::envelope::{find_polygons, product_id, Request};
 use super::{CheckOptions, Code, Diagnostic, Fix};
 use crate::document::Node;
-use crate::feasibility::checks::{average_revisit_days, stereo, sun_at_passes};
+use crate::feasibility::checks::{average_revisit_days, stereo, sun_at_passes_until};
 use crate::feasibility::{angles, constellation, Constellation};
+use crate::schema::geometry::GeometryType;
 
-/// Below this absolute latitude the sun is above the horizon at every hour from 09:30 to
-/// 14:30 local time on every day of the year (at 55° on the winter solstice it is 5° up at
-/// 09:30), which covers every node time of the table with its spread: the sun check is
-/// skipped there, so that checking a big corpus costs nothing.
+/// Below this absolute latitude the sun is up whenever the table's satellites pass: at the
+/// track's own local time there (as early as 09:12 at 55°S for a 10:00 node) it is at least
+/// 2.3° above the horizon on every day of the year, equation of time included (worked out for
+/// every node time and inclination of the table, every half degree of latitude, both
+/// solstices). The sun check is skipped there, so that checking a big corpus costs nothing.
 const ALWAYS_LIT_BELOW_LAT: f64 = 55.0;
 
 /// The positions (`[lon, lat]`, degrees) of every area of interest of the request (its
@@ -159,8 +161,14 @@ fn format_degrees(value: f64) -> String {
     text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 
-pub(super) fn check(request: &Request<'_>, options: &CheckOptions<'_>, out: &mut Vec<Diagnostic>) {
-    let (Some(params), Some(schema)) = (request.params, &request.schema) else {
+/// `sites` are the request's geometries as `check_document` found them (walked once).
+pub(super) fn check(
+    request: &Request<'_>,
+    sites: &[super::GeometrySite<'_>],
+    options: &CheckOptions<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(params), Some(_)) = (request.params, &request.schema) else {
         return;
     };
     let Some(table) = product_id(request.root)
@@ -186,7 +194,16 @@ pub(super) fn check(request: &Request<'_>, options: &CheckOptions<'_>, out: &mut
     if end <= start {
         return; // dates.order says so.
     }
-    let points = aoi_positions(request.root, request.form, Some(schema));
+    let mut points = Vec::new();
+    for site in sites.iter().filter(|site| {
+        matches!(
+            site.declared(),
+            Some(GeometryType::Polygon | GeometryType::MultiPolygon)
+        )
+    }) {
+        positions(site.node, &mut points);
+    }
+    points.retain(|[lon, lat]| lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0);
     if points.is_empty() {
         return;
     }
@@ -210,7 +227,10 @@ pub(super) fn check(request: &Request<'_>, options: &CheckOptions<'_>, out: &mut
             .fold(0.0, f64::max)
     });
     if high[1].abs() >= ALWAYS_LIT_BELOW_LAT {
-        if let Some(sun) = sun_at_passes(table.satellites, &[low, high], reach_deg, start, end) {
+        // Only "is it ever lit?" matters: stop at the first lit pass time.
+        if let Some(sun) =
+            sun_at_passes_until(table.satellites, &[low, high], reach_deg, start, end, 0.0)
+        {
             if sun.best_elevation_deg < 0.0 {
                 let sat = &table.satellites[0];
                 out.push(
@@ -361,5 +381,41 @@ fn check_window(
                 format!("\"{}\"", extend_to.format("%Y-%m-%dT%H:%M:%SZ")),
             )),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALWAYS_LIT_BELOW_LAT;
+    use crate::feasibility::checks::track_local_time_hours;
+    use crate::feasibility::sun::sun_elevation_deg;
+    use crate::feasibility::CONSTELLATIONS;
+    use chrono::{Duration, NaiveTime};
+
+    /// The shortcut is sound: within [`ALWAYS_LIT_BELOW_LAT`] of the equator the sun is up at
+    /// every satellite's track time on every day of a year, so the skipped check could never
+    /// have fired.
+    #[test]
+    fn the_skipped_latitudes_are_always_lit_at_the_pass_times() {
+        let first = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let mut lowest = f64::INFINITY;
+        for c in CONSTELLATIONS {
+            for sat in c.satellites {
+                let mut lat = -ALWAYS_LIT_BELOW_LAT;
+                while lat <= ALWAYS_LIT_BELOW_LAT {
+                    let local = track_local_time_hours(sat, lat, true);
+                    for day in 0..365 {
+                        for lon in [-120.0, 0.0, 150.0] {
+                            let date = first + chrono::Days::new(day);
+                            let at = date.and_time(NaiveTime::MIN).and_utc()
+                                + Duration::seconds(((local - lon / 15.0) * 3600.0) as i64);
+                            lowest = lowest.min(sun_elevation_deg(lat, lon, at));
+                        }
+                    }
+                    lat += 2.5;
+                }
+            }
+        }
+        assert!(lowest > 1.0, "the sun is {lowest}° up at worst");
     }
 }

@@ -94,11 +94,12 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
             params::check(doc, &request, schema, options.now, &mut diagnostics);
         }
         let acceptance = acceptance(options, "dataProduct", product_id(root));
-        for site in find_geometries(root, request.form, request.schema.as_deref()) {
-            check_geometry(doc, &site, options, acceptance.as_ref(), &mut diagnostics);
+        let sites = find_geometries(root, request.form, request.schema.as_deref());
+        for site in &sites {
+            check_geometry(doc, site, options, acceptance.as_ref(), &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
-        feasibility::check(&request, options, &mut diagnostics);
+        feasibility::check(&request, &sites, options, &mut diagnostics);
         geojson::check(doc, root, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| {

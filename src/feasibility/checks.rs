@@ -102,6 +102,20 @@ pub fn sun_at_passes(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Option<SunAtPasses> {
+    sun_at_passes_until(satellites, points, incidence_deg, start, end, f64::INFINITY)
+}
+
+/// [`sun_at_passes`], stopping at the first pass time with the sun at or above
+/// `enough_deg` (returned then): a caller asking only "is it ever lit?" rarely needs more
+/// than the first day.
+pub fn sun_at_passes_until(
+    satellites: &[Satellite],
+    points: &[[f64; 2]],
+    incidence_deg: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    enough_deg: f64,
+) -> Option<SunAtPasses> {
     let mut best: Option<SunAtPasses> = None;
     let end = start
         .checked_add_signed(Duration::days(400))
@@ -155,6 +169,9 @@ pub fn sun_at_passes(
                             local_time_hours: local.rem_euclid(24.0),
                             lat_deg: lat,
                         });
+                    }
+                    if elevation >= enough_deg {
+                        return best;
                     }
                 }
                 let Some(next) = day.checked_add_days(chrono::Days::new(1)) else {
