@@ -276,6 +276,12 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     /// The one fix an editor may apply without asking ("quick fix" / fix-all).
     pub preferred: bool,
+    /// A fix that costs more than the check itself (the simplify fix of `aoi.vertices`:
+    /// a pass over the whole geometry) and was not computed: `edits` is empty and `title`
+    /// says what it would do. A caller that wants the edits checks again with
+    /// [`CheckOptions::costly_fixes`](super::CheckOptions::costly_fixes) set (`--fix`, a
+    /// code action request).
+    pub deferred: bool,
 }
 
 impl Fix {
@@ -284,6 +290,15 @@ impl Fix {
             title: title.into(),
             edits,
             preferred: false,
+            deferred: false,
+        }
+    }
+
+    /// A fix announced by its title, its edits not computed (see [`Fix::deferred`]).
+    pub fn deferred(title: impl Into<String>) -> Self {
+        Fix {
+            deferred: true,
+            ..Fix::new(title, Vec::new())
         }
     }
 

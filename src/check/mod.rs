@@ -57,6 +57,11 @@ pub struct CheckOptions<'a> {
     pub rule_overrides: Option<&'a aoi::RuleOverrides>,
     /// Whether the provider's acceptance rules (`aoi.*`) are checked; on by default.
     pub acceptance_rules: bool,
+    /// Whether fixes that cost more than the check are computed (the simplify fix of
+    /// `aoi.vertices`, about 0.3 s for 200,000 vertices); when not, such a diagnostic
+    /// carries a [`Fix::deferred`]. On by default; `validate` without `--fix` and the
+    /// language server's diagnostics turn it off, and compute the fix when it is applied.
+    pub costly_fixes: bool,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -70,6 +75,7 @@ impl<'a> CheckOptions<'a> {
             search_product: None,
             rule_overrides: None,
             acceptance_rules: true,
+            costly_fixes: true,
         }
     }
 }
@@ -135,12 +141,14 @@ fn acceptance(
     if !options.acceptance_rules {
         return None;
     }
-    aoi::Acceptance::resolve(
+    let mut rules = aoi::Acceptance::resolve(
         aoi::LimitsFile::bundled(),
         order_form,
         product,
         options.rule_overrides,
-    )
+    )?;
+    rules.simplify_fix = options.costly_fixes;
+    Some(rules)
 }
 
 /// The geometry checks of one site, through the geometry cache when the caller keeps one.

@@ -14,6 +14,11 @@ const MAX_ROUNDS: usize = 8;
 /// The text after every applicable preferred fix, or `None` when no fix changes it.
 /// Only diagnostics the lint settings report are fixed.
 pub fn fix_text(text: &str, options: &CheckOptions<'_>, lint: &LintSettings) -> Option<FixOutcome> {
+    // The fixes applied here are the costly ones too (the simplify fix).
+    let options = &CheckOptions {
+        costly_fixes: true,
+        ..options.clone()
+    };
     let mut current = text.to_string();
     let mut fixed_count = 0;
     for _ in 0..MAX_ROUNDS {

@@ -124,7 +124,9 @@ pub fn picture(
     tiles: Option<&Tiles>,
 ) -> Result<Vec<u8>, String> {
     let document = Document::new(text);
-    let mut diagnostics = check_document(&document, &CheckOptions::new(store));
+    let mut options = CheckOptions::new(store);
+    options.costly_fixes = false;
+    let mut diagnostics = check_document(&document, &options);
     lint.apply(&mut diagnostics);
     picture_of(&document, &diagnostics, name, kind, size, store, tiles)
 }

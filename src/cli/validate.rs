@@ -91,6 +91,8 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     }
     let mut options = CheckOptions::new(store);
     options.unknown_product_is_error = !args.allow_unknown_products;
+    // The simplify fix is computed only by `--fix`/`--diff` (fix_text), not to report.
+    options.costly_fixes = false;
     let results: Vec<Result<FileResult, String>> = walked
         .sources
         .par_iter()

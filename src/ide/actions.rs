@@ -57,7 +57,8 @@ pub fn code_actions(
         if !touches(diagnostic) {
             continue;
         }
-        for fix in &diagnostic.fixes {
+        // A deferred fix has no edits: the caller checks again with costly fixes first.
+        for fix in diagnostic.fixes.iter().filter(|f| !f.deferred) {
             let mut edits = fix.edits.clone();
             edits.sort_by_key(|e| (e.range.start, e.range.end));
             actions.push(CodeAction {

@@ -85,6 +85,8 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
             options.rule_overrides = Some(&rules);
             options.unknown_product_reason = reason.as_deref();
             options.geometry_cache = Some(&session.0.geometry_cache);
+            // Computed when a code action asks (features::code_action), not per keystroke.
+            options.costly_fixes = false;
             options.search_product = search_product.as_deref();
             let mut diagnostics = check_document(&document, &options);
             lint.apply(&mut diagnostics);

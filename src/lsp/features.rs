@@ -173,7 +173,64 @@ fn current_diagnostics(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc
     Arc::new(check_document(doc, &options))
 }
 
-pub(super) fn code_action(
+/// `diagnostics` with their deferred fixes computed (checked again with costly fixes, the
+/// lint settings applied as for publishing: the same diagnostics in the same order), when a
+/// diagnostic touching `range` has one; else `diagnostics`.
+async fn with_costly_fixes(
+    backend: &Backend,
+    uri: &Uri,
+    doc: &Arc<Document>,
+    diagnostics: Arc<Vec<Diagnostic>>,
+    range: crate::document::TextRange,
+) -> Arc<Vec<Diagnostic>> {
+    let wanted = diagnostics.iter().any(|d| {
+        d.range.start <= range.end
+            && range.start <= d.range.end
+            && d.fixes.iter().any(|f| f.deferred)
+    });
+    if !wanted {
+        return diagnostics;
+    }
+    let memo = &backend.0.costly_fixes;
+    if let Some((memo_doc, fixed)) = memo.lock().ok().and_then(|m| m.clone()) {
+        if Arc::ptr_eq(&memo_doc, doc) {
+            return fixed;
+        }
+    }
+    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let store = backend.store();
+    let settings = backend.settings();
+    let document = doc.clone();
+    // The simplify fix of a large AOI takes a while: off the protocol's threads.
+    let checked = tokio::task::spawn_blocking(move || {
+        let mut options = CheckOptions::new(&store);
+        options.rule_overrides = Some(&settings.rules);
+        options.search_product = search_product.as_deref();
+        let mut fixed = check_document(&document, &options);
+        settings.lint.apply(&mut fixed);
+        fixed
+    })
+    .await;
+    let Ok(fixed) = checked else {
+        return diagnostics;
+    };
+    // The same diagnostics as published, or the indices would point at others.
+    let same = fixed.len() == diagnostics.len()
+        && fixed
+            .iter()
+            .zip(diagnostics.iter())
+            .all(|(a, b)| a.code == b.code && a.range == b.range);
+    if !same {
+        return diagnostics;
+    }
+    let fixed = Arc::new(fixed);
+    if let Ok(mut m) = memo.lock() {
+        *m = Some((doc.clone(), fixed.clone()));
+    }
+    fixed
+}
+
+pub(super) async fn code_action(
     backend: &Backend,
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
@@ -184,8 +241,9 @@ pub(super) fn code_action(
     let encoding = backend.encoding();
     let store = backend.store();
     let diagnostics = current_diagnostics(backend, uri, &doc);
+    let range = convert::text_range(&doc, params.range, encoding);
+    let diagnostics = with_costly_fixes(backend, uri, &doc, diagnostics, range).await;
     guarded("codeAction", || {
-        let range = convert::text_range(&doc, params.range, encoding);
         let only = params.context.only.clone();
         let actions: Vec<CodeActionOrCommand> =
             ide::code_actions(&doc, &store, &diagnostics, range)

@@ -48,7 +48,9 @@ fn diagnostics_of(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc<Vec<
         return diagnostics;
     }
     let store = backend.store();
-    Arc::new(check_document(doc, &CheckOptions::new(&store)))
+    let mut options = CheckOptions::new(&store);
+    options.costly_fixes = false;
+    Arc::new(check_document(doc, &options))
 }
 
 impl Backend {

@@ -52,7 +52,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        features::code_action(self, params)
+        features::code_action(self, params).await
     }
 
     async fn document_symbol(

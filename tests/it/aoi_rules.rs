@@ -338,3 +338,42 @@ fn validate_reads_rules_from_tasking_ls_toml_and_fix_removes_repeats() {
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert_eq!(positions(&fixed), 5, "{fixed}");
 }
+
+#[test]
+fn validate_names_the_simplify_fix_without_computing_it_and_fix_applies_it() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("big_tasking_request.json");
+    let ring = noisy_circle(-79.54, 8.97, 0.1, 1500, 11);
+    std::fs::write(&path, order(PLEIADES, polygon(vec![ring]))).unwrap();
+    let out = run_in_home(
+        home.path(),
+        &["validate", path.to_str().unwrap(), "--format", "json"],
+        &[],
+    );
+    let report: Value = serde_json::from_str(&text(&out)).unwrap();
+    let findings = report.as_array().cloned().unwrap_or_default();
+    let vertices = findings
+        .iter()
+        .find(|d| d["code"] == "aoi.vertices")
+        .unwrap_or_else(|| panic!("no aoi.vertices in {report}"));
+    let fix = &vertices["fixes"][0];
+    assert_eq!(fix["deferred"], true, "{fix}");
+    assert_eq!(fix["edits"], json!([]), "{fix}");
+    assert!(
+        fix["title"].as_str().unwrap().contains("at most 999"),
+        "{fix}"
+    );
+    let out = run_in_home(
+        home.path(),
+        &["validate", path.to_str().unwrap(), "--fix"],
+        &[],
+    );
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        positions(&fixed) <= 999,
+        "{}\n{}",
+        positions(&fixed),
+        text(&out)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -251,6 +251,10 @@ pub struct Acceptance {
     pub max_width_km: Option<Limit>,
     pub min_height_km: Option<Limit>,
     pub max_height_km: Option<Limit>,
+    /// Whether the simplify fix of `aoi.vertices` is computed (else announced, see
+    /// [`Fix::deferred`](crate::check::Fix::deferred)): not a rule, but part of what the
+    /// diagnostics of a geometry depend on, so the geometry cache keys on it too.
+    pub simplify_fix: bool,
 }
 
 /// The default sliver threshold when a rule refuses slivers but gives no figure (metres of
@@ -285,7 +289,10 @@ impl Acceptance {
         product: Option<&str>,
         overrides: Option<&RuleOverrides>,
     ) -> Option<Acceptance> {
-        let mut a = Acceptance::default();
+        let mut a = Acceptance {
+            simplify_fix: true,
+            ..Acceptance::default()
+        };
         let mut any = false;
         if let Some(set) = file.rulesets.iter().find(|r| r.order_form == order_form) {
             any = true;

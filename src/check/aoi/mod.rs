@@ -67,7 +67,7 @@ pub(crate) fn check(shape: &AoiShape<'_>, rules: &Acceptance, out: &mut Vec<Diag
         holes(shape, limit, out);
     }
     if let Some(limit) = &rules.max_vertices {
-        vertices(shape, limit, out);
+        vertices(shape, limit, rules.simplify_fix, out);
     }
     if shape.multi {
         if let Some(limit) = &rules.no_multipolygon {
@@ -292,7 +292,7 @@ fn holes(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn vertices(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
+fn vertices(shape: &AoiShape<'_>, limit: &Limit, rules_simplify: bool, out: &mut Vec<Diagnostic>) {
     let count: usize = shape
         .polygons
         .iter()
@@ -315,7 +315,12 @@ fn vertices(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
             limit.cite
         ),
     );
-    if let Some(fix) = simplify::fix(shape, max as usize) {
+    if !rules_simplify {
+        diagnostic = diagnostic.with_fix(Fix::deferred(format!(
+            "Simplify to at most {} vertices (computed by `validate --fix` and in the editor)",
+            thousands(max as u64)
+        )));
+    } else if let Some(fix) = simplify::fix(shape, max as usize) {
         diagnostic = diagnostic.with_fix(fix);
     }
     out.push(diagnostic);

@@ -1,5 +1,7 @@
 //! `--format json`: one array of findings; 0-based lines, UTF-16 characters, as LSP counts
-//! them; each finding carries its fixes (title, whether `--fix` applies it, and the edits).
+//! them; each finding carries its fixes (title, whether `--fix` applies it, and the edits;
+//! a fix too costly to compute for a report has `"deferred": true` and no edits: `--fix`
+//! computes it).
 
 use std::io::{self, Write};
 

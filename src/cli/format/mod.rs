@@ -77,6 +77,14 @@ pub(crate) fn fixes_json(
             .fixes
             .iter()
             .map(|fix| {
+                if fix.deferred {
+                    return serde_json::json!({
+                        "title": fix.title,
+                        "preferred": false,
+                        "deferred": true,
+                        "edits": [],
+                    });
+                }
                 let edits: Vec<serde_json::Value> = fix
                     .edits
                     .iter()

@@ -74,10 +74,12 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
                     })
                     .collect();
             }
-            if !diagnostic.fixes.is_empty() {
+            // A deferred fix has no edits yet, and a SARIF fix needs at least one.
+            if diagnostic.fixes.iter().any(|f| !f.deferred) {
                 result["fixes"] = diagnostic
                     .fixes
                     .iter()
+                    .filter(|f| !f.deferred)
                     .map(|fix| {
                         let replacements: Vec<Value> = fix
                             .edits

@@ -249,10 +249,15 @@ pub(super) fn check_request(
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;
+    // Only the verdict matters before sending: no costly fix is computed.
+    let options = CheckOptions {
+        costly_fixes: false,
+        ..CheckOptions::new(&store)
+    };
     let result = crate::cli::report::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),
-        &CheckOptions::new(&store),
+        &options,
     );
     show_findings(&ctx.lint, console, result)
 }

@@ -266,6 +266,7 @@ async fn checked_order(
     let mut options = CheckOptions::new(&store);
     options.search_product = Some(&product);
     options.unknown_product_is_error = true;
+    options.costly_fixes = false;
     let result = crate::cli::report::check_bytes(
         path.display().to_string(),
         text.as_bytes().to_vec(),

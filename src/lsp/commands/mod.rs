@@ -169,6 +169,7 @@ pub(crate) async fn current_diagnostics(
         let mut options = CheckOptions::new(&store);
         options.unknown_product_reason = reason.as_deref();
         options.rule_overrides = Some(&rules);
+        options.costly_fixes = false;
         Arc::new(check_document(&document, &options))
     })
     .await

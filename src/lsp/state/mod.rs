@@ -62,6 +62,15 @@ pub(crate) struct State {
     pub release_memory: fn(),
     /// Counts check rounds begun, so the delayed release can tell whether one ran meanwhile.
     pub rounds: std::sync::atomic::AtomicU64,
+    /// The last document whose costly fixes (the simplify fix) a code action computed, and
+    /// its diagnostics with them: a cursor moving inside a 200,000-vertex AOI asks for
+    /// code actions at every step, and the fix is computed once per version.
+    pub costly_fixes: std::sync::Mutex<
+        Option<(
+            Arc<crate::document::Document>,
+            Arc<Vec<crate::check::Diagnostic>>,
+        )>,
+    >,
 }
 
 impl Backend {
@@ -85,6 +94,7 @@ impl Backend {
             provider: ProviderState::default(),
             release_memory: || {},
             rounds: Default::default(),
+            costly_fixes: Default::default(),
             snippets: OnceLock::new(),
             editor: OnceLock::new(),
             checked: tokio::sync::Notify::new(),
