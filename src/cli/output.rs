@@ -111,9 +111,21 @@ impl Output {
         let writer: Box<dyn Write> = if color {
             raw
         } else {
-            Box::new(anstream::StripStream::new(raw))
+            // Buffered in front too: the stripper's cost is per write call, and formatters
+            // write token by token.
+            Box::new(io::BufWriter::with_capacity(
+                64 * 1024,
+                anstream::StripStream::new(raw),
+            ))
         };
         Output { writer }
+    }
+
+    /// The same destination without escape-sequence stripping, for formats that escape
+    /// control characters themselves (JSON: `\u001b`), where stripping finds nothing and
+    /// costs a scan of every byte.
+    pub fn unstripped(path: Option<&Path>) -> Result<Output, String> {
+        Output::open(path, ColorChoice::Always)
     }
 
     /// Flushes; a write error surfaces here if it did not before.

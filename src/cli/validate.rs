@@ -136,7 +136,14 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
         quiet: args.quiet,
         fixed: args.fix,
     };
-    let mut out = match Output::open(args.output_file.as_deref(), args.color) {
+    // JSON, GitLab and SARIF reports escape control characters themselves.
+    let escaped = matches!(args.format, Format::Json | Format::Gitlab | Format::Sarif);
+    let opened = if escaped {
+        Output::unstripped(args.output_file.as_deref())
+    } else {
+        Output::open(args.output_file.as_deref(), args.color)
+    };
+    let mut out = match opened {
         Ok(out) => out,
         Err(message) => {
             eprintln!("tasking-ls: {message}");
