@@ -1,7 +1,9 @@
 //! Check-only timing for `benches/geometry/run.py`: each file given is parsed once, then
 //! `check_document` (every check, geometry included, with the bundled schemas, offline) runs
 //! `--runs` times on the parsed document; prints one JSON line per file with the median and
-//! minimum seconds of the check alone, and of the parse. With `--validity`, each file is a
+//! minimum seconds of the check alone (as `validate` reports: costly fixes announced, not
+//! computed), of the parse, of the check without the acceptance rules (`aoi.*`), and of the
+//! check computing the costly fixes (the simplify fix, as `validate --fix`). With `--validity`, each file is a
 //! ring file (`*.ring.json`: one closed ring as `[[lon, lat], ...]`, what the GEOS side
 //! reads) and only the validity step is timed (`validity_fault_count`: the ring made a cycle,
 //! then the star test, chain sweep or exact sweep and GEOS's rules), as shapely's `is_valid`
@@ -38,7 +40,13 @@ fn main() {
         return;
     }
     let store = SchemaStore::bundled();
-    let options = CheckOptions::new(&store);
+    // As `validate` reports: the simplify fix announced, not computed.
+    let mut options = CheckOptions::new(&store);
+    options.costly_fixes = false;
+    let mut no_rules = options.clone();
+    no_rules.acceptance_rules = false;
+    let mut with_fixes = options.clone();
+    with_fixes.costly_fixes = true;
     for path in files {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -59,10 +67,25 @@ fn main() {
             check.push(start.elapsed().as_secs_f64());
             findings = diagnostics.len();
         }
+        // The acceptance rules' share (check without them) and the costly fixes' (the
+        // simplify fix of aoi.vertices, as `validate --fix` computes it).
+        let doc = Document::new(text.as_str());
+        let median = |options: &CheckOptions<'_>| {
+            let mut times: Vec<f64> = (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    check_document(&doc, options);
+                    start.elapsed().as_secs_f64()
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            times[times.len() / 2]
+        };
+        let (without_rules, fixes) = (median(&no_rules), median(&with_fixes));
         parse.sort_by(f64::total_cmp);
         check.sort_by(f64::total_cmp);
         println!(
-            "{{\"path\": {:?}, \"check_median\": {}, \"check_min\": {}, \"parse_median\": {}, \"findings\": {findings}}}",
+            "{{\"path\": {:?}, \"check_median\": {}, \"check_min\": {}, \"parse_median\": {}, \"check_without_rules_median\": {without_rules}, \"check_with_fixes_median\": {fixes}, \"findings\": {findings}}}",
             path,
             check[check.len() / 2],
             check[0],

@@ -104,7 +104,11 @@ impl FilePatterns {
         let text = text.strip_prefix("./").unwrap_or(&text);
         if !self.name_suffixes.is_empty() {
             let name = text.rsplit('/').next().unwrap_or(text);
-            if self.name_suffixes.iter().any(|s| name.ends_with(s.as_str())) {
+            if self
+                .name_suffixes
+                .iter()
+                .any(|s| name.ends_with(s.as_str()))
+            {
                 return true;
             }
         }

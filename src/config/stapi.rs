@@ -83,7 +83,10 @@ impl StapiConfig {
 
     /// True when `path` is a STAPI order file.
     pub fn is_order_file(&self, path: &Path) -> bool {
-        self.patterns().matches(path)
+        match &self.patterns {
+            Some(patterns) => patterns.matches(path),
+            None => self.patterns().matches(path),
+        }
     }
 
     /// The product `path` is for: the first matching `[[stapi.files]]` entry's, else the

@@ -62,7 +62,11 @@ struct Grid {
     origin: Point,
     cell: [f64; 2],
     size: [usize; 2],
-    cells: Vec<Vec<u32>>,
+    /// Vertex ids by cell, cell after cell (`start[c]..start[c] + len[c]`): one
+    /// allocation, not one per cell.
+    ids: Vec<u32>,
+    start: Vec<u32>,
+    len: Vec<u32>,
 }
 
 impl Grid {
@@ -81,18 +85,28 @@ impl Grid {
             origin: [b[0], b[1]],
             cell: [span[0] / size[0] as f64, span[1] / size[1] as f64],
             size,
-            cells: vec![Vec::new(); size[0] * size[1]],
+            ids: vec![0; points.len()],
+            start: vec![0; size[0] * size[1] + 1],
+            len: vec![0; size[0] * size[1]],
         };
-        for (i, p) in points.iter().enumerate() {
-            let c = grid.index(*p);
-            grid.cells[c].push(i as u32);
+        let cell_of: Vec<u32> = points.iter().map(|p| grid.index(*p) as u32).collect();
+        for &c in &cell_of {
+            grid.start[c as usize + 1] += 1;
+        }
+        for c in 1..grid.start.len() {
+            grid.start[c] += grid.start[c - 1];
+        }
+        for (i, &c) in cell_of.iter().enumerate() {
+            let c = c as usize;
+            grid.ids[(grid.start[c] + grid.len[c]) as usize] = i as u32;
+            grid.len[c] += 1;
         }
         grid
     }
 
     fn coord(&self, p: Point) -> [usize; 2] {
-        let f =
-            |v: f64, o: f64, c: f64, n: usize| (((v - o) / c).floor().max(0.0) as usize).min(n - 1);
+        // Truncation is the floor for the non-negative (and NaN gives 0): no libm call.
+        let f = |v: f64, o: f64, c: f64, n: usize| (((v - o) / c).max(0.0) as usize).min(n - 1);
         [
             f(p[0], self.origin[0], self.cell[0], self.size[0]),
             f(p[1], self.origin[1], self.cell[1], self.size[1]),
@@ -106,12 +120,21 @@ impl Grid {
 
     fn remove(&mut self, p: Point, id: u32) {
         let c = self.index(p);
-        if let Some(at) = self.cells[c].iter().position(|&v| v == id) {
-            self.cells[c].swap_remove(at);
+        let first = self.start[c] as usize;
+        let cell = &mut self.ids[first..first + self.len[c] as usize];
+        if let Some(at) = cell.iter().position(|&v| v == id) {
+            let last = cell.len() - 1;
+            cell.swap(at, last);
+            self.len[c] -= 1;
         }
     }
 
-    /// Whether a vertex other than `skip` lies in the closed triangle.
+    /// Whether a vertex other than `skip` lies in the closed triangle. Only the cells the
+    /// triangle covers are read, row by row (a thin triangle across the grid, as the
+    /// radial spikes of a jittered star make, covers few of the cells of its bounding box):
+    /// in each row, the x-extent of the triangle's edges clipped to the row's band, a
+    /// little wider, since the triangle within a band is convex and so reaches its extreme
+    /// x on an edge. The membership test itself is exact.
     fn any_in(&self, points: &[Point], t: [Point; 3], skip: [u32; 3]) -> bool {
         let lo = [
             t[0][0].min(t[1][0]).min(t[2][0]),
@@ -121,11 +144,22 @@ impl Grid {
             t[0][0].max(t[1][0]).max(t[2][0]),
             t[0][1].max(t[1][1]).max(t[2][1]),
         ];
-        let [x0, y0] = self.coord(lo);
-        let [x1, y1] = self.coord(hi);
+        let [bx0, y0] = self.coord(lo);
+        let [bx1, y1] = self.coord(hi);
+        // Clipping costs more than reading a few (mostly emptied) cells: only for boxes
+        // several cells wide.
+        let clip = bx1 - bx0 > 2 && y1 > y0;
+        let margin = [self.cell[0] * 1e-6, self.cell[1] * 1e-6];
         for y in y0..=y1 {
+            let (x0, x1) = if clip {
+                self.row_span(t, lo, hi, y, margin)
+            } else {
+                (bx0, bx1)
+            };
             for x in x0..=x1 {
-                for &v in &self.cells[y * self.size[0] + x] {
+                let c = y * self.size[0] + x;
+                let first = self.start[c] as usize;
+                for &v in &self.ids[first..first + self.len[c] as usize] {
                     if skip.contains(&v) {
                         continue;
                     }
@@ -141,6 +175,50 @@ impl Grid {
         }
         false
     }
+
+    /// The columns of row `y` the triangle (bounding box `lo`..`hi`) may cover.
+    fn row_span(
+        &self,
+        t: [Point; 3],
+        lo: Point,
+        hi: Point,
+        y: usize,
+        margin: [f64; 2],
+    ) -> (usize, usize) {
+        {
+            // The row's band, widened so that rounding in `coord` loses no point.
+            let band_lo = (self.origin[1] + y as f64 * self.cell[1] - margin[1]).max(lo[1]);
+            let band_hi = (self.origin[1] + (y + 1) as f64 * self.cell[1] + margin[1]).min(hi[1]);
+            let (mut xmin, mut xmax) = (f64::MAX, f64::MIN);
+            for (a, b) in [(t[0], t[1]), (t[1], t[2]), (t[2], t[0])] {
+                if let Some((u, v)) = clip_x(a, b, band_lo, band_hi) {
+                    xmin = xmin.min(u);
+                    xmax = xmax.max(v);
+                }
+            }
+            if xmin > xmax {
+                // No edge in the band (rounding at its border): the bounding box's width.
+                (xmin, xmax) = (lo[0], hi[0]);
+            }
+            let [x0, _] = self.coord([(xmin - margin[0]).max(lo[0]), lo[1]]);
+            let [x1, _] = self.coord([(xmax + margin[0]).min(hi[0]), lo[1]]);
+            (x0, x1)
+        }
+    }
+}
+
+/// The x-extent of segment `a b` within `lo <= y <= hi`, `None` when it misses the band.
+fn clip_x(a: Point, b: Point, lo: f64, hi: f64) -> Option<(f64, f64)> {
+    let (ylo, yhi) = (a[1].min(b[1]), a[1].max(b[1]));
+    if yhi < lo || ylo > hi {
+        return None;
+    }
+    if a[1] == b[1] {
+        return Some((a[0].min(b[0]), a[0].max(b[0])));
+    }
+    let at = |y: f64| a[0] + (b[0] - a[0]) * ((y - a[1]) / (b[1] - a[1]));
+    let (u, v) = (at(lo.max(ylo)), at(hi.min(yhi)));
+    Some((u.min(v), u.max(v)))
 }
 
 /// Simplifies the rings (`polygons[p][r]`: closed rings of unwrapped positions, valid as a
@@ -194,7 +272,13 @@ pub fn simplify(polygons: &[Vec<&[Point]>], max_positions: usize) -> Option<Simp
         }
     }
     let mut alive = vec![true; n];
-    let mut generation = vec![0u32; n];
+    // Heap entries are one u64: the area's bits with the low ones replaced by the vertex
+    // id (areas are non-negative, so their bits order as they do; ties and differences
+    // below 2^-(52-ID_BITS) relative order by id, which Visvalingam–Whyatt does not mind).
+    // An entry is stale when it differs from the vertex's current one.
+    let id_bits = (usize::BITS - n.leading_zeros()).max(1);
+    let id_mask: u64 = (1u64 << id_bits) - 1;
+    let mut current = vec![0u64; n];
     let mut grid = Grid::new(&points);
     let key = |i: usize, prev: &[u32], next: &[u32]| {
         let a = triangle_area(
@@ -205,13 +289,17 @@ pub fn simplify(polygons: &[Vec<&[Point]>], max_positions: usize) -> Option<Simp
         // Areas are non-negative, so their bit patterns order as the numbers do.
         a.to_bits()
     };
-    let mut heap: BinaryHeap<Reverse<(u64, u32, u32)>> = (0..n)
-        .map(|i| Reverse((key(i, &prev, &next), i as u32, 0)))
+    let entry = |i: usize, prev: &[u32], next: &[u32]| (key(i, prev, next) & !id_mask) | i as u64;
+    let mut heap: BinaryHeap<Reverse<u64>> = (0..n)
+        .map(|i| {
+            current[i] = entry(i, &prev, &next);
+            Reverse(current[i])
+        })
         .collect();
     while total > max_positions {
-        let Reverse((_, i, generation_then)) = heap.pop()?;
-        let i = i as usize;
-        if !alive[i] || generation[i] != generation_then {
+        let Reverse(popped) = heap.pop()?;
+        let i = (popped & id_mask) as usize;
+        if !alive[i] || current[i] != popped {
             continue;
         }
         let ring = ring_of[i] as usize;
@@ -238,8 +326,8 @@ pub fn simplify(polygons: &[Vec<&[Point]>], max_positions: usize) -> Option<Simp
         ring_len[ring] -= 1;
         total -= 1;
         for v in [a, c] {
-            generation[v] += 1;
-            heap.push(Reverse((key(v, &prev, &next), v as u32, generation[v])));
+            current[v] = entry(v, &prev, &next);
+            heap.push(Reverse(current[v]));
         }
     }
     let mut kept: Vec<Vec<Vec<usize>>> = polygons

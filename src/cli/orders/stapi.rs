@@ -163,14 +163,14 @@ pub fn search_files(
     let loaded: Arc<Mutex<Loaded>> = Arc::default();
     let stapi_of = {
         let config = config.clone();
-        move |path: &Path| config.for_path(path).ok().map(|s| s.stapi.clone())
+        move |path: &Path| config.for_path(path).ok()
     };
     let is_order = {
         let stapi_of = stapi_of.clone();
-        move |path: &Path| stapi_of(path).is_some_and(|s| s.is_order_file(path))
+        move |path: &Path| stapi_of(path).is_some_and(|s| s.stapi.is_order_file(path))
     };
     let resolve = move |path: &Path| -> Option<Arc<SearchProduct>> {
-        let stapi = stapi_of(path)?;
+        let stapi = stapi_of(path)?.stapi.clone();
         let key = (
             stapi.url.clone(),
             stapi.product_for(path).unwrap_or_default(),
