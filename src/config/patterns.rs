@@ -219,10 +219,10 @@ mod tests {
                     path.push('/');
                 }
                 path.push_str(&word(&mut rng, 4));
-                if rng.draw() % 2 == 0 {
+                if rng.draw().is_multiple_of(2) {
                     path.push_str(&literal);
                 }
-                if rng.draw() % 4 == 0 {
+                if rng.draw().is_multiple_of(4) {
                     path.push_str(&word(&mut rng, 2));
                 }
                 let absolute = if path.starts_with('/') {

@@ -31,6 +31,12 @@ use crate::schema::SchemaStore;
 #[derive(Clone)]
 pub struct Backend(pub(crate) Arc<State>);
 
+/// A document version and its diagnostics with the costly fixes computed.
+pub(crate) type CostlyFixes = (
+    Arc<crate::document::Document>,
+    Arc<Vec<crate::check::Diagnostic>>,
+);
+
 pub(crate) struct State {
     pub client: Client,
     pub documents: DashMap<Uri, OpenDocument>,
@@ -65,12 +71,7 @@ pub(crate) struct State {
     /// The last document whose costly fixes (the simplify fix) a code action computed, and
     /// its diagnostics with them: a cursor moving inside a 200,000-vertex AOI asks for
     /// code actions at every step, and the fix is computed once per version.
-    pub costly_fixes: std::sync::Mutex<
-        Option<(
-            Arc<crate::document::Document>,
-            Arc<Vec<crate::check::Diagnostic>>,
-        )>,
-    >,
+    pub costly_fixes: std::sync::Mutex<Option<CostlyFixes>>,
 }
 
 impl Backend {
