@@ -1000,10 +1000,10 @@ fn reference_errors(validator: &jsonschema::Validator, params: &Value) -> Vec<Re
 /// A reference error tasking-ls deliberately reports differently or not at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Deviation {
-    /// The polygon's coordinates: params.rs leaves them empty for the validator and the
-    /// geometry checks own them, reporting at ring or position level with `geometry.*` codes
-    /// (one error per ring rather than one per position, issue 9). Met when a diagnostic lies
-    /// inside the geometry's `coordinates`.
+    /// The polygon's coordinates: `check/params/mod.rs` leaves them empty for the validator
+    /// and the geometry checks own them, reporting at ring or position level with
+    /// `geometry.*` codes (one error per ring rather than one per position, issue 9). Met
+    /// when a diagnostic lies inside the geometry's `coordinates`.
     CoordinatesOwnedByGeometry,
     /// Coordinates of a geometry whose `type` is not `Polygon`: they are read as the type says,
     /// and the type error on `type` is the one fault (issue 9, the Point case). Met when a
