@@ -371,14 +371,7 @@ pub(crate) fn sin_lat_deg(lat: f64) -> f64 {
     if x.abs() > std::f64::consts::FRAC_PI_2 {
         return x.sin();
     }
-    let x2 = x * x;
-    let mut term = 1.0;
-    // Horner from the x¹⁵ term down: x (1 - x²/(2·3) (1 - x²/(4·5) (…)))
-    for k in (1..=7).rev() {
-        let d = (2 * k) as f64 * (2 * k + 1) as f64;
-        term = 1.0 - x2 * (1.0 / d) * term;
-    }
-    x * term
+    x * taylor(x * x, 7, 1)
 }
 
 /// `cos` of a latitude in degrees; the series to x¹⁶ within ±90° (under 6e-13), as
@@ -388,10 +381,17 @@ pub(crate) fn cos_lat_deg(lat: f64) -> f64 {
     if x.abs() > std::f64::consts::FRAC_PI_2 {
         return x.cos();
     }
-    let x2 = x * x;
+    taylor(x * x, 8, 0)
+}
+
+/// The alternating series `1 - x²/(d₁) (1 - x²/(d₂) (…))` by Horner from its last term,
+/// `terms` deep, with `dₖ = (2k - 1 + odd)(2k + odd)`: `odd` 1 gives sin(x)/x, 0 cos(x).
+/// Inlined with constant arguments, the reciprocals are folded at compile time.
+#[inline(always)]
+fn taylor(x2: f64, terms: u32, odd: u32) -> f64 {
     let mut term = 1.0;
-    for k in (1..=8).rev() {
-        let d = (2 * k - 1) as f64 * (2 * k) as f64;
+    for k in (1..=terms).rev() {
+        let d = (2 * k - 1 + odd) as f64 * (2 * k + odd) as f64;
         term = 1.0 - x2 * (1.0 / d) * term;
     }
     term
