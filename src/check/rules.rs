@@ -432,7 +432,8 @@ pub fn rule(code: Code) -> Option<Rule> {
                 GEOMETRY_RULES,
             ],
             seed(RING, "[[[9.07, -79.64], [8.87, -79.64], [8.87, -179.44], [9.07, -179.44], [9.07, -79.64]]]"),
-            "Swapping to [longitude, latitude] when every position fits that way.",
+            "Swapping to [longitude, latitude] when every position fits that way; offered, \
+             never preferred (never applied by --fix): which way was meant is a guess.",
         ),
         Code::GeometryWinding => (
             "The exterior ring is counter-clockwise and holes clockwise (the right-hand rule).",

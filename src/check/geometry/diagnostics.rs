@@ -365,7 +365,9 @@ pub(super) fn range_errors_ring(
                     if bad == 1 { "" } else { "s" },
                 ),
             )
-            .with_fix(Fix::new(format!("Swap to [lon, lat] in {label}"), edits).preferred()),
+            // Offered, never preferred: which way the positions were meant is a guess, and
+            // `--fix` must not move an AOI to another place on its own.
+            .with_fix(Fix::new(format!("Swap to [lon, lat] in {label}"), edits)),
         );
     } else {
         // One diagnostic for the ring, at its first bad position: a ring in projected metres
