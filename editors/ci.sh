@@ -11,7 +11,8 @@
 #     linux-x64 .vsix), then the end-to-end test in real VS Code (code-server driven by
 #     Chromium, editors/vscode/e2e/run.sh; TASKING_CI_SKIP_E2E=1 skips it);
 #   - the Emacs end-to-end test with eglot in batch mode (editors/emacs/test/run.sh; Debian's
-#     emacs-nox, and elpa-eglot when the Emacs is older than 29).
+#     emacs-nox, and elpa-eglot when the Emacs is older than 29);
+#   - the set-up snippets of docs/editors.md in Neovim and Emacs (editors/doc_snippets.py).
 # Idempotent and non-interactive. Every step runs; the summary lists the failures and the
 # exit status is 1 if any step failed (2 for a usage error).
 #
@@ -173,6 +174,10 @@ if [ "$only" = all ] || [ "$only" = nvim ]; then
     nvim_e2e "$server" "$new" TASKING_TEST_CLIENT_PATH=start TASKING_TEST_LAZY=1
 fi
 
+doc_snippets() { # NVIM: the set-up snippets of docs/editors.md, run in the editors
+  python3 "$editors/doc_snippets.py" "$1" "$(command -v emacs || true)"
+}
+
 if [ "$only" = all ] || [ "$only" = vscode ]; then
   run_step "vscode: npm ci, compile, lint, test, package (linux-x64, server bundled)" vscode_pipeline
   if [ "${TASKING_CI_SKIP_E2E:-0}" != 1 ]; then
@@ -185,6 +190,11 @@ if [ "$only" = all ] || [ "$only" = emacs ]; then
     run_step "install emacs-nox (and elpa-eglot before Emacs 29)" install_emacs
   fi
   run_step "emacs e2e: eglot in batch mode (diagnostics, empty settings, hover, completion, quick fix, format)" emacs_e2e
+fi
+
+if [ "$only" = all ]; then
+  run_step "docs/editors.md: the Neovim and Emacs set-up snippets run (editors/doc_snippets.py)" \
+    doc_snippets "$venv/bin/nvim"
 fi
 
 echo

@@ -4,7 +4,7 @@
 //! a clear `schema.other` saying the check stopped; a 20,000-value enum of 1,000-character
 //! values and a long wrong value gets its `schema.enum` without a quadratic did-you-mean (the
 //! distance work itself is counted in `check::messages`' unit tests). No timing is asserted:
-//! the release-build times are in the README.
+//! each test's only limit is a guard against a hang.
 
 use serde_json::{json, Value};
 use tasking_ls::check::{check_document, CheckOptions, Code, Diagnostic};

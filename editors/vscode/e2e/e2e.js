@@ -1,6 +1,8 @@
 // Drives code-server with the extension installed (see run.sh) and checks what a user sees:
 // (e) the language mode, (a) the Problems panel (codes, source, no JSON duplicate), (f) the
-// inlay hint after dataProduct, (b) completion, (c) hover, (d) the "Close the ring" quick fix.
+// inlay hint after dataProduct, (b) completion, (c) hover, (d) the "Close the ring" quick fix,
+// (g) the AOI thumbnail in the hover of "geometry", (h) the "Show AOI on map" webview draws
+// the polygon and redraws it when a coordinate is edited.
 //   node e2e.js URL SCREENSHOT_DIR
 'use strict';
 const path = require('node:path');
@@ -87,6 +89,25 @@ async function gotoPosition(line, column) {
   await new Promise((r) => setTimeout(r, 300));
 }
 
+/** The `d` of the AOI's path in whichever frame draws it (webviews are nested iframes),
+ * once `predicate(d)` holds. */
+async function aoiPath(what, predicate, timeout = TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        const d = await frame.$eval('path.aoi-polygon', (e) => e.getAttribute('d'));
+        if (d && predicate(d)) return d;
+      } catch {
+        // No such path in this frame (or the frame went away while reading).
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await shot(`failed-${what.replace(/\W+/g, '-')}`);
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 async function main() {
   const started = Date.now();
   const browser = await puppeteer.launch({
@@ -138,6 +159,46 @@ async function main() {
     await waitText('the inlay hint "Pléiades Analytic"', (t) => squeezed(t).includes('"PléiadesAnalytic,'), '.view-lines');
     await shot('inlay-hint');
     log('ok (f): inlay hint Pléiades Analytic after dataProduct');
+
+    // (g) The hover of "geometry" carries the AOI's thumbnail (an image).
+    await gotoPosition(12, 8);
+    await keys('Control', 'k');
+    await keys('Control', 'i');
+    await page.waitForSelector('.monaco-hover img', { visible: true, timeout: TIMEOUT }).catch(async (error) => {
+      await shot('failed-thumbnail');
+      throw new Error(`no image in the hover of "geometry": ${error.message}`);
+    });
+    const thumbnail = await page.evaluate(() => {
+      const img = document.querySelector('.monaco-hover img');
+      return { width: img.naturalWidth, height: img.naturalHeight };
+    });
+    if (!(thumbnail.width > 0 && thumbnail.height > 0)) {
+      await shot('failed-thumbnail-empty');
+      throw new Error(`the hover's image did not load: ${JSON.stringify(thumbnail)}`);
+    }
+    await shot('hover-thumbnail');
+    await page.keyboard.press('Escape');
+    log(`ok (g): the hover of "geometry" shows a ${thumbnail.width}x${thumbnail.height} thumbnail`);
+
+    // (h) "Show AOI on map": the webview draws the polygon; editing a position redraws it.
+    await keys('Control', 'Shift', 'p');
+    await page.waitForSelector('.quick-input-widget input', { visible: true, timeout: TIMEOUT });
+    await page.keyboard.type('Show AOI on map');
+    await waitText('"Show AOI on map" in the command palette', (t) => t.includes('Show AOI on map'),
+      '.quick-input-list .monaco-list-row.focused');
+    await page.keyboard.press('Enter');
+    const drawn = await aoiPath('the AOI drawn in the map webview', () => true);
+    await shot('aoi-map');
+    log(`ok (h): the map webview draws the AOI (path of ${drawn.length} characters)`);
+    // Back to the editor: the east side's first longitude -79.4388 becomes -79.3388.
+    await openFile('mono_tasking_request.json');
+    await gotoPosition(18, 16);
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('3');
+    const moved = await aoiPath('the AOI redrawn after the edit', (d) => d !== drawn);
+    await shot('aoi-map-after-edit');
+    log(`ok (h): editing a longitude redraws the AOI (${drawn.length} -> ${moved.length} characters)`);
+    await keys('Control', 'z');
 
     // (b) Completion inside "acquisitionMode": "".
     await openFile('complete_tasking_request.json');
