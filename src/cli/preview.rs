@@ -300,7 +300,7 @@ fn tempfile_in(folder: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 }
 
 /// For `validate --preview-dir`: the PNG of a checked order (with its diagnostics as
-/// reported) written to `dir/<path with each /, \\ and : as _>.png`; returns that path.
+/// reported) written to `dir/<path with each /, \ and : as _>.png`; returns that path.
 pub fn write_preview_png(
     dir: &Path,
     path: &str,
