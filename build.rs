@@ -12,9 +12,6 @@ fn main() {
     // A directory here makes cargo rescan it, so added and removed files trigger a rebuild too.
     println!("cargo:rerun-if-changed=schemas-cache");
     println!("cargo:rerun-if-changed=build.rs");
-    // The generated code names the schemas by absolute path: another checkout (a git
-    // worktree) sharing this target directory must regenerate it, not compile against ours.
-    println!("cargo:rerun-if-env-changed=CARGO_MANIFEST_DIR");
 
     let mut files: Vec<(String, String)> = Vec::new();
     if let Ok(entries) = fs::read_dir(&cache_dir) {

@@ -19,12 +19,48 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Crs, Vec<Feature>), String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("is not UTF-8 text (byte {})", e.valid_up_to()))?;
     let text = text.trim_start_matches('\u{feff}');
+    well_formed(text)?;
     let kml: Kml<f64> = KmlReader::<_, f64>::from_string(text)
         .read()
         .map_err(|e| format!("is not KML: {e}"))?;
     let mut features = Vec::new();
     walk(&kml, &mut features);
     Ok((Crs::Wgs84, features))
+}
+
+/// Checks that `text` is well-formed XML, every element closed. The `kml` crate (0.15)
+/// loops forever on a document that ends inside a `<Placemark>` (its reader skips the end of
+/// input there), found by the mutation fuzz test; this pass turns that and any other broken
+/// XML into an error with its byte offset before the crate sees it.
+fn well_formed(text: &str) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut open: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                open.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+            }
+            Ok(Event::End(_)) => {
+                open.pop();
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(format!(
+                    "is not well-formed XML (byte {}): {e}",
+                    reader.error_position()
+                ))
+            }
+        }
+    }
+    match open.last() {
+        Some(name) => Err(format!(
+            "is not well-formed XML: it ends inside <{name}> (byte {}), the file is cut short",
+            text.len()
+        )),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn read_kmz(bytes: &[u8]) -> Result<(Crs, Vec<Feature>), String> {
@@ -143,5 +179,27 @@ fn polygon(outer: &LinearRing<f64>, inner: &[LinearRing<f64>]) -> Polygon {
     Polygon {
         exterior: ring(outer),
         holes: inner.iter().map(ring).collect(),
+    }
+}
+
+#[cfg(test)]
+mod cut_short {
+    /// A KML that ends inside a Placemark made the `kml` crate loop forever (found by the
+    /// mutation fuzz test); every prefix of a real file is now a result or an error.
+    #[test]
+    fn every_prefix_of_a_kml_ends() {
+        let text =
+            "<?xml version=\"1.0\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\
+            <Folder><Placemark><name>Field</name><Polygon><outerBoundaryIs><LinearRing>\
+            <coordinates>13.0,52.0,0 13.1,52.0,0 13.1,52.1,0 13.0,52.0,0</coordinates>\
+            </LinearRing></outerBoundaryIs></Polygon></Placemark></Folder></Document></kml>";
+        let whole = super::read(text.as_bytes()).expect("the whole file reads");
+        assert_eq!(whole.1.len(), 1);
+        for end in 0..text.len() {
+            let _ = super::read(&text.as_bytes()[..end]);
+        }
+        let cut = text.find("<name>").unwrap();
+        let error = super::read(&text.as_bytes()[..cut]).unwrap_err();
+        assert!(error.contains("ends inside <Placemark>"), "{error}");
     }
 }
