@@ -10,7 +10,7 @@ use crate::check::{check_document, CheckOptions, Diagnostic};
 use crate::config::LintSettings;
 use crate::document::Document;
 use crate::render::html::{self, Tiles};
-use crate::render::{raster, render_svg, scene_of, Options};
+use crate::render::{raster, render_for_raster, render_svg, scene_of, Options};
 use crate::schema::SchemaStore;
 
 /// The largest order `preview` reads, as `validate` (256 MiB).
@@ -146,10 +146,13 @@ fn picture_of(
         height,
         ..Options::default()
     };
-    let rendered = render_svg(&scene, &options);
+    let rendered = match kind {
+        Kind::Png => render_for_raster(&scene, &options),
+        Kind::Svg | Kind::Html => render_svg(&scene, &options),
+    };
     Ok(match kind {
         Kind::Svg => rendered.svg.into_bytes(),
-        Kind::Png => raster::png(&rendered.svg).map_err(|e| e.to_string())?,
+        Kind::Png => raster::png_of(&rendered).map_err(|e| e.to_string())?,
         Kind::Html => html::page(
             &rendered,
             [width, height],

@@ -9,6 +9,7 @@
 //! drawing), `raster` (PNG through resvg), `html` (the interactive page).
 
 pub mod basemap;
+pub mod coverage;
 pub mod html;
 pub mod raster;
 pub mod scene;
@@ -16,7 +17,7 @@ pub mod svg;
 pub mod view;
 
 pub use scene::{scene_of, Caption, Marker, Polygon, Ring, Scene, Shape};
-pub use svg::{render_svg, DrawnMarker, DrawnVertex, Rendered};
+pub use svg::{render_for_raster, render_svg, DrawnMarker, DrawnVertex, Rendered};
 pub use view::View;
 
 /// The size of the picture and what it holds.
@@ -62,8 +63,8 @@ pub fn thumbnail_png(scene: &Scene, width: u32, height: u32) -> Option<Vec<u8>> 
     if scene.shapes.is_empty() {
         return None;
     }
-    let rendered = render_svg(scene, &Options::thumbnail(width, height));
-    raster::png(&rendered.svg).ok()
+    let rendered = render_for_raster(scene, &Options::thumbnail(width, height));
+    raster::png_of(&rendered).ok()
 }
 
 /// `bytes` in standard base64 with padding (RFC 4648 §4), for `data:` URIs.

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use super::basemap::{self, Scale, FINE_BELOW_DEGREES};
+use super::coverage::DensePolygon;
 use super::scene::{bbox_area_km2, Scene};
 use super::view::{mercator_y, View, CAPTION_HEIGHT, MAX_LATITUDE};
 use super::Options;
@@ -25,6 +26,8 @@ pub const TOLERANCE_PX: f64 = 0.5;
 pub const AOI_FILL: [u8; 3] = [0xE4, 0x57, 0x2E];
 pub const AOI_FILL_OPACITY: f64 = 0.45;
 const AOI_STROKE: &str = "#B8321A";
+/// [`AOI_STROKE`] as RGB, for [`super::coverage`].
+pub const AOI_STROKE_RGB: [u8; 3] = [0xB8, 0x32, 0x1A];
 /// Sea and land.
 pub const SEA: [u8; 3] = [0xD6, 0xE6, 0xF2];
 pub const LAND: [u8; 3] = [0xF1, 0xEE, 0xE4];
@@ -42,6 +45,10 @@ pub struct Rendered {
     /// The vertices drawn (after simplification), each with where it is written.
     pub vertices: Vec<DrawnVertex>,
     pub markers: Vec<DrawnMarker>,
+    /// The polygons left out of `svg` for [`super::raster`] to paint (see
+    /// [`render_for_raster`]), each with the byte offset in `svg` where it belongs (a
+    /// `<!--tasking-ls:coverage-->` comment inside the `aoi` group); empty from [`render_svg`].
+    pub dense: Vec<(usize, DensePolygon)>,
 }
 
 /// A vertex as drawn.
@@ -71,8 +78,24 @@ pub struct DrawnMarker {
     pub offset: usize,
 }
 
+/// A polygon whose outline keeps at least this many points after the half-pixel skipping is
+/// painted by [`super::coverage`] in a PNG: tiny-skia's cost grows with the edges per row.
+pub const DENSE_POINTS: usize = 10_000;
+
 /// Draws `scene` at the size of `options`; see the module's documentation.
 pub fn render_svg(scene: &Scene, options: &Options) -> Rendered {
+    render(scene, options, None)
+}
+
+/// As [`render_svg`], for a raster: every polygon that keeps [`DENSE_POINTS`] or more points
+/// is left out of the SVG and returned in [`Rendered::dense`], for [`super::raster::png_of`]
+/// to paint at its place.
+pub fn render_for_raster(scene: &Scene, options: &Options) -> Rendered {
+    render(scene, options, Some(DENSE_POINTS))
+}
+
+/// The drawing; polygons keeping `dense_from` points or more go to [`Rendered::dense`].
+pub(super) fn render(scene: &Scene, options: &Options, dense_from: Option<usize>) -> Rendered {
     let view = View::fit(scene, options);
     let (width, height) = (
         f64::from(options.width.max(16)),
@@ -93,7 +116,8 @@ pub fn render_svg(scene: &Scene, options: &Options) -> Rendered {
     );
     draw_basemap(&mut out, &view);
     draw_graticule(&mut out, &view, options.decorations);
-    let (vertices, markers) = draw_aoi(&mut out, scene, &view);
+    let mut dense = Vec::new();
+    let (vertices, markers) = draw_aoi(&mut out, scene, &view, dense_from, &mut dense);
     if options.decorations {
         draw_north_arrow(&mut out);
         draw_scale_bar(&mut out, &view);
@@ -108,6 +132,7 @@ pub fn render_svg(scene: &Scene, options: &Options) -> Rendered {
         view,
         vertices,
         markers,
+        dense,
     }
 }
 
@@ -146,8 +171,10 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Appends `M x y L ...` (and `Z` when `close`) for pixels, skipping points within
-/// [`TOLERANCE_PX`] of the last one written; the last point is always written.
-fn path_data(out: &mut String, points: &[[f64; 2]], close: bool) {
+/// [`TOLERANCE_PX`] of the last one written; the last point is always written. Returns the
+/// number of points written.
+fn path_data(out: &mut String, points: &[[f64; 2]], close: bool) -> usize {
+    let mut written = 0;
     let mut last: Option<[f64; 2]> = None;
     for (i, p) in points.iter().enumerate() {
         let final_point = i + 1 == points.len();
@@ -165,10 +192,12 @@ fn path_data(out: &mut String, points: &[[f64; 2]], close: bool) {
         out.push(' ');
         out.push_str(&num(p[1]));
         last = Some(*p);
+        written += 1;
     }
     if close && last.is_some() {
         out.push('Z');
     }
+    written
 }
 
 /// Sutherland–Hodgman: the polygon `points` (pixels) clipped to the rectangle
@@ -388,7 +417,13 @@ fn draw_graticule(out: &mut String, view: &View, labels: bool) {
     );
 }
 
-fn draw_aoi(out: &mut String, scene: &Scene, view: &View) -> (Vec<DrawnVertex>, Vec<DrawnMarker>) {
+fn draw_aoi(
+    out: &mut String,
+    scene: &Scene,
+    view: &View,
+    dense_from: Option<usize>,
+    dense: &mut Vec<(usize, DensePolygon)>,
+) -> (Vec<DrawnVertex>, Vec<DrawnMarker>) {
     let mut vertices = Vec::new();
     let _ = writeln!(out, r#"<g id="aoi" clip-path="url(#map-area)">"#);
     for (s, shape) in scene.shapes.iter().enumerate() {
@@ -412,6 +447,8 @@ fn draw_aoi(out: &mut String, scene: &Scene, view: &View) -> (Vec<DrawnVertex>, 
         }
         for (p, polygon) in shape.polygons.iter().enumerate() {
             let mut d = String::new();
+            let mut kept = 0;
+            let mut pixel_rings = Vec::new();
             for (r, ring) in polygon.rings.iter().enumerate() {
                 let pixels: Vec<[f64; 2]> = ring.points.iter().map(|q| view.pixel(*q)).collect();
                 // The drawn vertices: the same skipping as the path (first and last kept).
@@ -436,7 +473,13 @@ fn draw_aoi(out: &mut String, scene: &Scene, view: &View) -> (Vec<DrawnVertex>, 
                         });
                     }
                 }
-                path_data(&mut d, &pixels, ring.closed);
+                kept += path_data(&mut d, &pixels, ring.closed);
+                pixel_rings.push((pixels, ring.closed));
+            }
+            if dense_from.is_some_and(|from| kept >= from) {
+                dense.push((out.len(), DensePolygon { rings: pixel_rings }));
+                out.push_str("<!--tasking-ls:coverage-->\n");
+                continue;
             }
             let _ = writeln!(
                 out,
