@@ -211,6 +211,9 @@ enum Command {
     /// Access windows of the product's satellites over the order's AOI, within its window and
     /// incidence limit, from element sets you supply (docs/feasibility.md; no network).
     Opportunities(OpportunitiesArgs),
+    /// Orbital element sets for the pass search: import files into the cache, show what is
+    /// cached and how old, update from CelesTrak (only when asked; docs/feasibility.md).
+    Elements(cli::elements::ElementsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -520,6 +523,9 @@ fn run(cli: Cli) -> i32 {
             with_store(&global, |store| {
                 cli::opportunities::run(&args, store, &configured)
             })
+        }
+        Command::Elements(args) => {
+            cli::elements::run(&args, global.cache_dir.as_deref(), global.offline)
         }
         Command::Init {
             product,
