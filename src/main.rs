@@ -266,6 +266,10 @@ struct ValidateCli {
     /// Write a PNG map of each order with errors into DIR (for CI artefacts).
     #[arg(long, value_name = "DIR")]
     preview_dir: Option<PathBuf>,
+    /// Also search the satellites' passes (feasibility.passes), from each order's
+    /// [feasibility] elements and the element cache; off by default (SGP4 per order).
+    #[arg(long)]
+    passes: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -459,6 +463,9 @@ fn run(cli: Cli) -> i32 {
                     config,
                     force_exclude: args.force_exclude,
                     preview_dir: args.preview_dir,
+                    passes: args.passes.then(|| cli::validate::PassSearch {
+                        cache: config::elements::ElementCache::at(global.cache_dir.as_deref()),
+                    }),
                 },
                 store,
             )
@@ -521,7 +528,8 @@ fn run(cli: Cli) -> i32 {
                 .map(|l| l.file.feasibility.elements.clone())
                 .unwrap_or_default();
             with_store(&global, |store| {
-                cli::opportunities::run(&args, store, &configured)
+                let cache = config::elements::ElementCache::at(global.cache_dir.as_deref());
+                cli::opportunities::run(&args, store, &configured, cache.as_ref())
             })
         }
         Command::Elements(args) => {
@@ -601,6 +609,7 @@ fn check_written(
             config,
             force_exclude: false,
             preview_dir: None,
+            passes: None,
         },
         store,
     )

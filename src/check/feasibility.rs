@@ -514,17 +514,19 @@ pub fn pass_diagnostics(
         .collect();
     if let Some(w) = &outcome.wider {
         message.push_str(&format!(
-            "; the nearest needs {:.1}° on {} ({})",
+            "; the nearest needs {:.1}° on {} {} UTC ({})",
             w.min_incidence_deg,
             day_text(w.start, None),
+            w.at.format("%H:%M"),
             w.satellite
         ));
     }
     if let Some(w) = &outcome.later {
         message.push_str(&format!(
-            "; at <= {}° the next is on {} ({})",
+            "; at <= {}° the next is on {} {} UTC ({})",
             format_degrees(query.limit_deg),
             day_text(w.start, Some(query.start)),
+            w.at.format("%H:%M"),
             w.satellite
         ));
     }

@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::{EXIT_FAILURE, EXIT_OK};
+use std::collections::BTreeMap;
+
 use crate::check::feasibility::pass_query;
+use crate::config::elements::{ElementCache, Origin};
 use crate::document::Document;
 use crate::feasibility::passes::Aoi;
 use crate::feasibility::{self as feas, SatelliteResult, Timing};
@@ -21,8 +24,10 @@ use crate::schema::SchemaStore;
 pub enum OpportunitiesFormat {
     /// Lines for a person.
     Human,
-    /// A GeoJSON FeatureCollection of STAPI-shaped opportunities.
-    Json,
+    /// A GeoJSON FeatureCollection (RFC 7946) of STAPI-shaped opportunities; `json` is
+    /// another name for it.
+    #[value(alias = "json")]
+    Geojson,
 }
 
 /// `tasking-ls opportunities`'s arguments.
@@ -32,18 +37,27 @@ pub struct OpportunitiesArgs {
     #[arg(value_name = "ORDER")]
     pub order: PathBuf,
     /// An element set file (OMM JSON, TLE or 3LE) for the product's satellites; repeatable
-    /// (default: `[feasibility] elements` in tasking-ls.toml). Nothing is downloaded.
+    /// (default: `[feasibility] elements` in tasking-ls.toml). Satellites these files do not
+    /// cover take their set from the element cache (`tasking-ls elements`). Nothing is
+    /// downloaded.
     #[arg(long, value_name = "FILE")]
     pub elements: Vec<PathBuf>,
-    /// human, or json (a FeatureCollection of STAPI-shaped opportunities).
+    /// human, or geojson (a FeatureCollection of STAPI-shaped opportunities; `json` is an
+    /// alias).
     #[arg(long, value_enum, default_value_t = OpportunitiesFormat::Human)]
     pub format: OpportunitiesFormat,
 }
 
 /// Runs `opportunities`; `configured` are the `[feasibility] elements` files, used when
-/// `--elements` is not given.
-pub fn run(args: &OpportunitiesArgs, store: &SchemaStore, configured: &[PathBuf]) -> i32 {
-    match report(args, store, configured) {
+/// `--elements` is not given; `cache` is the element cache that fills in the satellites the
+/// files do not cover.
+pub fn run(
+    args: &OpportunitiesArgs,
+    store: &SchemaStore,
+    configured: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> i32 {
+    match report(args, store, configured, cache) {
         Ok(text) => {
             print!("{text}");
             EXIT_OK
@@ -55,11 +69,12 @@ pub fn run(args: &OpportunitiesArgs, store: &SchemaStore, configured: &[PathBuf]
     }
 }
 
-/// The report's text (human or JSON), or why none could be made.
+/// The report's text (human or GeoJSON), or why none could be made.
 pub fn report(
     args: &OpportunitiesArgs,
     store: &SchemaStore,
     configured: &[PathBuf],
+    cache: Option<&ElementCache>,
 ) -> Result<String, String> {
     let shown = args.order.display().to_string();
     let text = std::fs::read_to_string(&args.order).map_err(|e| format!("{shown}: {e}"))?;
@@ -82,58 +97,86 @@ pub fn report(
     } else {
         &args.elements
     };
-    let sets = crate::config::elements::read(files)?;
-    let results = feas::opportunities(constellation, &sets, &aoi, limit, start, end);
-    // With no window at all from satellites that were computed, the angle that would give
-    // one: the same search at the satellites' reach.
-    let computed = results
-        .iter()
-        .any(|r| matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }));
-    let none = computed && results.iter().all(|r| r.windows.is_empty());
-    let nearest = if none {
-        feas::opportunities(constellation, &sets, &aoi, 60.0, start, end)
-            .into_iter()
-            .flat_map(|r| r.windows)
-            .min_by(|a, b| a.min_incidence_deg.total_cmp(&b.min_incidence_deg))
-    } else {
-        None
-    };
+    let resolved = crate::config::elements::resolve(files, cache)?;
+    let outcome = feas::search_with_alternatives(
+        constellation,
+        &resolved.sets,
+        &aoi,
+        limit,
+        start,
+        end,
+    );
     Ok(match args.format {
         OpportunitiesFormat::Human => human(
-            &shown,
-            constellation.title,
-            id,
-            limit,
-            start,
-            end,
-            &results,
-            files,
-            nearest,
+            &Header {
+                shown: &shown,
+                title: constellation.title,
+                product: id,
+                limit,
+                start,
+                end,
+            },
+            &outcome,
+            &resolved.origins,
         ),
-        OpportunitiesFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&geojson(id, limit, start, end, &results))
-                .unwrap_or_default();
+        OpportunitiesFormat::Geojson => {
+            let mut text = serde_json::to_string_pretty(&geojson(
+                id,
+                limit,
+                start,
+                end,
+                &outcome.results,
+                &resolved.origins,
+            ))
+            .unwrap_or_default();
             text.push('\n');
             text
         }
     })
 }
 
-const CAVEAT: &str = "geometric access only; the provider's feasibility study decides (no \
-                      weather, no competing orders, no satellite health)";
-
-#[allow(clippy::too_many_arguments)]
-fn human(
-    shown: &str,
-    title: &str,
-    product: &str,
+/// What the report's first line says.
+struct Header<'a> {
+    shown: &'a str,
+    title: &'a str,
+    product: &'a str,
     limit: f64,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    results: &[SatelliteResult],
-    files: &[PathBuf],
-    nearest: Option<feas::passes::Window>,
-) -> String {
+}
+
+/// Where a satellite's elements came from, in words: `cached` or `from FILE`.
+fn origin_text(origins: &BTreeMap<u64, Origin>, norad_id: u64) -> String {
+    match origins.get(&norad_id) {
+        Some(Origin::Cache(_)) => "cached".to_string(),
+        Some(Origin::File(path)) => format!("from {}", path.display()),
+        None => String::new(),
+    }
+}
+
+/// How far the elements' epoch is from the window's start, in days, in words.
+fn age_text(epoch: DateTime<Utc>, start: DateTime<Utc>) -> String {
+    let days = (start - epoch).num_seconds() as f64 / 86_400.0;
+    if days >= 0.0 {
+        format!("{days:.1} days before the window's start")
+    } else {
+        format!("{:.1} days after the window's start", -days)
+    }
+}
+
+const CAVEAT: &str = "geometric access only; the provider's feasibility study decides (no \
+                      weather, no competing orders, no satellite health)";
+
+fn human(header: &Header<'_>, outcome: &feas::PassOutcome, origins: &BTreeMap<u64, Origin>) -> String {
+    let Header {
+        shown,
+        title,
+        product,
+        limit,
+        start,
+        end,
+    } = *header;
+    let results = &outcome.results;
     let mut out = format!(
         "{shown}: {title} (product {product}) over the AOI, {} – {} UTC, incidence <= {limit}°\n{CAVEAT}\n",
         start.format("%Y-%m-%d %H:%M"),
@@ -153,11 +196,10 @@ fn human(
         match &r.timing {
             Timing::Unavailable => {
                 out.push_str(&format!(
-                    "{} (NORAD {}): timing unavailable: no element set for it{} (--elements FILE or \
-                     [feasibility] elements); not computed, so this says nothing about its passes\n",
-                    r.satellite,
-                    r.norad_id,
-                    if files.is_empty() { " was given" } else { " in the files given" },
+                    "{} (NORAD {}): timing unavailable: no element set for it (--elements FILE, \
+                     [feasibility] elements, or tasking-ls elements import|update); not \
+                     computed, so this says nothing about its passes\n",
+                    r.satellite, r.norad_id,
                 ));
                 missing.push(r.satellite.clone());
                 continue;
@@ -171,10 +213,12 @@ fn human(
                 continue;
             }
             Timing::Timed { elements_epoch } => out.push_str(&format!(
-                "{} (NORAD {}), elements of {}: {} window{}\n",
+                "{} (NORAD {}), elements of {} ({}, {}): {} window{}\n",
                 r.satellite,
                 r.norad_id,
                 elements_epoch.format("%Y-%m-%d %H:%M"),
+                origin_text(origins, r.norad_id),
+                age_text(*elements_epoch, start),
                 r.windows.len(),
                 if r.windows.len() == 1 { "" } else { "s" },
             )),
@@ -182,11 +226,12 @@ fn human(
                 elements_epoch,
                 days_from_window,
             } => out.push_str(&format!(
-                "{} (NORAD {}), elements of {} ({days_from_window} days from the window: times \
-                 approximate): {} window{}\n",
+                "{} (NORAD {}), elements of {} ({}, {days_from_window} days from the window: \
+                 times approximate): {} window{}\n",
                 r.satellite,
                 r.norad_id,
                 elements_epoch.format("%Y-%m-%d %H:%M"),
+                origin_text(origins, r.norad_id),
                 r.windows.len(),
                 if r.windows.len() == 1 { "" } else { "s" },
             )),
@@ -194,11 +239,12 @@ fn human(
         for w in &r.windows {
             windows += 1;
             out.push_str(&format!(
-                "  {} – {}  incidence {:.1}° (off-nadir {:.1}°) at {}, sun {:.1}°, {}\n",
+                "  {} – {}  incidence {:.1}° (off-nadir {:.1}°, azimuth {:.0}°) at {}, sun {:.1}°, {}\n",
                 w.start.format("%Y-%m-%d %H:%M:%S"),
                 w.end.format("%H:%M:%S"),
                 w.min_incidence_deg,
                 w.off_nadir_deg,
+                w.azimuth_deg,
                 w.at.format("%H:%M:%S"),
                 w.sun_elevation_deg,
                 if w.descending {
@@ -219,28 +265,47 @@ fn human(
         out.push_str(&format!("; not computed: {}", missing.join(", ")));
     }
     out.push('\n');
-    if let Some(w) = nearest {
+    if let Some(w) = &outcome.wider {
         out.push_str(&format!(
             "no pass at <= {limit}° in the window; the nearest needs {:.1}° ({}, {}): raise \
-             incidenceAngle to {} or widen the window\n",
+             incidenceAngle to {}\n",
             w.min_incidence_deg,
             w.satellite,
             w.start.format("%Y-%m-%d %H:%M"),
-            w.min_incidence_deg.ceil(),
+            (w.min_incidence_deg - 1e-9).ceil(),
+        ));
+    }
+    if let Some(w) = &outcome.later {
+        out.push_str(&format!(
+            "no pass at <= {limit}° in the window; the next at <= {limit}° is {} ({}, \
+             incidence {:.1}°): extend acquisitionEnd past it\n",
+            w.start.format("%Y-%m-%d %H:%M"),
+            w.satellite,
+            w.min_incidence_deg,
         ));
     }
     out
 }
 
-/// The results as a GeoJSON FeatureCollection of STAPI opportunities: each window a Feature
-/// at its nearest AOI point, `properties.datetime` the interval, the `view:` angles, plus
-/// `satellite`, `norad_id` and `elements_epoch`; the per-satellite timing in `satellites`.
+/// `properties.source` of the opportunities this tool computed.
+pub const SOURCE_OURS: &str = "tasking-ls";
+/// `properties.source` of the opportunities a STAPI provider answered.
+pub const SOURCE_PROVIDER: &str = "provider";
+
+/// The results as a GeoJSON FeatureCollection (RFC 7946) of STAPI opportunities: each window
+/// a Feature whose geometry is the AOI point seen at the smallest incidence, with
+/// `properties.datetime` the interval (RFC 3339 `start/end`), `product_id`, the STAC view
+/// extension's `view:incidence_angle`, `view:off_nadir`, `view:sun_elevation` and
+/// `view:azimuth` (degrees), `source` (`tasking-ls`), `satellite`, `norad_id` and
+/// `elements_epoch`; the search and each satellite's timing and elements' origin as the
+/// foreign members `search` and `satellites`.
 fn geojson(
     product: &str,
     limit: f64,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     results: &[SatelliteResult],
+    origins: &BTreeMap<u64, Origin>,
 ) -> Value {
     let iso = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let features: Vec<Value> = results
@@ -256,6 +321,8 @@ fn geojson(
                     "view:incidence_angle": round(w.min_incidence_deg, 3),
                     "view:off_nadir": round(w.off_nadir_deg, 3),
                     "view:sun_elevation": round(w.sun_elevation_deg, 2),
+                    "view:azimuth": round(w.azimuth_deg, 2),
+                    "source": SOURCE_OURS,
                     "satellite": w.satellite,
                     "norad_id": w.norad_id,
                     "elements_epoch": iso(w.elements_epoch),
@@ -278,6 +345,11 @@ fn geojson(
             "satellite": r.satellite,
             "norad_id": r.norad_id,
             "timing": r.timing,
+            "elements": match origins.get(&r.norad_id) {
+                Some(Origin::Cache(path)) => json!({"source": "cache", "path": path}),
+                Some(Origin::File(path)) => json!({"source": "file", "path": path}),
+                None => Value::Null,
+            },
             "windows": r.windows.len(),
         })).collect::<Vec<_>>(),
     })

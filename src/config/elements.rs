@@ -44,6 +44,15 @@ pub fn configured_for(path: &Path) -> Vec<PathBuf> {
     with_cache(configured, ElementCache::at(cache_dir.as_deref()).as_ref())
 }
 
+/// The `[feasibility] elements` files of the nearest `tasking-ls.toml` to `path` alone (none
+/// when there is no file or it cannot be read), for callers that choose the cache themselves.
+pub fn configured_files(path: &Path) -> Vec<PathBuf> {
+    super::file::discover(path)
+        .and_then(|config| super::file::load(&config).ok())
+        .map(|l| l.file.feasibility.elements)
+        .unwrap_or_default()
+}
+
 /// `explicit` followed by the cache's file of each satellite the explicit files hold no set
 /// for. An explicit file that cannot be read covers nothing (and [`read`] will name it).
 pub fn with_cache(explicit: Vec<PathBuf>, cache: Option<&ElementCache>) -> Vec<PathBuf> {
