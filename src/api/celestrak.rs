@@ -111,8 +111,13 @@ impl ElementsClient {
                 false,
             ));
         }
-        let sets = elements::parse(&text)
-            .map_err(|e| fail(format!("the answer is not an element set: {e}"), None, false))?;
+        let sets = elements::parse(&text).map_err(|e| {
+            fail(
+                format!("the answer is not an element set: {e}"),
+                None,
+                false,
+            )
+        })?;
         sets.into_iter()
             .filter(|s| s.norad_id == norad_id)
             .max_by_key(|s| s.epoch)

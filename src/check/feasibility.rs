@@ -488,10 +488,7 @@ pub fn pass_diagnostics(
             _ => None,
         })
         .collect();
-    let (oldest, newest) = (
-        epochs.iter().min().copied(),
-        epochs.iter().max().copied(),
-    );
+    let (oldest, newest) = (epochs.iter().min().copied(), epochs.iter().max().copied());
     let elements = match (oldest, newest) {
         (Some(a), Some(b)) if a.date_naive() == b.date_naive() => {
             format!("elements of {}", day_text(a, None))
@@ -550,7 +547,11 @@ pub fn pass_diagnostics(
         }
     }
     if let Some(w) = &outcome.later {
-        let day_after = w.end.date_naive().succ_opt().map(|d| d.and_hms_opt(0, 0, 0));
+        let day_after = w
+            .end
+            .date_naive()
+            .succ_opt()
+            .map(|d| d.and_hms_opt(0, 0, 0));
         if let Some(Some(new_end)) = day_after {
             fixes.push(Fix::replace(
                 format!("Extend acquisitionEnd to {}", new_end.format("%Y-%m-%d")),

@@ -67,7 +67,11 @@ pub fn run(args: &ElementsArgs, cache_dir: Option<&std::path::Path>, offline: bo
         ElementsCommand::Update { norad, source_url } => {
             let url = source_url
                 .clone()
-                .or_else(|| std::env::var(ELEMENTS_URL_ENV).ok().filter(|v| !v.is_empty()))
+                .or_else(|| {
+                    std::env::var(ELEMENTS_URL_ENV)
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                })
                 .unwrap_or_else(|| DEFAULT_ELEMENTS_URL.to_string());
             update(&cache, norad, &url, offline)
         }
@@ -376,7 +380,9 @@ mod tests {
         cache.store(&set(48268, 0)).unwrap();
         let now = set(48268, 0).epoch + chrono::Duration::hours(36);
         let (printed, _) = show(&cache, now);
-        let text = printed.out.replace(&dir.path().display().to_string(), "DIR");
+        let text = printed
+            .out
+            .replace(&dir.path().display().to_string(), "DIR");
         expect_test::expect![[r#"
             element cache: DIR
             Pléiades Neo 3 (NORAD 48268)  epoch 2000-06-27 18:50:19 UTC  1.5 days old
@@ -391,7 +397,10 @@ mod tests {
         let cache = ElementCache::new(dir.path());
         let (printed, status) = update(&cache, &[], "http://127.0.0.1:9", true);
         assert_eq!(status, EXIT_FAILURE);
-        assert!(printed.err.contains("--offline forbids the network"), "{printed:?}");
+        assert!(
+            printed.err.contains("--offline forbids the network"),
+            "{printed:?}"
+        );
         assert!(cache.files().is_empty());
     }
 }

@@ -98,14 +98,8 @@ pub fn report(
         &args.elements
     };
     let resolved = crate::config::elements::resolve(files, cache)?;
-    let outcome = feas::search_with_alternatives(
-        constellation,
-        &resolved.sets,
-        &aoi,
-        limit,
-        start,
-        end,
-    );
+    let outcome =
+        feas::search_with_alternatives(constellation, &resolved.sets, &aoi, limit, start, end);
     Ok(match args.format {
         OpportunitiesFormat::Human => human(
             &Header {
@@ -167,7 +161,11 @@ fn age_text(epoch: DateTime<Utc>, start: DateTime<Utc>) -> String {
 const CAVEAT: &str = "geometric access only; the provider's feasibility study decides (no \
                       weather, no competing orders, no satellite health)";
 
-fn human(header: &Header<'_>, outcome: &feas::PassOutcome, origins: &BTreeMap<u64, Origin>) -> String {
+fn human(
+    header: &Header<'_>,
+    outcome: &feas::PassOutcome,
+    origins: &BTreeMap<u64, Origin>,
+) -> String {
     let Header {
         shown,
         title,

@@ -198,7 +198,11 @@ impl ElementCache {
         let mut problems = Vec::new();
         for (id, path) in self.files() {
             match read_file(&path) {
-                Ok(sets) => match sets.into_iter().filter(|s| s.norad_id == id).max_by_key(|s| s.epoch) {
+                Ok(sets) => match sets
+                    .into_iter()
+                    .filter(|s| s.norad_id == id)
+                    .max_by_key(|s| s.epoch)
+                {
                     Some(set) => entries.push(CacheEntry { path, set }),
                     None => problems.push(format!(
                         "{}: holds no element set for NORAD {id}",
@@ -273,7 +277,10 @@ mod tests {
         let set = elements::parse(&format!("VANGUARD 1\n{VALLADO_00005}\n")).unwrap();
         assert_eq!(cache.store(&set[0]).unwrap(), Stored::Added);
         let back = cache.get(5).unwrap();
-        assert_eq!(back.elements, set[0].elements.clone().with_name("VANGUARD 1"));
+        assert_eq!(
+            back.elements,
+            set[0].elements.clone().with_name("VANGUARD 1")
+        );
         assert_eq!(back.epoch, set[0].epoch);
         assert_eq!(back.name.as_deref(), Some("VANGUARD 1"));
         assert_eq!(cache.store(&set[0]).unwrap(), Stored::Same);
