@@ -522,6 +522,19 @@ fn run(cli: Cli) -> i32 {
         Command::Preview(args) => with_store(&global, |store| {
             cli::preview::run(&args, store, &effective.lint(), global.offline)
         }),
+        Command::Opportunities(args) if stapi.is_order_file(&args.order) => {
+            let configured = loaded
+                .as_ref()
+                .map(|l| l.file.feasibility.elements.clone())
+                .unwrap_or_default();
+            let cache = config::elements::ElementCache::at(global.cache_dir.as_deref());
+            with_runtime(|_console| {
+                Box::pin(async move {
+                    cli::opportunities::run_stapi(&args, &stapi_ctx, &configured, cache.as_ref())
+                        .await
+                })
+            })
+        }
         Command::Opportunities(args) => {
             let configured = loaded
                 .as_ref()

@@ -175,6 +175,11 @@ fn human(
         end,
     } = *header;
     let results = &outcome.results;
+    // An angle as written: 30, 33.3 (a limit converted from off-nadir has many digits).
+    let limit = {
+        let text = format!("{limit:.1}");
+        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    };
     let mut out = format!(
         "{shown}: {title} (product {product}) over the AOI, {} – {} UTC, incidence <= {limit}°\n{CAVEAT}\n",
         start.format("%Y-%m-%d %H:%M"),
@@ -356,4 +361,370 @@ fn geojson(
 fn round(value: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);
     (value * scale).round() / scale
+}
+
+/// Where our pass search for a STAPI order stands: computed (with the report's parts), or
+/// why not.
+enum Ours {
+    Computed {
+        constellation: &'static feas::Constellation,
+        limit: f64,
+        /// How the limit was read from the order's filter, in words.
+        limit_from: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        outcome: feas::PassOutcome,
+        origins: BTreeMap<u64, Origin>,
+    },
+    NotComputed(String),
+}
+
+/// The constellation table's entry named `key`: a collection (`pneo-tasking`) or a title
+/// (`Pléiades Neo`, any case).
+fn constellation_named(key: &str) -> Option<&'static feas::Constellation> {
+    feas::constellation(key).or_else(|| {
+        feas::CONSTELLATIONS
+            .iter()
+            .find(|c| c.title.eq_ignore_ascii_case(key.trim()) || c.title == key.trim())
+    })
+}
+
+fn known_constellations() -> String {
+    feas::CONSTELLATIONS
+        .iter()
+        .map(|c| format!("{} ({})", c.collections.join(", "), c.title))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The incidence limit (degrees) a STAPI order's CQL2-JSON `filter` sets: the smallest
+/// `<=`/`<` bound on `incidence_angle` or `view:incidence_angle`, else on `off_nadir` or
+/// `view:off_nadir` turned into incidence at the constellation's altitude (sin(incidence) =
+/// ((R+h)/R) sin(off-nadir), on a sphere of the mean radius). `None` with no such bound.
+fn filter_limit(filter: &Value, constellation: &feas::Constellation) -> Option<(f64, String)> {
+    let mut bounds: Vec<(String, f64)> = Vec::new();
+    fn walk(node: &Value, out: &mut Vec<(String, f64)>) {
+        let Some(op) = node.get("op").and_then(Value::as_str) else {
+            return;
+        };
+        let args = node.get("args").and_then(Value::as_array);
+        if matches!(op, "<=" | "<") {
+            if let Some([property, value]) = args.map(Vec::as_slice) {
+                if let (Some(name), Some(bound)) = (
+                    property.get("property").and_then(Value::as_str),
+                    value.as_f64(),
+                ) {
+                    out.push((name.to_string(), bound));
+                }
+            }
+        } else if op == "and" {
+            for arg in args.into_iter().flatten() {
+                walk(arg, out);
+            }
+        }
+    }
+    walk(filter, &mut bounds);
+    let smallest = |names: &[&str]| {
+        bounds
+            .iter()
+            .filter(|(n, _)| names.contains(&n.as_str()))
+            .map(|(n, b)| (n.clone(), *b))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    if let Some((name, bound)) = smallest(&["incidence_angle", "view:incidence_angle"]) {
+        return Some((bound, format!("the filter's {name} <= {bound}°")));
+    }
+    let (name, bound) = smallest(&["off_nadir", "view:off_nadir"])?;
+    let altitude = constellation.satellites.first()?.altitude_km;
+    let incidence =
+        feas::angles::incidence_from_off_nadir(bound, altitude, feas::angles::MEAN_RADIUS_KM)?;
+    Some((
+        incidence,
+        format!(
+            "the filter's {name} <= {bound}°, {:.1}° incidence at {altitude} km",
+            incidence
+        ),
+    ))
+}
+
+/// Every `[lon, lat]` of a GeoJSON geometry's `coordinates`, at any depth.
+fn geometry_positions(geometry: &Value, out: &mut Vec<[f64; 2]>) {
+    let Some(coordinates) = geometry.get("coordinates") else {
+        if let Some(parts) = geometry.get("geometries").and_then(Value::as_array) {
+            for part in parts {
+                geometry_positions(part, out);
+            }
+        }
+        return;
+    };
+    fn walk(node: &Value, out: &mut Vec<[f64; 2]>) {
+        let Some(items) = node.as_array() else {
+            return;
+        };
+        match (
+            items.first().and_then(Value::as_f64),
+            items.get(1).and_then(Value::as_f64),
+        ) {
+            (Some(lon), Some(lat)) => out.push([lon, lat]),
+            _ => items.iter().for_each(|item| walk(item, out)),
+        }
+    }
+    walk(coordinates, out);
+}
+
+/// Our pass search for the STAPI order `order` at `path`, or why it is not computed.
+fn ours_for_stapi(
+    path: &std::path::Path,
+    order: &Value,
+    stapi: &crate::config::stapi::StapiConfig,
+    files: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> Result<Ours, String> {
+    let product = stapi
+        .product_for(path)
+        .unwrap_or_else(|| "(none configured)".to_string());
+    let Some(key) = stapi.constellation_for(path) else {
+        return Ok(Ours::NotComputed(format!(
+            "no constellation is configured for product {product}: add constellation = \
+             \"<collection>\" to [stapi] or to its [[stapi.files]] entry in tasking-ls.toml \
+             (known: {})",
+            known_constellations()
+        )));
+    };
+    let Some(constellation) = constellation_named(&key) else {
+        return Ok(Ours::NotComputed(format!(
+            "constellation \"{key}\" is not in the constellation table (known: {})",
+            known_constellations()
+        )));
+    };
+    let interval = order.get("datetime").and_then(Value::as_str).unwrap_or("");
+    let parse = |text: &str| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let (start, end) = match interval.split_once('/') {
+        Some((a, b)) => match (parse(a), parse(b)) {
+            (Some(start), Some(end)) if start < end => (start, end),
+            _ => {
+                return Ok(Ours::NotComputed(format!(
+                    "the order's datetime \"{interval}\" is not a closed interval start/end \
+                     (an open end `..` has no end to search to)"
+                )))
+            }
+        },
+        None => {
+            return Ok(Ours::NotComputed(format!(
+                "the order's datetime \"{interval}\" is not an interval start/end"
+            )))
+        }
+    };
+    let Some((limit, limit_from)) = order
+        .get("filter")
+        .and_then(|f| filter_limit(f, constellation))
+    else {
+        return Ok(Ours::NotComputed(
+            "the order's filter bounds neither incidence_angle nor off_nadir (<= N), so there \
+             is no angle to search at"
+                .to_string(),
+        ));
+    };
+    let mut positions = Vec::new();
+    if let Some(geometry) = order.get("geometry") {
+        geometry_positions(geometry, &mut positions);
+    }
+    let Some(aoi) = Aoi::new(&positions) else {
+        return Ok(Ours::NotComputed(
+            "the order's geometry has no position".to_string(),
+        ));
+    };
+    let resolved = crate::config::elements::resolve(files, cache)?;
+    let outcome =
+        feas::search_with_alternatives(constellation, &resolved.sets, &aoi, limit, start, end);
+    Ok(Ours::Computed {
+        constellation,
+        limit,
+        limit_from,
+        start,
+        end,
+        outcome,
+        origins: resolved.origins,
+    })
+}
+
+/// `opportunities` on a STAPI order file: the provider's opportunities (`POST
+/// /products/{id}/opportunities`) and ours (when `[stapi] constellation` maps the product to
+/// the table's satellites) in one report, each opportunity marked with its source
+/// (`provider` or `tasking-ls`). A provider that cannot be asked (no server, `--offline`, an
+/// error) or a search of ours that cannot be made is said in the report, not an error.
+pub async fn run_stapi(
+    args: &OpportunitiesArgs,
+    ctx: &crate::cli::orders::stapi::StapiContext,
+    configured: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> i32 {
+    match stapi_report(args, ctx, configured, cache).await {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(message) => {
+            eprintln!("tasking-ls opportunities: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// The text of [`run_stapi`]'s report.
+pub async fn stapi_report(
+    args: &OpportunitiesArgs,
+    ctx: &crate::cli::orders::stapi::StapiContext,
+    configured: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> Result<String, String> {
+    let shown = args.order.display().to_string();
+    let text = std::fs::read_to_string(&args.order).map_err(|e| format!("{shown}: {e}"))?;
+    let order: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{shown}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
+    let files: &[PathBuf] = if args.elements.is_empty() {
+        configured
+    } else {
+        &args.elements
+    };
+    let ours = ours_for_stapi(&args.order, &order, &ctx.config, files, cache)?;
+    let provider =
+        crate::cli::orders::stapi::provider_opportunities(ctx, &args.order, &order, PROVIDER_LIMIT)
+            .await;
+    let product = ctx
+        .config
+        .product_for(&args.order)
+        .unwrap_or_else(|| "(none configured)".to_string());
+    let server = ctx.config.url.clone().unwrap_or_default();
+    Ok(match args.format {
+        OpportunitiesFormat::Human => {
+            let mut out = format!(
+                "{shown}: STAPI product {product}{}, datetime {}\n",
+                if server.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {server}")
+                },
+                order.get("datetime").and_then(Value::as_str).unwrap_or("?"),
+            );
+            match &provider {
+                Ok((_, found)) => {
+                    out.push_str(&format!(
+                        "the provider's opportunities (source: provider): {}\n",
+                        found.len()
+                    ));
+                    for feature in found {
+                        out.push_str(&format!("  provider  {}\n", provider_line(feature)));
+                    }
+                }
+                Err(message) => out.push_str(&format!(
+                    "the provider's opportunities (source: provider): not asked or failed: \
+                     {message}\n"
+                )),
+            }
+            match &ours {
+                Ours::NotComputed(why) => {
+                    out.push_str(&format!("ours (source: tasking-ls): not computed: {why}\n"))
+                }
+                Ours::Computed {
+                    constellation,
+                    limit,
+                    limit_from,
+                    start,
+                    end,
+                    outcome,
+                    origins,
+                } => {
+                    out.push_str(&format!(
+                        "ours (source: tasking-ls), at <= {limit:.1}° incidence ({limit_from}):\n"
+                    ));
+                    out.push_str(&human(
+                        &Header {
+                            shown: &shown,
+                            title: constellation.title,
+                            product: &product,
+                            limit: *limit,
+                            start: *start,
+                            end: *end,
+                        },
+                        outcome,
+                        origins,
+                    ));
+                }
+            }
+            out
+        }
+        OpportunitiesFormat::Geojson => {
+            let mut collection = match &ours {
+                Ours::Computed {
+                    limit,
+                    start,
+                    end,
+                    outcome,
+                    origins,
+                    ..
+                } => geojson(&product, *limit, *start, *end, &outcome.results, origins),
+                Ours::NotComputed(why) => json!({
+                    "type": "FeatureCollection",
+                    "features": [],
+                    "search": {"product_id": product, "note": CAVEAT, "not_computed": why},
+                }),
+            };
+            let mut features: Vec<Value> = Vec::new();
+            let provider_part = match &provider {
+                Ok((_, found)) => {
+                    for feature in found {
+                        let mut feature = feature.clone();
+                        if let Some(properties) =
+                            feature.get_mut("properties").and_then(Value::as_object_mut)
+                        {
+                            properties.insert("source".into(), json!(SOURCE_PROVIDER));
+                        } else if let Some(object) = feature.as_object_mut() {
+                            object.insert("properties".into(), json!({"source": SOURCE_PROVIDER}));
+                        }
+                        features.push(feature);
+                    }
+                    json!({"product_id": product, "url": server, "count": found.len()})
+                }
+                Err(message) => json!({"product_id": product, "url": server, "error": message}),
+            };
+            if let Some(ours) = collection.get_mut("features").and_then(Value::as_array_mut) {
+                features.append(ours);
+                *ours = features;
+            }
+            if let Some(object) = collection.as_object_mut() {
+                object.insert("provider".into(), provider_part);
+            }
+            let mut text = serde_json::to_string_pretty(&collection).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    })
+}
+
+/// The most opportunities asked of the provider.
+const PROVIDER_LIMIT: u32 = 50;
+
+/// One provider opportunity on a line: its `datetime`, then its other properties.
+fn provider_line(feature: &Value) -> String {
+    let properties = feature.get("properties").and_then(Value::as_object);
+    let window = properties
+        .and_then(|p| p.get("datetime"))
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    let extra: Vec<String> = properties
+        .map(|p| {
+            p.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "datetime" | "product_id"))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("{window}  {}", extra.join(" "))
+        .trim_end()
+        .to_string()
 }
