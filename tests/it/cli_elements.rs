@@ -530,3 +530,93 @@ fn configured_for_adds_the_cached_satellites_the_files_do_not_cover() {
         .collect();
     assert_eq!(names, ["p3.tle", "c/elements/49070.json"]);
 }
+
+mod stapi {
+    use super::*;
+    use crate::support::stapi_server::StapiServer;
+
+    const STAPI_ORDER: &str = r#"{
+  "datetime": "2027-03-01T00:00:00Z/2027-03-05T00:00:00Z",
+  "geometry": {"type": "Polygon", "coordinates": [[[-79.64, 9.07], [-79.64, 8.87], [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]},
+  "filter": {"op": "and", "args": [
+    {"op": "<=", "args": [{"property": "cloud_cover"}, 20]},
+    {"op": "<=", "args": [{"property": "off_nadir"}, 30]}
+  ]},
+  "order_parameters": {"resolution": "30cm", "reference": "AB-1234", "note": null}
+}
+"#;
+
+    /// The provider's opportunities and ours in one report, each marked with its source;
+    /// without a constellation for the product, ours says why it is not computed.
+    #[test]
+    fn the_providers_opportunities_beside_ours() {
+        let Some(server) = StapiServer::start("the_providers_opportunities_beside_ours") else {
+            return;
+        };
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        write(
+            h,
+            "tasking-ls.toml",
+            &format!(
+                "[stapi]\nurl = \"{}\"\nproduct = \"optical-30cm\"\nconstellation = \"pneo-tasking\"\n",
+                server.url
+            ),
+        );
+        write(h, "o_stapi_order.json", STAPI_ORDER);
+        write(h, "p3.tle", &element_set("48268", "060.25000000"));
+        let args = ["opportunities", "o_stapi_order.json", "--elements", "p3.tle"];
+        let output = run_in_home(h, &args, &[]);
+        let shown = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{shown}");
+        assert!(
+            shown.contains(
+                "the provider's opportunities (source: provider): 3\n  provider  \
+                 2027-03-01T10:30:00+00:00/2027-03-01T10:50:00+00:00  off_nadir=12.5\n"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "ours (source: tasking-ls), at <= 33.3° incidence (the filter's off_nadir <= \
+                 30°, 33.3° incidence at 620 km):\n"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("Pléiades Neo 3 (NORAD 48268), elements of 2027-03-01 06:00 (from p3.tle"),
+            "{shown}"
+        );
+        let mut geojson_args = args.to_vec();
+        geojson_args.extend(["--format", "geojson"]);
+        let output = run_in_home(h, &geojson_args, &[]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let sources: Vec<&str> = report["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(sources.iter().filter(|s| **s == "provider").count(), 3, "{sources:?}");
+        assert!(sources.contains(&"tasking-ls"), "{sources:?}");
+        assert_eq!(report["provider"]["count"], 3);
+
+        // No constellation for the product: ours is not computed, and says why.
+        write(
+            h,
+            "tasking-ls.toml",
+            &format!("[stapi]\nurl = \"{}\"\nproduct = \"optical-30cm\"\n", server.url),
+        );
+        let output = run_in_home(h, &args, &[]);
+        let shown = text(&output);
+        assert!(
+            shown.contains(
+                "ours (source: tasking-ls): not computed: no constellation is configured for \
+                 product optical-30cm: add constellation = \"<collection>\" to [stapi]"
+            ),
+            "{shown}"
+        );
+        assert!(shown.contains("the provider's opportunities (source: provider): 3"), "{shown}");
+    }
+}
