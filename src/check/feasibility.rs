@@ -384,42 +384,6 @@ fn check_window(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::ALWAYS_LIT_BELOW_LAT;
-    use crate::feasibility::checks::track_local_time_hours;
-    use crate::feasibility::sun::sun_elevation_deg;
-    use crate::feasibility::CONSTELLATIONS;
-    use chrono::{Duration, NaiveTime};
-
-    /// The shortcut is sound: within [`ALWAYS_LIT_BELOW_LAT`] of the equator the sun is up at
-    /// every satellite's track time on every day of a year, so the skipped check could never
-    /// have fired.
-    #[test]
-    fn the_skipped_latitudes_are_always_lit_at_the_pass_times() {
-        let first = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
-        let mut lowest = f64::INFINITY;
-        for c in CONSTELLATIONS {
-            for sat in c.satellites {
-                let mut lat = -ALWAYS_LIT_BELOW_LAT;
-                while lat <= ALWAYS_LIT_BELOW_LAT {
-                    let local = track_local_time_hours(sat, lat, true);
-                    for day in 0..365 {
-                        for lon in [-120.0, 0.0, 150.0] {
-                            let date = first + chrono::Days::new(day);
-                            let at = date.and_time(NaiveTime::MIN).and_utc()
-                                + Duration::seconds(((local - lon / 15.0) * 3600.0) as i64);
-                            lowest = lowest.min(sun_elevation_deg(lat, lon, at));
-                        }
-                    }
-                    lat += 2.5;
-                }
-            }
-        }
-        assert!(lowest > 1.0, "the sun is {lowest}° up at worst");
-    }
-}
-
 /// `feasibility.passes`: the pass search's verdict on an order, as diagnostics. Runs the
 /// search (SGP4 over the window, milliseconds to a few hundred for a long window), so it is
 /// not part of [`super::check_document`]: callers ask for it (`validate --passes`, the
@@ -627,5 +591,41 @@ fn between_text(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
         format!("{} and {}", start.format("%-d"), end.format("%-d %B"))
     } else {
         format!("{} and {}", start.format("%-d %B"), end.format("%-d %B"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALWAYS_LIT_BELOW_LAT;
+    use crate::feasibility::checks::track_local_time_hours;
+    use crate::feasibility::sun::sun_elevation_deg;
+    use crate::feasibility::CONSTELLATIONS;
+    use chrono::{Duration, NaiveTime};
+
+    /// The shortcut is sound: within [`ALWAYS_LIT_BELOW_LAT`] of the equator the sun is up at
+    /// every satellite's track time on every day of a year, so the skipped check could never
+    /// have fired.
+    #[test]
+    fn the_skipped_latitudes_are_always_lit_at_the_pass_times() {
+        let first = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let mut lowest = f64::INFINITY;
+        for c in CONSTELLATIONS {
+            for sat in c.satellites {
+                let mut lat = -ALWAYS_LIT_BELOW_LAT;
+                while lat <= ALWAYS_LIT_BELOW_LAT {
+                    let local = track_local_time_hours(sat, lat, true);
+                    for day in 0..365 {
+                        for lon in [-120.0, 0.0, 150.0] {
+                            let date = first + chrono::Days::new(day);
+                            let at = date.and_time(NaiveTime::MIN).and_utc()
+                                + Duration::seconds(((local - lon / 15.0) * 3600.0) as i64);
+                            lowest = lowest.min(sun_elevation_deg(lat, lon, at));
+                        }
+                    }
+                    lat += 2.5;
+                }
+            }
+        }
+        assert!(lowest > 1.0, "the sun is {lowest}° up at worst");
     }
 }

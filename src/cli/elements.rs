@@ -232,10 +232,10 @@ pub fn update(cache: &ElementCache, norad: &[u64], url: &str, offline: bool) -> 
         norad.to_vec()
     };
     if offline {
-        printed.err = format!(
-            "tasking-ls elements update: --offline forbids the network; nothing fetched (import \
-             element files with `tasking-ls elements import FILE` instead)\n"
-        );
+        printed.err = "tasking-ls elements update: --offline forbids the network; nothing \
+                       fetched (import element files with `tasking-ls elements import FILE` \
+                       instead)\n"
+            .to_string();
         return (printed, EXIT_FAILURE);
     }
     let client = match ElementsClient::new(url, offline) {

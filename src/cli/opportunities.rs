@@ -373,7 +373,8 @@ enum Ours {
         limit_from: String,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-        outcome: feas::PassOutcome,
+        /// Boxed: the search's windows make this variant large.
+        outcome: Box<feas::PassOutcome>,
         origins: BTreeMap<u64, Origin>,
     },
     NotComputed(String),
@@ -547,7 +548,7 @@ fn ours_for_stapi(
         limit_from,
         start,
         end,
-        outcome,
+        outcome: Box::new(outcome),
         origins: resolved.origins,
     })
 }
