@@ -565,7 +565,12 @@ mod stapi {
         );
         write(h, "o_stapi_order.json", STAPI_ORDER);
         write(h, "p3.tle", &element_set("48268", "060.25000000"));
-        let args = ["opportunities", "o_stapi_order.json", "--elements", "p3.tle"];
+        let args = [
+            "opportunities",
+            "o_stapi_order.json",
+            "--elements",
+            "p3.tle",
+        ];
         let output = run_in_home(h, &args, &[]);
         let shown = text(&output);
         assert_eq!(output.status.code(), Some(0), "{shown}");
@@ -584,7 +589,9 @@ mod stapi {
             "{shown}"
         );
         assert!(
-            shown.contains("Pléiades Neo 3 (NORAD 48268), elements of 2027-03-01 06:00 (from p3.tle"),
+            shown.contains(
+                "Pléiades Neo 3 (NORAD 48268), elements of 2027-03-01 06:00 (from p3.tle"
+            ),
             "{shown}"
         );
         let mut geojson_args = args.to_vec();
@@ -598,7 +605,11 @@ mod stapi {
             .iter()
             .map(|f| f["properties"]["source"].as_str().unwrap())
             .collect();
-        assert_eq!(sources.iter().filter(|s| **s == "provider").count(), 3, "{sources:?}");
+        assert_eq!(
+            sources.iter().filter(|s| **s == "provider").count(),
+            3,
+            "{sources:?}"
+        );
         assert!(sources.contains(&"tasking-ls"), "{sources:?}");
         assert_eq!(report["provider"]["count"], 3);
 
@@ -606,7 +617,10 @@ mod stapi {
         write(
             h,
             "tasking-ls.toml",
-            &format!("[stapi]\nurl = \"{}\"\nproduct = \"optical-30cm\"\n", server.url),
+            &format!(
+                "[stapi]\nurl = \"{}\"\nproduct = \"optical-30cm\"\n",
+                server.url
+            ),
         );
         let output = run_in_home(h, &args, &[]);
         let shown = text(&output);
@@ -617,6 +631,9 @@ mod stapi {
             ),
             "{shown}"
         );
-        assert!(shown.contains("the provider's opportunities (source: provider): 3"), "{shown}");
+        assert!(
+            shown.contains("the provider's opportunities (source: provider): 3"),
+            "{shown}"
+        );
     }
 }
