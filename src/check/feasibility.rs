@@ -400,7 +400,9 @@ fn check_window(
 /// value (else `acquisitionEnd`'s); its message names the satellites, the limit, the window,
 /// the elements' epoch, the nearest pass, and always says "geometric access only; the
 /// provider's feasibility study decides". Fixes: "Raise incidenceAngle to N" (the smallest
-/// whole degree at or above the nearest pass's incidence) and "Extend acquisitionEnd to DATE"
+/// whole degree at or above the nearest pass's incidence; only when the order writes
+/// `incidenceAngle`, the limit being otherwise the schema's default) and "Extend
+/// acquisitionEnd to DATE"
 /// (the day after the next pass ends, 00:00 UTC); each is kept only if the order with it
 /// applied draws no new `schema.*` diagnostic (e.g. above the schema's `maximum`).
 ///
