@@ -25,7 +25,9 @@ const BODY_LIMIT: u64 = 1 << 20;
 /// A client of the GP API at one root URL.
 #[derive(Clone, Debug)]
 pub struct ElementsClient {
-    url: String,
+    /// The root as shown in messages: without userinfo (a password in the URL is never
+    /// printed).
+    shown: String,
     client: Client,
 }
 
@@ -34,7 +36,7 @@ pub struct ElementsClient {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{url}: {message}")]
 pub struct FetchError {
-    /// The full URL asked, query included (it holds no secret).
+    /// The URL asked, query included (it holds no secret), without userinfo.
     pub url: String,
     pub message: String,
     /// The HTTP status, when the server answered with an error status.
@@ -61,13 +63,13 @@ impl ElementsClient {
         };
         Ok(ElementsClient {
             client: Client::new(settings, Credentials::None)?,
-            url,
+            shown: super::settings::shown_url(&url),
         })
     }
 
-    /// The URL asked for satellite `norad_id`.
+    /// The URL asked for satellite `norad_id`, as shown in messages (without userinfo).
     pub fn url_for(&self, norad_id: u64) -> String {
-        format!("{}{GP_PATH}?CATNR={norad_id}&FORMAT=json", self.url)
+        format!("{}{GP_PATH}?CATNR={norad_id}&FORMAT=json", self.shown)
     }
 
     /// The newest element set the server has for `norad_id`.

@@ -280,10 +280,11 @@ pub fn update(cache: &ElementCache, norad: &[u64], url: &str, offline: bool) -> 
         }
     }
     printed.out.push_str(&format!(
-        "{} of {} satellite{} updated from {url}; cache: {}\n",
+        "{} of {} satellite{} updated from {}; cache: {}\n",
         ids.len() - failed,
         ids.len(),
         if ids.len() == 1 { "" } else { "s" },
+        crate::api::credentials::shown_url(url),
         cache.dir().display()
     ));
     (printed, if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
@@ -389,6 +390,22 @@ mod tests {
             no element set for: Pléiades 1A (38012), SPOT 6 (38755), Pléiades 1B (39019), SPOT 7 (40053), Pléiades Neo 4 (49070) (tasking-ls elements import FILE, or tasking-ls elements update)
         "#]]
         .assert_eq(&text);
+    }
+
+    /// A password in the source URL is never printed (the server is not reachable: the
+    /// failure message names the URL).
+    #[test]
+    fn update_never_prints_a_password_in_the_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ElementCache::new(dir.path());
+        let (printed, status) = update(&cache, &[5], "http://me:hunter2@127.0.0.1:9", false);
+        assert_eq!(status, EXIT_FINDINGS);
+        let all = format!("{}{}", printed.out, printed.err);
+        assert!(!all.contains("hunter2") && !all.contains("me:"), "{all}");
+        assert!(
+            all.contains("127.0.0.1:9/NORAD/elements/gp.php?CATNR=5"),
+            "{all}"
+        );
     }
 
     #[test]
