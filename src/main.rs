@@ -211,6 +211,9 @@ enum Command {
     /// Access windows of the product's satellites over the order's AOI, within its window and
     /// incidence limit, from element sets you supply (docs/feasibility.md; no network).
     Opportunities(OpportunitiesArgs),
+    /// Orbital element sets for the pass search: import files into the cache, show what is
+    /// cached and how old, update from CelesTrak (only when asked; docs/feasibility.md).
+    Elements(cli::elements::ElementsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -263,6 +266,10 @@ struct ValidateCli {
     /// Write a PNG map of each order with errors into DIR (for CI artefacts).
     #[arg(long, value_name = "DIR")]
     preview_dir: Option<PathBuf>,
+    /// Also search the satellites' passes (feasibility.passes), from each order's
+    /// [feasibility] elements and the element cache; off by default (SGP4 per order).
+    #[arg(long)]
+    passes: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -456,6 +463,9 @@ fn run(cli: Cli) -> i32 {
                     config,
                     force_exclude: args.force_exclude,
                     preview_dir: args.preview_dir,
+                    passes: args.passes.then(|| cli::validate::PassSearch {
+                        cache: config::elements::ElementCache::at(global.cache_dir.as_deref()),
+                    }),
                 },
                 store,
             )
@@ -512,14 +522,31 @@ fn run(cli: Cli) -> i32 {
         Command::Preview(args) => with_store(&global, |store| {
             cli::preview::run(&args, store, &effective.lint(), global.offline)
         }),
+        Command::Opportunities(args) if stapi.is_order_file(&args.order) => {
+            let configured = loaded
+                .as_ref()
+                .map(|l| l.file.feasibility.elements.clone())
+                .unwrap_or_default();
+            let cache = config::elements::ElementCache::at(global.cache_dir.as_deref());
+            with_runtime(|_console| {
+                Box::pin(async move {
+                    cli::opportunities::run_stapi(&args, &stapi_ctx, &configured, cache.as_ref())
+                        .await
+                })
+            })
+        }
         Command::Opportunities(args) => {
             let configured = loaded
                 .as_ref()
                 .map(|l| l.file.feasibility.elements.clone())
                 .unwrap_or_default();
             with_store(&global, |store| {
-                cli::opportunities::run(&args, store, &configured)
+                let cache = config::elements::ElementCache::at(global.cache_dir.as_deref());
+                cli::opportunities::run(&args, store, &configured, cache.as_ref())
             })
+        }
+        Command::Elements(args) => {
+            cli::elements::run(&args, global.cache_dir.as_deref(), global.offline)
         }
         Command::Init {
             product,
@@ -595,6 +622,7 @@ fn check_written(
             config,
             force_exclude: false,
             preview_dir: None,
+            passes: None,
         },
         store,
     )

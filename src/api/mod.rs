@@ -19,6 +19,7 @@
 )]
 
 mod auth;
+pub mod celestrak;
 mod client;
 pub mod credentials;
 mod error;

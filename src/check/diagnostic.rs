@@ -52,6 +52,7 @@ pub enum Code {
     FeasibilityStereoAngle,
     FeasibilitySun,
     FeasibilityWindow,
+    FeasibilityPasses,
     AoiVertices,
     AoiDuplicateVertex,
     AoiHole,
@@ -66,7 +67,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 42] = [
+    pub const ALL: [Code; 43] = [
         Code::Syntax,
         Code::DuplicateKey,
         Code::ProductMissing,
@@ -98,6 +99,7 @@ impl Code {
         Code::FeasibilityStereoAngle,
         Code::FeasibilitySun,
         Code::FeasibilityWindow,
+        Code::FeasibilityPasses,
         Code::AoiVertices,
         Code::AoiDuplicateVertex,
         Code::AoiHole,
@@ -144,6 +146,7 @@ impl Code {
             Code::FeasibilityStereoAngle => "feasibility.stereo-angle",
             Code::FeasibilitySun => "feasibility.sun",
             Code::FeasibilityWindow => "feasibility.window",
+            Code::FeasibilityPasses => "feasibility.passes",
             Code::AoiVertices => "aoi.vertices",
             Code::AoiDuplicateVertex => "aoi.duplicate-vertex",
             Code::AoiHole => "aoi.hole",
@@ -173,6 +176,7 @@ impl Code {
             | Code::FeasibilityStereoAngle
             | Code::FeasibilitySun
             | Code::FeasibilityWindow
+            | Code::FeasibilityPasses
             | Code::AoiMinimumCharge
             | Code::AoiMultipolygonBbox => Severity::Warning,
             _ => Severity::Error,
@@ -240,6 +244,9 @@ impl Code {
             }
             Code::FeasibilityWindow => {
                 "The window is shorter than the collection's minimum, or than the average time the satellites need to come back over the AOI at the order's angle."
+            }
+            Code::FeasibilityPasses => {
+                "No pass of the satellites with element sets over the AOI within the order's incidence limit and window, though a wider angle or a later end has one (geometric access only)."
             }
             Code::AoiVertices => "The AOI has more vertices than the provider (or its collection) accepts.",
             Code::AoiDuplicateVertex => "A position repeats the one before it; the provider refuses duplicate vertices (GEOS accepts them).",

@@ -384,6 +384,218 @@ fn check_window(
     }
 }
 
+/// `feasibility.passes`: the pass search's verdict on an order, as diagnostics. Runs the
+/// search (SGP4 over the window, milliseconds to a few hundred for a long window), so it is
+/// not part of [`super::check_document`]: callers ask for it (`validate --passes`, the
+/// `opportunities` command, and an editor may on demand), after the usual checks.
+///
+/// `sets` are the element sets to use (explicit files and the element cache, already merged
+/// per satellite by the caller); `options` are the checks' options (the schema store, `now`),
+/// used to re-check each fix.
+///
+/// Returns one warning when the satellites that have element sets show **no** window over
+/// the AOI at or below the order's incidence limit inside its window, but a wider angle (up to
+/// [`crate::feasibility::WIDER_LIMIT_DEG`]) or a later end (up to
+/// [`crate::feasibility::LATER_DAYS`] days on) gives one. Its range is the `incidenceAngle`
+/// value (else `acquisitionEnd`'s); its message names the satellites, the limit, the window,
+/// the elements' epoch, the nearest pass, and always says "geometric access only; the
+/// provider's feasibility study decides". Fixes: "Raise incidenceAngle to N" (the smallest
+/// whole degree at or above the nearest pass's incidence; only when the order writes
+/// `incidenceAngle`, the limit being otherwise the schema's default) and "Extend
+/// acquisitionEnd to DATE"
+/// (the day after the next pass ends, 00:00 UTC); each is kept only if the order with it
+/// applied draws no new `schema.*` diagnostic (e.g. above the schema's `maximum`).
+///
+/// Returns nothing when there is no element set for the product's satellites (never "no
+/// pass" without elements), when some satellite has a window, when the order cannot be read
+/// for a search (no product, constellation, dates, angle or AOI: the other checks say why),
+/// or when neither alternative finds a pass.
+pub fn pass_diagnostics(
+    document: &crate::document::Document,
+    options: &CheckOptions<'_>,
+    sets: &[crate::feasibility::elements::ElementSet],
+) -> Vec<Diagnostic> {
+    let Some(root) = document.root() else {
+        return Vec::new();
+    };
+    let Ok(query) = pass_query(root, options.store) else {
+        return Vec::new();
+    };
+    let Some(params) = root.get("params") else {
+        return Vec::new();
+    };
+    let Some(aoi) = crate::feasibility::passes::Aoi::new(&query.positions) else {
+        return Vec::new();
+    };
+    let outcome = crate::feasibility::search_with_alternatives(
+        query.constellation,
+        sets,
+        &aoi,
+        query.limit_deg,
+        query.start,
+        query.end,
+    );
+    if !outcome.no_pass() || (outcome.wider.is_none() && outcome.later.is_none()) {
+        return Vec::new();
+    }
+    let incidence_node = params.get("incidenceAngle");
+    let Some(end_node) = params.get("acquisitionEnd") else {
+        return Vec::new();
+    };
+    let computed: Vec<&crate::feasibility::SatelliteResult> = outcome.computed().collect();
+    let names: Vec<&str> = computed.iter().map(|r| r.satellite.as_str()).collect();
+    let epochs: Vec<DateTime<Utc>> = computed
+        .iter()
+        .filter_map(|r| match r.timing {
+            crate::feasibility::Timing::Timed { elements_epoch }
+            | crate::feasibility::Timing::Approximate { elements_epoch, .. } => {
+                Some(elements_epoch)
+            }
+            _ => None,
+        })
+        .collect();
+    let (oldest, newest) = (epochs.iter().min().copied(), epochs.iter().max().copied());
+    let elements = match (oldest, newest) {
+        (Some(a), Some(b)) if a.date_naive() == b.date_naive() => {
+            format!("elements of {}", day_text(a, None))
+        }
+        (Some(a), Some(b)) => format!("elements of {} to {}", day_text(a, None), day_text(b, None)),
+        _ => "elements".to_string(),
+    };
+    let searched_end = crate::feasibility::search_end(query.start, query.end);
+    let mut message = format!(
+        "no pass of {} over this AOI at <= {}° incidence between {} ({elements})",
+        names.join(", "),
+        format_degrees(query.limit_deg),
+        between_text(query.start, searched_end),
+    );
+    let uncomputed: Vec<&str> = outcome
+        .results
+        .iter()
+        .filter(|r| !computed.iter().any(|c| c.norad_id == r.norad_id))
+        .map(|r| r.satellite.as_str())
+        .collect();
+    if let Some(w) = &outcome.wider {
+        message.push_str(&format!(
+            "; the nearest needs {:.1}° on {} {} UTC ({})",
+            w.min_incidence_deg,
+            day_text(w.start, None),
+            w.at.format("%H:%M"),
+            w.satellite
+        ));
+    }
+    if let Some(w) = &outcome.later {
+        message.push_str(&format!(
+            "; at <= {}° the next is on {} {} UTC ({})",
+            format_degrees(query.limit_deg),
+            day_text(w.start, Some(query.start)),
+            w.at.format("%H:%M"),
+            w.satellite
+        ));
+    }
+    if !uncomputed.is_empty() {
+        message.push_str(&format!(
+            "; not computed (no element set): {}",
+            uncomputed.join(", ")
+        ));
+    }
+    message.push_str("; geometric access only; the provider's feasibility study decides");
+    let mut fixes = Vec::new();
+    if let (Some(w), Some(node)) = (&outcome.wider, incidence_node) {
+        // The smallest whole degree that lets the nearest pass in (`<=` the limit).
+        let raise_to = (w.min_incidence_deg - 1e-9).ceil().max(0.0);
+        if raise_to > query.limit_deg {
+            fixes.push(Fix::replace(
+                format!("Raise incidenceAngle to {}", format_degrees(raise_to)),
+                node.range,
+                format_degrees(raise_to),
+            ));
+        }
+    }
+    if let Some(w) = &outcome.later {
+        let day_after = w
+            .end
+            .date_naive()
+            .succ_opt()
+            .map(|d| d.and_hms_opt(0, 0, 0));
+        if let Some(Some(new_end)) = day_after {
+            fixes.push(Fix::replace(
+                format!("Extend acquisitionEnd to {}", new_end.format("%Y-%m-%d")),
+                end_node.range,
+                format!("\"{}\"", new_end.format("%Y-%m-%dT%H:%M:%SZ")),
+            ));
+        }
+    }
+    fixes.retain(|fix| fix_keeps_the_schema(document, options, fix));
+    let (range, related) = match incidence_node {
+        Some(node) => (node.range, Some((end_node.range, "acquisitionEnd is here"))),
+        None => (end_node.range, None),
+    };
+    let mut diagnostic = Diagnostic::new(Code::FeasibilityPasses, range, message).with_fixes(fixes);
+    if let Some((range, text)) = related {
+        diagnostic = diagnostic.with_related(range, text);
+    }
+    vec![diagnostic]
+}
+
+/// True when the order with `fix` applied draws no `schema.*` diagnostic it did not draw
+/// before (a raised angle above the schema's `maximum` does).
+fn fix_keeps_the_schema(
+    document: &crate::document::Document,
+    options: &CheckOptions<'_>,
+    fix: &Fix,
+) -> bool {
+    let text = document.text();
+    let mut edits: Vec<&super::Edit> = fix.edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut fixed = text.to_string();
+    for edit in edits {
+        let (start, end) = (edit.range.start as usize, edit.range.end as usize);
+        if start > end || end > fixed.len() {
+            return false;
+        }
+        fixed.replace_range(start..end, &edit.new_text);
+    }
+    let schema_faults = |doc: &crate::document::Document| -> Vec<(Code, String)> {
+        let mut faults: Vec<(Code, String)> = super::check_document(doc, options)
+            .into_iter()
+            .filter(|d| d.code.as_str().starts_with("schema."))
+            .map(|d| (d.code, d.message))
+            .collect();
+        faults.sort_by(|a, b| a.1.cmp(&b.1));
+        faults
+    };
+    let before = schema_faults(document);
+    let after = schema_faults(&crate::document::Document::new(fixed));
+    after.iter().all(|fault| before.contains(fault))
+}
+
+/// `2 March` (with the year when it differs from `reference`'s, or always without one).
+fn day_text(at: DateTime<Utc>, reference: Option<DateTime<Utc>>) -> String {
+    use chrono::Datelike;
+    match reference {
+        Some(r) if r.year() == at.year() => at.format("%-d %B").to_string(),
+        Some(_) => at.format("%-d %B %Y").to_string(),
+        None => at.format("%-d %B").to_string(),
+    }
+}
+
+/// `1 and 3 March`, `28 February and 3 March`, `28 December 2026 and 3 January 2027`.
+fn between_text(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    if start.year() != end.year() {
+        format!(
+            "{} and {}",
+            start.format("%-d %B %Y"),
+            end.format("%-d %B %Y")
+        )
+    } else if start.month() == end.month() {
+        format!("{} and {}", start.format("%-d"), end.format("%-d %B"))
+    } else {
+        format!("{} and {}", start.format("%-d %B"), end.format("%-d %B"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ALWAYS_LIT_BELOW_LAT;

@@ -657,6 +657,39 @@ pub fn rule(code: Code) -> Option<Rule> {
             ),
             "\"Extend acquisitionEnd to DATE\": the start plus the average interval.",
         ),
+        Code::FeasibilityPasses => (
+            "Only when asked (`validate --passes`, `opportunities`): the access windows of the \
+             product's satellites over the AOI (its vertices and centroid), propagated by SGP4 \
+             from the element sets given (`--elements`, `[feasibility] elements`, or the cache \
+             of `tasking-ls elements import|update`). When the satellites that have elements \
+             show no window at or below the order's `incidenceAngle` inside the window, but \
+             the same search up to 60° or up to 30 days after the end finds one, the order is \
+             warned with the nearest pass's angle and date. Without elements nothing is said: \
+             never \"no pass\" without elements. The example below draws it only with element \
+             sets for the satellites (docs/feasibility.md).",
+            "An order that no pass can serve comes back from the provider's feasibility study \
+             asking for a wider angle or a longer window, days after it was placed. This is \
+             geometric access only; the provider's feasibility study decides (weather, \
+             competing orders and the satellites' health are not predicted).",
+            &[
+                Source {
+                    title: "Vallado et al., Revisiting Spacetrack Report #3 (SGP4), AIAA 2006-6753",
+                    url: "https://celestrak.org/publications/AIAA/2006-6753/",
+                },
+                Source {
+                    title: "UP42: feasibility studies after ordering",
+                    url: "https://docs.up42.com/data/tasking/timeframes/feasibility",
+                },
+            ],
+            seed(
+                "\"acquisitionEnd\": \"2027-05-01T00:00:00Z\",",
+                "\"acquisitionEnd\": \"2027-03-03T00:00:00Z\",",
+            ),
+            "\"Raise incidenceAngle to N\": the smallest whole degree the nearest pass needs; \
+             \"Extend acquisitionEnd to DATE\": the day after the next pass at the order's \
+             angle. Each is offered only if the order with it still passes the product's \
+             schema (e.g. its `incidenceAngle` maximum).",
+        ),
         Code::AoiVertices => (
             "The geometry has at most as many positions as the provider (or the collection) \
              accepts, each ring's closing position counted: 999 for every order of the \

@@ -1,6 +1,7 @@
 //! The command line: subcommands and output formats. Thin: the logic lives in the core.
 
 pub mod aoi;
+pub mod elements;
 pub mod fix;
 pub mod format;
 pub mod opportunities;

@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::{EXIT_FAILURE, EXIT_OK};
+use std::collections::BTreeMap;
+
 use crate::check::feasibility::pass_query;
+use crate::config::elements::{ElementCache, Origin};
 use crate::document::Document;
 use crate::feasibility::passes::Aoi;
 use crate::feasibility::{self as feas, SatelliteResult, Timing};
@@ -21,8 +24,10 @@ use crate::schema::SchemaStore;
 pub enum OpportunitiesFormat {
     /// Lines for a person.
     Human,
-    /// A GeoJSON FeatureCollection of STAPI-shaped opportunities.
-    Json,
+    /// A GeoJSON FeatureCollection (RFC 7946) of STAPI-shaped opportunities; `json` is
+    /// another name for it.
+    #[value(alias = "json")]
+    Geojson,
 }
 
 /// `tasking-ls opportunities`'s arguments.
@@ -32,18 +37,27 @@ pub struct OpportunitiesArgs {
     #[arg(value_name = "ORDER")]
     pub order: PathBuf,
     /// An element set file (OMM JSON, TLE or 3LE) for the product's satellites; repeatable
-    /// (default: `[feasibility] elements` in tasking-ls.toml). Nothing is downloaded.
+    /// (default: `[feasibility] elements` in tasking-ls.toml). Satellites these files do not
+    /// cover take their set from the element cache (`tasking-ls elements`). Nothing is
+    /// downloaded.
     #[arg(long, value_name = "FILE")]
     pub elements: Vec<PathBuf>,
-    /// human, or json (a FeatureCollection of STAPI-shaped opportunities).
+    /// human, or geojson (a FeatureCollection of STAPI-shaped opportunities; `json` is an
+    /// alias).
     #[arg(long, value_enum, default_value_t = OpportunitiesFormat::Human)]
     pub format: OpportunitiesFormat,
 }
 
 /// Runs `opportunities`; `configured` are the `[feasibility] elements` files, used when
-/// `--elements` is not given.
-pub fn run(args: &OpportunitiesArgs, store: &SchemaStore, configured: &[PathBuf]) -> i32 {
-    match report(args, store, configured) {
+/// `--elements` is not given; `cache` is the element cache that fills in the satellites the
+/// files do not cover.
+pub fn run(
+    args: &OpportunitiesArgs,
+    store: &SchemaStore,
+    configured: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> i32 {
+    match report(args, store, configured, cache) {
         Ok(text) => {
             print!("{text}");
             EXIT_OK
@@ -55,11 +69,12 @@ pub fn run(args: &OpportunitiesArgs, store: &SchemaStore, configured: &[PathBuf]
     }
 }
 
-/// The report's text (human or JSON), or why none could be made.
+/// The report's text (human or GeoJSON), or why none could be made.
 pub fn report(
     args: &OpportunitiesArgs,
     store: &SchemaStore,
     configured: &[PathBuf],
+    cache: Option<&ElementCache>,
 ) -> Result<String, String> {
     let shown = args.order.display().to_string();
     let text = std::fs::read_to_string(&args.order).map_err(|e| format!("{shown}: {e}"))?;
@@ -82,58 +97,89 @@ pub fn report(
     } else {
         &args.elements
     };
-    let sets = crate::config::elements::read(files)?;
-    let results = feas::opportunities(constellation, &sets, &aoi, limit, start, end);
-    // With no window at all from satellites that were computed, the angle that would give
-    // one: the same search at the satellites' reach.
-    let computed = results
-        .iter()
-        .any(|r| matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }));
-    let none = computed && results.iter().all(|r| r.windows.is_empty());
-    let nearest = if none {
-        feas::opportunities(constellation, &sets, &aoi, 60.0, start, end)
-            .into_iter()
-            .flat_map(|r| r.windows)
-            .min_by(|a, b| a.min_incidence_deg.total_cmp(&b.min_incidence_deg))
-    } else {
-        None
-    };
+    let resolved = crate::config::elements::resolve(files, cache)?;
+    let outcome =
+        feas::search_with_alternatives(constellation, &resolved.sets, &aoi, limit, start, end);
     Ok(match args.format {
         OpportunitiesFormat::Human => human(
-            &shown,
-            constellation.title,
-            id,
-            limit,
-            start,
-            end,
-            &results,
-            files,
-            nearest,
+            &Header {
+                shown: &shown,
+                title: constellation.title,
+                product: id,
+                limit,
+                start,
+                end,
+            },
+            &outcome,
+            &resolved.origins,
         ),
-        OpportunitiesFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&geojson(id, limit, start, end, &results))
-                .unwrap_or_default();
+        OpportunitiesFormat::Geojson => {
+            let mut text = serde_json::to_string_pretty(&geojson(
+                id,
+                limit,
+                start,
+                end,
+                &outcome.results,
+                &resolved.origins,
+            ))
+            .unwrap_or_default();
             text.push('\n');
             text
         }
     })
 }
 
-const CAVEAT: &str = "geometric access only; the provider's feasibility study decides (no \
-                      weather, no competing orders, no satellite health)";
-
-#[allow(clippy::too_many_arguments)]
-fn human(
-    shown: &str,
-    title: &str,
-    product: &str,
+/// What the report's first line says.
+struct Header<'a> {
+    shown: &'a str,
+    title: &'a str,
+    product: &'a str,
     limit: f64,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    results: &[SatelliteResult],
-    files: &[PathBuf],
-    nearest: Option<feas::passes::Window>,
+}
+
+/// Where a satellite's elements came from, in words: `cached` or `from FILE`.
+fn origin_text(origins: &BTreeMap<u64, Origin>, norad_id: u64) -> String {
+    match origins.get(&norad_id) {
+        Some(Origin::Cache(_)) => "cached".to_string(),
+        Some(Origin::File(path)) => format!("from {}", path.display()),
+        None => String::new(),
+    }
+}
+
+/// How far the elements' epoch is from the window's start, in days, in words.
+fn age_text(epoch: DateTime<Utc>, start: DateTime<Utc>) -> String {
+    let days = (start - epoch).num_seconds() as f64 / 86_400.0;
+    if days >= 0.0 {
+        format!("{days:.1} days before the window's start")
+    } else {
+        format!("{:.1} days after the window's start", -days)
+    }
+}
+
+const CAVEAT: &str = "geometric access only; the provider's feasibility study decides (no \
+                      weather, no competing orders, no satellite health)";
+
+fn human(
+    header: &Header<'_>,
+    outcome: &feas::PassOutcome,
+    origins: &BTreeMap<u64, Origin>,
 ) -> String {
+    let Header {
+        shown,
+        title,
+        product,
+        limit,
+        start,
+        end,
+    } = *header;
+    let results = &outcome.results;
+    // An angle as written: 30, 33.3 (a limit converted from off-nadir has many digits).
+    let limit = {
+        let text = format!("{limit:.1}");
+        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    };
     let mut out = format!(
         "{shown}: {title} (product {product}) over the AOI, {} – {} UTC, incidence <= {limit}°\n{CAVEAT}\n",
         start.format("%Y-%m-%d %H:%M"),
@@ -153,11 +199,10 @@ fn human(
         match &r.timing {
             Timing::Unavailable => {
                 out.push_str(&format!(
-                    "{} (NORAD {}): timing unavailable: no element set for it{} (--elements FILE or \
-                     [feasibility] elements); not computed, so this says nothing about its passes\n",
-                    r.satellite,
-                    r.norad_id,
-                    if files.is_empty() { " was given" } else { " in the files given" },
+                    "{} (NORAD {}): timing unavailable: no element set for it (--elements FILE, \
+                     [feasibility] elements, or tasking-ls elements import|update); not \
+                     computed, so this says nothing about its passes\n",
+                    r.satellite, r.norad_id,
                 ));
                 missing.push(r.satellite.clone());
                 continue;
@@ -171,10 +216,12 @@ fn human(
                 continue;
             }
             Timing::Timed { elements_epoch } => out.push_str(&format!(
-                "{} (NORAD {}), elements of {}: {} window{}\n",
+                "{} (NORAD {}), elements of {} ({}, {}): {} window{}\n",
                 r.satellite,
                 r.norad_id,
                 elements_epoch.format("%Y-%m-%d %H:%M"),
+                origin_text(origins, r.norad_id),
+                age_text(*elements_epoch, start),
                 r.windows.len(),
                 if r.windows.len() == 1 { "" } else { "s" },
             )),
@@ -182,11 +229,12 @@ fn human(
                 elements_epoch,
                 days_from_window,
             } => out.push_str(&format!(
-                "{} (NORAD {}), elements of {} ({days_from_window} days from the window: times \
-                 approximate): {} window{}\n",
+                "{} (NORAD {}), elements of {} ({}, {days_from_window} days from the window: \
+                 times approximate): {} window{}\n",
                 r.satellite,
                 r.norad_id,
                 elements_epoch.format("%Y-%m-%d %H:%M"),
+                origin_text(origins, r.norad_id),
                 r.windows.len(),
                 if r.windows.len() == 1 { "" } else { "s" },
             )),
@@ -194,11 +242,12 @@ fn human(
         for w in &r.windows {
             windows += 1;
             out.push_str(&format!(
-                "  {} – {}  incidence {:.1}° (off-nadir {:.1}°) at {}, sun {:.1}°, {}\n",
+                "  {} – {}  incidence {:.1}° (off-nadir {:.1}°, azimuth {:.0}°) at {}, sun {:.1}°, {}\n",
                 w.start.format("%Y-%m-%d %H:%M:%S"),
                 w.end.format("%H:%M:%S"),
                 w.min_incidence_deg,
                 w.off_nadir_deg,
+                w.azimuth_deg,
                 w.at.format("%H:%M:%S"),
                 w.sun_elevation_deg,
                 if w.descending {
@@ -219,28 +268,47 @@ fn human(
         out.push_str(&format!("; not computed: {}", missing.join(", ")));
     }
     out.push('\n');
-    if let Some(w) = nearest {
+    if let Some(w) = &outcome.wider {
         out.push_str(&format!(
             "no pass at <= {limit}° in the window; the nearest needs {:.1}° ({}, {}): raise \
-             incidenceAngle to {} or widen the window\n",
+             incidenceAngle to {}\n",
             w.min_incidence_deg,
             w.satellite,
             w.start.format("%Y-%m-%d %H:%M"),
-            w.min_incidence_deg.ceil(),
+            (w.min_incidence_deg - 1e-9).ceil(),
+        ));
+    }
+    if let Some(w) = &outcome.later {
+        out.push_str(&format!(
+            "no pass at <= {limit}° in the window; the next at <= {limit}° is {} ({}, \
+             incidence {:.1}°): extend acquisitionEnd past it\n",
+            w.start.format("%Y-%m-%d %H:%M"),
+            w.satellite,
+            w.min_incidence_deg,
         ));
     }
     out
 }
 
-/// The results as a GeoJSON FeatureCollection of STAPI opportunities: each window a Feature
-/// at its nearest AOI point, `properties.datetime` the interval, the `view:` angles, plus
-/// `satellite`, `norad_id` and `elements_epoch`; the per-satellite timing in `satellites`.
+/// `properties.source` of the opportunities this tool computed.
+pub const SOURCE_OURS: &str = "tasking-ls";
+/// `properties.source` of the opportunities a STAPI provider answered.
+pub const SOURCE_PROVIDER: &str = "provider";
+
+/// The results as a GeoJSON FeatureCollection (RFC 7946) of STAPI opportunities: each window
+/// a Feature whose geometry is the AOI point seen at the smallest incidence, with
+/// `properties.datetime` the interval (RFC 3339 `start/end`), `product_id`, the STAC view
+/// extension's `view:incidence_angle`, `view:off_nadir`, `view:sun_elevation` and
+/// `view:azimuth` (degrees), `source` (`tasking-ls`), `satellite`, `norad_id` and
+/// `elements_epoch`; the search and each satellite's timing and elements' origin as the
+/// foreign members `search` and `satellites`.
 fn geojson(
     product: &str,
     limit: f64,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     results: &[SatelliteResult],
+    origins: &BTreeMap<u64, Origin>,
 ) -> Value {
     let iso = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let features: Vec<Value> = results
@@ -256,6 +324,8 @@ fn geojson(
                     "view:incidence_angle": round(w.min_incidence_deg, 3),
                     "view:off_nadir": round(w.off_nadir_deg, 3),
                     "view:sun_elevation": round(w.sun_elevation_deg, 2),
+                    "view:azimuth": round(w.azimuth_deg, 2),
+                    "source": SOURCE_OURS,
                     "satellite": w.satellite,
                     "norad_id": w.norad_id,
                     "elements_epoch": iso(w.elements_epoch),
@@ -278,6 +348,11 @@ fn geojson(
             "satellite": r.satellite,
             "norad_id": r.norad_id,
             "timing": r.timing,
+            "elements": match origins.get(&r.norad_id) {
+                Some(Origin::Cache(path)) => json!({"source": "cache", "path": path}),
+                Some(Origin::File(path)) => json!({"source": "file", "path": path}),
+                None => Value::Null,
+            },
             "windows": r.windows.len(),
         })).collect::<Vec<_>>(),
     })
@@ -286,4 +361,371 @@ fn geojson(
 fn round(value: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);
     (value * scale).round() / scale
+}
+
+/// Where our pass search for a STAPI order stands: computed (with the report's parts), or
+/// why not.
+enum Ours {
+    Computed {
+        constellation: &'static feas::Constellation,
+        limit: f64,
+        /// How the limit was read from the order's filter, in words.
+        limit_from: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        /// Boxed: the search's windows make this variant large.
+        outcome: Box<feas::PassOutcome>,
+        origins: BTreeMap<u64, Origin>,
+    },
+    NotComputed(String),
+}
+
+/// The constellation table's entry named `key`: a collection (`pneo-tasking`) or a title
+/// (`Pléiades Neo`, any case).
+fn constellation_named(key: &str) -> Option<&'static feas::Constellation> {
+    feas::constellation(key).or_else(|| {
+        feas::CONSTELLATIONS
+            .iter()
+            .find(|c| c.title.eq_ignore_ascii_case(key.trim()) || c.title == key.trim())
+    })
+}
+
+fn known_constellations() -> String {
+    feas::CONSTELLATIONS
+        .iter()
+        .map(|c| format!("{} ({})", c.collections.join(", "), c.title))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The incidence limit (degrees) a STAPI order's CQL2-JSON `filter` sets: the smallest
+/// `<=`/`<` bound on `incidence_angle` or `view:incidence_angle`, else on `off_nadir` or
+/// `view:off_nadir` turned into incidence at the constellation's altitude (sin(incidence) =
+/// ((R+h)/R) sin(off-nadir), on a sphere of the mean radius). `None` with no such bound.
+fn filter_limit(filter: &Value, constellation: &feas::Constellation) -> Option<(f64, String)> {
+    let mut bounds: Vec<(String, f64)> = Vec::new();
+    fn walk(node: &Value, out: &mut Vec<(String, f64)>) {
+        let Some(op) = node.get("op").and_then(Value::as_str) else {
+            return;
+        };
+        let args = node.get("args").and_then(Value::as_array);
+        if matches!(op, "<=" | "<") {
+            if let Some([property, value]) = args.map(Vec::as_slice) {
+                if let (Some(name), Some(bound)) = (
+                    property.get("property").and_then(Value::as_str),
+                    value.as_f64(),
+                ) {
+                    out.push((name.to_string(), bound));
+                }
+            }
+        } else if op == "and" {
+            for arg in args.into_iter().flatten() {
+                walk(arg, out);
+            }
+        }
+    }
+    walk(filter, &mut bounds);
+    let smallest = |names: &[&str]| {
+        bounds
+            .iter()
+            .filter(|(n, _)| names.contains(&n.as_str()))
+            .map(|(n, b)| (n.clone(), *b))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    if let Some((name, bound)) = smallest(&["incidence_angle", "view:incidence_angle"]) {
+        return Some((bound, format!("the filter's {name} <= {bound}°")));
+    }
+    let (name, bound) = smallest(&["off_nadir", "view:off_nadir"])?;
+    let altitude = constellation.satellites.first()?.altitude_km;
+    let incidence =
+        feas::angles::incidence_from_off_nadir(bound, altitude, feas::angles::MEAN_RADIUS_KM)?;
+    Some((
+        incidence,
+        format!(
+            "the filter's {name} <= {bound}°, {:.1}° incidence at {altitude} km",
+            incidence
+        ),
+    ))
+}
+
+/// Every `[lon, lat]` of a GeoJSON geometry's `coordinates`, at any depth.
+fn geometry_positions(geometry: &Value, out: &mut Vec<[f64; 2]>) {
+    let Some(coordinates) = geometry.get("coordinates") else {
+        if let Some(parts) = geometry.get("geometries").and_then(Value::as_array) {
+            for part in parts {
+                geometry_positions(part, out);
+            }
+        }
+        return;
+    };
+    fn walk(node: &Value, out: &mut Vec<[f64; 2]>) {
+        let Some(items) = node.as_array() else {
+            return;
+        };
+        match (
+            items.first().and_then(Value::as_f64),
+            items.get(1).and_then(Value::as_f64),
+        ) {
+            (Some(lon), Some(lat)) => out.push([lon, lat]),
+            _ => items.iter().for_each(|item| walk(item, out)),
+        }
+    }
+    walk(coordinates, out);
+}
+
+/// Our pass search for the STAPI order `order` at `path`, or why it is not computed.
+fn ours_for_stapi(
+    path: &std::path::Path,
+    order: &Value,
+    stapi: &crate::config::stapi::StapiConfig,
+    files: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> Result<Ours, String> {
+    let product = stapi
+        .product_for(path)
+        .unwrap_or_else(|| "(none configured)".to_string());
+    let Some(key) = stapi.constellation_for(path) else {
+        return Ok(Ours::NotComputed(format!(
+            "no constellation is configured for product {product}: add constellation = \
+             \"<collection>\" to [stapi] or to its [[stapi.files]] entry in tasking-ls.toml \
+             (known: {})",
+            known_constellations()
+        )));
+    };
+    let Some(constellation) = constellation_named(&key) else {
+        return Ok(Ours::NotComputed(format!(
+            "constellation \"{key}\" is not in the constellation table (known: {})",
+            known_constellations()
+        )));
+    };
+    let interval = order.get("datetime").and_then(Value::as_str).unwrap_or("");
+    let parse = |text: &str| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let (start, end) = match interval.split_once('/') {
+        Some((a, b)) => match (parse(a), parse(b)) {
+            (Some(start), Some(end)) if start < end => (start, end),
+            _ => {
+                return Ok(Ours::NotComputed(format!(
+                    "the order's datetime \"{interval}\" is not a closed interval start/end \
+                     (an open end `..` has no end to search to)"
+                )))
+            }
+        },
+        None => {
+            return Ok(Ours::NotComputed(format!(
+                "the order's datetime \"{interval}\" is not an interval start/end"
+            )))
+        }
+    };
+    let Some((limit, limit_from)) = order
+        .get("filter")
+        .and_then(|f| filter_limit(f, constellation))
+    else {
+        return Ok(Ours::NotComputed(
+            "the order's filter bounds neither incidence_angle nor off_nadir (<= N), so there \
+             is no angle to search at"
+                .to_string(),
+        ));
+    };
+    let mut positions = Vec::new();
+    if let Some(geometry) = order.get("geometry") {
+        geometry_positions(geometry, &mut positions);
+    }
+    let Some(aoi) = Aoi::new(&positions) else {
+        return Ok(Ours::NotComputed(
+            "the order's geometry has no position".to_string(),
+        ));
+    };
+    let resolved = crate::config::elements::resolve(files, cache)?;
+    let outcome =
+        feas::search_with_alternatives(constellation, &resolved.sets, &aoi, limit, start, end);
+    Ok(Ours::Computed {
+        constellation,
+        limit,
+        limit_from,
+        start,
+        end,
+        outcome: Box::new(outcome),
+        origins: resolved.origins,
+    })
+}
+
+/// `opportunities` on a STAPI order file: the provider's opportunities (`POST
+/// /products/{id}/opportunities`) and ours (when `[stapi] constellation` maps the product to
+/// the table's satellites) in one report, each opportunity marked with its source
+/// (`provider` or `tasking-ls`). A provider that cannot be asked (no server, `--offline`, an
+/// error) or a search of ours that cannot be made is said in the report, not an error.
+pub async fn run_stapi(
+    args: &OpportunitiesArgs,
+    ctx: &crate::cli::orders::stapi::StapiContext,
+    configured: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> i32 {
+    match stapi_report(args, ctx, configured, cache).await {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(message) => {
+            eprintln!("tasking-ls opportunities: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// The text of [`run_stapi`]'s report.
+pub async fn stapi_report(
+    args: &OpportunitiesArgs,
+    ctx: &crate::cli::orders::stapi::StapiContext,
+    configured: &[PathBuf],
+    cache: Option<&ElementCache>,
+) -> Result<String, String> {
+    let shown = args.order.display().to_string();
+    let text = std::fs::read_to_string(&args.order).map_err(|e| format!("{shown}: {e}"))?;
+    let order: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{shown}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
+    let files: &[PathBuf] = if args.elements.is_empty() {
+        configured
+    } else {
+        &args.elements
+    };
+    let ours = ours_for_stapi(&args.order, &order, &ctx.config, files, cache)?;
+    let provider =
+        crate::cli::orders::stapi::provider_opportunities(ctx, &args.order, &order, PROVIDER_LIMIT)
+            .await;
+    let product = ctx
+        .config
+        .product_for(&args.order)
+        .unwrap_or_else(|| "(none configured)".to_string());
+    let server = ctx.config.url.clone().unwrap_or_default();
+    Ok(match args.format {
+        OpportunitiesFormat::Human => {
+            let mut out = format!(
+                "{shown}: STAPI product {product}{}, datetime {}\n",
+                if server.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {server}")
+                },
+                order.get("datetime").and_then(Value::as_str).unwrap_or("?"),
+            );
+            match &provider {
+                Ok((_, found)) => {
+                    out.push_str(&format!(
+                        "the provider's opportunities (source: provider): {}\n",
+                        found.len()
+                    ));
+                    for feature in found {
+                        out.push_str(&format!("  provider  {}\n", provider_line(feature)));
+                    }
+                }
+                Err(message) => out.push_str(&format!(
+                    "the provider's opportunities (source: provider): not asked or failed: \
+                     {message}\n"
+                )),
+            }
+            match &ours {
+                Ours::NotComputed(why) => {
+                    out.push_str(&format!("ours (source: tasking-ls): not computed: {why}\n"))
+                }
+                Ours::Computed {
+                    constellation,
+                    limit,
+                    limit_from,
+                    start,
+                    end,
+                    outcome,
+                    origins,
+                } => {
+                    out.push_str(&format!(
+                        "ours (source: tasking-ls), at <= {limit:.1}° incidence ({limit_from}):\n"
+                    ));
+                    out.push_str(&human(
+                        &Header {
+                            shown: &shown,
+                            title: constellation.title,
+                            product: &product,
+                            limit: *limit,
+                            start: *start,
+                            end: *end,
+                        },
+                        outcome,
+                        origins,
+                    ));
+                }
+            }
+            out
+        }
+        OpportunitiesFormat::Geojson => {
+            let mut collection = match &ours {
+                Ours::Computed {
+                    limit,
+                    start,
+                    end,
+                    outcome,
+                    origins,
+                    ..
+                } => geojson(&product, *limit, *start, *end, &outcome.results, origins),
+                Ours::NotComputed(why) => json!({
+                    "type": "FeatureCollection",
+                    "features": [],
+                    "search": {"product_id": product, "note": CAVEAT, "not_computed": why},
+                }),
+            };
+            let mut features: Vec<Value> = Vec::new();
+            let provider_part = match &provider {
+                Ok((_, found)) => {
+                    for feature in found {
+                        let mut feature = feature.clone();
+                        if let Some(properties) =
+                            feature.get_mut("properties").and_then(Value::as_object_mut)
+                        {
+                            properties.insert("source".into(), json!(SOURCE_PROVIDER));
+                        } else if let Some(object) = feature.as_object_mut() {
+                            object.insert("properties".into(), json!({"source": SOURCE_PROVIDER}));
+                        }
+                        features.push(feature);
+                    }
+                    json!({"product_id": product, "url": server, "count": found.len()})
+                }
+                Err(message) => json!({"product_id": product, "url": server, "error": message}),
+            };
+            if let Some(ours) = collection.get_mut("features").and_then(Value::as_array_mut) {
+                features.append(ours);
+                *ours = features;
+            }
+            if let Some(object) = collection.as_object_mut() {
+                object.insert("provider".into(), provider_part);
+            }
+            let mut text = serde_json::to_string_pretty(&collection).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    })
+}
+
+/// The most opportunities asked of the provider.
+const PROVIDER_LIMIT: u32 = 50;
+
+/// One provider opportunity on a line: its `datetime`, then its other properties.
+fn provider_line(feature: &Value) -> String {
+    let properties = feature.get("properties").and_then(Value::as_object);
+    let window = properties
+        .and_then(|p| p.get("datetime"))
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    let extra: Vec<String> = properties
+        .map(|p| {
+            p.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "datetime" | "product_id"))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("{window}  {}", extra.join(" "))
+        .trim_end()
+        .to_string()
 }

@@ -56,6 +56,18 @@ pub struct ValidateArgs {
     pub preview_dir: Option<PathBuf>,
     /// The search-style (STAPI) order files: walked too, each checked for its product.
     pub search: crate::config::stapi::SearchFiles,
+    /// `--passes`: also run the pass search on each order (`feasibility.passes`), with the
+    /// element files of its nearest `tasking-ls.toml` and this element cache; `None` (the
+    /// default) keeps `validate` free of orbit propagation.
+    pub passes: Option<PassSearch>,
+}
+
+/// What `validate --passes` reads the element sets from, besides each order's configured
+/// `[feasibility] elements` files.
+#[derive(Clone, Debug, Default)]
+pub struct PassSearch {
+    /// The element cache (`tasking-ls elements import|update`).
+    pub cache: Option<crate::config::elements::ElementCache>,
 }
 
 /// Runs `validate`; returns the exit status.
@@ -537,6 +549,8 @@ fn validate_source(
     // Text that is not UTF-8 is never rewritten: the lossy copy would lose bytes.
     let fixable = (args.fix || args.diff) && std::str::from_utf8(&bytes).is_ok();
     let stdin = (args.fix && matches!(source, Source::Stdin(_))).then(|| bytes.clone());
+    // The pass search reads the text after the checks, which drop it when they find nothing.
+    let original = (args.passes.is_some() && product.is_none()).then(|| bytes.clone());
     let mut result = check_bytes(path, bytes, options);
     result.stdin = stdin.clone();
     settings.lint.apply(&mut result.diagnostics);
@@ -550,8 +564,49 @@ fn validate_source(
             result.stdin = stdin;
         }
     }
+    if let (Some(passes), Some(original)) = (&args.passes, original) {
+        result = with_passes(result, original, passes, options, &settings.lint)?;
+    }
     result.strict = settings.strict;
     Ok(result)
+}
+
+/// `result` with the `feasibility.passes` diagnostics of its order added (the fixed text's,
+/// under `--fix`), the element sets from the order's nearest `[feasibility] elements` and
+/// the cache.
+fn with_passes(
+    result: FileResult,
+    original: Vec<u8>,
+    passes: &PassSearch,
+    options: &CheckOptions<'_>,
+    lint: &crate::config::LintSettings,
+) -> Result<FileResult, String> {
+    let text = match &result.fixed {
+        Some(outcome) => outcome.fixed.clone(),
+        None => match String::from_utf8(original) {
+            Ok(text) => text,
+            Err(_) => return Ok(result),
+        },
+    };
+    let files = crate::config::elements::with_cache(
+        crate::config::elements::configured_files(Path::new(&result.path)),
+        passes.cache.as_ref(),
+    );
+    let sets = crate::config::elements::read(&files)
+        .map_err(|e| format!("{}: --passes: {e}", result.path))?;
+    let document = Document::new(text);
+    let mut found = crate::check::feasibility::pass_diagnostics(&document, options, &sets);
+    lint.apply(&mut found);
+    if found.is_empty() {
+        return Ok(result);
+    }
+    let mut diagnostics = result.diagnostics;
+    diagnostics.extend(found);
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    let mut merged = FileResult::new(result.path, document, diagnostics);
+    merged.fixed = result.fixed;
+    merged.stdin = result.stdin;
+    Ok(merged)
 }
 
 /// Reads at most [`MAX_FILE_BYTES`]; `length` is the size the file claims, if known.

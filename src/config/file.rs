@@ -74,6 +74,11 @@ pub struct StapiTable {
     /// `[[stapi.files]]`: per-pattern products, the first matching entry wins.
     #[serde(default)]
     pub files: Vec<StapiFiles>,
+    /// The constellation table's entry whose satellites the product tasks (a collection
+    /// name such as `pneo-tasking`, or a title such as `Pléiades Neo`), for the pass search
+    /// `opportunities` runs beside the provider's; unless a `[[stapi.files]]` entry says
+    /// otherwise.
+    pub constellation: Option<String>,
 }
 
 /// One `[[stapi.files]]` entry.
@@ -84,6 +89,8 @@ pub struct StapiFiles {
     pub pattern: String,
     /// The product id those files are for.
     pub product: String,
+    /// The constellation of that product (as `[stapi] constellation`).
+    pub constellation: Option<String>,
 }
 
 /// The `[lint]` table.

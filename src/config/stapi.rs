@@ -22,8 +22,10 @@ pub struct StapiConfig {
     pub product: Option<String>,
     /// The environment variable holding the bearer token.
     pub token_env: Option<String>,
-    /// `[[stapi.files]]`: each pattern with its product.
-    files: Vec<(FilePatterns, String)>,
+    /// `[[stapi.files]]`: each pattern with its product and constellation.
+    files: Vec<(FilePatterns, String, Option<String>)>,
+    /// `[stapi] constellation`: the default product's satellites in the constellation table.
+    pub constellation: Option<String>,
     /// Every pattern naming STAPI order files (the default and the configured ones).
     patterns: Option<FilePatterns>,
 }
@@ -51,7 +53,7 @@ impl StapiConfig {
         for entry in &table.files {
             let pattern = FilePatterns::new(std::slice::from_ref(&entry.pattern))
                 .map_err(|e| format!("[stapi] files: {e}"))?;
-            files.push((pattern, entry.product.clone()));
+            files.push((pattern, entry.product.clone(), entry.constellation.clone()));
             all.push(entry.pattern.clone());
         }
         if let Some(url) = &table.url {
@@ -69,6 +71,7 @@ impl StapiConfig {
             product: table.product.clone(),
             token_env: table.token_env.clone(),
             files,
+            constellation: table.constellation.clone(),
             patterns: Some(FilePatterns::new(&all)?),
         })
     }
@@ -94,9 +97,23 @@ impl StapiConfig {
     pub fn product_for(&self, path: &Path) -> Option<String> {
         self.files
             .iter()
-            .find(|(pattern, _)| pattern.matches(path))
-            .map(|(_, product)| product.clone())
+            .find(|(pattern, _, _)| pattern.matches(path))
+            .map(|(_, product, _)| product.clone())
             .or_else(|| self.product.clone())
+    }
+
+    /// The constellation (`constellation` of the table) of the product `path` is for: the
+    /// first matching `[[stapi.files]]` entry's (none when that entry names none), else
+    /// `[stapi] constellation`. The pass search needs it to know which satellites to search.
+    pub fn constellation_for(&self, path: &Path) -> Option<String> {
+        match self
+            .files
+            .iter()
+            .find(|(pattern, _, _)| pattern.matches(path))
+        {
+            Some((_, _, constellation)) => constellation.clone(),
+            None => self.constellation.clone(),
+        }
     }
 }
 
@@ -151,7 +168,9 @@ mod tests {
             files: vec![StapiFiles {
                 pattern: "radar/*.json".into(),
                 product: "sar-spotlight".into(),
+                constellation: None,
             }],
+            constellation: Some("pneo-tasking".into()),
         })
         .unwrap();
         assert_eq!(config.url.as_deref(), Some("http://127.0.0.1:8000"));
@@ -168,6 +187,13 @@ mod tests {
                 .as_deref(),
             Some("optical-30cm")
         );
+        assert_eq!(
+            config
+                .constellation_for(Path::new("x_stapi_order.json"))
+                .as_deref(),
+            Some("pneo-tasking")
+        );
+        assert_eq!(config.constellation_for(Path::new("radar/x.json")), None);
     }
 
     #[test]

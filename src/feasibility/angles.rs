@@ -91,10 +91,40 @@ pub fn off_nadir_deg(sat: [f64; 3], point: [f64; 3]) -> f64 {
     angle_between_deg([-sat[0], -sat[1], -sat[2]], sub(point, sat))
 }
 
+/// View azimuth (degrees clockwise from north, in [0, 360)) of the ground `point` (ECEF, km)
+/// for a satellite at `sat` (ECEF, km), as STAC's view extension defines `view:azimuth`: the
+/// direction from the sub-satellite point to the point, clockwise from true north. The
+/// sub-satellite point is the geocentric nadir (as [`off_nadir_deg`]'s) and the direction its
+/// great-circle bearing; 0 when the point is straight below.
+pub fn view_azimuth_deg(sat: [f64; 3], point: [f64; 3]) -> f64 {
+    let r = norm(sat);
+    if r == 0.0 {
+        return 0.0;
+    }
+    let (lat, lon) = ((sat[2] / r).clamp(-1.0, 1.0).asin(), sat[1].atan2(sat[0]));
+    let north = [-lat.sin() * lon.cos(), -lat.sin() * lon.sin(), lat.cos()];
+    let east = [-lon.sin(), lon.cos(), 0.0];
+    let (e, n) = (dot(point, east), dot(point, north));
+    if e == 0.0 && n == 0.0 {
+        return 0.0;
+    }
+    e.atan2(n).to_degrees().rem_euclid(360.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_view_azimuth_points_from_below_the_satellite_to_the_point() {
+        let sat = geodetic_to_ecef(0.0, 0.0).map(|c| c * 1.1);
+        let az = |lat, lon| view_azimuth_deg(sat, geodetic_to_ecef(lat, lon));
+        assert!((az(1.0, 0.0) - 0.0).abs() < 1e-9);
+        assert!((az(0.0, 1.0) - 90.0).abs() < 1e-9);
+        assert!((az(-1.0, 0.0) - 180.0).abs() < 1e-9);
+        assert!((az(0.0, -1.0) - 270.0).abs() < 1e-9);
+    }
 
     #[test]
     fn the_issue_figures() {

@@ -141,3 +141,77 @@ pub fn satellite_windows(
         },
     }
 }
+
+/// The widest incidence the "nearest pass" search looks at, degrees: beyond 60° the ground
+/// resolution of these optical satellites is more than doubled and no product accepts it.
+pub const WIDER_LIMIT_DEG: f64 = 60.0;
+
+/// How far past the window's end the "next pass" search looks, days: a little more than the
+/// table's 26-day repeat cycles, so a pass at the limit exists there if it ever does.
+pub const LATER_DAYS: i64 = 30;
+
+/// A pass search at the order's limit and, when it finds no window although some satellite
+/// had elements, where the nearest ones are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PassOutcome {
+    /// The search at the order's limit, one result per satellite of the table.
+    pub results: Vec<SatelliteResult>,
+    /// With no window: the window of the smallest incidence in the same window, searched up
+    /// to [`WIDER_LIMIT_DEG`].
+    pub wider: Option<passes::Window>,
+    /// With no window: the first window at the order's limit in the [`LATER_DAYS`] after the
+    /// window's end.
+    pub later: Option<passes::Window>,
+}
+
+impl PassOutcome {
+    /// The satellites whose windows were computed (elements given, propagation fine).
+    pub fn computed(&self) -> impl Iterator<Item = &SatelliteResult> {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }))
+    }
+
+    /// True when some satellite was computed and none has a window: the only case in which
+    /// anything may say "no pass" (never without elements).
+    pub fn no_pass(&self) -> bool {
+        let mut computed = self.computed().peekable();
+        computed.peek().is_some() && computed.all(|r| r.windows.is_empty())
+    }
+}
+
+/// [`opportunities`] at `limit_deg`, and when that finds no window from the satellites it
+/// could compute, the same search at [`WIDER_LIMIT_DEG`] in the window (the nearest needs the
+/// smallest angle) and at `limit_deg` in the [`LATER_DAYS`] after `end` (the first window).
+pub fn search_with_alternatives(
+    constellation: &Constellation,
+    sets: &[elements::ElementSet],
+    aoi: &passes::Aoi,
+    limit_deg: f64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> PassOutcome {
+    let results = opportunities(constellation, sets, aoi, limit_deg, start, end);
+    let mut outcome = PassOutcome {
+        results,
+        wider: None,
+        later: None,
+    };
+    if !outcome.no_pass() {
+        return outcome;
+    }
+    if limit_deg < WIDER_LIMIT_DEG {
+        outcome.wider = opportunities(constellation, sets, aoi, WIDER_LIMIT_DEG, start, end)
+            .into_iter()
+            .flat_map(|r| r.windows)
+            .min_by(|a, b| a.min_incidence_deg.total_cmp(&b.min_incidence_deg));
+    }
+    let searched_end = search_end(start, end);
+    if let Some(later_end) = searched_end.checked_add_signed(chrono::Duration::days(LATER_DAYS)) {
+        outcome.later = opportunities(constellation, sets, aoi, limit_deg, searched_end, later_end)
+            .into_iter()
+            .flat_map(|r| r.windows)
+            .min_by_key(|w| w.start);
+    }
+    outcome
+}

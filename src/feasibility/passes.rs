@@ -26,7 +26,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::angles::{
     angle_between_deg, dot, geodetic_normal, geodetic_to_ecef, incidence_deg, norm, off_nadir_deg,
-    sub,
+    sub, view_azimuth_deg,
 };
 use super::elements::ElementSet;
 use super::sun::{julian_date, sun_elevation_deg};
@@ -233,6 +233,10 @@ pub struct Window {
     pub off_nadir_deg: f64,
     /// The sun's elevation at that point at that time, degrees (geometric).
     pub sun_elevation_deg: f64,
+    /// The view azimuth of that point at that time, degrees clockwise from north (STAC's
+    /// `view:azimuth`: from the sub-satellite point to the point; see
+    /// [`super::angles::view_azimuth_deg`]).
+    pub azimuth_deg: f64,
     /// `[lon, lat]` of that point.
     pub point: [f64; 2],
     /// Whether the satellite is moving south (the descending, daytime leg of these orbits).
@@ -597,6 +601,7 @@ fn describe(
         at,
         off_nadir_deg: off_nadir_deg(sat, target.ecef),
         sun_elevation_deg: sun_elevation_deg(target.lat, target.lon, at),
+        azimuth_deg: view_azimuth_deg(sat, target.ecef),
         point: [target.lon, target.lat],
         descending,
         elements_epoch: propagator.epoch,

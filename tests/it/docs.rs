@@ -862,11 +862,14 @@ fn docs_configuration_md_sets_every_key() {
         product,
         token_env,
         files,
+        constellation,
     } = stapi.expect("[stapi]");
     let StapiFiles {
         pattern,
         product: file_product,
+        constellation: file_constellation,
     } = files.first().cloned().expect("[[stapi.files]]");
+    assert!(constellation.is_some() && file_constellation.is_some());
     assert!(schema_dir.is_some() && cache_dir.is_some() && file_patterns.is_some());
     assert!(strict.is_some() && offline.is_some() && exclude.is_some());
     assert!(select.is_some() && ignore.is_some() && !severity.is_empty());
@@ -885,6 +888,7 @@ fn docs_configuration_md_sets_every_key() {
         "url",
         "product",
         "token-env",
+        "constellation",
         "[[stapi.files]]",
         "pattern",
         "elements",

@@ -23,6 +23,7 @@ mod check_geometry;
 mod check_incremental;
 mod check_line_endings;
 mod cli_conventions;
+mod cli_elements;
 mod cli_flags;
 mod cli_network;
 mod cli_stapi;

@@ -89,6 +89,11 @@ fn every_example_triggers_its_code() {
         let Some(rule) = rules::rule(code) else {
             continue;
         };
+        // The pass search needs element sets, which `check_document` never reads: its
+        // example is checked with test-made elements in `check_feasibility.rs`.
+        if code == Code::FeasibilityPasses {
+            continue;
+        }
         assert!(
             rule.example.base().contains(rule.example.replace),
             "{code}: the example's `replace` text {:?} is not in the seed",

@@ -547,6 +547,53 @@ pub async fn status(ctx: &StapiContext, order: &str, console: &mut Console) -> i
     EXIT_OK
 }
 
+/// The body of an opportunity search for the STAPI order `order` (read from `file`): its
+/// `datetime`, `geometry` and `filter`, and `limit`.
+///
+/// # Errors
+/// The order lacks `datetime` or `geometry`.
+fn search_body(file: &Path, order: &Value, limit: u32) -> Result<Value, String> {
+    let mut search = serde_json::Map::new();
+    for key in ["datetime", "geometry", "filter"] {
+        if let Some(value) = order.get(key).filter(|v| !v.is_null()) {
+            search.insert(key.to_string(), value.clone());
+        }
+    }
+    for key in ["datetime", "geometry"] {
+        if !search.contains_key(key) {
+            return Err(format!(
+                "{}: the order has no {key}; an opportunity search needs one",
+                file.display()
+            ));
+        }
+    }
+    search.insert("limit".to_string(), Value::from(limit));
+    Ok(Value::Object(search))
+}
+
+/// The provider's opportunities for the STAPI order `order` (read from `file`): `POST
+/// /products/{id}/opportunities` with its `datetime`, `geometry`, `filter` and `limit`.
+/// Returns the product id and the opportunity Features as the server sent them.
+///
+/// # Errors
+/// A sentence: no server or product configured, the order lacks `datetime` or `geometry`,
+/// `--offline`, or the server's error (its status and `detail`).
+pub async fn provider_opportunities(
+    ctx: &StapiContext,
+    file: &Path,
+    order: &Value,
+    limit: u32,
+) -> Result<(String, Vec<Value>), String> {
+    let client = ctx.require_client()?;
+    let product = ctx.config.product_for(file).ok_or_else(no_product_reason)?;
+    let search = search_body(file, order, limit)?;
+    let found = client
+        .opportunities(&product, &search)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((product, found))
+}
+
 /// `tasking-ls stapi opportunities FILE`.
 async fn opportunities(ctx: &StapiContext, args: &OpportunitiesArgs, console: &mut Console) -> i32 {
     let client = match ctx.require_client() {
@@ -579,25 +626,11 @@ async fn opportunities(ctx: &StapiContext, args: &OpportunitiesArgs, console: &m
     let Some(product) = ctx.config.product_for(&args.file) else {
         return refuse(console, &no_product_reason());
     };
-    let mut search = serde_json::Map::new();
-    for key in ["datetime", "geometry", "filter"] {
-        if let Some(value) = order.get(key).filter(|v| !v.is_null()) {
-            search.insert(key.to_string(), value.clone());
-        }
-    }
-    for key in ["datetime", "geometry"] {
-        if !search.contains_key(key) {
-            return refuse(
-                console,
-                &format!(
-                    "{}: the order has no {key}; an opportunity search needs one",
-                    args.file.display()
-                ),
-            );
-        }
-    }
-    search.insert("limit".to_string(), Value::from(args.limit));
-    let found = match client.opportunities(&product, &Value::Object(search)).await {
+    let search = match search_body(&args.file, &order, args.limit) {
+        Ok(search) => search,
+        Err(message) => return refuse(console, &message),
+    };
+    let found = match client.opportunities(&product, &search).await {
         Ok(found) => found,
         Err(e) => return super::report(console, &e),
     };

@@ -16,6 +16,7 @@ pub const CLEARED: &[&str] = &[
     "UP42_AUTH_URL",
     "UP42_WORKSPACE_ID",
     "TASKING_LS_CREDENTIALS",
+    "TASKING_LS_ELEMENTS_URL",
     "HTTP_PROXY",
     "http_proxy",
     "HTTPS_PROXY",
