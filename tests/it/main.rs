@@ -32,6 +32,7 @@ mod ide_actions;
 mod ide_completion;
 mod ide_hover;
 mod ide_outline_format;
+mod ide_search;
 mod ide_suggestions_valid;
 mod lsp_api_orders;
 mod lsp_api_schemas;

@@ -8,6 +8,7 @@
 mod lens;
 mod quote;
 mod refresh;
+mod stapi;
 mod status;
 mod submit;
 
@@ -34,6 +35,8 @@ pub const GET_QUOTE: &str = "taskingLs.getQuote";
 pub const SUBMIT_ORDER: &str = "taskingLs.submitOrder";
 pub const REFRESH_SCHEMAS: &str = "taskingLs.refreshSchemas";
 pub const ORDER_STATUS: &str = "taskingLs.orderStatus";
+pub const SEARCH_OPPORTUNITIES: &str = "taskingLs.searchOpportunities";
+pub const SHOW_PASSES: &str = "taskingLs.showPasses";
 
 pub(crate) async fn execute_command(
     backend: &Backend,
@@ -41,7 +44,16 @@ pub(crate) async fn execute_command(
 ) -> Result<Option<Value>> {
     let result = match params.command.as_str() {
         GET_QUOTE => quote::get_quote(backend, uri_argument(&params)?).await,
-        SUBMIT_ORDER => submit::submit_order(backend, uri_argument(&params)?).await,
+        SUBMIT_ORDER => {
+            let uri = uri_argument(&params)?;
+            if is_search_order(backend, &uri) {
+                stapi::submit_order(backend, uri).await
+            } else {
+                submit::submit_order(backend, uri).await
+            }
+        }
+        SEARCH_OPPORTUNITIES => stapi::search_opportunities(backend, uri_argument(&params)?).await,
+        SHOW_PASSES => lens::show_passes(backend, uri_argument(&params)?).await,
         ORDER_STATUS => status::order_status(backend, uri_argument(&params)?).await,
         REFRESH_SCHEMAS => refresh::refresh_schemas(backend).await,
         other => {
@@ -88,6 +100,11 @@ pub(crate) fn uri_argument(params: &ExecuteCommandParams) -> Result<Uri> {
         })?;
     text.parse::<Uri>()
         .map_err(|e| Error::invalid_params(format!("invalid URI `{text}`: {e}")))
+}
+
+/// True when the document is a STAPI order of the workspace (`[stapi]` patterns).
+pub(crate) fn is_search_order(backend: &Backend, uri: &Uri) -> bool {
+    super::stapi::is_order(backend, &super::analysis::path_of(uri))
 }
 
 /// The API, or why the command cannot run.
@@ -162,15 +179,23 @@ pub(crate) async fn current_diagnostics(
         return Some(diagnostics);
     }
     let store = backend.store();
-    let reason = fetch::document_product(&document)
-        .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product));
-    let rules = backend.settings().rules;
+    // A STAPI order is checked as a search-style order of its product, as published.
+    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let reason = match search_product {
+        Some(_) => None,
+        None => fetch::document_product(&document)
+            .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product)),
+    };
+    let settings = backend.settings();
     tokio::task::spawn_blocking(move || {
         let mut options = CheckOptions::new(&store);
         options.unknown_product_reason = reason.as_deref();
-        options.rule_overrides = Some(&rules);
+        options.rule_overrides = Some(&settings.rules);
         options.costly_fixes = false;
-        Arc::new(check_document(&document, &options))
+        options.search_product = search_product.as_deref();
+        let mut diagnostics = check_document(&document, &options);
+        settings.lint.apply(&mut diagnostics);
+        Arc::new(diagnostics)
     })
     .await
     .ok()
