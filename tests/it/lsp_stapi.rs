@@ -338,4 +338,57 @@ fn stapi_orders_complete_search_opportunities_and_submit() {
             && asked.contains("Product: Optical 30 cm (optical-30cm)"),
         "{asked}"
     );
+
+    // An order with an error is refused before anything is sent.
+    let broken = VALID.replace("30cm", "31cm");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": order_uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    client
+        .wait_for_notification(
+            "textDocument/publishDiagnostics",
+            |params| params["uri"] == order_uri && params["version"] == 2,
+            Duration::from_secs(60),
+        )
+        .expect("diagnostics of version 2");
+    let refused = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "taskingLs.submitOrder", "arguments": [order_uri]}),
+        )
+        .expect_err("refused with an error in the file");
+    assert!(
+        refused["message"].as_str().unwrap().starts_with(
+            "Order not submitted: a_stapi_order.json has 1 error; fix it first (line 5:"
+        ),
+        "{refused:#}"
+    );
+    // A rule only the server knows (priority 1 is not sold for pan images): its 422 `detail`
+    // is shown with the field it names, and nothing is placed.
+    let pan = VALID.replace(
+        "\"reference\": \"AB-1234\"",
+        "\"reference\": \"AB-1235\", \"bands\": \"pan\", \"priority\": 1",
+    );
+    std::fs::write(&path, &pan).unwrap();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": order_uri, "version": 3}, "contentChanges": [{"text": pan}]}),
+    );
+    let published = client
+        .wait_for_notification(
+            "textDocument/publishDiagnostics",
+            |params| params["uri"] == order_uri && params["version"] == 3,
+            Duration::from_secs(60),
+        )
+        .expect("diagnostics of version 3");
+    assert_eq!(codes_of(&published), Vec::<String>::new(), "{published:#}");
+    let refused = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "taskingLs.submitOrder", "arguments": [order_uri]}),
+        )
+        .expect_err("refused by the server");
+    expect_test::expect!["Order not submitted: the server refused it (422): order_parameters.priority (line 5): priority 1 is not offered for pan images"].assert_eq(refused["message"].as_str().unwrap());
+    assert_eq!(server.order_count(), 1);
 }

@@ -19,6 +19,7 @@ use crate::api::stapi::Placement;
 use crate::api::ErrorKind;
 use crate::check::search_order::{FILTER_KEY, GEOMETRY_KEY, WINDOW_KEY};
 use crate::check::Severity;
+use crate::document::Document;
 use crate::ide::WindowChoice;
 use crate::lsp::convert;
 use crate::lsp::stapi;
@@ -243,7 +244,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
             }
             Ok(Placement::Refused { status, detail }) => Err(Failure(format!(
                 "{not}: the server refused it ({status}): {}{}",
-                refusal_text(&detail),
+                refusal_text(&detail, &document),
                 receipt_problem.unwrap_or_default()
             ))),
             Err(e) if e.kind() == ErrorKind::OutcomeUnknown => Err(Failure(format!(
@@ -268,8 +269,9 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
 }
 
 /// A refusal's `detail` as one sentence: FastAPI's list of `{"loc": [...], "msg": ...}`
-/// as `order_parameters.priority: priority 1 is not offered`, anything else as JSON.
-pub(crate) fn refusal_text(detail: &Value) -> String {
+/// as `order_parameters.priority (line 5): priority 1 is not offered` (the line of the
+/// deepest node of `loc` found in the text posted), anything else as JSON.
+pub(crate) fn refusal_text(detail: &Value, document: &Document) -> String {
     match detail {
         Value::Array(entries) => entries
             .iter()
@@ -290,9 +292,11 @@ pub(crate) fn refusal_text(detail: &Value) -> String {
                     .and_then(Value::as_str)
                     .map_or_else(|| entry.to_string(), str::to_string);
                 if place.is_empty() {
-                    message
-                } else {
-                    format!("{}: {message}", place.join("."))
+                    return message;
+                }
+                match line_of(document, &place) {
+                    Some(line) => format!("{} (line {line}): {message}", place.join(".")),
+                    None => format!("{}: {message}", place.join(".")),
                 }
             })
             .collect::<Vec<_>>()
@@ -301,6 +305,34 @@ pub(crate) fn refusal_text(detail: &Value) -> String {
         Value::Null => "no detail given".to_string(),
         other => other.to_string(),
     }
+}
+
+/// The 1-based line of the deepest node of `place` (keys, or indices as digits) found in the
+/// document.
+fn line_of(document: &Document, place: &[String]) -> Option<usize> {
+    let mut node = document.root()?;
+    let mut found = None;
+    for part in place {
+        let next = match node.get(part) {
+            Some(next) => Some(next),
+            None => part
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| node.items()?.get(i))
+                .and_then(|item| match item {
+                    std::borrow::Cow::Borrowed(item) => Some(item),
+                    std::borrow::Cow::Owned(_) => None,
+                }),
+        };
+        let Some(next) = next else {
+            break;
+        };
+        node = next;
+        found = Some(node.range.start as usize);
+    }
+    let offset = found?;
+    let line = document.text()[..offset].matches('\n').count();
+    Some(line.saturating_add(1))
 }
 
 /// `taskingLs.searchOpportunities [uri]`: the provider's opportunities for the order's
