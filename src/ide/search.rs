@@ -18,7 +18,7 @@ use super::docs::{field_heading, field_markdown};
 use super::hover::{Hover, HoverInfo};
 use super::request::{Request, POLYGON_SKELETON};
 use super::snippet::escape;
-use crate::check::cql2::{operators, OperatorInfo};
+use crate::check::cql2::{operator_alias, operators, OperatorInfo};
 use crate::check::search_order::{
     FILTER_KEY, GEOMETRY_KEY, KEYS, OPTIONS_KEY, REQUIRED, WINDOW_KEY,
 };
@@ -131,6 +131,18 @@ pub fn search_hover(doc: &Document, product: &SearchProduct, offset: usize) -> O
         }
     };
     let markdown = match path.split_first()? {
+        (PathSegment::Key(k), []) if k == WINDOW_KEY => {
+            let mut out = root_key_markdown(k, product)?;
+            if let Some(line) = value
+                .as_deref()
+                .and_then(Node::as_str)
+                .and_then(window_line)
+            {
+                out.push_str("\n\n");
+                out.push_str(&line);
+            }
+            out
+        }
         (PathSegment::Key(k), []) => root_key_markdown(k, product)?,
         (PathSegment::Key(k), rest) if k == OPTIONS_KEY => {
             let store = SchemaStore::default();
@@ -370,7 +382,13 @@ fn filter_hover(
                 }
             })
         }
-        PathSegment::Key(k) if k == "op" => operator_markdown(value?.as_str()?),
+        PathSegment::Key(k) if k == "op" => {
+            let name = value?.as_str()?;
+            operator_markdown(name).or_else(|| {
+                operator_alias(name)
+                    .map(|op| format!("**{name}** is not a CQL2 operator: CQL2 writes `{op}`"))
+            })
+        }
         PathSegment::Key(k) if k == "args" => {
             let op = node_at(filter, parent)?.get("op")?.as_str()?;
             operator_markdown(op)
@@ -683,6 +701,33 @@ fn integral(value: Value) -> Value {
     match value.as_f64() {
         Some(n) if n.fract() == 0.0 && n.abs() < 1e15 && !value.is_i64() => Value::from(n as i64),
         _ => value,
+    }
+}
+
+/// "Window: 4 days, 2027-01-01 00:00 → 2027-01-05 00:00 UTC" for an interval with both
+/// ends; "Open end: from 2027-01-01 00:00 UTC" for one end open.
+fn window_line(interval: &str) -> Option<String> {
+    let (start, end) = interval.split_once('/')?;
+    let parse = |end: &str| {
+        DateTime::parse_from_rfc3339(end.trim())
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let show = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    match (parse(start), parse(end)) {
+        (Some(start), Some(end)) => Some(format!(
+            "Window: {}, {} → {} UTC",
+            super::window::window_length(start, end)?,
+            show(start),
+            show(end)
+        )),
+        (Some(start), None) if end.trim() == ".." => {
+            Some(format!("Open end: from {} UTC", show(start)))
+        }
+        (None, Some(end)) if start.trim() == ".." => {
+            Some(format!("Open start: until {} UTC", show(end)))
+        }
+        _ => None,
     }
 }
 

@@ -387,6 +387,21 @@ fn hover_on_order_parameters_and_top_level_keys() {
     );
     check_hover(
         &optical(),
+        r#"{"datetime": "2027-01-01T00:00:00Z/2027-01-0$05T12:00:00+02:00"}"#,
+        expect![[r#"
+            **Time window** `datetime`
+
+            The acquisition window: an RFC 3339 interval `start/end` with a zone (`Z` or an offset); one end may be open (`..`). The end must be after the start.
+
+            Window: 4.4 days, 2027-01-01 00:00 → 2027-01-05 10:00 UTC"#]],
+    );
+    check_hover(
+        &optical(),
+        r#"{"filter": {"op": "=$0=", "args": [1, 1]}}"#,
+        expect!["**==** is not a CQL2 operator: CQL2 writes `=`"],
+    );
+    check_hover(
+        &optical(),
         r#"{"geo$0metry": null}"#,
         expect![[r#"
             **Area of interest** `geometry`

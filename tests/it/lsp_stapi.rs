@@ -212,6 +212,35 @@ fn stapi_orders_complete_search_opportunities_and_submit() {
         "{shown}"
     );
 
+    // Every position of the order, through the real server: an answer, never an error; every
+    // property offered after `"property":` a queryable.
+    for at in 0..=VALID.len() {
+        let line = VALID[..at].matches('\n').count();
+        let column = at - VALID[..at].rfind('\n').map_or(0, |n| n + 1);
+        let position = json!({"line": line, "character": column});
+        let list = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": order_uri}, "position": position}),
+            )
+            .unwrap_or_else(|e| panic!("completion at {at}: {e:#}"));
+        if VALID[..at].trim_end().ends_with("\"property\": \"") {
+            for item in list["items"].as_array().into_iter().flatten() {
+                let label = item["label"].as_str().unwrap();
+                assert!(
+                    ["off_nadir", "cloud_cover", "sun_elevation"].contains(&label),
+                    "{label} at {at}"
+                );
+            }
+        }
+        client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": order_uri}, "position": position}),
+            )
+            .unwrap_or_else(|e| panic!("hover at {at}: {e:#}"));
+    }
+
     let lens_titles = |client: &mut LspClient| -> Vec<String> {
         client
             .request(
