@@ -368,6 +368,29 @@ fn stapi_orders_complete_search_opportunities_and_submit() {
         "{asked}"
     );
 
+    // Once submitted: "Order status", the status the server gives for the receipt's order.
+    assert_eq!(
+        lens_titles(&mut client),
+        [
+            "Submit order",
+            "Search opportunities (3 found)",
+            "Order status"
+        ]
+    );
+    let status = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "taskingLs.orderStatus", "arguments": [order_uri]}),
+        )
+        .unwrap_or_else(|e| panic!("{e:#}; stderr:\n{}", client.stderr()));
+    assert_eq!(status["orders"][0]["id"], order_id);
+    let message = status["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!("Order {order_id} (a_stapi_order.json): "))
+            && message.contains("history (newest first): "),
+        "{message}"
+    );
+
     // An order with an error is refused before anything is sent.
     let broken = VALID.replace("30cm", "31cm");
     client.notify(

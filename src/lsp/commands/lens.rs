@@ -1,8 +1,9 @@
 //! `textDocument/codeLens`. On a UP42 request: "Get quote" (or the last quote of this
 //! version) above `dataProduct`, "Order status" when the request has a receipt, and the pass
 //! count of the product's satellites ("7 passes ≤ 10° (Pléiades Neo 3, 4)", or "timing
-//! unavailable: import elements") above the window. On a STAPI order: "Submit order" and
-//! "Search opportunities" (with the count of the last search) above `datetime`.
+//! unavailable: import elements") above the window. On a STAPI order: "Submit order",
+//! "Search opportunities" (with the count of the last search) and, once submitted, "Order
+//! status" above `datetime`.
 
 use std::sync::Arc;
 
@@ -68,10 +69,16 @@ async fn lenses(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<
             Some(n) => format!("Search opportunities ({n} found)"),
             None => "Search opportunities".to_string(),
         };
-        return Ok(Some(vec![
+        let mut lenses = vec![
             lens(at, "Submit order".into(), SUBMIT_ORDER),
             lens(at, search, SEARCH_OPPORTUNITIES),
-        ]));
+        ];
+        if let Some(path) = crate::lsp::convert::file_path(&uri) {
+            if receipt_path(&path).is_file() {
+                lenses.push(lens(at, "Order status".into(), ORDER_STATUS));
+            }
+        }
+        return Ok(Some(lenses));
     }
     let at = root
         .and_then(|root| root.member("dataProduct"))

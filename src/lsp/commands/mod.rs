@@ -54,7 +54,14 @@ pub(crate) async fn execute_command(
         }
         SEARCH_OPPORTUNITIES => stapi::search_opportunities(backend, uri_argument(&params)?).await,
         SHOW_PASSES => lens::show_passes(backend, uri_argument(&params)?).await,
-        ORDER_STATUS => status::order_status(backend, uri_argument(&params)?).await,
+        ORDER_STATUS => {
+            let uri = uri_argument(&params)?;
+            if is_search_order(backend, &uri) {
+                stapi::order_status(backend, uri).await
+            } else {
+                status::order_status(backend, uri).await
+            }
+        }
         REFRESH_SCHEMAS => refresh::refresh_schemas(backend).await,
         other => {
             return Err(Error::invalid_params(format!("unknown command {other}")));

@@ -1,9 +1,10 @@
 //! The commands on STAPI order files: `taskingLs.submitOrder` (the same guarded flow as for
 //! UP42: refused with errors, confirmed through `window/showMessageRequest`, twice for content
-//! already submitted; a pending receipt before the one POST, completed after) and
+//! already submitted; a pending receipt before the one POST, completed after),
 //! `taskingLs.searchOpportunities` (the server's `POST /products/{id}/opportunities` for the
 //! order's `datetime`, `geometry` and `filter`: the windows are kept for the "Set datetime"
-//! code actions and offered in a message whose buttons set the window at once).
+//! code actions and offered in a message whose buttons set the window at once) and
+//! `taskingLs.orderStatus` (the status of the order its receipt names).
 
 use std::collections::HashMap;
 
@@ -507,4 +508,76 @@ async fn set_window(backend: &Backend, uri: &Uri, interval: &str) {
             .show_message(MessageType::WARNING, format!("The window was not set: {e}"))
             .await;
     }
+}
+
+/// `taskingLs.orderStatus [uri]` for a STAPI order file: the status of the newest order of its
+/// receipt (`GET /orders/{id}` and its status history), shown as a message. Returns
+/// `{"orders": [{"id", "status", "since", "history"}]}`.
+pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
+    let what = "No order status";
+    let client = stapi::client(backend).map_err(|why| Failure(format!("{what}: {why}")))?;
+    let path = file_path(&uri)?;
+    let name = file_name(&uri);
+    let receipt = crate::api::receipt::read_receipt(&path)
+        .map_err(|e| Failure(format!("{what}: {e}")))?
+        .ok_or_else(|| {
+            Failure(format!(
+                "{what}: {name} has no receipt: it was not submitted from here"
+            ))
+        })?;
+    let id = receipt
+        .order_id
+        .clone()
+        .or_else(|| receipt.order_ids.first().cloned())
+        .ok_or_else(|| {
+            Failure(format!(
+                "{what}: the receipt of {name} names no order ({})",
+                receipt.describe()
+            ))
+        })?;
+    let (order, statuses) = client
+        .order_status(&id)
+        .await
+        .map_err(|e| Failure(format!("{what}: order {id}: {e}")))?;
+    let field = |status: Option<&Value>, key: &str| {
+        status
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let current = order.pointer("/properties/status");
+    let code = Some(field(current, "status_code")).filter(|c| !c.is_empty());
+    let code = code.unwrap_or_else(|| "unknown".to_string());
+    let since = field(current, "timestamp");
+    let mut message = format!("Order {id} ({name}): {code}");
+    if !since.is_empty() {
+        message.push_str(&format!(" since {since}"));
+    }
+    let reason = field(current, "reason_text");
+    if !reason.is_empty() {
+        message.push_str(&format!(" ({reason})"));
+    }
+    let history: Vec<String> = statuses
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                field(Some(s), "timestamp"),
+                field(Some(s), "status_code")
+            )
+        })
+        .collect();
+    if !history.is_empty() {
+        message.push_str(&format!("; history (newest first): {}", history.join(", ")));
+    }
+    backend
+        .0
+        .client
+        .show_message(MessageType::INFO, message.clone())
+        .await;
+    Ok(json!({
+        "orders": [{"id": id, "status": code, "since": since, "history": history}],
+        "message": message,
+    }))
 }
