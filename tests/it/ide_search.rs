@@ -550,3 +550,98 @@ fn every_offset_never_panics_and_offers_only_queryables() {
         assert!(checked > 0 || product.queryables.is_none());
     }
 }
+
+/// A random CQL2-JSON expression: operations of the check's table (and a few unknown
+/// names), property references (some not queryables), literals of every JSON type.
+fn random_expression(rng: &mut crate::support::lsp_client::XorShift, depth: usize) -> Value {
+    use serde_json::json;
+    let names = [
+        "off_nadir",
+        "cloud_cover",
+        "look_direction",
+        "incidence_angle",
+        "nope",
+    ];
+    if depth > 3 || rng.chance(35) {
+        return match rng.below(7) {
+            0 => json!({"property": names[rng.below(names.len())]}),
+            1 => json!(rng.below(100)),
+            2 => json!("left"),
+            3 => json!(null),
+            4 => json!(true),
+            5 => json!([1, "a", {"property": "cloud_cover"}]),
+            _ => json!({"interval": ["2027-01-01", ".."]}),
+        };
+    }
+    let ops: Vec<&str> = operators()
+        .map(|op| op.name)
+        .chain(["==", "bogus"])
+        .collect();
+    let op = ops[rng.below(ops.len())];
+    let count = rng.below(4);
+    let args: Vec<Value> = (0..count)
+        .map(|_| random_expression(rng, depth + 1))
+        .collect();
+    json!({"op": op, "args": args})
+}
+
+/// Generated filters, pretty and compact, cut at random places: completion and hover at
+/// every offset never panic, every property reference offered is a queryable of the product,
+/// every operator offered is one the check accepts.
+#[test]
+fn generated_filters_offer_only_queryables_and_known_operators() {
+    let mut rng = crate::support::lsp_client::XorShift::new(0x5EA7_C4);
+    let known_ops: Vec<String> = operators()
+        .map(|op| serde_json::to_string(op.name).unwrap())
+        .collect();
+    let mut offered = 0usize;
+    for case in 0..60 {
+        let product = if case % 2 == 0 { optical() } else { radar() };
+        let names: Vec<String> = product
+            .queryables
+            .as_ref()
+            .unwrap()
+            .fields()
+            .iter()
+            .map(|f| format!("\"{}\"", f.name))
+            .collect();
+        let order = serde_json::json!({
+            "datetime": "2027-01-01T00:00:00Z/2027-01-05T00:00:00Z",
+            "filter": random_expression(&mut rng, 0),
+        });
+        let text = if case % 3 == 0 {
+            order.to_string()
+        } else {
+            serde_json::to_string_pretty(&order).unwrap()
+        };
+        let cut = if rng.chance(30) {
+            rng.below(text.len() + 1)
+        } else {
+            text.len()
+        };
+        let doc = Document::new(text[..cut].to_string());
+        for offset in 0..=cut {
+            for item in search_completions_at(&doc, &product, offset, now()) {
+                let before = doc.text()[..item.edit.range.start as usize].trim_end();
+                let new_text = item.edit.new_text.as_str();
+                if before.ends_with("\"property\":") {
+                    offered += 1;
+                    assert!(
+                        names.iter().any(|n| n == new_text),
+                        "{new_text} at {offset}: {}",
+                        doc.text()
+                    );
+                }
+                if let Some(reference) = new_text.strip_prefix("{\"property\": ") {
+                    let name = reference.trim_end_matches('}');
+                    assert!(names.iter().any(|n| n == name), "{new_text} at {offset}");
+                }
+                if before.ends_with("\"op\":") && item.kind == CompletionKind::EnumMember {
+                    assert!(known_ops.iter().any(|o| o == new_text), "{new_text}");
+                }
+            }
+            let _ = search_hover(&doc, &product, offset);
+        }
+    }
+    assert!(offered > 0, "no property completion was exercised");
+}

@@ -1,6 +1,6 @@
 //! `workspace/executeCommand`: the provider commands, one file each (`quote`, `submit`,
-//! `status`, `refresh`), delegated to the API layer, and the code lenses that offer them
-//! (`lens`). This file dispatches and holds what the commands share.
+//! `status`, `refresh`; `stapi` for STAPI order files), delegated to the API layer, and the
+//! code lenses that offer them (`lens`). This file dispatches and holds what the commands share.
 //!
 //! Every failure becomes a `window/showMessage` the user can act on, a log line without
 //! secrets, and an error response; the server keeps serving.
@@ -35,7 +35,9 @@ pub const GET_QUOTE: &str = "taskingLs.getQuote";
 pub const SUBMIT_ORDER: &str = "taskingLs.submitOrder";
 pub const REFRESH_SCHEMAS: &str = "taskingLs.refreshSchemas";
 pub const ORDER_STATUS: &str = "taskingLs.orderStatus";
+/// A STAPI order's opportunity search (`[uri]`); its windows become "Set datetime" actions.
 pub const SEARCH_OPPORTUNITIES: &str = "taskingLs.searchOpportunities";
+/// The satellites' passes over a UP42 order's AOI as a message (`[uri]`), the pass lens's click.
 pub const SHOW_PASSES: &str = "taskingLs.showPasses";
 
 pub(crate) async fn execute_command(
