@@ -590,7 +590,7 @@ fn random_expression(rng: &mut crate::support::lsp_client::XorShift, depth: usiz
 /// every operator offered is one the check accepts.
 #[test]
 fn generated_filters_offer_only_queryables_and_known_operators() {
-    let mut rng = crate::support::lsp_client::XorShift::new(0x5EA7_C4);
+    let mut rng = crate::support::lsp_client::XorShift::new(0x005E_A7C4);
     let known_ops: Vec<String> = operators()
         .map(|op| serde_json::to_string(op.name).unwrap())
         .collect();
