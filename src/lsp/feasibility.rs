@@ -204,20 +204,30 @@ pub(crate) fn lens_title(report: &PassReport) -> String {
             missing,
             approximate,
             ..
-        } => {
-            let mut title = format!(
-                "{}{} pass{} ≤ {limit_deg}° ({})",
-                if *approximate { "~" } else { "" },
-                windows.len(),
-                if windows.len() == 1 { "" } else { "es" },
-                satellite_names(computed)
-            );
-            if !missing.is_empty() {
-                title.push_str(&format!("; no elements for {}", satellite_names(missing)));
-            }
-            title
-        }
+        } => count_title(windows.len(), *limit_deg, computed, missing, *approximate),
     }
+}
+
+/// "7 passes ≤ 10° (Pléiades Neo 3, 4)" for `count` windows found by the satellites
+/// `computed` (`~` before the count when some elements are far from the window), then the
+/// satellites without elements.
+fn count_title(
+    count: usize,
+    limit_deg: f64,
+    computed: &[String],
+    missing: &[String],
+    approximate: bool,
+) -> String {
+    let mut title = format!(
+        "{}{count} pass{} ≤ {limit_deg}° ({})",
+        if approximate { "~" } else { "" },
+        if count == 1 { "" } else { "es" },
+        satellite_names(computed)
+    );
+    if !missing.is_empty() {
+        title.push_str(&format!("; no elements for {}", satellite_names(missing)));
+    }
+    title
 }
 
 /// "Pléiades Neo 3, 4" for satellites that differ in their last word only; else the names
@@ -241,47 +251,28 @@ fn satellite_names(names: &[String]) -> String {
 mod tests {
     use super::*;
 
-    fn searched(windows: usize, computed: &[&str], missing: &[&str]) -> PassReport {
-        let window = Window {
-            norad_id: 1,
-            satellite: "Pléiades Neo 3".to_string(),
-            start: chrono::Utc::now(),
-            end: chrono::Utc::now(),
-            min_incidence_deg: 5.0,
-            at: chrono::Utc::now(),
-            off_nadir_deg: 4.5,
-            sun_elevation_deg: 30.0,
-            point: [0.0, 0.0],
-            descending: true,
-            elements_epoch: chrono::Utc::now(),
-        };
-        PassReport::Searched {
-            title: "Pléiades Neo",
-            limit_deg: 10.0,
-            windows: vec![window; windows],
-            computed: computed.iter().map(|s| s.to_string()).collect(),
-            missing: missing.iter().map(|s| s.to_string()).collect(),
-            approximate: false,
-        }
+    fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
     fn lens_titles() {
         let neo = ["Pléiades Neo 3", "Pléiades Neo 4"];
         assert_eq!(
-            lens_title(&searched(7, &neo, &[])),
+            count_title(7, 10.0, &names(&neo), &[], false),
             "7 passes ≤ 10° (Pléiades Neo 3, 4)"
         );
         assert_eq!(
-            lens_title(&searched(1, &neo[..1], &neo[1..])),
-            "1 pass ≤ 10° (Pléiades Neo 3); no elements for Pléiades Neo 4"
+            count_title(1, 12.5, &names(&neo[..1]), &names(&neo[1..]), true),
+            "~1 pass ≤ 12.5° (Pléiades Neo 3); no elements for Pléiades Neo 4"
         );
+        // With elements for every satellite, zero windows is a result.
         assert_eq!(
-            lens_title(&searched(0, &neo, &[])),
+            count_title(0, 10.0, &names(&neo), &[], false),
             "0 passes ≤ 10° (Pléiades Neo 3, 4)"
         );
         assert_eq!(
-            satellite_names(&["SPOT 6".into(), "Pléiades 1A".into()]),
+            satellite_names(&names(&["SPOT 6", "Pléiades 1A"])),
             "SPOT 6, Pléiades 1A"
         );
     }
@@ -295,7 +286,14 @@ mod tests {
                 title: "x",
                 message: "gone".into(),
             },
-            searched(0, &[], &["Pléiades Neo 3", "Pléiades Neo 4"]),
+            PassReport::Searched {
+                title: "x",
+                limit_deg: 10.0,
+                windows: Vec::new(),
+                computed: Vec::new(),
+                missing: names(&["Pléiades Neo 3", "Pléiades Neo 4"]),
+                approximate: false,
+            },
         ] {
             let title = lens_title(&report);
             assert!(title.starts_with("timing unavailable"), "{title}");
