@@ -26,9 +26,10 @@ pub(super) async fn completion(
     let encoding = backend.encoding();
     let store = backend.store();
     let snippets = backend.0.snippets.get().copied().unwrap_or(false);
-    // A search-style order is served from its product's schemas (held for a minute by
-    // `stapi::product_for`, so a keystroke costs no disk read).
-    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    // A search-style order is served from its product's schemas as held in memory (the check
+    // task keeps them fresh), so a keystroke never waits for the server.
+    let search_product =
+        super::stapi::held_product_for(backend, &super::analysis::path_of(uri)).await;
     guarded("completion", || {
         let offset = convert::offset(&doc, params.text_document_position.position, encoding);
         let items = match &search_product {
@@ -104,7 +105,8 @@ pub(super) async fn hover(backend: &Backend, params: HoverParams) -> Result<Opti
     let encoding = backend.encoding();
     let store = backend.store();
     let markdown = backend.editor().hover_markdown;
-    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let search_product =
+        super::stapi::held_product_for(backend, &super::analysis::path_of(uri)).await;
     guarded("hover", || {
         let offset = convert::offset(
             &doc,

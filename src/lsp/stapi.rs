@@ -65,6 +65,23 @@ pub(crate) async fn product_for(backend: &Backend, path: &str) -> Option<Arc<Sea
     Some(product)
 }
 
+/// [`product_for`] for the requests answered while typing (completion, hover): the copy in
+/// memory whatever its age (the check task refreshes it), so a keystroke never waits for the
+/// server; loaded only when there is none yet.
+pub(crate) async fn held_product_for(backend: &Backend, path: &str) -> Option<Arc<SearchProduct>> {
+    let config = config(backend);
+    if !config.is_order_file(Path::new(path)) {
+        return None;
+    }
+    if let Some(id) = config.product_for(Path::new(path)) {
+        let key = (config.url.clone(), id);
+        if let Some((_, product)) = loaded().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Some(product.clone());
+        }
+    }
+    product_for(backend, path).await
+}
+
 /// The client of the configured server (its token from `token-env`), if a url is set.
 fn client_of(config: &StapiConfig, offline: bool) -> Option<StapiClient> {
     let token = config
