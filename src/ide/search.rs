@@ -156,6 +156,19 @@ pub fn search_hover(doc: &Document, product: &SearchProduct, offset: usize) -> O
         (PathSegment::Key(k), rest) if k == FILTER_KEY => {
             filter_hover(doc, product, rest, value.as_deref())?
         }
+        (PathSegment::Key(k), [PathSegment::Key(t)]) if k == GEOMETRY_KEY && t == "type" => {
+            let accepted = product.accepted_geometry_types();
+            let mut out = format!(
+                "**type** — the GeoJSON geometry type\n\nThis product accepts: {}.",
+                accepted.join(", ")
+            );
+            if let Some(current) = value.as_deref().and_then(Node::as_str) {
+                if !accepted.iter().any(|t| t == current) {
+                    out.push_str(&format!("\n\n`{current}` is not among them."));
+                }
+            }
+            out
+        }
         _ => return None,
     };
     Some(HoverInfo { markdown, range })

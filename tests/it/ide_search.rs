@@ -401,6 +401,16 @@ fn hover_on_order_parameters_and_top_level_keys() {
         expect!["**==** is not a CQL2 operator: CQL2 writes `=`"],
     );
     check_hover(
+        &radar(),
+        r#"{"geometry": {"type": "Po$0int", "coordinates": [1, 2]}}"#,
+        expect![[r#"
+            **type** — the GeoJSON geometry type
+
+            This product accepts: Polygon.
+
+            `Point` is not among them."#]],
+    );
+    check_hover(
         &optical(),
         r#"{"geo$0metry": null}"#,
         expect![[r#"
