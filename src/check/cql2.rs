@@ -110,6 +110,54 @@ pub fn operator_names() -> impl Iterator<Item = &'static str> {
     OPERATORS.iter().map(|(name, _, _)| *name)
 }
 
+/// One operator as the check accepts it, for the editor's completion and hover: the same
+/// table the check reads, so the two never disagree on a name or an argument count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperatorInfo {
+    /// The name as written in `"op"`.
+    pub name: &'static str,
+    /// The fewest arguments it takes.
+    pub min_args: usize,
+    /// The most arguments it takes; `None`: no upper bound (`and`, `or`).
+    pub max_args: Option<usize>,
+    /// True when it yields a boolean (a predicate), false for a value (`casei`, `+`).
+    pub predicate: bool,
+}
+
+impl OperatorInfo {
+    /// "2 arguments", "at least 2 arguments".
+    pub fn arity_text(&self) -> String {
+        arity_text(match self.max_args {
+            Some(n) => Arity::Exactly(n),
+            None => Arity::AtLeast(self.min_args),
+        })
+    }
+}
+
+/// Every operator the check accepts, in the table's order.
+pub fn operators() -> impl Iterator<Item = OperatorInfo> {
+    OPERATORS.iter().map(|&(name, arity, yields)| {
+        let (min_args, max_args) = match arity {
+            Arity::Exactly(n) => (n, Some(n)),
+            Arity::AtLeast(n) => (n, None),
+        };
+        OperatorInfo {
+            name,
+            min_args,
+            max_args,
+            predicate: yields == Yields::Boolean,
+        }
+    })
+}
+
+/// The operator an alias of another query language stands for (`==` -> `=`).
+pub fn operator_alias(name: &str) -> Option<&'static str> {
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map(|(_, op)| *op)
+}
+
 /// The arguments of comparison operators whose literals are checked against a queryable.
 fn compares_values(op: &str) -> bool {
     matches!(op, "=" | "<>" | "<" | "<=" | ">" | ">=" | "between" | "in")

@@ -27,7 +27,7 @@ pub const OPTIONS_KEY: &str = "order_parameters";
 /// Every top-level member of the form, in the order `init` and completion offer them.
 pub const KEYS: &[&str] = &[WINDOW_KEY, GEOMETRY_KEY, FILTER_KEY, OPTIONS_KEY];
 /// The members the form requires.
-const REQUIRED: &[&str] = &[WINDOW_KEY, GEOMETRY_KEY, OPTIONS_KEY];
+pub const REQUIRED: &[&str] = &[WINDOW_KEY, GEOMETRY_KEY, OPTIONS_KEY];
 
 fn opening_brace(node: &Node) -> TextRange {
     TextRange::new(node.range.start as usize, node.range.start as usize + 1)

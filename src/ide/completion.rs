@@ -102,20 +102,21 @@ pub fn completions_at(
     }
 }
 
-struct Context<'a> {
-    doc: &'a Document,
-    store: &'a SchemaStore,
-    request: &'a Request<'a>,
+/// What completion reads: the document, the store, the request's schema and its options.
+pub(super) struct Context<'a> {
+    pub doc: &'a Document,
+    pub store: &'a SchemaStore,
+    pub request: &'a Request<'a>,
     /// The document's `params` as the checks read it (coordinates left out), for the active
     /// branch and for checking each value before it is offered.
-    params: &'a Value,
-    now: DateTime<Utc>,
+    pub params: &'a Value,
+    pub now: DateTime<Utc>,
 }
 
 /// The document's `params` as [`params_value`] reads it; an empty object without one.
 pub(crate) fn params_of(request: &Request<'_>) -> Value {
     match (
-        request.root.and_then(|r| r.get("params")),
+        request.root.and_then(|r| r.get(request.options_key)),
         request.schema.as_deref(),
     ) {
         (Some(params), Some(schema)) if params.members().is_some() => params_value(params, schema),
@@ -124,17 +125,17 @@ pub(crate) fn params_of(request: &Request<'_>) -> Value {
 }
 
 /// A key that could be added, before it becomes an item.
-struct KeyCandidate {
-    name: String,
-    detail: Option<String>,
-    documentation: Option<String>,
+pub(super) struct KeyCandidate {
+    pub name: String,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
     /// Snippet text of the value.
-    value: String,
-    required: bool,
+    pub value: String,
+    pub required: bool,
 }
 
 impl Context<'_> {
-    fn keys(
+    pub(super) fn keys(
         &self,
         object_path: &[PathSegment],
         object: &Node,
@@ -142,6 +143,18 @@ impl Context<'_> {
         range: TextRange,
     ) -> Vec<CompletionItem> {
         let candidates = self.key_candidates(object_path);
+        self.key_items(candidates, object, member, range)
+    }
+
+    /// The items of `candidates` not yet in `object`, each inserting its key (and its value
+    /// when the member has none yet) with the commas the neighbours need.
+    pub(super) fn key_items(
+        &self,
+        candidates: Vec<KeyCandidate>,
+        object: &Node,
+        member: Option<&Member>,
+        range: TextRange,
+    ) -> Vec<CompletionItem> {
         let present: HashSet<&str> = object
             .members()
             .unwrap_or_default()
@@ -294,7 +307,7 @@ impl Context<'_> {
         value_snippet(&first.value.to_string())
     }
 
-    fn values(&self, path: &[PathSegment], range: TextRange) -> Vec<CompletionItem> {
+    pub(super) fn values(&self, path: &[PathSegment], range: TextRange) -> Vec<CompletionItem> {
         let quoted = self.doc.slice(range).starts_with('"');
         let item = |label: String, kind: CompletionKind, new_text: String| CompletionItem {
             filter_text: quoted.then(|| format!("\"{label}")),
@@ -460,7 +473,7 @@ impl Context<'_> {
 
 /// An unterminated string token runs to the end of its line, over whatever follows the
 /// cursor (`"acq$0}}`); the edit replaces only the word the cursor is in.
-fn clamp_unterminated(doc: &Document, range: TextRange, offset: usize) -> TextRange {
+pub(super) fn clamp_unterminated(doc: &Document, range: TextRange, offset: usize) -> TextRange {
     let token = doc.slice(range);
     let terminated = token.len() >= 2 && token.ends_with('"') && {
         let inner = &token.as_bytes()[1..token.len() - 1];
@@ -477,7 +490,7 @@ fn clamp_unterminated(doc: &Document, range: TextRange, offset: usize) -> TextRa
 }
 
 /// A string as JSON.
-fn json_string(s: &str) -> String {
+pub(super) fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 

@@ -47,13 +47,15 @@ pub fn hover(doc: &Document, store: &SchemaStore, offset: usize) -> Option<Hover
     Some(HoverInfo { markdown, range })
 }
 
-struct Hover<'a> {
-    store: &'a SchemaStore,
-    request: &'a Request<'a>,
+/// What hover reads: the store (for `dataProduct`) and the request with its schema.
+pub(super) struct Hover<'a> {
+    pub store: &'a SchemaStore,
+    pub request: &'a Request<'a>,
 }
 
 impl Hover<'_> {
-    fn at(&self, path: &[PathSegment], value: Option<&Node>) -> Option<String> {
+    /// The Markdown at `path` (a key's path, or a value's), `value` the node there.
+    pub(super) fn at(&self, path: &[PathSegment], value: Option<&Node>) -> Option<String> {
         if let Some(markdown) = self.polygon(path) {
             return Some(markdown);
         }

@@ -12,6 +12,9 @@ pub(crate) struct Request<'a> {
     pub root: Option<&'a Node>,
     pub form: RequestForm,
     pub schema: Option<Arc<ProductSchema>>,
+    /// The top-level member the schema describes: `params` in an envelope, the options
+    /// member in a search-style order.
+    pub options_key: &'static str,
 }
 
 impl<'a> Request<'a> {
@@ -19,7 +22,26 @@ impl<'a> Request<'a> {
         let root = doc.root();
         let form = root.map_or(RequestForm::Seed, request_form);
         let schema = root.and_then(product_id).and_then(|id| store.get(id));
-        Request { root, form, schema }
+        Request {
+            root,
+            form,
+            schema,
+            options_key: "params",
+        }
+    }
+
+    /// A search-style order whose options member `options_key` is described by `schema`.
+    pub fn search(
+        doc: &'a Document,
+        schema: Option<Arc<ProductSchema>>,
+        options_key: &'static str,
+    ) -> Self {
+        Request {
+            root: doc.root(),
+            form: RequestForm::Seed,
+            schema,
+            options_key,
+        }
     }
 }
 

@@ -1,8 +1,12 @@
 //! The pass search in the editor, lazily: hovering `acquisitionStart`, `acquisitionEnd` or
-//! `incidenceAngle` lists the access windows of the product's satellites, from the element
-//! files of the nearest `tasking-ls.toml` (`[feasibility] elements`). Computed only on that
-//! hover, never while checking, so typing and `validate` pay nothing for it.
+//! `incidenceAngle` lists the access windows of the product's satellites, and a code lens
+//! counts them ("7 passes ≤ 10° (Pléiades Neo 3, 4)"), from the element files of the nearest
+//! `tasking-ls.toml` (`[feasibility] elements`). Computed only on that hover and for the
+//! lens (once per document version, on a blocking thread), never while checking, so typing
+//! and `validate` pay nothing for it. Without element sets the answer is "timing
+//! unavailable", never "no pass".
 
+use std::path::Path;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::Uri;
@@ -11,14 +15,98 @@ use super::convert;
 use super::state::Backend;
 use crate::check::feasibility::pass_query;
 use crate::document::Document;
-use crate::feasibility::passes::Aoi;
+use crate::feasibility::passes::{Aoi, Window};
 use crate::feasibility::{opportunities, Timing};
+use crate::schema::SchemaStore;
 
 /// The keys whose hover lists the passes.
 const KEYS: [&str; 3] = ["acquisitionStart", "acquisitionEnd", "incidenceAngle"];
 
 /// At most this many windows are listed; the rest are counted.
 const LISTED: usize = 8;
+
+/// What the pass search found for an order, or why it computed nothing.
+pub(crate) enum PassReport {
+    /// No element set is configured: the times of the passes cannot be known.
+    NoElements { title: &'static str },
+    /// The element files could not be read (the sentence says which and why).
+    Unreadable {
+        title: &'static str,
+        message: String,
+    },
+    /// The search ran for the satellites with an element set.
+    Searched {
+        title: &'static str,
+        limit_deg: f64,
+        /// Every window of every satellite searched, by start.
+        windows: Vec<Window>,
+        /// The satellites searched (an element set was found), in the table's order.
+        computed: Vec<String>,
+        /// The satellites not searched (no element set, or the propagation failed).
+        missing: Vec<String>,
+        /// True when some element set is far from the window (times may be off by minutes).
+        approximate: bool,
+    },
+}
+
+/// The pass search for the order `doc` (saved at `path`, whose nearest `tasking-ls.toml`
+/// names the element files); `None` when the order is no pass query (no known product or
+/// constellation, no valid window). Runs SGP4: call it off the protocol's threads or on a
+/// user's request only.
+pub(crate) fn search(
+    path: Option<&Path>,
+    doc: &Document,
+    store: &SchemaStore,
+) -> Option<PassReport> {
+    let root = doc.root()?;
+    let query = pass_query(root, store).ok()?;
+    let title = query.constellation.title;
+    let files = path
+        .map(crate::config::elements::configured_for)
+        .unwrap_or_default();
+    if files.is_empty() {
+        return Some(PassReport::NoElements { title });
+    }
+    let sets = match crate::config::elements::read(&files) {
+        Ok(sets) => sets,
+        Err(message) => return Some(PassReport::Unreadable { title, message }),
+    };
+    let aoi = Aoi::new(&query.positions)?;
+    let results = opportunities(
+        query.constellation,
+        &sets,
+        &aoi,
+        query.limit_deg,
+        query.start,
+        query.end,
+    );
+    let searched = |r: &&crate::feasibility::SatelliteResult| {
+        matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. })
+    };
+    let computed = results
+        .iter()
+        .filter(searched)
+        .map(|r| r.satellite.clone())
+        .collect();
+    let missing = results
+        .iter()
+        .filter(|r| !searched(r))
+        .map(|r| r.satellite.clone())
+        .collect();
+    let approximate = results
+        .iter()
+        .any(|r| matches!(r.timing, Timing::Approximate { .. }));
+    let mut windows: Vec<Window> = results.into_iter().flat_map(|r| r.windows).collect();
+    windows.sort_by_key(|w| w.start);
+    Some(PassReport::Searched {
+        title,
+        limit_deg: query.limit_deg,
+        windows,
+        computed,
+        missing,
+        approximate,
+    })
+}
 
 /// The passes section of the hover at `offset`, when it is on one of [`KEYS`].
 pub(super) fn passes_hover(
@@ -37,46 +125,34 @@ pub(super) fn passes_hover(
         return None;
     }
     let store = backend.store();
-    let query = pass_query(root, &store).ok()?;
-    let title = query.constellation.title;
+    let path = convert::file_path(uri);
+    Some(passes_markdown(&search(path.as_deref(), doc, &store)?))
+}
+
+/// The passes as Markdown: the count, the satellites, the first [`LISTED`] windows.
+pub(crate) fn passes_markdown(report: &PassReport) -> String {
     let caveat = "geometric access only; the provider's feasibility study decides";
-    let files = convert::file_path(uri)
-        .map(|path| crate::config::elements::configured_for(&path))
-        .unwrap_or_default();
-    if files.is_empty() {
-        return Some(format!(
-            "**Passes of {title}**: not computed: no element sets (`[feasibility] elements` in \
-             tasking-ls.toml, or `tasking-ls opportunities FILE --elements ...`)"
-        ));
-    }
-    let sets = match crate::config::elements::read(&files) {
-        Ok(sets) => sets,
-        Err(message) => return Some(format!("**Passes of {title}**: not computed: {message}")),
+    let (title, limit_deg, windows, computed, missing) = match report {
+        PassReport::NoElements { title } => {
+            return format!(
+                "**Passes of {title}**: not computed: no element sets (`[feasibility] elements` \
+                 in tasking-ls.toml, or `tasking-ls opportunities FILE --elements ...`)"
+            )
+        }
+        PassReport::Unreadable { title, message } => {
+            return format!("**Passes of {title}**: not computed: {message}")
+        }
+        PassReport::Searched {
+            title,
+            limit_deg,
+            windows,
+            computed,
+            missing,
+            ..
+        } => (title, limit_deg, windows, computed, missing),
     };
-    let aoi = Aoi::new(&query.positions)?;
-    let results = opportunities(
-        query.constellation,
-        &sets,
-        &aoi,
-        query.limit_deg,
-        query.start,
-        query.end,
-    );
-    let computed: Vec<&str> = results
-        .iter()
-        .filter(|r| matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }))
-        .map(|r| r.satellite.as_str())
-        .collect();
-    let missing: Vec<&str> = results
-        .iter()
-        .filter(|r| !matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }))
-        .map(|r| r.satellite.as_str())
-        .collect();
-    let mut windows: Vec<_> = results.iter().flat_map(|r| r.windows.iter()).collect();
-    windows.sort_by_key(|w| w.start);
     let mut out = format!(
-        "**Passes of {title}** at <= {}° ({caveat}): {} window{} from {}",
-        query.limit_deg,
+        "**Passes of {title}** at <= {limit_deg}° ({caveat}): {} window{} from {}",
         windows.len(),
         if windows.len() == 1 { "" } else { "s" },
         if computed.is_empty() {
@@ -107,5 +183,121 @@ pub(super) fn passes_hover(
             windows.len().saturating_sub(LISTED)
         ));
     }
-    Some(out)
+    out
+}
+
+/// The code lens's title: "7 passes ≤ 10° (Pléiades Neo 3, 4)"; "timing unavailable: import
+/// elements" when no satellite could be searched (never a count of zero without elements).
+pub(crate) fn lens_title(report: &PassReport) -> String {
+    match report {
+        PassReport::NoElements { .. } => "timing unavailable: import elements".to_string(),
+        PassReport::Unreadable { .. } => {
+            "timing unavailable: the element files cannot be read (hover for why)".to_string()
+        }
+        PassReport::Searched { computed, .. } if computed.is_empty() => {
+            "timing unavailable: import elements".to_string()
+        }
+        PassReport::Searched {
+            limit_deg,
+            windows,
+            computed,
+            missing,
+            approximate,
+            ..
+        } => count_title(windows.len(), *limit_deg, computed, missing, *approximate),
+    }
+}
+
+/// "7 passes ≤ 10° (Pléiades Neo 3, 4)" for `count` windows found by the satellites
+/// `computed` (`~` before the count when some elements are far from the window), then the
+/// satellites without elements.
+fn count_title(
+    count: usize,
+    limit_deg: f64,
+    computed: &[String],
+    missing: &[String],
+    approximate: bool,
+) -> String {
+    let mut title = format!(
+        "{}{count} pass{} ≤ {limit_deg}° ({})",
+        if approximate { "~" } else { "" },
+        if count == 1 { "" } else { "es" },
+        satellite_names(computed)
+    );
+    if !missing.is_empty() {
+        title.push_str(&format!("; no elements for {}", satellite_names(missing)));
+    }
+    title
+}
+
+/// "Pléiades Neo 3, 4" for satellites that differ in their last word only; else the names
+/// joined.
+fn satellite_names(names: &[String]) -> String {
+    let split: Vec<(&str, &str)> = names.iter().filter_map(|n| n.rsplit_once(' ')).collect();
+    match split.first() {
+        Some((stem, _))
+            if split.len() == names.len()
+                && names.len() > 1
+                && split.iter().all(|(s, _)| s == stem) =>
+        {
+            let tails: Vec<&str> = split.iter().map(|(_, tail)| *tail).collect();
+            format!("{stem} {}", tails.join(", "))
+        }
+        _ => names.join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn lens_titles() {
+        let neo = ["Pléiades Neo 3", "Pléiades Neo 4"];
+        assert_eq!(
+            count_title(7, 10.0, &names(&neo), &[], false),
+            "7 passes ≤ 10° (Pléiades Neo 3, 4)"
+        );
+        assert_eq!(
+            count_title(1, 12.5, &names(&neo[..1]), &names(&neo[1..]), true),
+            "~1 pass ≤ 12.5° (Pléiades Neo 3); no elements for Pléiades Neo 4"
+        );
+        // With elements for every satellite, zero windows is a result.
+        assert_eq!(
+            count_title(0, 10.0, &names(&neo), &[], false),
+            "0 passes ≤ 10° (Pléiades Neo 3, 4)"
+        );
+        assert_eq!(
+            satellite_names(&names(&["SPOT 6", "Pléiades 1A"])),
+            "SPOT 6, Pléiades 1A"
+        );
+    }
+
+    /// Without element sets no title counts passes: "0 passes" would read as "no pass".
+    #[test]
+    fn never_zero_passes_without_elements() {
+        for report in [
+            PassReport::NoElements { title: "x" },
+            PassReport::Unreadable {
+                title: "x",
+                message: "gone".into(),
+            },
+            PassReport::Searched {
+                title: "x",
+                limit_deg: 10.0,
+                windows: Vec::new(),
+                computed: Vec::new(),
+                missing: names(&["Pléiades Neo 3", "Pléiades Neo 4"]),
+                approximate: false,
+            },
+        ] {
+            let title = lens_title(&report);
+            assert!(title.starts_with("timing unavailable"), "{title}");
+            assert!(!title.contains("pass"), "{title}");
+        }
+    }
 }

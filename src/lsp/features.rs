@@ -15,7 +15,7 @@ use crate::check::{check_document, CheckOptions, Diagnostic};
 use crate::document::{Document, PositionEncoding};
 use crate::ide;
 
-pub(super) fn completion(
+pub(super) async fn completion(
     backend: &Backend,
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
@@ -26,9 +26,17 @@ pub(super) fn completion(
     let encoding = backend.encoding();
     let store = backend.store();
     let snippets = backend.0.snippets.get().copied().unwrap_or(false);
+    // A search-style order is served from its product's schemas as held in memory (the check
+    // task keeps them fresh), so a keystroke never waits for the server.
+    let search_product =
+        super::stapi::held_product_for(backend, &super::analysis::path_of(uri)).await;
     guarded("completion", || {
         let offset = convert::offset(&doc, params.text_document_position.position, encoding);
-        let items: Vec<CompletionItem> = ide::completions(&doc, &store, offset)
+        let items = match &search_product {
+            Some(product) => ide::search_completions(&doc, product, offset),
+            None => ide::completions(&doc, &store, offset),
+        };
+        let items: Vec<CompletionItem> = items
             .into_iter()
             .map(|mut item| {
                 if item.is_snippet && !snippets {
@@ -89,7 +97,7 @@ fn completion_item(
     }
 }
 
-pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
+pub(super) async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let uri = &params.text_document_position_params.text_document.uri;
     let Some((doc, _)) = backend.snapshot(uri) else {
         return Ok(None);
@@ -97,13 +105,18 @@ pub(super) fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hov
     let encoding = backend.encoding();
     let store = backend.store();
     let markdown = backend.editor().hover_markdown;
+    let search_product =
+        super::stapi::held_product_for(backend, &super::analysis::path_of(uri)).await;
     guarded("hover", || {
         let offset = convert::offset(
             &doc,
             params.text_document_position_params.position,
             encoding,
         );
-        let info = ide::hover(&doc, &store, offset);
+        let info = match &search_product {
+            Some(product) => ide::search_hover(&doc, product, offset),
+            None => ide::hover(&doc, &store, offset),
+        };
         // On a geometry: the AOI's thumbnail and figures under the field's hover.
         let map = preview::geometry_hover(backend, uri, &doc, offset, markdown);
         // On the window or the angle: the satellites' passes, computed on this hover only.
@@ -298,9 +311,60 @@ pub(super) async fn code_action(
                     &diagnostics,
                 ));
             }
+            actions.extend(window_actions(
+                backend,
+                uri,
+                &doc,
+                range,
+                encoding,
+                &params.context.only,
+            ));
             actions
         })
     })
+}
+
+/// "Set datetime to … (provider opportunity)": one action per window of the document's last
+/// opportunity search, when the range is on its window.
+fn window_actions(
+    backend: &Backend,
+    uri: &Uri,
+    doc: &Document,
+    range: crate::document::TextRange,
+    encoding: PositionEncoding,
+    only: &Option<Vec<CodeActionKind>>,
+) -> Vec<CodeActionOrCommand> {
+    let Some(choices) = backend.0.opportunities.get(uri).map(|c| c.clone()) else {
+        return Vec::new();
+    };
+    guarded("codeAction", || {
+        ide::set_window_actions(doc, &choices, range)
+            .into_iter()
+            .filter(|action| {
+                only.as_ref().is_none_or(|only| {
+                    only.iter()
+                        .any(|o| action.kind.as_str().starts_with(o.as_str()))
+                })
+            })
+            .map(|action| {
+                let edits = action
+                    .edits
+                    .iter()
+                    .map(|e| convert::text_edit(doc, e, encoding))
+                    .collect();
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    title: action.title,
+                    kind: Some(CodeActionKind::from(action.kind.as_str().to_string())),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(HashMap::from([(uri.clone(), edits)])),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 pub(super) fn document_symbol(

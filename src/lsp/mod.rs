@@ -48,11 +48,13 @@ pub use state::{Backend, Settings};
 use crate::config::{GlobalOptions, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 
 /// The commands the server executes for the editor.
-pub const COMMANDS: [&str; 4] = [
+pub const COMMANDS: [&str; 6] = [
     "taskingLs.getQuote",
     "taskingLs.submitOrder",
     "taskingLs.refreshSchemas",
     "taskingLs.orderStatus",
+    "taskingLs.searchOpportunities",
+    "taskingLs.showPasses",
 ];
 
 /// Runs the server on stdin/stdout until the client exits; returns the process exit code.

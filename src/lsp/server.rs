@@ -6,7 +6,6 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::LanguageServer;
 
-use super::guard::guarded;
 use super::state::Backend;
 use super::{commands, features, lifecycle, presentation, pull, sync};
 
@@ -44,11 +43,11 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        features::completion(self, params)
+        features::completion(self, params).await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        features::hover(self, params)
+        features::hover(self, params).await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -89,7 +88,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        guarded("codeLens", || commands::code_lens(self, params))?
+        commands::code_lens(self, params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

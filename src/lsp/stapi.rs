@@ -51,16 +51,7 @@ pub(crate) async fn product_for(backend: &Backend, path: &str) -> Option<Arc<Sea
         }
     }
     let offline = backend.settings().offline;
-    let token = config
-        .token_env
-        .as_deref()
-        .and_then(|name| std::env::var(name).ok())
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| Secret::new(t.trim()));
-    let client = config
-        .url
-        .as_deref()
-        .and_then(|url| StapiClient::new(url, token, offline).ok());
+    let client = client_of(&config, offline);
     let cache = config
         .url
         .as_deref()
@@ -72,4 +63,63 @@ pub(crate) async fn product_for(backend: &Backend, path: &str) -> Option<Arc<Sea
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, (Instant::now(), product.clone()));
     Some(product)
+}
+
+/// [`product_for`] for the requests answered while typing (completion, hover): the copy in
+/// memory whatever its age (the check task refreshes it), so a keystroke never waits for the
+/// server; loaded only when there is none yet.
+pub(crate) async fn held_product_for(backend: &Backend, path: &str) -> Option<Arc<SearchProduct>> {
+    let config = config(backend);
+    if !config.is_order_file(Path::new(path)) {
+        return None;
+    }
+    if let Some(id) = config.product_for(Path::new(path)) {
+        let key = (config.url.clone(), id);
+        if let Some((_, product)) = loaded().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Some(product.clone());
+        }
+    }
+    product_for(backend, path).await
+}
+
+/// The client of the configured server (its token from `token-env`), if a url is set.
+fn client_of(config: &StapiConfig, offline: bool) -> Option<StapiClient> {
+    let token = config
+        .token_env
+        .as_deref()
+        .and_then(|name| std::env::var(name).ok())
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Secret::new(t.trim()));
+    config
+        .url
+        .as_deref()
+        .and_then(|url| StapiClient::new(url, token, offline).ok())
+}
+
+/// The client of the workspace's STAPI server for the commands that talk to it (submit,
+/// opportunities), or why there is none.
+pub(crate) fn client(backend: &Backend) -> Result<StapiClient, String> {
+    let config = config(backend);
+    if backend.settings().offline {
+        return Err("the server is offline (offline = true)".to_string());
+    }
+    if config.url.is_none() {
+        return Err(
+            "no STAPI server is configured: set url in the [stapi] table of \
+                    tasking-ls.toml"
+                .to_string(),
+        );
+    }
+    client_of(&config, false).ok_or_else(|| {
+        format!(
+            "the [stapi] url {:?} is not a usable URL",
+            config.url.as_deref().unwrap_or_default()
+        )
+    })
+}
+
+/// True when the document at `path` is a STAPI order (by the workspace's patterns); no
+/// product is loaded.
+pub(crate) fn is_order(backend: &Backend, path: &str) -> bool {
+    config(backend).is_order_file(Path::new(path))
 }

@@ -46,6 +46,8 @@ pub(crate) fn did_change(backend: &Backend, params: DidChangeTextDocumentParams)
 pub(crate) async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     backend.0.provider.quotes.remove(&uri);
+    backend.0.opportunities.remove(&uri);
+    backend.0.pass_lenses.remove(&uri);
     pull::forget(backend, &uri);
     // Removed before the first `.await`, so a didOpen after it finds the URI free; its check
     // task, if any, finds its entry gone (or replaced) and ends without publishing.

@@ -1,6 +1,6 @@
 //! `workspace/executeCommand`: the provider commands, one file each (`quote`, `submit`,
-//! `status`, `refresh`), delegated to the API layer, and the code lenses that offer them
-//! (`lens`). This file dispatches and holds what the commands share.
+//! `status`, `refresh`; `stapi` for STAPI order files), delegated to the API layer, and the
+//! code lenses that offer them (`lens`). This file dispatches and holds what the commands share.
 //!
 //! Every failure becomes a `window/showMessage` the user can act on, a log line without
 //! secrets, and an error response; the server keeps serving.
@@ -8,6 +8,7 @@
 mod lens;
 mod quote;
 mod refresh;
+mod stapi;
 mod status;
 mod submit;
 
@@ -34,6 +35,10 @@ pub const GET_QUOTE: &str = "taskingLs.getQuote";
 pub const SUBMIT_ORDER: &str = "taskingLs.submitOrder";
 pub const REFRESH_SCHEMAS: &str = "taskingLs.refreshSchemas";
 pub const ORDER_STATUS: &str = "taskingLs.orderStatus";
+/// A STAPI order's opportunity search (`[uri]`); its windows become "Set datetime" actions.
+pub const SEARCH_OPPORTUNITIES: &str = "taskingLs.searchOpportunities";
+/// The satellites' passes over a UP42 order's AOI as a message (`[uri]`), the pass lens's click.
+pub const SHOW_PASSES: &str = "taskingLs.showPasses";
 
 pub(crate) async fn execute_command(
     backend: &Backend,
@@ -41,8 +46,24 @@ pub(crate) async fn execute_command(
 ) -> Result<Option<Value>> {
     let result = match params.command.as_str() {
         GET_QUOTE => quote::get_quote(backend, uri_argument(&params)?).await,
-        SUBMIT_ORDER => submit::submit_order(backend, uri_argument(&params)?).await,
-        ORDER_STATUS => status::order_status(backend, uri_argument(&params)?).await,
+        SUBMIT_ORDER => {
+            let uri = uri_argument(&params)?;
+            if is_search_order(backend, &uri) {
+                stapi::submit_order(backend, uri).await
+            } else {
+                submit::submit_order(backend, uri).await
+            }
+        }
+        SEARCH_OPPORTUNITIES => stapi::search_opportunities(backend, uri_argument(&params)?).await,
+        SHOW_PASSES => lens::show_passes(backend, uri_argument(&params)?).await,
+        ORDER_STATUS => {
+            let uri = uri_argument(&params)?;
+            if is_search_order(backend, &uri) {
+                stapi::order_status(backend, uri).await
+            } else {
+                status::order_status(backend, uri).await
+            }
+        }
         REFRESH_SCHEMAS => refresh::refresh_schemas(backend).await,
         other => {
             return Err(Error::invalid_params(format!("unknown command {other}")));
@@ -88,6 +109,11 @@ pub(crate) fn uri_argument(params: &ExecuteCommandParams) -> Result<Uri> {
         })?;
     text.parse::<Uri>()
         .map_err(|e| Error::invalid_params(format!("invalid URI `{text}`: {e}")))
+}
+
+/// True when the document is a STAPI order of the workspace (`[stapi]` patterns).
+pub(crate) fn is_search_order(backend: &Backend, uri: &Uri) -> bool {
+    super::stapi::is_order(backend, &super::analysis::path_of(uri))
 }
 
 /// The API, or why the command cannot run.
@@ -162,15 +188,23 @@ pub(crate) async fn current_diagnostics(
         return Some(diagnostics);
     }
     let store = backend.store();
-    let reason = fetch::document_product(&document)
-        .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product));
-    let rules = backend.settings().rules;
+    // A STAPI order is checked as a search-style order of its product, as published.
+    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let reason = match search_product {
+        Some(_) => None,
+        None => fetch::document_product(&document)
+            .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product)),
+    };
+    let settings = backend.settings();
     tokio::task::spawn_blocking(move || {
         let mut options = CheckOptions::new(&store);
         options.unknown_product_reason = reason.as_deref();
-        options.rule_overrides = Some(&rules);
+        options.rule_overrides = Some(&settings.rules);
         options.costly_fixes = false;
-        Arc::new(check_document(&document, &options))
+        options.search_product = search_product.as_deref();
+        let mut diagnostics = check_document(&document, &options);
+        settings.lint.apply(&mut diagnostics);
+        Arc::new(diagnostics)
     })
     .await
     .ok()

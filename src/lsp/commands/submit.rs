@@ -31,9 +31,12 @@ pub(crate) fn submit_order_action(
     uri: &Uri,
     diagnostics: &[Diagnostic],
 ) -> Option<CodeActionOrCommand> {
-    if backend.0.provider.api().is_err()
-        || diagnostics.iter().any(|d| d.severity == Severity::Error)
-    {
+    let usable = if super::is_search_order(backend, uri) {
+        crate::lsp::stapi::client(backend).is_ok()
+    } else {
+        backend.0.provider.api().is_ok()
+    };
+    if !usable || diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
     Some(CodeActionOrCommand::CodeAction(CodeAction {

@@ -72,6 +72,13 @@ pub(crate) struct State {
     /// its diagnostics with them: a cursor moving inside a 200,000-vertex AOI asks for
     /// code actions at every step, and the fix is computed once per version.
     pub costly_fixes: std::sync::Mutex<Option<CostlyFixes>>,
+    /// The windows of the last opportunity search per document, for its "Set datetime"
+    /// code actions; kept across edits (the provider's answer does not depend on the text's
+    /// formatting), dropped when the document closes.
+    pub opportunities: DashMap<Uri, Vec<crate::ide::WindowChoice>>,
+    /// The pass-count lens of a document's version (its title), computed once per version
+    /// off the protocol's threads.
+    pub pass_lenses: DashMap<Uri, (i32, String)>,
 }
 
 impl Backend {
@@ -96,6 +103,8 @@ impl Backend {
             release_memory: || {},
             rounds: Default::default(),
             costly_fixes: Default::default(),
+            opportunities: DashMap::new(),
+            pass_lenses: DashMap::new(),
             snippets: OnceLock::new(),
             editor: OnceLock::new(),
             checked: tokio::sync::Notify::new(),

@@ -1,0 +1,132 @@
+//! The pass-count code lens of a UP42 order (issue 30): "N passes ≤ A° (satellites)" from the
+//! element sets of the nearest tasking-ls.toml, computed off the typing path once per
+//! version; "timing unavailable: import elements" without element sets, never "0 passes";
+//! its command lists the windows.
+
+use serde_json::{json, Value};
+
+use crate::support::lsp_client::{file_uri, LspClient};
+
+fn goldens() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/feasibility/goldens.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("goldens.json")).unwrap()
+}
+
+fn tle_checksum(line: &str) -> char {
+    let sum: u32 = line
+        .chars()
+        .map(|c| c.to_digit(10).unwrap_or(u32::from(c == '-')))
+        .sum();
+    char::from_digit(sum % 10, 10).unwrap()
+}
+
+/// The goldens' first test-made sun-synchronous set under a table satellite's number (no
+/// third-party elements in the repository).
+fn renumbered(norad: &str) -> String {
+    let g = goldens();
+    let pair = &g["elements"][0];
+    let mut text = format!("0 TEST {norad}\n");
+    for line in [pair[0].as_str().unwrap(), pair[1].as_str().unwrap()] {
+        let body = line[..68].replacen("90001", norad, 1);
+        text.push_str(&format!("{body}{}\n", tle_checksum(&body)));
+    }
+    text
+}
+
+/// A Pléiades Neo order over Panama, 1 to 6 March 2027, at most 30° incidence.
+const ORDER: &str = r#"{"dataProduct": "97891b26-bacf-48fb-9d30-46697a11ce65", "params": {
+  "displayName": "t", "acquisitionStart": "2027-03-01T00:00:00Z",
+  "acquisitionEnd": "2027-03-06T00:00:00Z", "acquisitionMode": "mono", "incidenceAngle": 30,
+  "geometry": {"type": "Polygon", "coordinates": [[[-79.64, 9.07], [-79.64, 8.87],
+    [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]}}}"#;
+
+fn pass_lens(client: &mut LspClient, uri: &str) -> Value {
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("codeLens");
+    lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["command"]["command"] == "taskingLs.showPasses")
+        .cloned()
+        .unwrap_or_else(|| panic!("no pass lens among {lenses:#}"))
+}
+
+#[test]
+fn the_pass_lens_counts_passes_only_with_elements() {
+    let folder = tempfile::tempdir().unwrap();
+    let order = folder.path().join("o_tasking_request.json");
+    std::fs::write(&order, ORDER).unwrap();
+    let uri = file_uri(&order);
+
+    let mut client = LspClient::start();
+    client.initialize(None, json!({}));
+    client.open(&uri, ORDER);
+    client.diagnostics(&uri, 1);
+    let lens = pass_lens(&mut client, &uri);
+    assert_eq!(
+        lens["command"]["title"],
+        "timing unavailable: import elements"
+    );
+    // Above the window.
+    assert_eq!(lens["range"]["start"]["line"], 1);
+    client.shutdown_and_exit();
+
+    std::fs::write(folder.path().join("pneo3.tle"), renumbered("48268")).unwrap();
+    std::fs::write(
+        folder.path().join("tasking-ls.toml"),
+        "[feasibility]\nelements = [\"pneo3.tle\"]\n",
+    )
+    .unwrap();
+    let mut client = LspClient::start();
+    client.initialize(None, json!({}));
+    client.open(&uri, ORDER);
+    client.diagnostics(&uri, 1);
+    let lens = pass_lens(&mut client, &uri);
+    let title = lens["command"]["title"].as_str().unwrap().to_string();
+    let count: usize = title
+        .split_once(' ')
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("{title}"));
+    assert!(count > 0, "{title}");
+    assert_eq!(
+        title,
+        format!(
+            "{count} pass{} ≤ 30° (Pléiades Neo 3); no elements for Pléiades Neo 4",
+            if count == 1 { "" } else { "es" }
+        )
+    );
+    // Memoised for the version: the same answer again.
+    assert_eq!(pass_lens(&mut client, &uri)["command"]["title"], title);
+    // Its command lists the windows, as the hover does.
+    let shown = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "taskingLs.showPasses", "arguments": [uri]}),
+        )
+        .expect("showPasses");
+    let shown = shown.as_str().unwrap();
+    assert!(
+        shown.contains(&format!("{count} window")) && shown.contains("\n- 2027-03-0"),
+        "{shown}"
+    );
+    // A narrower angle in a new version: counted again, never more passes.
+    let narrower = ORDER.replace("\"incidenceAngle\": 30", "\"incidenceAngle\": 5");
+    client.change(&uri, 2, vec![json!({"text": narrower})]);
+    client.diagnostics(&uri, 2);
+    let title = pass_lens(&mut client, &uri)["command"]["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(title.contains("≤ 5°"), "{title}");
+    let fewer: usize = title.split_once(' ').unwrap().0.parse().unwrap();
+    assert!(fewer <= count, "{title}");
+    client.shutdown_and_exit();
+}
