@@ -520,7 +520,22 @@ fn run(cli: Cli) -> i32 {
         }),
         Command::Rule { code, format, .. } => cli::rule::run(code.as_deref(), format),
         Command::Preview(args) => with_store(&global, |store| {
-            cli::preview::run(&args, store, &effective.lint(), global.offline)
+            // A STAPI order is checked for the product its configuration names, as `validate`
+            // does, so the map shows the same findings.
+            let mut settings = config::FileSettings::from_effective(&effective);
+            settings.stapi = stapi.clone();
+            let search = cli::orders::stapi::search_files(
+                std::sync::Arc::new(config::NearestConfig::fixed(settings)),
+                &global,
+            );
+            let product = search.product_for(&args.order);
+            cli::preview::run(
+                &args,
+                store,
+                &effective.lint(),
+                global.offline,
+                product.as_deref(),
+            )
         }),
         Command::Opportunities(args) if stapi.is_order_file(&args.order) => {
             let configured = loaded

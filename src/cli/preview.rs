@@ -11,7 +11,7 @@ use crate::config::LintSettings;
 use crate::document::Document;
 use crate::render::html::{self, Tiles};
 use crate::render::{raster, render_for_raster, render_svg, scene_of, Options};
-use crate::schema::SchemaStore;
+use crate::schema::{SchemaStore, SearchProduct};
 
 /// The largest order `preview` reads, as `validate` (256 MiB).
 const MAX_ORDER_BYTES: u64 = 256 << 20;
@@ -113,19 +113,21 @@ impl Kind {
 }
 
 /// The picture of the order `text` (named `name` in the page's title) as bytes of `kind`.
-/// `tiles`: the online layer the HTML page offers (`None`: offline page).
+/// `tiles`: the online layer the HTML page offers (`None`: offline page); `search`: the
+/// product of a STAPI order (its findings are checked against it, as `validate` does).
 pub fn picture(
     text: &str,
     name: &str,
     kind: Kind,
     size: (u32, u32),
-    store: &SchemaStore,
+    (store, search): (&SchemaStore, Option<&SearchProduct>),
     lint: &LintSettings,
     tiles: Option<&Tiles>,
 ) -> Result<Vec<u8>, String> {
     let document = Document::new(text);
     let mut options = CheckOptions::new(store);
     options.costly_fixes = false;
+    options.search_product = search;
     let mut diagnostics = check_document(&document, &options);
     lint.apply(&mut diagnostics);
     picture_of(&document, &diagnostics, name, kind, size, store, tiles)
@@ -164,8 +166,15 @@ fn picture_of(
 }
 
 /// Runs `preview`; returns the exit status (0, or 2 when the order cannot be read or the
-/// picture written).
-pub fn run(args: &PreviewArgs, store: &SchemaStore, lint: &LintSettings, offline: bool) -> i32 {
+/// picture written). `search`: the product of a STAPI order file (from tasking-ls.toml),
+/// which its findings are checked against.
+pub fn run(
+    args: &PreviewArgs,
+    store: &SchemaStore,
+    lint: &LintSettings,
+    offline: bool,
+    search: Option<&SearchProduct>,
+) -> i32 {
     let fail = |message: String| {
         eprintln!("tasking-ls: {message}");
         EXIT_FAILURE
@@ -204,7 +213,15 @@ pub fn run(args: &PreviewArgs, store: &SchemaStore, lint: &LintSettings, offline
         },
         None => Tiles::osm(),
     });
-    let bytes = match picture(&text, &name, kind, args.size, store, lint, tiles.as_ref()) {
+    let bytes = match picture(
+        &text,
+        &name,
+        kind,
+        args.size,
+        (store, search),
+        lint,
+        tiles.as_ref(),
+    ) {
         Ok(bytes) => bytes,
         Err(message) => return fail(format!("{name}: {message}")),
     };

@@ -59,7 +59,8 @@ pub fn paint(
     let s = paint.stroke.map(f32::from);
     for y in 0..h {
         for x in 0..w {
-            let (a_fill, a_stroke) = (fill[y * w + x] * fill_alpha, stroke[y * w + x]);
+            let a_fill = fill[y * w + x] * fill_alpha;
+            let a_stroke = f32::from(stroke[y * w + x]) / 255.0;
             if a_fill == 0.0 && a_stroke == 0.0 {
                 continue;
             }
@@ -154,9 +155,10 @@ fn draw_clipped(raster: &mut Rasterizer, a: [f64; 2], b: [f64; 2], right: f64) {
     }
 }
 
-/// The outline's coverage of each pixel of the `w` x `h` map area, in [0, 1].
-fn stroke_coverage(polygon: &DensePolygon, w: usize, h: usize) -> Vec<f32> {
-    let mut coverage = vec![0.0f32; w * h];
+/// The outline's coverage of each pixel of the `w` x `h` map area, in 255ths: a byte a pixel
+/// keeps the buffer in the cache, which the steps of long spikes visit row after row.
+fn stroke_coverage(polygon: &DensePolygon, w: usize, h: usize) -> Vec<u8> {
+    let mut coverage = vec![0u8; w * h];
     for (ring, closed) in &polygon.rings {
         let n = ring.len();
         let segments = if *closed { n } else { n.saturating_sub(1) };
@@ -170,7 +172,7 @@ fn stroke_coverage(polygon: &DensePolygon, w: usize, h: usize) -> Vec<f32> {
 /// Adds a box-filtered line of [`STROKE_WIDTH_PX`] from `a` to `b` to `coverage`, stepping
 /// along its major axis one pixel at a time; each step covers the pixels across the line by
 /// how much of the line's width falls in them, kept by maximum.
-fn line(coverage: &mut [f32], w: usize, h: usize, a: [f64; 2], b: [f64; 2]) {
+fn line(coverage: &mut [u8], w: usize, h: usize, a: [f64; 2], b: [f64; 2]) {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let steep = dy.abs() >= dx.abs();
     // Work in (major, minor) coordinates: rows for a steep line, columns otherwise.
@@ -191,28 +193,44 @@ fn line(coverage: &mut [f32], w: usize, h: usize, a: [f64; 2], b: [f64; 2]) {
     };
     // The width across the minor axis grows as the line leans: 1.5 / cos.
     let half = 0.5 * STROKE_WIDTH_PX * (1.0 + slope * slope).sqrt();
-    let first = (a[0] - 0.5).ceil().max(0.0);
-    let last = (b[0] - 0.5).floor().min(major_len as f64 - 1.0);
-    let mut m = first;
-    while m <= last {
-        let centre = m + 0.5;
-        let c = a[1] + (centre - a[0]) * slope;
-        let (lo, hi) = (c - half, c + half);
-        let from = lo.floor().max(0.0) as usize;
-        let to = (hi.ceil().min(minor_len as f64)) as usize;
+    // Integer bounds by truncation of clamped, non-negative values: `floor`/`ceil` are libm
+    // calls on the baseline x86-64 target, and this loop runs once per pixel row of every edge.
+    let first = ((a[0] - 0.5).clamp(-1.0, major_len as f64) + 1.0).ceil_fast() - 1;
+    let last = ((b[0] - 0.5).clamp(-2.0, major_len as f64 - 1.0) + 2.0).floor_fast() - 2;
+    let (first, last) = (first.max(0), last.min(major_len as i64 - 1));
+    // Where a step's cells are: along a row for a steep line, down a column otherwise.
+    let (major_stride, minor_stride) = if steep { (w, 1) } else { (1, w) };
+    let limit = minor_len as f64 + 1.0;
+    for m in first..=last {
+        let c = a[1] + (m as f64 + 0.5 - a[0]) * slope;
+        let (lo, hi) = ((c - half).clamp(-1.0, limit), (c + half).clamp(-1.0, limit));
+        let from = ((lo + 1.0).floor_fast() - 1).max(0) as usize;
+        let to = ((hi + 1.0).ceil_fast() - 1).clamp(0, minor_len as i64) as usize;
+        let base = m as usize * major_stride;
         for k in from..to {
-            let cover = (hi.min(k as f64 + 1.0) - lo.max(k as f64)).clamp(0.0, 1.0) as f32;
-            let index = if steep {
-                m as usize * w + k
-            } else {
-                k * w + m as usize
-            };
-            if let Some(cell) = coverage.get_mut(index) {
+            let cover =
+                ((hi.min(k as f64 + 1.0) - lo.max(k as f64)).clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+            if let Some(cell) = coverage.get_mut(base + k * minor_stride) {
                 if cover > *cell {
                     *cell = cover;
                 }
             }
         }
-        m += 1.0;
+    }
+}
+
+/// `floor` and `ceil` of a non-negative finite number by truncation.
+trait FastRound {
+    fn floor_fast(self) -> i64;
+    fn ceil_fast(self) -> i64;
+}
+
+impl FastRound for f64 {
+    fn floor_fast(self) -> i64 {
+        self as i64
+    }
+    fn ceil_fast(self) -> i64 {
+        let t = self as i64;
+        t + i64::from((t as f64) < self)
     }
 }

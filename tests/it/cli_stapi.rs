@@ -343,3 +343,57 @@ fn products_lists_both_with_their_geometry_types() {
         "optical-30cm\tOptical 30 cm\tPoint, Polygon\nsar-spotlight\tSAR spotlight\tPolygon\n"
     );
 }
+
+/// `preview` of a STAPI order draws its top-level geometry (holes as holes), captions its
+/// `datetime` window, and shows the findings `validate` gives (none for a valid order; one
+/// marker for a self-intersection), not the UP42 envelope's.
+#[test]
+fn preview_draws_a_stapi_order_with_its_own_findings() {
+    let Some(server) = StapiServer::start("preview_draws_a_stapi_order_with_its_own_findings")
+    else {
+        return;
+    };
+    let dir = project(&server.url);
+    let with_hole = VALID.replace(
+        "[[[10, 45], [11, 45], [11, 46], [10, 46], [10, 45]]]",
+        "[[[10, 45], [11, 45], [11, 46], [10, 46], [10, 45]], \
+         [[10.4, 45.4], [10.6, 45.4], [10.6, 45.6], [10.4, 45.6], [10.4, 45.4]]]",
+    );
+    std::fs::write(dir.path().join("hole_stapi_order.json"), &with_hole).unwrap();
+    let output = run_in_home(
+        dir.path(),
+        &["preview", "hole_stapi_order.json", "-o", "hole.svg"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let svg = std::fs::read_to_string(dir.path().join("hole.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"aoi-polygon\"").count(), 1, "{svg}");
+    // Two rings in one path (the hole cut by the even-odd rule).
+    let path = svg.split("class=\"aoi-polygon\"").nth(1).unwrap();
+    let d = path
+        .split("d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(d.matches('M').count(), 2, "{d}");
+    assert!(svg.contains("STAPI order"), "{svg}");
+    assert!(svg.contains("2027-01-01 → 2027-01-05 (4 days)"), "{svg}");
+    assert!(svg.contains("no problems"), "{svg}");
+
+    let bowtie = VALID.replace(
+        "[[[10, 45], [11, 45], [11, 46], [10, 46], [10, 45]]]",
+        "[[[10, 45], [11, 46], [11, 45], [10, 46], [10, 45]]]",
+    );
+    std::fs::write(dir.path().join("bowtie_stapi_order.json"), &bowtie).unwrap();
+    let output = run_in_home(
+        dir.path(),
+        &["preview", "bowtie_stapi_order.json", "-o", "bowtie.svg"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let svg = std::fs::read_to_string(dir.path().join("bowtie.svg")).unwrap();
+    assert!(svg.contains("geometry.self-intersection"), "{svg}");
+    assert!(!svg.contains("product.missing"), "{svg}");
+}
