@@ -233,6 +233,36 @@ fn submit_places_exactly_one_order_and_status_shows_it() {
     assert!(text(&again).contains("--again"), "{}", text(&again));
     assert_eq!(server.order_count(), 1);
 
+    // The same order re-laid-out (Python's `json.dump(d, f, indent=4)`, then its keys
+    // reordered): still the same content, still refused without --again.
+    let order: Value = serde_json::from_str(VALID).unwrap();
+    let relaid = serde_json::to_string_pretty(&order)
+        .unwrap()
+        .replace("  ", "    ");
+    std::fs::write(home.join("ok_stapi_order.json"), &relaid).unwrap();
+    let again = run_in_home(home, &["submit", "--yes", "ok_stapi_order.json"], &[]);
+    let shown = text(&again);
+    assert_eq!(again.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("This exact content was already submitted on ")
+            && shown.contains("(the file differs only in layout: whitespace or the order of keys)")
+            && shown.contains("pass --again together with --yes"),
+        "{shown}"
+    );
+    let mut members: Vec<(String, Value)> =
+        order.as_object().unwrap().clone().into_iter().collect();
+    members.reverse();
+    let reordered: serde_json::Map<String, Value> = members.into_iter().collect();
+    std::fs::write(
+        home.join("ok_stapi_order.json"),
+        serde_json::to_string(&reordered).unwrap(),
+    )
+    .unwrap();
+    let again = run_in_home(home, &["submit", "--yes", "ok_stapi_order.json"], &[]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert_eq!(server.order_count(), 1);
+    std::fs::write(home.join("ok_stapi_order.json"), VALID).unwrap();
+
     for target in ["ok_stapi_order.json", id.as_str()] {
         let status = if target == id {
             run_in_home(home, &["stapi", "status", target], &[])

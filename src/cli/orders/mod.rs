@@ -5,7 +5,7 @@
 //! what they share (the API context, the console, confirmations, reading a request).
 //!
 //! Confirmations: placing an order needs `--yes` or a typed `yes` on a terminal; placing the
-//! *same content again* (its SHA-256 matches the receipt) needs a second, separate
+//! *same content again* (its canonical JSON matches the receipt, whatever the layout) needs a second, separate
 //! confirmation — `--yes --again`, or a second typed `yes` — because `--yes` alone is often
 //! baked into scripts and must not repeat a paid order. Without a terminal and without the
 //! flags, nothing is sent.
@@ -311,14 +311,14 @@ pub(super) fn refuse_for_errors(console: &mut Console, file: &Path) {
 }
 
 /// Opens the receipt book of `file` (waiting up to ten minutes for another submission of it
-/// to finish, and saying so) and returns it with the receipts of earlier submissions of this
-/// exact content (`sha256` of the body). `Err(EXIT_FAILURE)` after printing why when the book
+/// to finish, and saying so) and returns it with the receipts of earlier submissions of the
+/// same content (`fingerprint`: the same canonical JSON, whatever the layout). `Err(EXIT_FAILURE)` after printing why when the book
 /// cannot be opened or read.
 pub(super) async fn open_receipts(
     console: &mut Console,
     file: &Path,
     cache_dir: Option<&Path>,
-    sha256: &str,
+    fingerprint: &crate::api::receipt::Fingerprint,
 ) -> Result<
     (
         crate::api::receipt::ReceiptBook,
@@ -343,7 +343,7 @@ pub(super) async fn open_receipts(
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;
-    let earlier = book.earlier(sha256).map_err(|e| {
+    let earlier = book.earlier(fingerprint).map_err(|e| {
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use crate::api::receipt::{body_sha256, read_receipt, Finish};
+use crate::api::receipt::{read_receipt, Fingerprint, Finish};
 use crate::api::stapi::{load_product, Placement, Provenance, StapiCache, StapiClient};
 use crate::api::{ErrorKind, Secret};
 use crate::check::CheckOptions;
@@ -291,7 +291,7 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
             return code;
         }
     };
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let (mut book, earlier) =
         match open_receipts(console, &args.file, ctx.cache_dir.as_deref(), &sha).await {
             Ok(found) => found,
@@ -320,8 +320,9 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
     }
     if let Some(previous) = earlier.first() {
         console.out(format!(
-            "This exact content was already submitted {} (see {}).",
+            "This exact content was already submitted {}{} (see {}).",
             previous.describe(),
+            previous.layout_note(&sha),
             book.path().display()
         ));
     }

@@ -15,7 +15,7 @@ use super::{
     ask, current_diagnostics, file_name, file_path, open_document, refresh_code_lenses,
     request_value, Failure, Outcome,
 };
-use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, ReceiptBook};
+use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, ReceiptBook};
 use crate::api::stapi::Placement;
 use crate::api::ErrorKind;
 use crate::check::search_order::{FILTER_KEY, GEOMETRY_KEY, WINDOW_KEY};
@@ -116,7 +116,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     )
     .await
     .map_err(|e| Failure(format!("{not}: {e}")))?;
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let earlier = book
         .earlier(&sha)
         .map_err(|e| Failure(format!("{not}: {e}")))?;
@@ -146,8 +146,9 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     }
     if let Some(previous) = earlier.first() {
         question.push_str(&format!(
-            "\nThis exact content was already submitted {}.",
-            previous.describe()
+            "\nThis exact content was already submitted {}{}.",
+            previous.describe(),
+            previous.layout_note(&sha)
         ));
     }
     if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {

@@ -12,7 +12,7 @@ use super::{
     api, ask, current_diagnostics, file_name, file_path, open_document, product_label, product_of,
     refresh_code_lenses, request_value, Failure, Outcome, SUBMIT_ORDER,
 };
-use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, ReceiptBook};
+use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, ReceiptBook};
 use crate::api::{group_thousands, ErrorKind};
 use crate::check::{Diagnostic, Severity};
 use crate::lsp::convert;
@@ -122,7 +122,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     )
     .await
     .map_err(|e| Failure(format!("{not}: {e}")))?;
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let earlier = book
         .earlier(&sha)
         .map_err(|e| Failure(format!("{not}: {e}")))?;
@@ -173,8 +173,9 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     }
     if let Some(previous) = earlier.first() {
         question.push_str(&format!(
-            "\nThis exact content was already submitted {}.",
-            previous.describe()
+            "\nThis exact content was already submitted {}{}.",
+            previous.describe(),
+            previous.layout_note(&sha)
         ));
     }
     if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {
