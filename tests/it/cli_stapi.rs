@@ -275,8 +275,16 @@ fn submit_places_exactly_one_order_and_status_shows_it() {
             shown.contains(&format!("Order {id} (product optical-30cm)")),
             "{shown}"
         );
-        assert!(shown.contains("Status: received"), "{shown}");
-        assert!(shown.contains("accepted"), "{shown}");
+        // The server sends the history oldest first and leaves the order's own status at
+        // "received": the newest status is "accepted", and the history is newest first.
+        assert!(shown.contains("Status: accepted since "), "{shown}");
+        let history: Vec<&str> = shown
+            .lines()
+            .skip_while(|l| *l != "History (newest first):")
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .collect();
+        assert_eq!(history, ["accepted", "received"], "{shown}");
     }
 }
 

@@ -386,10 +386,17 @@ fn stapi_orders_complete_search_opportunities_and_submit() {
     assert_eq!(status["orders"][0]["id"], order_id);
     let message = status["message"].as_str().unwrap();
     assert!(
-        message.starts_with(&format!("Order {order_id} (a_stapi_order.json): "))
-            && message.contains("history (newest first): "),
+        message.starts_with(&format!(
+            "Order {order_id} (a_stapi_order.json): accepted since "
+        )),
         "{message}"
     );
+    // The server sends the history oldest first; it is shown newest first.
+    let history: Vec<&str> = message
+        .split_once("history (newest first): ")
+        .map(|(_, h)| h.split(", ").filter_map(|e| e.split(' ').nth(1)).collect())
+        .unwrap_or_default();
+    assert_eq!(history, ["accepted", "received"], "{message}");
 
     // An order with an error is refused before anything is sent.
     let broken = VALID.replace("30cm", "31cm");

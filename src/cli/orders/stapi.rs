@@ -509,16 +509,17 @@ pub async fn status(ctx: &StapiContext, order: &str, console: &mut Console) -> i
         Ok(id) => id,
         Err(message) => return refuse(console, &message),
     };
-    let (found, statuses) = match client.order_status(&id).await {
-        Ok(found) => found,
+    let state = match client.order_status(&id).await {
+        Ok(state) => state,
         Err(e) => return super::report(console, &e),
     };
+    let found = &state.order;
     let order_id = found.get("id").and_then(Value::as_str).unwrap_or(&id);
     let product = found
         .pointer("/properties/product_id")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    let current = found.pointer("/properties/status");
+    let current = state.current.as_ref();
     let code = |s: Option<&Value>| {
         s.and_then(|s| s.get("status_code"))
             .and_then(Value::as_str)
@@ -539,9 +540,9 @@ pub async fn status(ctx: &StapiContext, order: &str, console: &mut Console) -> i
     {
         console.out(format!("Reason: {reason}"));
     }
-    if !statuses.is_empty() {
+    if !state.history.is_empty() {
         console.out("History (newest first):");
-        for entry in &statuses {
+        for entry in &state.history {
             console.out(format!("  {}  {}", when(Some(entry)), code(Some(entry))));
         }
     }

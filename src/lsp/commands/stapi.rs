@@ -536,7 +536,7 @@ pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
                 receipt.describe()
             ))
         })?;
-    let (order, statuses) = client
+    let state = client
         .order_status(&id)
         .await
         .map_err(|e| Failure(format!("{what}: order {id}: {e}")))?;
@@ -547,7 +547,7 @@ pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
             .unwrap_or_default()
             .to_string()
     };
-    let current = order.pointer("/properties/status");
+    let current = state.current.as_ref();
     let code = Some(field(current, "status_code")).filter(|c| !c.is_empty());
     let code = code.unwrap_or_else(|| "unknown".to_string());
     let since = field(current, "timestamp");
@@ -559,7 +559,8 @@ pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
     if !reason.is_empty() {
         message.push_str(&format!(" ({reason})"));
     }
-    let history: Vec<String> = statuses
+    let history: Vec<String> = state
+        .history
         .iter()
         .map(|s| {
             format!(
