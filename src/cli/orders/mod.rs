@@ -127,30 +127,37 @@ impl Write for SharedBuf {
 }
 
 impl Console {
-    /// stdout, stderr, and stdin when it is a terminal.
+    /// stdout, stderr, and stdin when it is a terminal. Each output is coloured by the rule
+    /// `validate` follows (`--color auto`: a terminal, `NO_COLOR`, `FORCE_COLOR`; see
+    /// [`crate::cli::output::use_color`]); when it is not, escapes are stripped on the way out,
+    /// so the findings printed before a submission never put escape codes in a log or a pipe.
     pub fn stdio() -> Console {
+        use crate::cli::output::{use_color, ColorChoice, ColorEnv};
         use std::io::IsTerminal;
         let input: Option<Box<dyn BufRead + Send>> = if std::io::stdin().is_terminal() {
             Some(Box::new(std::io::BufReader::new(std::io::stdin())))
         } else {
             None
         };
+        let env = ColorEnv::current();
+        let out_color = use_color(ColorChoice::Auto, &env, std::io::stdout().is_terminal());
+        let err_color = use_color(ColorChoice::Auto, &env, std::io::stderr().is_terminal());
         Console {
-            out: Box::new(std::io::stdout()),
-            err: Box::new(std::io::stderr()),
+            out: painted(Box::new(std::io::stdout()), out_color),
+            err: painted(Box::new(std::io::stderr()), err_color),
             input,
         }
     }
 
-    /// A console writing into memory; `input` is what the "terminal" types (`None`: no
-    /// terminal).
+    /// A console writing into memory, uncoloured (as a pipe is); `input` is what the
+    /// "terminal" types (`None`: no terminal).
     pub fn captured(input: Option<&str>) -> (Console, Captured) {
         let captured = Captured::default();
         let input: Option<Box<dyn BufRead + Send>> =
             input.map(|s| Box::new(std::io::Cursor::new(s.as_bytes().to_vec())) as _);
         let console = Console {
-            out: Box::new(SharedBuf(captured.out.clone())),
-            err: Box::new(SharedBuf(captured.err.clone())),
+            out: painted(Box::new(SharedBuf(captured.out.clone())), false),
+            err: painted(Box::new(SharedBuf(captured.err.clone())), false),
             input,
         };
         (console, captured)
@@ -177,6 +184,15 @@ impl Console {
             line.trim().to_ascii_lowercase().as_str(),
             "yes" | "y"
         ))
+    }
+}
+
+/// `raw` as it is when `color`, else with ANSI escapes stripped from what goes through it.
+fn painted(raw: Box<dyn Write + Send>, color: bool) -> Box<dyn Write + Send> {
+    if color {
+        raw
+    } else {
+        Box::new(anstream::StripStream::new(raw))
     }
 }
 
