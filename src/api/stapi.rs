@@ -396,6 +396,16 @@ pub enum Provenance {
     Missing(String),
 }
 
+/// The product `id` from the disk cache alone, never the network: `Some((product, fresh))`
+/// when a readable copy is cached (`fresh` while younger than 24 hours; a stale copy is
+/// marked so in its schemas' origin). What an editor shows at once while
+/// [`load_product`] refreshes the copy in the background.
+pub fn cached_product(cache: Option<&StapiCache>, id: &str) -> Option<(SearchProduct, bool)> {
+    let entry = cache?.load(id)?;
+    let fresh = Utc::now().signed_duration_since(entry.fetched_at) < DEFAULT_TTL;
+    Some((product_from(&entry, !fresh), fresh))
+}
+
 /// The product `id` as the checks read it: from the cache while fresh (24 hours), else from
 /// the server (its schemas revalidated with their ETags and cached), else a stale cached
 /// copy (saying why), else [`SearchProduct::unknown`] with the reason. `client` is `None`

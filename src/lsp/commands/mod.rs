@@ -189,7 +189,11 @@ pub(crate) async fn current_diagnostics(
     }
     let store = backend.store();
     // A STAPI order is checked as a search-style order of its product, as published.
-    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let search_product = super::stapi::product_for(
+        backend,
+        &super::analysis::path_of(uri),
+        super::analysis::recheck_search_orders,
+    );
     let reason = match search_product {
         Some(_) => None,
         None => fetch::document_product(&document)

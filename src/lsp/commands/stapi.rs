@@ -58,7 +58,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     let (document, _) = open_document(backend, &uri)?;
     let name = file_name(&uri);
     let path = file_path(&uri)?;
-    let product = stapi::product_for(backend, &path.to_string_lossy())
+    let product = stapi::loaded_product_for(backend, &path.to_string_lossy())
         .await
         .ok_or_else(|| Failure(format!("{not}: {name} is not a STAPI order file")))?;
     if let Some(reason) = &product.unavailable {
@@ -347,7 +347,7 @@ pub(super) async fn search_opportunities(backend: &Backend, uri: Uri) -> Outcome
     let (document, _) = open_document(backend, &uri)?;
     let name = file_name(&uri);
     let path = crate::lsp::analysis::path_of(&uri);
-    let product = stapi::product_for(backend, &path)
+    let product = stapi::loaded_product_for(backend, &path)
         .await
         .ok_or_else(|| Failure(format!("{not}: {name} is not a STAPI order file")))?;
     let order = request_value(&document, &uri)?;
