@@ -130,8 +130,12 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
+    // The buffer is what was checked and what is sent: say so when the disk holds another.
+    let unsaved = super::unsaved_note(&path, &text)
+        .map(|note| format!("{note}\n"))
+        .unwrap_or_default();
     let mut question = format!(
-        "Submit the order in {name}?\nProduct: {label}\nServer: {} ({endpoint})\nWindow: {}",
+        "Submit the order in {name}?\n{unsaved}Product: {label}\nServer: {} ({endpoint})\nWindow: {}",
         client.url(),
         order
             .get(WINDOW_KEY)

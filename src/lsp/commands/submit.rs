@@ -157,14 +157,19 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    let mut question = format!(
-        "Submit the order in {name}?\n\
-         Product: {label} ({product})\n\
+    let mut question = format!("Submit the order in {name}?\n");
+    // The buffer is what was checked and what is sent: say so when the disk holds another.
+    if let Some(note) = super::unsaved_note(&path, &text) {
+        question.push_str(&note);
+        question.push('\n');
+    }
+    question.push_str(&format!(
+        "Product: {label} ({product})\n\
          Area of interest: {area}\n\
          Quote: {quote}\n\
          Workspace: {workspace}\n\
          Credits are charged when you accept the order's quotation."
-    );
+    ));
     if warnings > 0 {
         question.push_str(&format!(
             "\nThe file has {warnings} warning{}.",
