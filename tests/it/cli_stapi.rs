@@ -381,3 +381,68 @@ fn products_lists_both_with_their_geometry_types() {
         "optical-30cm\tOptical 30 cm\tPoint, Polygon\nsar-spotlight\tSAR spotlight\tPolygon\n"
     );
 }
+
+/// `aoi set` on a STAPI order, as the tester ran it: the area goes into the top-level
+/// `geometry`, the result validates clean against the server's product; a MultiPolygon is
+/// refused for a product whose `conformsTo` lists no MultiPolygon, the file untouched.
+#[test]
+fn aoi_set_puts_the_area_in_a_stapi_orders_geometry() {
+    let Some(server) = StapiServer::start("aoi_set_puts_the_area_in_a_stapi_orders_geometry")
+    else {
+        return;
+    };
+    let dir = project(&server.url);
+    let home = dir.path();
+    std::fs::write(home.join("ok_stapi_order.json"), VALID).unwrap();
+    let aoi = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/aoi");
+    let wkt = aoi.join("south_field.wkt");
+    let set = run_in_home(
+        home,
+        &["aoi", "set", "ok_stapi_order.json", wkt.to_str().unwrap()],
+        &[],
+    );
+    let shown = text(&set);
+    assert_eq!(set.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("ok_stapi_order.json: geometry set from")
+            && shown.contains("no problems found"),
+        "{shown}"
+    );
+    let after = std::fs::read_to_string(home.join("ok_stapi_order.json")).unwrap();
+    let value: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(value["geometry"]["type"], "Polygon", "{after}");
+    assert_eq!(
+        value["geometry"]["coordinates"][0][0],
+        serde_json::json!([13.3601, 52.5001])
+    );
+    assert_eq!(
+        value["filter"],
+        serde_json::from_str::<Value>(VALID).unwrap()["filter"]
+    );
+
+    // Three separate fields merged: a MultiPolygon, which optical-30cm does not take.
+    let fields = aoi.join("fields.geojson");
+    let refused = run_in_home(
+        home,
+        &[
+            "aoi",
+            "set",
+            "ok_stapi_order.json",
+            fields.to_str().unwrap(),
+            "--union",
+        ],
+        &[],
+    );
+    let shown = text(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("product 'optical-30cm' accepts 'Point' or 'Polygon'")
+            && shown.contains("--feature"),
+        "{shown}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join("ok_stapi_order.json")).unwrap(),
+        after,
+        "untouched on refusal"
+    );
+}
