@@ -192,6 +192,130 @@ fn opportunities_use_the_cache_and_explicit_files_win_per_satellite() {
     );
 }
 
+/// The tester's element cases through the binary: impossible OMM values are refused naming
+/// the file, line and field; a far-future epoch is not imported (it would block every real
+/// set after it); elements 60 days from the window compute nothing and never say "no pass";
+/// a long window is searched only within 30 days of the epoch and says so; an `--elements`
+/// file holding none of the constellation's satellites is named.
+#[test]
+fn impossible_or_distant_elements_draw_no_conclusion() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    write(h, "o_tasking_request.json", ORDER);
+    let set = parse(&element_set("48268", "060.25000000"))
+        .unwrap()
+        .remove(0);
+    for (key, value) in [
+        ("INCLINATION", serde_json::json!(400)),
+        ("ECCENTRICITY", serde_json::json!(1.5)),
+        ("MEAN_MOTION", serde_json::json!(0)),
+        ("MEAN_MOTION", serde_json::json!(-14)),
+        ("EPOCH", serde_json::json!("1957-01-01T00:00:00")),
+    ] {
+        let mut record = serde_json::to_value(&set.elements).unwrap();
+        record[key] = value.clone();
+        let written = serde_json::to_string_pretty(&[record]).unwrap();
+        write(h, "bad.json", &written);
+        let line = written
+            .lines()
+            .position(|l| l.contains(&format!("\"{key}\"")))
+            .unwrap()
+            + 1;
+        let output = run_in_home(h, &["elements", "import", "bad.json"], &clock());
+        let shown = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{key} {value}: {shown}");
+        assert!(
+            shown.contains(&format!(
+                "bad.json: line {line}: OMM record 1 {key} of NORAD 48268"
+            )),
+            "{shown}"
+        );
+        assert!(shown.contains("nothing imported"), "{shown}");
+    }
+    // An epoch in 2090 (in TLE terms, day 60 of '90 is 1990: use OMM).
+    let mut record = serde_json::to_value(&set.elements).unwrap();
+    record["EPOCH"] = serde_json::json!("2090-01-01T00:00:00Z");
+    write(h, "future.json", &serde_json::to_string(&[record]).unwrap());
+    let output = run_in_home(h, &["elements", "import", "future.json"], &clock());
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("days in the future"),
+        "{}",
+        text(&output)
+    );
+
+    // Elements of 2027-03-01 for a window in May: nothing computed, no "no pass".
+    write(h, "p3.tle", &element_set("48268", "060.25000000"));
+    write(
+        h,
+        "may_tasking_request.json",
+        &ORDER
+            .replace("2027-03-01T00:00:00Z", "2027-05-01T00:00:00Z")
+            .replace("2027-03-03T00:00:00Z", "2027-05-03T00:00:00Z"),
+    );
+    let args = [
+        "opportunities",
+        "may_tasking_request.json",
+        "--elements",
+        "p3.tle",
+    ];
+    let shown = text(&run_in_home(h, &args, &[]));
+    assert!(
+        shown.contains(
+            "Pléiades Neo 3 (NORAD 48268), elements of 2027-03-01 06:00 (from p3.tle): elements \
+             too old for timing: the epoch is 60 days before the window and elements are used \
+             only within 30 days of it; not computed"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.to_lowercase().contains("no pass"), "{shown}");
+    // A year-long window: searched to 30 days after the epoch, and said.
+    write(
+        h,
+        "year_tasking_request.json",
+        &ORDER
+            .replace("2027-03-03T00:00:00Z", "2028-03-01T00:00:00Z")
+            .replace("\"incidenceAngle\": 10", "\"incidenceAngle\": 30"),
+    );
+    let args = [
+        "opportunities",
+        "year_tasking_request.json",
+        "--elements",
+        "p3.tle",
+    ];
+    let shown = text(&run_in_home(h, &args, &[]));
+    assert!(
+        shown.contains(
+            "; searched only 2027-03-01 00:00 – 2027-03-31 06:00 UTC, the part of the window \
+             within 30 days of the elements' epoch (the rest is not computed)"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(", approximate (") && shown.contains(", timed ("),
+        "{shown}"
+    );
+    assert!(!shown.contains("2027-04-"), "{shown}");
+    // A file for another constellation is named, not silently ignored.
+    write(h, "spot.tle", &element_set("38755", "060.25000000"));
+    let args = [
+        "opportunities",
+        "o_tasking_request.json",
+        "--elements",
+        "spot.tle",
+        "--elements",
+        "p3.tle",
+    ];
+    let shown = text(&run_in_home(h, &args, &[]));
+    assert!(
+        shown.contains(
+            "spot.tle holds no element set for Pléiades Neo's satellites (NORAD Pléiades Neo 3 \
+             48268, Pléiades Neo 4 49070); it holds NORAD 38755"
+        ),
+        "{shown}"
+    );
+}
+
 #[test]
 fn geojson_is_a_feature_collection_of_stapi_shaped_opportunities() {
     let home = tempfile::tempdir().unwrap();
@@ -670,5 +794,132 @@ mod stapi {
             shown.contains("the provider's opportunities (source: provider): 3"),
             "{shown}"
         );
+    }
+
+    /// The tester's STAPI cases: a `between` and a value-first comparison bound the angle; a
+    /// sun bound and the dark rule leave only lit windows; "no pass" names the satellites
+    /// computed and those not, in the order's terms (the filter's bound, `datetime`), never
+    /// above the queryable's maximum (45° off-nadir on the test server); in GeoJSON a
+    /// satellite not computed has `windows: null`.
+    #[test]
+    fn our_windows_follow_every_bound_of_the_filter() {
+        let Some(server) = StapiServer::start("our_windows_follow_every_bound_of_the_filter")
+        else {
+            return;
+        };
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        write(
+            h,
+            "tasking-ls.toml",
+            &format!(
+                "[stapi]\nurl = \"{}\"\nproduct = \"optical-30cm\"\nconstellation = \"pneo-tasking\"\n",
+                server.url
+            ),
+        );
+        write(h, "p3.tle", &element_set("48268", "060.25000000"));
+        let order = |datetime: &str, filter: &str| {
+            STAPI_ORDER
+                .replace("2027-03-01T00:00:00Z/2027-03-05T00:00:00Z", datetime)
+                .replace(
+                    "{\"op\": \"<=\", \"args\": [{\"property\": \"off_nadir\"}, 30]}",
+                    filter,
+                )
+        };
+        let run = |format: &str| {
+            let output = run_in_home(
+                h,
+                &[
+                    "opportunities",
+                    "o_stapi_order.json",
+                    "--elements",
+                    "p3.tle",
+                    "--format",
+                    format,
+                ],
+                &[],
+            );
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+            output
+        };
+        // A day at <= 5° off nadir (between), Neo 3's elements only.
+        write(
+            h,
+            "o_stapi_order.json",
+            &order(
+                "2027-03-01T00:00:00Z/2027-03-02T00:00:00Z",
+                "{\"op\": \"between\", \"args\": [{\"property\": \"off_nadir\"}, 0, 5]}",
+            ),
+        );
+        let shown = text(&run("human"));
+        assert!(
+            shown.contains("(the filter's off_nadir <= 5°, 5.5° incidence at 620 km)"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "no pass of Pléiades Neo 3 at <= 5.5° incidence in the window (not computed, so \
+                 nothing is said of: Pléiades Neo 4)"
+            ),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("incidenceAngle") && !shown.contains("acquisitionEnd"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("extend the end of the order's datetime past it"),
+            "{shown}"
+        );
+        let raise = shown
+            .lines()
+            .find(|l| l.contains("the nearest needs"))
+            .unwrap_or_else(|| panic!("{shown}"));
+        match raise.split_once("raise the filter's off_nadir bound to ") {
+            Some((_, to)) => {
+                let to: f64 = to.trim_end_matches('°').parse().unwrap();
+                assert!(to <= 45.0, "{raise}");
+            }
+            None => assert!(raise.contains("the queryable's maximum is 45°"), "{raise}"),
+        }
+        let report: Value = serde_json::from_slice(&run("geojson").stdout).unwrap();
+        assert_eq!(report["satellites"][0]["windows"], 0, "{report:#}");
+        assert_eq!(
+            report["satellites"][1]["windows"],
+            Value::Null,
+            "{report:#}"
+        );
+
+        // Four days, off_nadir <= 30 written value first, and the sun at least 30° up.
+        write(
+            h,
+            "o_stapi_order.json",
+            &order(
+                "2027-03-01T00:00:00Z/2027-03-05T00:00:00Z",
+                "{\"op\": \">=\", \"args\": [30, {\"property\": \"off_nadir\"}]}, \
+                 {\"op\": \">=\", \"args\": [{\"property\": \"view:sun_elevation\"}, 30]}",
+            ),
+        );
+        let shown = text(&run("human"));
+        assert!(
+            shown.contains("(the filter's off_nadir <= 30°, 33.3° incidence at 620 km)"),
+            "{shown}"
+        );
+        let report: Value = serde_json::from_slice(&run("geojson").stdout).unwrap();
+        let ours: Vec<&Value> = report["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["source"] == "tasking-ls")
+            .collect();
+        assert!(!ours.is_empty(), "{report:#}");
+        for f in ours {
+            let p = &f["properties"];
+            assert!(p["view:sun_elevation"].as_f64().unwrap() >= 30.0, "{p}");
+            assert!(p["view:off_nadir"].as_f64().unwrap() <= 30.0, "{p}");
+        }
+        let counted = report["satellites"][0]["dark_windows"].as_u64().unwrap()
+            + report["satellites"][0]["outside_bounds"].as_u64().unwrap();
+        assert!(counted >= 1, "{report:#}");
     }
 }
