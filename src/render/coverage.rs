@@ -159,11 +159,23 @@ fn draw_clipped(raster: &mut Rasterizer, a: [f64; 2], b: [f64; 2], right: f64) {
 /// keeps the buffer in the cache, which the steps of long spikes visit row after row.
 fn stroke_coverage(polygon: &DensePolygon, w: usize, h: usize) -> Vec<u8> {
     let mut coverage = vec![0u8; w * h];
+    // Segments whose ends fall on the same quarter pixels are drawn once: the outline is a
+    // union, and the spikes of a dense star repeat each other dozens of times per pixel.
+    let mut drawn = std::collections::HashSet::new();
+    let quarter = |p: [f64; 2]| {
+        let q = |v: f64| (v * 4.0).clamp(-1e6, 1e6).round() as i32;
+        (q(p[0]), q(p[1]))
+    };
     for (ring, closed) in &polygon.rings {
         let n = ring.len();
         let segments = if *closed { n } else { n.saturating_sub(1) };
         for i in 0..segments {
-            line(&mut coverage, w, h, ring[i], ring[(i + 1) % n]);
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            let (qa, qb) = (quarter(a), quarter(b));
+            if !drawn.insert(if qa <= qb { (qa, qb) } else { (qb, qa) }) {
+                continue;
+            }
+            line(&mut coverage, w, h, a, b);
         }
     }
     coverage

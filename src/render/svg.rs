@@ -78,7 +78,7 @@ pub struct DrawnMarker {
     pub offset: usize,
 }
 
-/// A polygon whose outline keeps at least this many points after the half-pixel skipping is
+/// A polygon keeping at least this many drawn vertices after the half-pixel skipping is
 /// painted by [`super::coverage`] in a PNG: tiny-skia's cost grows with the edges per row.
 pub const DENSE_POINTS: usize = 10_000;
 
@@ -171,10 +171,8 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Appends `M x y L ...` (and `Z` when `close`) for pixels, skipping points within
-/// [`TOLERANCE_PX`] of the last one written; the last point is always written. Returns the
-/// number of points written.
-fn path_data(out: &mut String, points: &[[f64; 2]], close: bool) -> usize {
-    let mut written = 0;
+/// [`TOLERANCE_PX`] of the last one written; the last point is always written.
+fn path_data(out: &mut String, points: &[[f64; 2]], close: bool) {
     let mut last: Option<[f64; 2]> = None;
     for (i, p) in points.iter().enumerate() {
         let final_point = i + 1 == points.len();
@@ -192,12 +190,10 @@ fn path_data(out: &mut String, points: &[[f64; 2]], close: bool) -> usize {
         out.push(' ');
         out.push_str(&num(p[1]));
         last = Some(*p);
-        written += 1;
     }
     if close && last.is_some() {
         out.push('Z');
     }
-    written
 }
 
 /// Sutherland–Hodgman: the polygon `points` (pixels) clipped to the rectangle
@@ -446,7 +442,6 @@ fn draw_aoi(
             }
         }
         for (p, polygon) in shape.polygons.iter().enumerate() {
-            let mut d = String::new();
             let mut kept = 0;
             let mut pixel_rings = Vec::new();
             for (r, ring) in polygon.rings.iter().enumerate() {
@@ -461,6 +456,7 @@ fn draw_aoi(
                         });
                     if keep {
                         last = Some(*px);
+                        kept += 1;
                         let q = ring.points[i];
                         vertices.push(DrawnVertex {
                             shape: s,
@@ -473,13 +469,16 @@ fn draw_aoi(
                         });
                     }
                 }
-                kept += path_data(&mut d, &pixels, ring.closed);
                 pixel_rings.push((pixels, ring.closed));
             }
             if dense_from.is_some_and(|from| kept >= from) {
                 dense.push((out.len(), DensePolygon { rings: pixel_rings }));
                 out.push_str("<!--tasking-ls:coverage-->\n");
                 continue;
+            }
+            let mut d = String::new();
+            for (pixels, closed) in &pixel_rings {
+                path_data(&mut d, pixels, *closed);
             }
             let _ = writeln!(
                 out,
