@@ -378,6 +378,42 @@ fn schema_other() {
     );
 }
 
+/// A nullable field (`anyOf`/`oneOf` of a typed branch and `{"type": "null"}`) says what its
+/// one branch of the value's type rejects, not "matches none of the forms" (a tester's note of
+/// 41 characters against `maxLength` 40).
+#[test]
+fn a_nullable_fields_error_names_the_branch_of_its_type() {
+    let mut store = SchemaStore::bundled();
+    let id = "11111111-2222-4333-8444-555555555556";
+    store.insert(tasking_ls::schema::ProductSchema::new(
+        id,
+        serde_json::json!({"type": "object", "properties": {
+            "note": {"anyOf": [{"type": "string", "maxLength": 40}, {"type": "null"}]},
+            "level": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"type": "null"}]},
+            "mode": {"anyOf": [{"type": "string", "pattern": "^[a-z]+$"}, {"type": "integer"}]},
+            "either": {"anyOf": [{"type": "string", "maxLength": 2}, {"type": "string", "pattern": "^x"}]}
+        }}),
+        tasking_ls::schema::SchemaOrigin::Bundled,
+    ));
+    let doc = Document::new(format!(
+        r#"{{"dataProduct": "{id}", "params": {{"note": "{}", "level": 9, "mode": "ABC", "either": "abc"}}}}"#,
+        "n".repeat(41)
+    ));
+    let found: Vec<_> = check_document(&doc, &CheckOptions::new(&store))
+        .into_iter()
+        .map(|d| format!("{} {}: {}", d.code.as_str(), doc.slice(d.range), d.message))
+        .collect();
+    expect![[r#"
+        [
+            "schema.length \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\": note has 41 characters; at most 40 allowed",
+            "schema.range 9: level is 9, above the maximum 5",
+            "schema.format \"ABC\": mode 'ABC' does not match the pattern ^[a-z]+$",
+            "schema.other \"abc\": either 'abc' matches none of the forms it may take",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+}
+
 #[test]
 fn a_file_with_several_errors_reports_all_of_them() {
     check(

@@ -155,6 +155,41 @@ impl Context<'_> {
                     }
                 }
                 if allowed.is_empty() {
+                    // One branch takes the value's type (`{"type": "string", "maxLength": 40}`
+                    // beside `{"type": "null"}`): its own errors say what is wrong, where
+                    // "matches none of the forms" would not.
+                    if let ValidationErrorKind::AnyOf { context }
+                    | ValidationErrorKind::OneOfNotValid { context } = kind
+                    {
+                        let typed: Vec<&Vec<jsonschema::ValidationError<'static>>> = context
+                            .iter()
+                            .filter(|branch| {
+                                !branch.is_empty()
+                                    && !branch.iter().any(|e| {
+                                        matches!(e.kind(), ValidationErrorKind::Type { .. })
+                                            && e.instance_path().as_str()
+                                                == error.instance_path().as_str()
+                                    })
+                            })
+                            .collect();
+                        if let [branch] = typed.as_slice() {
+                            let before = out.len();
+                            for inner in branch.iter() {
+                                if inner.instance_path().as_str() == error.instance_path().as_str()
+                                {
+                                    self.diagnose(
+                                        path,
+                                        inner,
+                                        inner.schema_path().as_str(),
+                                        out,
+                                    );
+                                }
+                            }
+                            if out.len() > before {
+                                return;
+                            }
+                        }
+                    }
                     let message = match kind {
                         ValidationErrorKind::OneOfNotValid { .. } => {
                             format!("{name} {shown} matches none of the forms it may take{when}")
