@@ -123,6 +123,12 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
                 .is_some_and(|entry| entry.is_current(&round));
             if still_current {
                 publish(&backend, &uri, document, &diagnostics, round.version).await;
+                // The pass search's diagnostics follow once the document settles.
+                super::feasibility::publish_passes_when_settled(
+                    &backend,
+                    uri.clone(),
+                    round.version,
+                );
             }
         }
         match end_round(&backend, &uri, &round) {
@@ -163,7 +169,7 @@ fn end_round(backend: &Backend, uri: &Uri, round: &Round) -> Next {
     }
 }
 
-async fn publish(
+pub(crate) async fn publish(
     backend: &Backend,
     uri: &Uri,
     document: Arc<Document>,
@@ -214,6 +220,8 @@ pub(crate) fn result_id(version: i32, items: &[Diagnostic]) -> String {
 /// Re-checks every open document (after a settings or schema change); a document that
 /// stopped matching `filePatterns` loses its diagnostics, one that started matching gets some.
 pub(crate) fn recheck_all(backend: &Backend) {
+    // The element files may have changed with the settings: search the passes again.
+    backend.0.pass_lenses.clear();
     let settings = backend.settings();
     for uri in backend.open_uris() {
         let (was_handled, handled) = {

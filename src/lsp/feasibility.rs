@@ -12,12 +12,19 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
 use super::convert;
-use super::state::Backend;
-use crate::check::feasibility::pass_query;
+use super::state::{Backend, PassMemo};
+use crate::check::feasibility::{pass_diagnostics, pass_query, PassQuery};
+use crate::check::{CheckOptions, Code, Diagnostic};
+use crate::config::LintSettings;
 use crate::document::Document;
+use crate::feasibility::elements::ElementSet;
 use crate::feasibility::passes::{Aoi, Window};
 use crate::feasibility::{opportunities, Timing};
 use crate::schema::SchemaStore;
+
+/// The pass lens's title without element sets: what to run to get some.
+pub(crate) const TIMING_UNAVAILABLE: &str =
+    "timing unavailable: tasking-ls elements import FILE or tasking-ls elements update";
 
 /// The keys whose hover lists the passes.
 const KEYS: [&str; 3] = ["acquisitionStart", "acquisitionEnd", "incidenceAngle"];
@@ -49,6 +56,30 @@ pub(crate) enum PassReport {
     },
 }
 
+/// The element sets the pass search of an order reads, or why there are none.
+pub(crate) enum Loaded {
+    /// No `[feasibility] elements` and nothing in the element cache.
+    Missing,
+    /// A file could not be read (the sentence names it and the line).
+    Unreadable(String),
+    Sets(Vec<ElementSet>),
+}
+
+/// The element sets for the order saved at `path`: its nearest `tasking-ls.toml`'s
+/// `[feasibility] elements`, then the element cache (`config::elements::configured_for`).
+pub(crate) fn load(path: Option<&Path>) -> Loaded {
+    let files = path
+        .map(crate::config::elements::configured_for)
+        .unwrap_or_default();
+    if files.is_empty() {
+        return Loaded::Missing;
+    }
+    match crate::config::elements::read(&files) {
+        Ok(sets) => Loaded::Sets(sets),
+        Err(message) => Loaded::Unreadable(message),
+    }
+}
+
 /// The pass search for the order `doc` (saved at `path`, whose nearest `tasking-ls.toml`
 /// names the element files); `None` when the order is no pass query (no known product or
 /// constellation, no valid window). Runs SGP4: call it off the protocol's threads or on a
@@ -60,21 +91,26 @@ pub(crate) fn search(
 ) -> Option<PassReport> {
     let root = doc.root()?;
     let query = pass_query(root, store).ok()?;
+    search_query(&query, &load(path))
+}
+
+/// The pass search of `query` with the sets `loaded`.
+pub(crate) fn search_query(query: &PassQuery, loaded: &Loaded) -> Option<PassReport> {
     let title = query.constellation.title;
-    let files = path
-        .map(crate::config::elements::configured_for)
-        .unwrap_or_default();
-    if files.is_empty() {
-        return Some(PassReport::NoElements { title });
-    }
-    let sets = match crate::config::elements::read(&files) {
-        Ok(sets) => sets,
-        Err(message) => return Some(PassReport::Unreadable { title, message }),
+    let sets = match loaded {
+        Loaded::Missing => return Some(PassReport::NoElements { title }),
+        Loaded::Unreadable(message) => {
+            return Some(PassReport::Unreadable {
+                title,
+                message: message.clone(),
+            })
+        }
+        Loaded::Sets(sets) => sets,
     };
     let aoi = Aoi::new(&query.positions)?;
     let results = opportunities(
         query.constellation,
-        &sets,
+        sets,
         &aoi,
         query.limit_deg,
         query.start,
@@ -108,6 +144,130 @@ pub(crate) fn search(
     })
 }
 
+/// The pass search of one version of a UP42 order: the lens's title (empty when the order is
+/// no pass query) and the `feasibility.passes` diagnostics with their fixes (`lint` applied).
+/// The diagnostics come only from a search that computed some satellite and found no window:
+/// never without element sets.
+pub(crate) fn evaluate(
+    path: Option<&Path>,
+    doc: &Document,
+    store: &SchemaStore,
+    lint: &LintSettings,
+) -> (String, Vec<Diagnostic>) {
+    let Some(query) = doc.root().and_then(|root| pass_query(root, store).ok()) else {
+        return (String::new(), Vec::new());
+    };
+    let loaded = load(path);
+    let Some(report) = search_query(&query, &loaded) else {
+        return (String::new(), Vec::new());
+    };
+    let title = lens_title(&report);
+    let no_window = matches!(
+        &report,
+        PassReport::Searched { windows, computed, .. } if windows.is_empty() && !computed.is_empty()
+    );
+    let mut diagnostics = Vec::new();
+    if let (true, Loaded::Sets(sets)) = (no_window, &loaded) {
+        diagnostics = pass_diagnostics(doc, &CheckOptions::new(store), sets);
+        lint.apply(&mut diagnostics);
+    }
+    (title, diagnostics)
+}
+
+/// The pass search of `version` of the document at `uri`: from the memo, else computed on a
+/// blocking thread and memoised while that version is current. `None` when the document is
+/// not open at that version any more.
+pub(crate) async fn memo_for(
+    backend: &Backend,
+    uri: &Uri,
+    document: &Arc<Document>,
+    version: i32,
+) -> Option<PassMemo> {
+    if let Some(memo) = backend.0.pass_lenses.get(uri) {
+        if memo.version == version {
+            return Some(memo.clone());
+        }
+    }
+    let store = backend.store();
+    let lint = backend.settings().lint;
+    let path = convert::file_path(uri);
+    let doc = document.clone();
+    let (title, diagnostics) =
+        tokio::task::spawn_blocking(move || evaluate(path.as_deref(), &doc, &store, &lint))
+            .await
+            .ok()?;
+    let memo = PassMemo {
+        version,
+        title,
+        diagnostics: Arc::new(diagnostics),
+    };
+    // Still the current version: keep it.
+    if backend.snapshot(uri).is_some_and(|(_, v)| v == version) {
+        backend.0.pass_lenses.insert(uri.clone(), memo.clone());
+    }
+    Some(memo)
+}
+
+/// How long a document must stay unchanged after its check before its passes are searched
+/// for diagnostics: typing never waits for SGP4, and a burst of edits searches once.
+pub(crate) const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// After the check of `version` was published: once the document has settled at that
+/// version, the `feasibility.passes` diagnostics (from the memo the lens shares) are merged
+/// into the stored diagnostics and published. A newer version, a closed document or a
+/// re-check that has not stored its result yet drops the job; nothing is published without
+/// element sets or when the search finds a window.
+pub(crate) fn publish_passes_when_settled(backend: &Backend, uri: Uri, version: i32) {
+    if super::commands::is_search_order(backend, &uri) {
+        return;
+    }
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(SETTLE).await;
+        let Some((document, current)) = backend.snapshot(&uri) else {
+            return;
+        };
+        if current != version {
+            return;
+        }
+        let Some(memo) = memo_for(&backend, &uri, &document, version).await else {
+            return;
+        };
+        if memo.diagnostics.is_empty() {
+            return;
+        }
+        let lock = backend.publish_lock(&uri);
+        let _order = lock.lock().await;
+        let merged = {
+            let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
+                return;
+            };
+            if entry.version != version {
+                return;
+            }
+            let Some(stored) = entry.diagnostics.clone() else {
+                // A re-check is under way; it publishes and schedules this job again.
+                return;
+            };
+            if stored.iter().any(|d| d.code == Code::FeasibilityPasses) {
+                return;
+            }
+            let mut merged: Vec<Diagnostic> = stored.as_ref().clone();
+            merged.extend(memo.diagnostics.iter().cloned());
+            let merged = Arc::new(merged);
+            entry.diagnostics = Some(merged.clone());
+            merged
+        };
+        drop(document);
+        let Some((document, current)) = backend.snapshot(&uri) else {
+            return;
+        };
+        if current == version {
+            super::analysis::publish(&backend, &uri, document, &merged, version).await;
+        }
+    });
+}
+
 /// The passes section of the hover at `offset`, when it is on one of [`KEYS`].
 pub(super) fn passes_hover(
     backend: &Backend,
@@ -135,8 +295,9 @@ pub(crate) fn passes_markdown(report: &PassReport) -> String {
     let (title, limit_deg, windows, computed, missing) = match report {
         PassReport::NoElements { title } => {
             return format!(
-                "**Passes of {title}**: not computed: no element sets (`[feasibility] elements` \
-                 in tasking-ls.toml, or `tasking-ls opportunities FILE --elements ...`)"
+                "**Passes of {title}**: timing unavailable: no element sets. Import a file with \
+                 `tasking-ls elements import FILE` or fetch current ones with `tasking-ls \
+                 elements update` (or name files in `[feasibility] elements` of tasking-ls.toml)"
             )
         }
         PassReport::Unreadable { title, message } => {
@@ -186,16 +347,16 @@ pub(crate) fn passes_markdown(report: &PassReport) -> String {
     out
 }
 
-/// The code lens's title: "7 passes ≤ 10° (Pléiades Neo 3, 4)"; "timing unavailable: import
-/// elements" when no satellite could be searched (never a count of zero without elements).
+/// The code lens's title: "7 passes ≤ 10° (Pléiades Neo 3, 4)"; [`TIMING_UNAVAILABLE`] when no
+/// satellite could be searched (never a count of zero without elements).
 pub(crate) fn lens_title(report: &PassReport) -> String {
     match report {
-        PassReport::NoElements { .. } => "timing unavailable: import elements".to_string(),
+        PassReport::NoElements { .. } => TIMING_UNAVAILABLE.to_string(),
         PassReport::Unreadable { .. } => {
             "timing unavailable: the element files cannot be read (hover for why)".to_string()
         }
         PassReport::Searched { computed, .. } if computed.is_empty() => {
-            "timing unavailable: import elements".to_string()
+            TIMING_UNAVAILABLE.to_string()
         }
         PassReport::Searched {
             limit_deg,
