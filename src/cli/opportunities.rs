@@ -380,99 +380,6 @@ enum Ours {
     NotComputed(String),
 }
 
-/// The constellation table's entry named `key`: a collection (`pneo-tasking`) or a title
-/// (`Pléiades Neo`, any case).
-fn constellation_named(key: &str) -> Option<&'static feas::Constellation> {
-    feas::constellation(key).or_else(|| {
-        feas::CONSTELLATIONS
-            .iter()
-            .find(|c| c.title.eq_ignore_ascii_case(key.trim()) || c.title == key.trim())
-    })
-}
-
-fn known_constellations() -> String {
-    feas::CONSTELLATIONS
-        .iter()
-        .map(|c| format!("{} ({})", c.collections.join(", "), c.title))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The incidence limit (degrees) a STAPI order's CQL2-JSON `filter` sets: the smallest
-/// `<=`/`<` bound on `incidence_angle` or `view:incidence_angle`, else on `off_nadir` or
-/// `view:off_nadir` turned into incidence at the constellation's altitude (sin(incidence) =
-/// ((R+h)/R) sin(off-nadir), on a sphere of the mean radius). `None` with no such bound.
-fn filter_limit(filter: &Value, constellation: &feas::Constellation) -> Option<(f64, String)> {
-    let mut bounds: Vec<(String, f64)> = Vec::new();
-    fn walk(node: &Value, out: &mut Vec<(String, f64)>) {
-        let Some(op) = node.get("op").and_then(Value::as_str) else {
-            return;
-        };
-        let args = node.get("args").and_then(Value::as_array);
-        if matches!(op, "<=" | "<") {
-            if let Some([property, value]) = args.map(Vec::as_slice) {
-                if let (Some(name), Some(bound)) = (
-                    property.get("property").and_then(Value::as_str),
-                    value.as_f64(),
-                ) {
-                    out.push((name.to_string(), bound));
-                }
-            }
-        } else if op == "and" {
-            for arg in args.into_iter().flatten() {
-                walk(arg, out);
-            }
-        }
-    }
-    walk(filter, &mut bounds);
-    let smallest = |names: &[&str]| {
-        bounds
-            .iter()
-            .filter(|(n, _)| names.contains(&n.as_str()))
-            .map(|(n, b)| (n.clone(), *b))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-    };
-    if let Some((name, bound)) = smallest(&["incidence_angle", "view:incidence_angle"]) {
-        return Some((bound, format!("the filter's {name} <= {bound}°")));
-    }
-    let (name, bound) = smallest(&["off_nadir", "view:off_nadir"])?;
-    let altitude = constellation.satellites.first()?.altitude_km;
-    let incidence =
-        feas::angles::incidence_from_off_nadir(bound, altitude, feas::angles::MEAN_RADIUS_KM)?;
-    Some((
-        incidence,
-        format!(
-            "the filter's {name} <= {bound}°, {:.1}° incidence at {altitude} km",
-            incidence
-        ),
-    ))
-}
-
-/// Every `[lon, lat]` of a GeoJSON geometry's `coordinates`, at any depth.
-fn geometry_positions(geometry: &Value, out: &mut Vec<[f64; 2]>) {
-    let Some(coordinates) = geometry.get("coordinates") else {
-        if let Some(parts) = geometry.get("geometries").and_then(Value::as_array) {
-            for part in parts {
-                geometry_positions(part, out);
-            }
-        }
-        return;
-    };
-    fn walk(node: &Value, out: &mut Vec<[f64; 2]>) {
-        let Some(items) = node.as_array() else {
-            return;
-        };
-        match (
-            items.first().and_then(Value::as_f64),
-            items.get(1).and_then(Value::as_f64),
-        ) {
-            (Some(lon), Some(lat)) => out.push([lon, lat]),
-            _ => items.iter().for_each(|item| walk(item, out)),
-        }
-    }
-    walk(coordinates, out);
-}
-
 /// Our pass search for the STAPI order `order` at `path`, or why it is not computed.
 fn ours_for_stapi(
     path: &std::path::Path,
@@ -484,56 +391,19 @@ fn ours_for_stapi(
     let product = stapi
         .product_for(path)
         .unwrap_or_else(|| "(none configured)".to_string());
-    let Some(key) = stapi.constellation_for(path) else {
-        return Ok(Ours::NotComputed(format!(
-            "no constellation is configured for product {product}: add constellation = \
-             \"<collection>\" to [stapi] or to its [[stapi.files]] entry in tasking-ls.toml \
-             (known: {})",
-            known_constellations()
-        )));
-    };
-    let Some(constellation) = constellation_named(&key) else {
-        return Ok(Ours::NotComputed(format!(
-            "constellation \"{key}\" is not in the constellation table (known: {})",
-            known_constellations()
-        )));
-    };
-    let interval = order.get("datetime").and_then(Value::as_str).unwrap_or("");
-    let parse = |text: &str| {
-        DateTime::parse_from_rfc3339(text.trim())
-            .ok()
-            .map(|d| d.with_timezone(&Utc))
-    };
-    let (start, end) = match interval.split_once('/') {
-        Some((a, b)) => match (parse(a), parse(b)) {
-            (Some(start), Some(end)) if start < end => (start, end),
-            _ => {
-                return Ok(Ours::NotComputed(format!(
-                    "the order's datetime \"{interval}\" is not a closed interval start/end \
-                     (an open end `..` has no end to search to)"
-                )))
-            }
-        },
-        None => {
-            return Ok(Ours::NotComputed(format!(
-                "the order's datetime \"{interval}\" is not an interval start/end"
-            )))
-        }
-    };
-    let Some((limit, limit_from)) = order
-        .get("filter")
-        .and_then(|f| filter_limit(f, constellation))
-    else {
-        return Ok(Ours::NotComputed(
-            "the order's filter bounds neither incidence_angle nor off_nadir (<= N), so there \
-             is no angle to search at"
-                .to_string(),
-        ));
-    };
-    let mut positions = Vec::new();
-    if let Some(geometry) = order.get("geometry") {
-        geometry_positions(geometry, &mut positions);
-    }
+    let query =
+        match feas::search_order_query(order, stapi.constellation_for(path).as_deref(), &product) {
+            Ok(query) => query,
+            Err(why) => return Ok(Ours::NotComputed(why)),
+        };
+    let feas::SearchOrderQuery {
+        constellation,
+        start,
+        end,
+        limit_deg: limit,
+        limit_from,
+        positions,
+    } = query;
     let Some(aoi) = Aoi::new(&positions) else {
         return Ok(Ours::NotComputed(
             "the order's geometry has no position".to_string(),

@@ -15,11 +15,12 @@ use super::convert;
 use super::state::{Backend, PassMemo};
 use crate::check::feasibility::{pass_diagnostics, pass_query, PassQuery};
 use crate::check::{CheckOptions, Code, Diagnostic};
+use crate::config::stapi::StapiConfig;
 use crate::config::LintSettings;
 use crate::document::Document;
 use crate::feasibility::elements::ElementSet;
 use crate::feasibility::passes::{Aoi, Window};
-use crate::feasibility::{opportunities, Timing};
+use crate::feasibility::{opportunities, search_order_query, Timing};
 use crate::schema::SchemaStore;
 
 /// The pass lens's title without element sets: what to run to get some.
@@ -174,6 +175,34 @@ pub(crate) fn evaluate(
     (title, diagnostics)
 }
 
+/// The pass search of a search-style (STAPI) order `doc` saved at `path`, whose product the
+/// workspace's `[stapi] constellation` (or its `[[stapi.files]]` entry) maps to the table's
+/// satellites, as `tasking-ls opportunities` reads it: the window from `datetime`, the limit
+/// from the filter's incidence or off-nadir bound, the AOI from `geometry`. `None` when no
+/// search can be made (no constellation configured, an open interval, no angle bound, text
+/// that is not JSON).
+pub(crate) fn search_order_report(
+    path: Option<&Path>,
+    doc: &Document,
+    config: &StapiConfig,
+) -> Option<PassReport> {
+    let order: serde_json::Value = serde_json::from_str(doc.text()).ok()?;
+    let product = path
+        .and_then(|p| config.product_for(p))
+        .unwrap_or_else(|| "(none configured)".to_string());
+    let key = path.and_then(|p| config.constellation_for(p));
+    let query = search_order_query(&order, key.as_deref(), &product).ok()?;
+    let query = PassQuery {
+        constellation: query.constellation,
+        product_id: product,
+        start: query.start,
+        end: query.end,
+        limit_deg: query.limit_deg,
+        positions: query.positions,
+    };
+    search_query(&query, &load(path))
+}
+
 /// The pass search of `version` of the document at `uri`: from the memo, else computed on a
 /// blocking thread and memoised while that version is current. `None` when the document is
 /// not open at that version any more.
@@ -192,10 +221,20 @@ pub(crate) async fn memo_for(
     let lint = backend.settings().lint;
     let path = convert::file_path(uri);
     let doc = document.clone();
-    let (title, diagnostics) =
-        tokio::task::spawn_blocking(move || evaluate(path.as_deref(), &doc, &store, &lint))
-            .await
-            .ok()?;
+    // A STAPI order: the lens only (its checks have no pass diagnostics).
+    let search_config =
+        super::commands::is_search_order(backend, uri).then(|| super::stapi::config(backend));
+    let (title, diagnostics) = tokio::task::spawn_blocking(move || match search_config {
+        Some(config) => (
+            search_order_report(path.as_deref(), &doc, &config)
+                .map(|report| lens_title(&report))
+                .unwrap_or_default(),
+            Vec::new(),
+        ),
+        None => evaluate(path.as_deref(), &doc, &store, &lint),
+    })
+    .await
+    .ok()?;
     let memo = PassMemo {
         version,
         title,

@@ -255,3 +255,73 @@ fn pass_diagnostics_follow_the_check_lazily() {
     );
     client.shutdown_and_exit();
 }
+
+/// The STAPI order of the same AOI and window, its limit in the filter.
+const STAPI_ORDER: &str = r#"{
+  "datetime": "2027-03-01T00:00:00Z/2027-03-06T00:00:00Z",
+  "geometry": {"type": "Polygon", "coordinates": [[[-79.64, 9.07], [-79.64, 8.87],
+    [-79.44, 8.87], [-79.44, 9.07], [-79.64, 9.07]]]},
+  "filter": {"op": "<=", "args": [{"property": "view:incidence_angle"}, 30]},
+  "order_parameters": {}
+}"#;
+
+/// On a STAPI order the pass lens counts the passes of the satellites `[stapi]
+/// constellation` maps the product to, as `tasking-ls opportunities` does; without element
+/// sets it says what to run; with no constellation configured there is no pass lens.
+#[test]
+fn the_pass_lens_on_a_stapi_order() {
+    let folder = tempfile::tempdir().unwrap();
+    let order = folder.path().join("o_stapi_order.json");
+    std::fs::write(&order, STAPI_ORDER).unwrap();
+    let uri = file_uri(&order);
+    // Nothing listens on port 9: nothing here needs the server, and --offline asks none.
+    let stapi = "[stapi]\nurl = \"http://127.0.0.1:9\"\nproduct = \"optical-30cm\"\n";
+    let lens_titles = |toml: &str| -> Vec<String> {
+        std::fs::write(folder.path().join("tasking-ls.toml"), toml).unwrap();
+        let cache = folder.path().join("cache");
+        let mut client = LspClient::start_with(
+            &["serve", "--offline", "--cache-dir", cache.to_str().unwrap()],
+            &[],
+        );
+        let root = file_uri(folder.path());
+        let params = json!({
+            "processId": null,
+            "rootUri": root,
+            "workspaceFolders": [{"uri": root, "name": "orders"}],
+            "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": true}}}
+        });
+        client.request("initialize", params).expect("initialize");
+        client.notify("initialized", json!({}));
+        client.open(&uri, STAPI_ORDER);
+        client.diagnostics(&uri, 1);
+        let lenses = client
+            .request(
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .expect("codeLens");
+        client.shutdown_and_exit();
+        let all = lenses.as_array().unwrap();
+        assert!(
+            all.iter().any(|l| l["command"]["title"] == "Submit order"),
+            "not read as a STAPI order: {lenses:#}"
+        );
+        all.iter()
+            .filter(|l| l["command"]["command"] == "taskingLs.showPasses")
+            .map(|l| l["command"]["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(lens_titles(stapi), Vec::<String>::new());
+    let mapped = format!("{stapi}constellation = \"pneo-tasking\"\n");
+    assert_eq!(
+        lens_titles(&mapped),
+        ["timing unavailable: tasking-ls elements import FILE or tasking-ls elements update"]
+    );
+    std::fs::write(folder.path().join("pneo3.tle"), renumbered("48268")).unwrap();
+    let with_elements = format!("{mapped}\n[feasibility]\nelements = [\"pneo3.tle\"]\n");
+    // The same three windows as `tasking-ls opportunities` lists for the UP42 order.
+    assert_eq!(
+        lens_titles(&with_elements),
+        ["3 passes ≤ 30° (Pléiades Neo 3); no elements for Pléiades Neo 4"]
+    );
+}

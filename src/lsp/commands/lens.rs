@@ -3,7 +3,8 @@
 //! count of the product's satellites ("7 passes ≤ 10° (Pléiades Neo 3, 4)", or "timing
 //! unavailable: tasking-ls elements import FILE or tasking-ls elements update") above the
 //! window. On a STAPI order: "Submit order",
-//! "Search opportunities" (with the count of the last search) and, once submitted, "Order
+//! "Search opportunities" (with the count of the last search), the pass count of the
+//! satellites `[stapi] constellation` maps its product to, and, once submitted, "Order
 //! status" above `datetime`.
 
 use std::sync::Arc;
@@ -79,6 +80,11 @@ async fn lenses(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<
                 lenses.push(lens(at, "Order status".into(), ORDER_STATUS));
             }
         }
+        // Our pass count beside the provider's search, when `[stapi] constellation` maps the
+        // product to the table's satellites.
+        if let Some(title) = pass_lens_title(backend, &uri, &document, version).await {
+            lenses.push(lens(at, title, SHOW_PASSES));
+        }
         return Ok(Some(lenses));
     }
     let at = root
@@ -137,9 +143,13 @@ pub(super) async fn show_passes(backend: &Backend, uri: Uri) -> Outcome {
     let (document, _) = open_document(backend, &uri)?;
     let store = backend.store();
     let path = convert::file_path(&uri);
+    let search_config = is_search_order(backend, &uri).then(|| crate::lsp::stapi::config(backend));
     let text = tokio::task::spawn_blocking(move || {
-        feasibility::search(path.as_deref(), &document, &store)
-            .map(|report| feasibility::passes_markdown(&report))
+        match search_config {
+            Some(config) => feasibility::search_order_report(path.as_deref(), &document, &config),
+            None => feasibility::search(path.as_deref(), &document, &store),
+        }
+        .map(|report| feasibility::passes_markdown(&report))
     })
     .await
     .ok()
