@@ -222,6 +222,7 @@ pub(crate) fn result_id(version: i32, items: &[Diagnostic]) -> String {
 pub(crate) fn recheck_all(backend: &Backend) {
     // The element files may have changed with the settings: search the passes again.
     backend.0.pass_lenses.clear();
+    super::preview::forget_pass_layer();
     let settings = backend.settings();
     for uri in backend.open_uris() {
         let (was_handled, handled) = {

@@ -325,3 +325,47 @@ fn the_pass_lens_on_a_stapi_order() {
         ["3 passes ≤ 30° (Pléiades Neo 3); no elements for Pléiades Neo 4"]
     );
 }
+
+/// The editor's AOI map (`taskingLs/aoiPreview`) draws the passes too: nothing and "timing
+/// unavailable" without element sets, the tracks with them.
+#[test]
+fn the_editor_map_draws_the_passes() {
+    let folder = tempfile::tempdir().unwrap();
+    let order = folder.path().join("o_tasking_request.json");
+    std::fs::write(&order, ORDER).unwrap();
+    let uri = file_uri(&order);
+    let svg = |client: &mut LspClient| -> String {
+        client
+            .request(
+                "taskingLs/aoiPreview",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .expect("aoiPreview")["data"]["svg"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let mut client = LspClient::start();
+    client.initialize(None, json!({}));
+    client.open(&uri, ORDER);
+    client.diagnostics(&uri, 1);
+    let without = svg(&mut client);
+    assert!(!without.contains("<g class=\"pass\""));
+    assert!(without.contains("timing unavailable: no element sets"));
+    client.shutdown_and_exit();
+
+    std::fs::write(folder.path().join("pneo3.tle"), renumbered("48268")).unwrap();
+    std::fs::write(
+        folder.path().join("tasking-ls.toml"),
+        "[feasibility]\nelements = [\"pneo3.tle\"]\n",
+    )
+    .unwrap();
+    let mut client = LspClient::start();
+    client.initialize(None, json!({}));
+    client.open(&uri, ORDER);
+    client.diagnostics(&uri, 1);
+    let with = svg(&mut client);
+    assert_eq!(with.matches("<g class=\"pass\"").count(), 3, "{with}");
+    assert!(with.contains("3 passes ≤ 30° (elements of 2027-03-01)"));
+    client.shutdown_and_exit();
+}
