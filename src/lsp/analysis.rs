@@ -124,11 +124,7 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
             if still_current {
                 publish(&backend, &uri, document, &diagnostics, round.version).await;
                 // The pass search's diagnostics follow once the document settles.
-                super::feasibility::publish_passes_when_settled(
-                    &backend,
-                    uri.clone(),
-                    round.version,
-                );
+                publish_passes_when_settled(&backend, uri.clone(), round.version);
             }
         }
         match end_round(&backend, &uri, &round) {
@@ -140,6 +136,33 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
             Next::NotMine => return,
         }
     }
+}
+
+/// After the check of `version` was published: once the document has settled at that
+/// version, the `feasibility.passes` diagnostics (`feasibility`, from the memo the lens
+/// shares) are merged into the stored diagnostics and published. A newer version, a closed
+/// document or a re-check that has not stored its result yet drops the job; nothing is
+/// published without element sets or when the search finds a window.
+fn publish_passes_when_settled(backend: &Backend, uri: Uri, version: i32) {
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let Some(passes) =
+            super::feasibility::pass_diagnostics_when_settled(&backend, &uri, version).await
+        else {
+            return;
+        };
+        let lock = backend.publish_lock(&uri);
+        let _order = lock.lock().await;
+        let Some(merged) = super::feasibility::merge_into_stored(&backend, &uri, version, &passes)
+        else {
+            return;
+        };
+        if let Some((document, current)) = backend.snapshot(&uri) {
+            if current == version {
+                publish(&backend, &uri, document, &merged, version).await;
+            }
+        }
+    });
 }
 
 /// How long the server must have begun no check before `release_when_idle` gives memory
@@ -169,7 +192,7 @@ fn end_round(backend: &Backend, uri: &Uri, round: &Round) -> Next {
     }
 }
 
-pub(crate) async fn publish(
+async fn publish(
     backend: &Backend,
     uri: &Uri,
     document: Arc<Document>,

@@ -203,6 +203,15 @@ pub(crate) fn search_order_report(
     search_query(&query, &load(path))
 }
 
+/// True when the document at `uri` is a STAPI order by the workspace's `[stapi]` patterns (as
+/// `commands::is_search_order`, without importing the handlers that import this module).
+pub(crate) fn is_search_order(backend: &Backend, uri: &Uri) -> bool {
+    let path = convert::file_path(uri)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| uri.path().as_str().to_string());
+    super::stapi::is_order(backend, &path)
+}
+
 /// The pass search of `version` of the document at `uri`: from the memo, else computed on a
 /// blocking thread and memoised while that version is current. `None` when the document is
 /// not open at that version any more.
@@ -222,8 +231,7 @@ pub(crate) async fn memo_for(
     let path = convert::file_path(uri);
     let doc = document.clone();
     // A STAPI order: the lens only (its checks have no pass diagnostics).
-    let search_config =
-        super::commands::is_search_order(backend, uri).then(|| super::stapi::config(backend));
+    let search_config = is_search_order(backend, uri).then(|| super::stapi::config(backend));
     let (title, diagnostics) = tokio::task::spawn_blocking(move || match search_config {
         Some(config) => (
             search_order_report(path.as_deref(), &doc, &config)
@@ -251,60 +259,49 @@ pub(crate) async fn memo_for(
 /// for diagnostics: typing never waits for SGP4, and a burst of edits searches once.
 pub(crate) const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
-/// After the check of `version` was published: once the document has settled at that
-/// version, the `feasibility.passes` diagnostics (from the memo the lens shares) are merged
-/// into the stored diagnostics and published. A newer version, a closed document or a
-/// re-check that has not stored its result yet drops the job; nothing is published without
-/// element sets or when the search finds a window.
-pub(crate) fn publish_passes_when_settled(backend: &Backend, uri: Uri, version: i32) {
-    if super::commands::is_search_order(backend, &uri) {
-        return;
+/// After the check of `version` was published: waits until the document has settled at
+/// that version ([`SETTLE`]), then the `feasibility.passes` diagnostics of the version (from
+/// the memo the lens shares). `None` when there are none (no element sets, a window found, a
+/// STAPI order) or the document changed or closed meanwhile.
+pub(crate) async fn pass_diagnostics_when_settled(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+) -> Option<Arc<Vec<Diagnostic>>> {
+    if is_search_order(backend, uri) {
+        return None;
     }
-    let backend = backend.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(SETTLE).await;
-        let Some((document, current)) = backend.snapshot(&uri) else {
-            return;
-        };
-        if current != version {
-            return;
-        }
-        let Some(memo) = memo_for(&backend, &uri, &document, version).await else {
-            return;
-        };
-        if memo.diagnostics.is_empty() {
-            return;
-        }
-        let lock = backend.publish_lock(&uri);
-        let _order = lock.lock().await;
-        let merged = {
-            let Some(mut entry) = backend.0.documents.get_mut(&uri) else {
-                return;
-            };
-            if entry.version != version {
-                return;
-            }
-            let Some(stored) = entry.diagnostics.clone() else {
-                // A re-check is under way; it publishes and schedules this job again.
-                return;
-            };
-            if stored.iter().any(|d| d.code == Code::FeasibilityPasses) {
-                return;
-            }
-            let mut merged: Vec<Diagnostic> = stored.as_ref().clone();
-            merged.extend(memo.diagnostics.iter().cloned());
-            let merged = Arc::new(merged);
-            entry.diagnostics = Some(merged.clone());
-            merged
-        };
-        drop(document);
-        let Some((document, current)) = backend.snapshot(&uri) else {
-            return;
-        };
-        if current == version {
-            super::analysis::publish(&backend, &uri, document, &merged, version).await;
-        }
-    });
+    tokio::time::sleep(SETTLE).await;
+    let (document, current) = backend.snapshot(uri)?;
+    if current != version {
+        return None;
+    }
+    let memo = memo_for(backend, uri, &document, version).await?;
+    (!memo.diagnostics.is_empty()).then_some(memo.diagnostics)
+}
+
+/// Adds `passes` to the stored diagnostics of `version` (call under the URI's publish lock)
+/// and returns them all; `None` when the stored ones are not that version's (a newer version,
+/// a re-check under way, which publishes and asks again) or already hold them.
+pub(crate) fn merge_into_stored(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+    passes: &[Diagnostic],
+) -> Option<Arc<Vec<Diagnostic>>> {
+    let mut entry = backend.0.documents.get_mut(uri)?;
+    if entry.version != version {
+        return None;
+    }
+    let stored = entry.diagnostics.clone()?;
+    if stored.iter().any(|d| d.code == Code::FeasibilityPasses) {
+        return None;
+    }
+    let mut merged: Vec<Diagnostic> = stored.as_ref().clone();
+    merged.extend(passes.iter().cloned());
+    let merged = Arc::new(merged);
+    entry.diagnostics = Some(merged.clone());
+    Some(merged)
 }
 
 /// The passes section of the hover at `offset`, when it is on one of [`KEYS`].

@@ -79,7 +79,7 @@ async fn pass_layer_of(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Opt
             }
         }
     }
-    if super::commands::is_search_order(backend, uri) {
+    if super::feasibility::is_search_order(backend, uri) {
         return None;
     }
     let store = backend.store();
