@@ -278,3 +278,40 @@ fn preview_draws_the_passes_from_elements_given_or_configured() {
     assert!(!svg.contains("<g class=\"pass\""));
     assert!(svg.contains("timing unavailable: "), "{svg}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any angle (negative, huge, fractional), any window (reversed, long, far from the
+    /// elements' epoch) and any AOI position draw without a panic, in SVG and PNG sizes.
+    #[test]
+    fn any_order_draws_its_passes_without_a_panic(
+        angle in proptest::prop_oneof![-100.0..200.0f64, proptest::prelude::Just(1e300)],
+        start_day in 0u32..400,
+        days in 0u32..5,
+        lon in -200.0..200.0f64,
+        lat in -95.0..95.0f64,
+        size in 64u32..1200,
+    ) {
+        let sets = pneo3();
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+            + chrono::Duration::days(i64::from(start_day));
+        let end = start + chrono::Duration::days(i64::from(days));
+        let text = format!(
+            r#"{{"dataProduct": "97891b26-bacf-48fb-9d30-46697a11ce65", "params": {{
+              "acquisitionStart": "{start}T00:00:00Z", "acquisitionEnd": "{end}T06:00:00Z",
+              "incidenceAngle": {angle},
+              "geometry": {{"type": "Polygon", "coordinates": [[[{lon}, {lat}], [{lon2}, {lat}],
+                [{lon2}, {lat2}], [{lon}, {lat}]]]}}}}}}"#,
+            lon2 = lon + 0.1,
+            lat2 = lat + 0.1,
+        );
+        let scene = scene(&text, PassElements::Sets(&sets));
+        let options = Options { width: size, height: size, ..Options::default() };
+        let svg = render_svg(&scene, &options).svg;
+        if let Some(layer) = &scene.passes {
+            proptest::prop_assert!(!layer.legend.contains("no pass"));
+            proptest::prop_assert!(svg.contains("pass-legend"));
+        }
+    }
+}
