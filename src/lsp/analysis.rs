@@ -291,6 +291,8 @@ pub(crate) fn recheck_product(backend: &Backend, id: &str) {
             continue;
         };
         if fetch::document_product(&document).as_deref() == Some(id) {
+            // The pass search reads the product too: search this version again.
+            backend.0.pass_lenses.remove(&uri);
             schedule_check(backend, uri);
         }
     }
