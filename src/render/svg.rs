@@ -140,6 +140,12 @@ pub(super) fn render(scene: &Scene, options: &Options, dense_from: Option<usize>
     }
 }
 
+/// A number with at most two decimals, without trailing zeros (opacities).
+fn num2(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A number with at most one decimal, without a trailing `.0`.
 fn num(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
@@ -450,6 +456,12 @@ fn draw_passes(out: &mut String, scene: &Scene, view: &View) {
         return;
     }
     let _ = writeln!(out, r#"<g id="passes" clip-path="url(#map-area)">"#);
+    // Many strips overlap: each is fainter so that the map stays readable (about the same
+    // total tint where all of them overlap).
+    let count = layer.tracks.len() as f64;
+    let fill_opacity = (0.36 / count).clamp(0.03, 0.12);
+    // Labels that would cover one already placed are left out (each pass keeps its tooltip).
+    let mut placed: Vec<[f64; 4]> = Vec::new();
     for track in &layer.tracks {
         let colour = hex(pass_colour(layer, &track.satellite));
         let strip: Vec<[f64; 2]> = track.strip.iter().map(|p| view.pixel(*p)).collect();
@@ -458,21 +470,43 @@ fn draw_passes(out: &mut String, scene: &Scene, view: &View) {
         path_data(&mut strip_d, &strip, true);
         path_data(&mut line_d, &line, false);
         let [x, y] = view.pixel(track.anchor);
+        let width = track.label.chars().count() as f64 * 6.7;
         // A label that would leave the map on the right ends at its dot instead.
-        let (tx, anchor) = if x + 6.0 + track.label.chars().count() as f64 * 6.7 > view.width {
-            (x - 6.0, r#" text-anchor="end""#)
+        let (tx, anchor, left) = if x + 6.0 + width > view.width {
+            (x - 6.0, r#" text-anchor="end""#, x - 6.0 - width)
         } else {
-            (x + 6.0, "")
+            (x + 6.0, "", x + 6.0)
+        };
+        let rect = [left, y - 17.0, left + width, y - 3.0];
+        let free = !placed
+            .iter()
+            .any(|r| rect[0] < r[2] && r[0] < rect[2] && rect[1] < r[3] && r[1] < rect[3]);
+        let text = if free {
+            placed.push(rect);
+            format!(
+                r##"<text x="{}" y="{}"{anchor} fill="{colour}" stroke="#FFFFFF" stroke-width="2.5" paint-order="stroke">{}</text>"##,
+                num(tx),
+                num(y - 6.0),
+                escape(&track.label)
+            )
+        } else {
+            String::new()
+        };
+        let outline = if layer.tracks.len() <= 6 {
+            format!(
+                r#" stroke="{colour}" stroke-opacity="0.35" stroke-width="0.8" stroke-dasharray="4 3""#
+            )
+        } else {
+            r#" stroke="none""#.to_string()
         };
         let _ = writeln!(
             out,
-            r##"<g class="pass" data-satellite="{sat}"><title>{label}</title><path class="strip" d="{strip_d}" fill="{colour}" fill-opacity="0.12" stroke="{colour}" stroke-opacity="0.35" stroke-width="0.8" stroke-dasharray="4 3"/><path class="track" d="{line_d}" fill="none" stroke="{colour}" stroke-width="1.6"/><circle cx="{x}" cy="{y}" r="3" fill="{colour}" stroke="#FFFFFF" stroke-width="1"/><text x="{tx}" y="{ty}"{anchor} fill="{colour}" stroke="#FFFFFF" stroke-width="2.5" paint-order="stroke">{label}</text></g>"##,
+            r##"<g class="pass" data-satellite="{sat}"><title>{label}</title><path class="strip" d="{strip_d}" fill="{colour}" fill-opacity="{fo}"{outline}/><path class="track" d="{line_d}" fill="none" stroke="{colour}" stroke-width="1.6"/><circle cx="{x}" cy="{y}" r="3" fill="{colour}" stroke="#FFFFFF" stroke-width="1"/>{text}</g>"##,
             sat = escape(&track.satellite),
             label = escape(&track.label),
+            fo = num2(fill_opacity),
             x = num(x),
             y = num(y),
-            tx = num(tx),
-            ty = num(y - 6.0),
         );
     }
     out.push_str("</g>\n");
