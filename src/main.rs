@@ -520,7 +520,22 @@ fn run(cli: Cli) -> i32 {
         }),
         Command::Rule { code, format, .. } => cli::rule::run(code.as_deref(), format),
         Command::Preview(args) => with_store(&global, |store| {
-            cli::preview::run(&args, store, &effective.lint(), global.offline)
+            // A STAPI order is checked for the product its configuration names, as `validate`
+            // does, so the map shows the same findings.
+            let mut settings = config::FileSettings::from_effective(&effective);
+            settings.stapi = stapi.clone();
+            let search = cli::orders::stapi::search_files(
+                std::sync::Arc::new(config::NearestConfig::fixed(settings)),
+                &global,
+            );
+            let product = search.product_for(&args.order);
+            cli::preview::run(
+                &args,
+                store,
+                &effective.lint(),
+                global.offline,
+                product.as_deref(),
+            )
         }),
         Command::Opportunities(args) if stapi.is_order_file(&args.order) => {
             let configured = loaded
@@ -579,8 +594,18 @@ fn run(cli: Cli) -> i32 {
                     fix,
                 },
         } => with_store(&global, |store| {
-            match cli::aoi::set(&order, &file, &options, store) {
-                Ok(()) => check_written(&order, fix, command_line.clone(), &global, store),
+            // A STAPI order file (by its nearest tasking-ls.toml) keeps its geometry at the top
+            // level, of the types its product accepts; the same view then checks the result.
+            let config =
+                std::sync::Arc::new(config::NearestConfig::discovering(command_line.clone()));
+            let search = cli::orders::stapi::search_files(config.clone(), &global);
+            let product = search.product_for(&order);
+            let form = match &product {
+                Some(product) => tasking_ls::aoi::write::OrderForm::Search(product),
+                None => tasking_ls::aoi::write::OrderForm::Envelope,
+            };
+            match cli::aoi::set(&order, &file, &options, store, form) {
+                Ok(()) => check_written_with(&order, fix, config, search, store),
                 Err(message) => fail(&message),
             }
         }),
@@ -606,6 +631,19 @@ fn check_written(
     store: &tasking_ls::schema::SchemaStore,
 ) -> i32 {
     let config = std::sync::Arc::new(config::NearestConfig::discovering(command_line));
+    let search = cli::orders::stapi::search_files(config.clone(), global);
+    check_written_with(path, fix, config, search, store)
+}
+
+/// [`check_written`] with the configuration and the STAPI files' view already built (`aoi
+/// set` built them to know where the order keeps its geometry; its product is loaded once).
+fn check_written_with(
+    path: &std::path::Path,
+    fix: bool,
+    config: std::sync::Arc<config::NearestConfig>,
+    search: tasking_ls::config::stapi::SearchFiles,
+    store: &tasking_ls::schema::SchemaStore,
+) -> i32 {
     cli::validate::run(
         &ValidateArgs {
             paths: vec![path.to_path_buf()],
@@ -618,7 +656,7 @@ fn check_written(
             stdin_filename: None,
             exit_zero: false,
             allow_unknown_products: false,
-            search: cli::orders::stapi::search_files(config.clone(), global),
+            search,
             config,
             force_exclude: false,
             preview_dir: None,

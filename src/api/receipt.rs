@@ -16,6 +16,13 @@
 //!
 //! A pending entry left by a process that died mid-POST reads as "outcome unknown": any later
 //! submission of the same content finds it and asks for a second confirmation.
+//!
+//! "The same content" is the same order, not the same bytes: a [`Fingerprint`] hashes the
+//! body's canonical form (the parsed JSON with keys sorted, no insignificant whitespace,
+//! numbers by value), so re-indenting the file, reformatting it in the editor or reordering
+//! its keys does not hide an earlier submission, while any changed value does count as new
+//! content. Receipts written before the canonical hash existed record only the hash of the
+//! raw bytes, and still match a byte-identical body.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -52,6 +59,11 @@ pub struct Receipt {
     pub workspace_id: String,
     /// SHA-256 of the bytes posted, hex.
     pub body_sha256: String,
+    /// SHA-256 of the body's canonical form ([`canonical_json`]), hex; what decides whether a
+    /// later body is the same content. Absent in receipts written before it was recorded, and
+    /// for a body that is not JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sha256: Option<String>,
     /// e.g. `POST /v2/orders?workspaceId=…`.
     pub endpoint: String,
     /// Receipts written before outcomes were recorded are placed orders.
@@ -82,9 +94,10 @@ fn lock_path(request: &Path) -> PathBuf {
     request.with_file_name(format!(".{stem}.order.lock"))
 }
 
-/// The receipt kept for `sha256` in the fallback directory.
-fn fallback_path(dir: &Path, sha256: &str) -> PathBuf {
-    dir.join(format!("{sha256}.order.json"))
+/// The receipt kept for the hash `key` in the fallback directory (the content hash, or the
+/// body hash for receipts written before content hashes and for bodies that are not JSON).
+fn fallback_path(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{key}.order.json"))
 }
 
 /// The fallback directory for receipts: `receipts/` in `--cache-dir` when given, else in
@@ -104,6 +117,111 @@ pub fn body_sha256(body: &[u8]) -> String {
         .collect()
 }
 
+/// What identifies a body for the duplicate guard: the hash of its bytes and the hash of its
+/// canonical form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// [`body_sha256`] of the bytes as they are posted.
+    pub body: String,
+    /// SHA-256 of [`canonical_json`] of the body; `None` when the body is not JSON (then only
+    /// the bytes identify it).
+    pub content: Option<String>,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a body about to be posted.
+    pub fn of(body: &[u8]) -> Fingerprint {
+        let content = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .map(|value| body_sha256(canonical_json(&value).as_bytes()));
+        Fingerprint {
+            body: body_sha256(body),
+            content,
+        }
+    }
+
+    /// The key of this content's receipt in the fallback directory.
+    fn key(&self) -> &str {
+        self.content.as_deref().unwrap_or(&self.body)
+    }
+}
+
+/// The canonical text of a JSON value: object members sorted by key (their UTF-8 bytes), no
+/// whitespace, strings escaped the one way `serde_json` writes them, and numbers by value
+/// (an integral number is written as an integer, so `1`, `1.0` and `1e0` are one number; `-0`
+/// is `0`). Two bodies with the same canonical text are the same order whatever their layout.
+pub fn canonical_json(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&canonical_number(n)),
+        Value::String(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+            sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (key, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A number by value: integers as integers, an integral float that an `i64` or `u64` holds
+/// exactly as that integer, any other float in `serde_json`'s shortest round-trip form.
+fn canonical_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    let Some(f) = n.as_f64() else {
+        return n.to_string();
+    };
+    if f == 0.0 {
+        return "0".to_string();
+    }
+    if f.is_finite() && f.fract() == 0.0 {
+        // `as` saturates; the round trip proves the integer is exactly this float.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        {
+            let i = f as i64;
+            if i as f64 == f && f.abs() < 9.2e18 {
+                return i.to_string();
+            }
+            let u = f as u64;
+            if f > 0.0 && u as f64 == f && f < 1.8e19 {
+                return u.to_string();
+            }
+        }
+    }
+    n.to_string()
+}
+
 fn read_at(path: &Path) -> Result<Option<Receipt>, String> {
     match std::fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
@@ -121,9 +239,30 @@ pub fn read_receipt(request: &Path) -> Result<Option<Receipt>, String> {
 }
 
 impl Receipt {
-    /// Every submission recorded (newest first) whose body hash is `sha256`.
-    pub fn matching(&self, sha256: &str) -> Vec<&Receipt> {
-        self.all().filter(|r| r.body_sha256 == sha256).collect()
+    /// Every submission recorded (newest first) of the content `fingerprint` identifies: the
+    /// same canonical form, or (for receipts without a content hash) the same bytes.
+    pub fn matching(&self, fingerprint: &Fingerprint) -> Vec<&Receipt> {
+        self.all().filter(|r| r.is_for(fingerprint)).collect()
+    }
+
+    /// Whether this entry records a submission of the content `fingerprint` identifies.
+    pub fn is_for(&self, fingerprint: &Fingerprint) -> bool {
+        let same_content = matches!(
+            (&self.content_sha256, &fingerprint.content),
+            (Some(a), Some(b)) if a == b
+        );
+        same_content || self.body_sha256 == fingerprint.body
+    }
+
+    /// What a message adds after "already submitted ..." when this entry matched `fingerprint`
+    /// by content but not by bytes: the user changed only the layout, and may not expect the
+    /// file to count as the same order.
+    pub fn layout_note(&self, fingerprint: &Fingerprint) -> &'static str {
+        if self.body_sha256 == fingerprint.body {
+            ""
+        } else {
+            " (the file differs only in layout: whitespace or the order of keys)"
+        }
     }
 
     /// This submission and every earlier one, newest first.
@@ -327,28 +466,35 @@ impl ReceiptBook {
         &self.path
     }
 
-    /// Every earlier submission of the content hashed `sha256`, newest first: from the
-    /// receipt next to the request and from the fallback directory.
+    /// Every earlier submission of the content `fingerprint` identifies, newest first: from
+    /// the receipt next to the request and from the fallback directory (under the content's
+    /// key, and under the bytes' key where older receipts went).
     ///
     /// # Errors
     /// An unreadable receipt (the record of an order must not be ignored).
-    pub fn earlier(&self, sha256: &str) -> Result<Vec<Receipt>, String> {
+    pub fn earlier(&self, fingerprint: &Fingerprint) -> Result<Vec<Receipt>, String> {
         let mut found: Vec<Receipt> = vec![];
         if let Some(receipt) = read_at(&self.path)? {
             found.extend(
                 receipt
-                    .matching(sha256)
+                    .matching(fingerprint)
                     .into_iter()
                     .map(Receipt::without_history),
             );
         }
         if let Some(dir) = &self.fallback {
-            // A damaged fallback file must not hide the local record; it is reported by
-            // the write that would replace it.
-            if let Ok(Some(receipt)) = read_at(&fallback_path(dir, sha256)) {
-                for r in receipt.matching(sha256) {
-                    if !found.iter().any(|f| f.submitted_at == r.submitted_at) {
-                        found.push(r.without_history());
+            let mut keys = vec![fingerprint.key()];
+            if fingerprint.body != fingerprint.key() {
+                keys.push(&fingerprint.body);
+            }
+            for key in keys {
+                // A damaged fallback file must not hide the local record; it is reported by
+                // the write that would replace it.
+                if let Ok(Some(receipt)) = read_at(&fallback_path(dir, key)) {
+                    for r in receipt.matching(fingerprint) {
+                        if !found.iter().any(|f| f.submitted_at == r.submitted_at) {
+                            found.push(r.without_history());
+                        }
                     }
                 }
             }
@@ -363,7 +509,7 @@ impl ReceiptBook {
     /// The write failed: the caller must not send.
     pub fn begin(
         &mut self,
-        sha256: &str,
+        fingerprint: &Fingerprint,
         data_product: &str,
         workspace_id: &str,
         endpoint: &str,
@@ -374,7 +520,8 @@ impl ReceiptBook {
             submitted_at: Utc::now(),
             data_product: data_product.to_string(),
             workspace_id: workspace_id.to_string(),
-            body_sha256: sha256.to_string(),
+            body_sha256: fingerprint.body.clone(),
+            content_sha256: fingerprint.content.clone(),
             endpoint: endpoint.to_string(),
             outcome: Outcome::Pending,
             note: Some(
@@ -455,7 +602,8 @@ impl ReceiptBook {
             },
             (Err(problem), Some(entry)) => {
                 let fallback = self.fallback.as_ref().map(|dir| {
-                    let path = fallback_path(dir, &entry.body_sha256);
+                    let key = entry.content_sha256.as_ref().unwrap_or(&entry.body_sha256);
+                    let path = fallback_path(dir, key);
                     let previous = read_at(&path).ok().flatten();
                     let receipt = stack(entry.clone(), previous);
                     std::fs::create_dir_all(dir)
@@ -557,6 +705,7 @@ mod tests {
             data_product: "p".into(),
             workspace_id: "w".into(),
             body_sha256: "s".into(),
+            content_sha256: None,
             endpoint: "POST /x".into(),
             outcome,
             note: None,
@@ -578,5 +727,228 @@ mod tests {
         let times: Vec<i64> = left.all().map(|r| r.submitted_at.timestamp()).collect();
         assert_eq!(times, vec![1, 0]);
         assert_eq!(remove_entry(pending.clone(), &pending), None);
+    }
+
+    /// The canonical form ignores layout and key order, and writes numbers by value.
+    #[test]
+    fn the_canonical_form_is_the_parsed_content() {
+        let canon = |t: &str| canonical_json(&serde_json::from_str(t).unwrap());
+        assert_eq!(
+            canon("{ \"b\" : [1, 2.50, -0.0, 1e2],\n\t\"a\": {\"y\": \"\\u00e9\", \"x\": null} }"),
+            r#"{"a":{"x":null,"y":"é"},"b":[1,2.5,0,100]}"#
+        );
+        assert_ne!(canon(r#"{"a": 1}"#), canon(r#"{"a": "1"}"#));
+        assert_ne!(canon(r#"{"a": [1, 2]}"#), canon(r#"{"a": [2, 1]}"#));
+        assert_eq!(Fingerprint::of(b"not json").content, None);
+    }
+
+    /// A body that is not JSON is recognised by its bytes only.
+    #[test]
+    fn a_receipt_without_a_content_hash_matches_the_same_bytes_only() {
+        let body = br#"{"datetime": "2027-01-02T10:30:00Z/..", "geometry": null}"#;
+        let old = Receipt {
+            body_sha256: body_sha256(body),
+            ..entry(1, Outcome::Placed)
+        };
+        assert!(old.is_for(&Fingerprint::of(body)));
+        let relaid = br#"{"geometry": null, "datetime": "2027-01-02T10:30:00Z/.."}"#;
+        assert!(!old.is_for(&Fingerprint::of(relaid)));
+    }
+
+    mod generated {
+        //! Generated orders through a real receipt book: a submitted body re-laid-out (any
+        //! whitespace, any key order, escapes) is found as already submitted; a body with one
+        //! value changed is not.
+
+        use super::super::*;
+        use crate::test_rng::Lcg;
+        use proptest::prelude::*;
+        use serde_json::{Map, Value};
+
+        fn order() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                (-1_000_000i64..1_000_000).prop_map(Value::from),
+                (-1_000_000i64..1_000_000).prop_map(|n| Value::from(n as f64 / 100.0)),
+                "[a-zA-Z0-9 :/.\"\\\\é😀-]{0,12}".prop_map(Value::String),
+            ];
+            let value = leaf.prop_recursive(4, 48, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-z_é]{1,8}", inner, 0..6)
+                        .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+                ]
+            });
+            prop::collection::btree_map("[a-z_]{1,10}", value, 1..8)
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>()))
+        }
+
+        /// Insignificant whitespace, as a formatter, `json.dump(indent=4)` or a hand edit
+        /// leaves it.
+        fn space(rng: &mut Lcg, out: &mut String) {
+            const SPACES: [&str; 7] = ["", " ", "\n", "\r\n", "\t", "\n    ", "  \n\t "];
+            out.push_str(SPACES[rng.draw() as usize % SPACES.len()]);
+        }
+
+        /// `value` in a random layout: whitespace between tokens, members in a shuffled
+        /// order, some characters as `\u` escapes, integral floats written as `2.0` or `2e0`.
+        fn relaid(value: &Value, rng: &mut Lcg, out: &mut String) {
+            space(rng, out);
+            match value {
+                Value::Object(members) => {
+                    let mut order: Vec<(&String, &Value)> = members.iter().collect();
+                    for i in (1..order.len()).rev() {
+                        order.swap(i, rng.draw() as usize % (i + 1));
+                    }
+                    out.push('{');
+                    for (i, (key, item)) in order.into_iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        space(rng, out);
+                        string(key, rng, out);
+                        space(rng, out);
+                        out.push(':');
+                        relaid(item, rng, out);
+                    }
+                    space(rng, out);
+                    out.push('}');
+                }
+                Value::Array(items) => {
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        relaid(item, rng, out);
+                    }
+                    space(rng, out);
+                    out.push(']');
+                }
+                Value::String(s) => string(s, rng, out),
+                Value::Number(n) if n.is_f64() => {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    if f.fract() == 0.0 && rng.draw().is_multiple_of(2) {
+                        out.push_str(&format!("{f:.1}"));
+                    } else if f.fract() == 0.0 && f != 0.0 && rng.draw().is_multiple_of(2) {
+                        out.push_str(&format!("{}e0", f as i64));
+                    } else {
+                        out.push_str(&n.to_string());
+                    }
+                }
+                other => out.push_str(&other.to_string()),
+            }
+            space(rng, out);
+        }
+
+        fn string(s: &str, rng: &mut Lcg, out: &mut String) {
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if rng.draw().is_multiple_of(4) => {
+                        let mut units = [0u16; 2];
+                        for unit in c.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+
+        /// Every leaf's path, to pick one to change.
+        fn leaves(value: &Value, path: &mut Vec<String>, all: &mut Vec<Vec<String>>) {
+            match value {
+                Value::Object(m) if !m.is_empty() => {
+                    for (k, v) in m {
+                        path.push(k.clone());
+                        leaves(v, path, all);
+                        path.pop();
+                    }
+                }
+                Value::Array(items) if !items.is_empty() => {
+                    for (i, v) in items.iter().enumerate() {
+                        path.push(i.to_string());
+                        leaves(v, path, all);
+                        path.pop();
+                    }
+                }
+                _ => all.push(path.clone()),
+            }
+        }
+
+        /// `value` with the leaf at `path` changed to a different value.
+        fn changed(value: &Value, path: &[String]) -> Value {
+            let mut out = value.clone();
+            let pointer: String = path
+                .iter()
+                .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+                .collect();
+            if let Some(leaf) = out.pointer_mut(&pointer) {
+                *leaf = match leaf.take() {
+                    Value::Null => Value::from(0),
+                    Value::Bool(b) => Value::Bool(!b),
+                    Value::Number(n) if n.is_f64() => Value::from(n.as_f64().unwrap_or(0.0) + 0.5),
+                    Value::Number(n) => Value::from(n.as_i64().unwrap_or(0) + 1),
+                    Value::String(s) => Value::String(format!("{s}x")),
+                    Value::Array(_) => Value::Array(vec![Value::Null]),
+                    Value::Object(_) => {
+                        Value::Object([("k".to_string(), Value::Null)].into_iter().collect())
+                    }
+                };
+            }
+            out
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            #[test]
+            fn relaid_bodies_are_already_submitted_and_changed_ones_are_not(
+                order in order(),
+                seed in any::<u64>(),
+                pick in any::<usize>(),
+            ) {
+                let dir = tempfile::tempdir().unwrap();
+                let request = dir.path().join("a_stapi_order.json");
+                let submitted = serde_json::to_string(&order).unwrap();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .unwrap();
+                let mut book = runtime
+                    .block_on(ReceiptBook::open(&request, None, LockWait::No, || {}))
+                    .unwrap();
+                book.begin(&Fingerprint::of(submitted.as_bytes()), "p", "w", "POST /x").unwrap();
+                let done = book.finish(Finish::Placed {
+                    order_ids: vec!["o-1".into()],
+                    workspace_id: "w".into(),
+                    endpoint: "POST /x".into(),
+                });
+                prop_assert!(done.problem.is_none());
+
+                let mut rng = Lcg(seed);
+                let mut text = String::new();
+                relaid(&order, &mut rng, &mut text);
+                prop_assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), order.clone());
+                let found = book.earlier(&Fingerprint::of(text.as_bytes())).unwrap();
+                prop_assert_eq!(found.len(), 1, "not recognised: {}", text);
+                prop_assert_eq!(&found[0].order_ids, &vec!["o-1".to_string()]);
+
+                let mut paths = vec![];
+                leaves(&order, &mut vec![], &mut paths);
+                let path = &paths[pick % paths.len()];
+                let other = changed(&order, path);
+                prop_assert_ne!(&other, &order);
+                let mut text = String::new();
+                relaid(&other, &mut rng, &mut text);
+                let found = book.earlier(&Fingerprint::of(text.as_bytes())).unwrap();
+                prop_assert!(found.is_empty(), "{} at {:?} counted as the same: {}", other, path, text);
+            }
+        }
     }
 }

@@ -240,11 +240,11 @@ impl StapiClient {
     }
 
     /// The order (`GET /orders/{id}`, or the URL given) and its status history
-    /// (`GET …/statuses`, empty when the server has none).
+    /// (`GET …/statuses`, empty when the server has none), newest first by timestamp.
     ///
     /// # Errors
     /// The network or the server's error for the order itself.
-    pub async fn order_status(&self, order: &str) -> Result<(Value, Vec<Value>), ApiError> {
+    pub async fn order_status(&self, order: &str) -> Result<OrderState, ApiError> {
         let target = if order.starts_with("http://") || order.starts_with("https://") {
             order.trim_end_matches('/').to_string()
         } else {
@@ -262,7 +262,7 @@ impl StapiClient {
                 .unwrap_or_default(),
             Err(_) => Vec::new(),
         };
-        Ok((found, statuses))
+        Ok(OrderState::new(found, statuses))
     }
 
     /// `POST /products/{id}/opportunities` with `search` (`datetime`, `geometry`, `filter`,
@@ -394,6 +394,16 @@ pub enum Provenance {
     Cached(String),
     /// Nothing usable; the reason.
     Missing(String),
+}
+
+/// The product `id` from the disk cache alone, never the network: `Some((product, fresh))`
+/// when a readable copy is cached (`fresh` while younger than 24 hours; a stale copy is
+/// marked so in its schemas' origin). What an editor shows at once while
+/// [`load_product`] refreshes the copy in the background.
+pub fn cached_product(cache: Option<&StapiCache>, id: &str) -> Option<(SearchProduct, bool)> {
+    let entry = cache?.load(id)?;
+    let fresh = Utc::now().signed_duration_since(entry.fetched_at) < DEFAULT_TTL;
+    Some((product_from(&entry, !fresh), fresh))
 }
 
 /// The product `id` as the checks read it: from the cache while fresh (24 hours), else from
@@ -530,6 +540,50 @@ pub fn product_from(entry: &CachedProduct, stale: bool) -> SearchProduct {
 /// A shared handle, for callers that keep products per id.
 pub type SharedProduct = Arc<SearchProduct>;
 
+/// A STAPI order as `status` shows it: the order, its current status and its history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderState {
+    /// The order as `GET /orders/{id}` answered.
+    pub order: Value,
+    /// The newest status known: the newest entry of the history by timestamp, or the order's
+    /// own `properties.status` when it is at least as new (or there is no history). A server
+    /// may leave `properties.status` at the status the order was created with.
+    pub current: Option<Value>,
+    /// `…/statuses`, newest first by `timestamp` (the server's order is not guaranteed: the
+    /// spec does not state one); entries whose timestamp cannot be read go last, in the
+    /// server's order.
+    pub history: Vec<Value>,
+}
+
+impl OrderState {
+    /// Orders the history and finds the current status.
+    pub fn new(order: Value, mut history: Vec<Value>) -> OrderState {
+        history.sort_by_key(|s| std::cmp::Reverse(status_time(s)));
+        let own = order.pointer("/properties/status").cloned();
+        let current = match (own, history.first()) {
+            (Some(own), Some(newest)) if status_time(newest) > status_time(&own) => {
+                Some(newest.clone())
+            }
+            (Some(own), _) => Some(own),
+            (None, newest) => newest.cloned(),
+        };
+        OrderState {
+            order,
+            current,
+            history,
+        }
+    }
+}
+
+/// A status entry's `timestamp` (RFC 3339), `None` when it has none or it cannot be read.
+fn status_time(status: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    status
+        .get("timestamp")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,5 +593,37 @@ mod tests {
         assert_eq!(file_name("../etc/passwd"), "~..~2fetc~2fpasswd");
         assert_eq!(file_name("optical-30cm"), "optical-30cm");
         assert_eq!(segment("a b/c"), "a%20b%2Fc");
+    }
+
+    /// The history is newest first whatever order the server sends, and the current status
+    /// is the newest known, not the stale `properties.status` the order was created with.
+    #[test]
+    fn the_current_status_is_the_newest_and_the_history_is_sorted() {
+        let status =
+            |code: &str, at: &str| serde_json::json!({"status_code": code, "timestamp": at});
+        let order = serde_json::json!({"id": "o", "properties": {
+            "status": status("received", "2027-01-01T10:00:00.000001Z")}});
+        let history = vec![
+            status("received", "2027-01-01T10:00:00.000001Z"),
+            serde_json::json!({"status_code": "odd"}),
+            status("completed", "2027-01-01T12:00:00+01:00"),
+            status("accepted", "2027-01-01T10:00:00.000002Z"),
+        ];
+        let state = OrderState::new(order.clone(), history.clone());
+        let codes: Vec<&str> = state
+            .history
+            .iter()
+            .map(|s| s["status_code"].as_str().unwrap_or(""))
+            .collect();
+        // 12:00+01:00 is 11:00Z, after 10:00Z; an entry without a timestamp goes last.
+        assert_eq!(codes, ["completed", "accepted", "received", "odd"]);
+        let state = OrderState::new(order.clone(), history[..1].to_vec());
+        assert_eq!(state.current.unwrap()["status_code"], "received");
+        let state = OrderState::new(order.clone(), vec![history[3].clone(), history[0].clone()]);
+        assert_eq!(state.current.unwrap()["status_code"], "accepted");
+        let state = OrderState::new(serde_json::json!({"id": "o"}), history.clone());
+        assert_eq!(state.current.unwrap()["status_code"], "completed");
+        let state = OrderState::new(order, vec![]);
+        assert_eq!(state.current.unwrap()["status_code"], "received");
     }
 }

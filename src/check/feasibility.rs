@@ -45,6 +45,8 @@ pub struct PassQuery {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub limit_deg: f64,
+    /// The product schema's `maximum` for `incidenceAngle`: no angle above it is suggested.
+    pub limit_maximum_deg: Option<f64>,
     pub positions: Vec<[f64; 2]>,
 }
 
@@ -95,6 +97,11 @@ pub fn pass_query(root: &Node, store: &crate::schema::SchemaStore) -> Result<Pas
         start,
         end,
         limit_deg,
+        limit_maximum_deg: schema_keyword(
+            schema.as_ref().map(|s| &s.schema),
+            "incidenceAngle",
+            "maximum",
+        ),
         positions,
     })
 }
@@ -102,14 +109,20 @@ pub fn pass_query(root: &Node, store: &crate::schema::SchemaStore) -> Result<Pas
 /// A property's `default` in a product schema, directly or through `allOf: [{$ref}]` to
 /// `#/definitions/...` (the two styles of the bundled schemas).
 fn schema_default(schema: Option<&serde_json::Value>, key: &str) -> Option<f64> {
+    schema_keyword(schema, key, "default")
+}
+
+/// A property's numeric `keyword` (`default`, `maximum`) in a product schema, as
+/// [`schema_default`] finds it.
+fn schema_keyword(schema: Option<&serde_json::Value>, key: &str, keyword: &str) -> Option<f64> {
     let field = schema?.pointer(&format!("/properties/{key}"))?;
-    if let Some(value) = field.get("default").and_then(serde_json::Value::as_f64) {
+    if let Some(value) = field.get(keyword).and_then(serde_json::Value::as_f64) {
         return Some(value);
     }
     let reference = field.pointer("/allOf/0/$ref")?.as_str()?;
     let name = reference.strip_prefix("#/definitions/")?;
     schema?
-        .pointer(&format!("/definitions/{name}/default"))?
+        .pointer(&format!("/definitions/{name}/{keyword}"))?
         .as_f64()
 }
 
@@ -463,41 +476,56 @@ pub fn pass_diagnostics(
         _ => "elements".to_string(),
     };
     let searched_end = crate::feasibility::search_end(query.start, query.end);
+    let dark = computed.iter().map(|r| r.dark.len()).sum::<usize>();
     let mut message = format!(
-        "no pass of {} over this AOI at <= {}° incidence between {} ({elements})",
+        "no {} of {} over this AOI at <= {}° incidence {} ({elements})",
+        if dark > 0 { "daylight pass" } else { "pass" },
         names.join(", "),
         format_degrees(query.limit_deg),
         between_text(query.start, searched_end),
     );
-    let uncomputed: Vec<&str> = outcome
+    if dark > 0 {
+        message.push_str(&format!(
+            "; {dark} pass{} in the dark (sun below the horizon) not counted",
+            if dark == 1 { "" } else { "es" }
+        ));
+    }
+    let uncomputed: Vec<String> = outcome
         .results
         .iter()
         .filter(|r| !computed.iter().any(|c| c.norad_id == r.norad_id))
-        .map(|r| r.satellite.as_str())
+        .map(|r| match r.timing {
+            crate::feasibility::Timing::OutOfRange { .. } => format!(
+                "{} (elements too far from the window for timing)",
+                r.satellite
+            ),
+            crate::feasibility::Timing::Failed { .. } => {
+                format!("{} (propagation failed)", r.satellite)
+            }
+            _ => format!("{} (no element set)", r.satellite),
+        })
         .collect();
+    // Times are those of the smallest incidence (`at`), as `opportunities` prints them.
     if let Some(w) = &outcome.wider {
         message.push_str(&format!(
-            "; the nearest needs {:.1}° on {} {} UTC ({})",
+            "; the nearest needs {:.1}°, closest on {} {} UTC ({})",
             w.min_incidence_deg,
-            day_text(w.start, None),
+            day_text(w.at, None),
             w.at.format("%H:%M"),
             w.satellite
         ));
     }
     if let Some(w) = &outcome.later {
         message.push_str(&format!(
-            "; at <= {}° the next is on {} {} UTC ({})",
+            "; at <= {}° the next is closest on {} {} UTC ({})",
             format_degrees(query.limit_deg),
-            day_text(w.start, Some(query.start)),
+            day_text(w.at, Some(query.start)),
             w.at.format("%H:%M"),
             w.satellite
         ));
     }
     if !uncomputed.is_empty() {
-        message.push_str(&format!(
-            "; not computed (no element set): {}",
-            uncomputed.join(", ")
-        ));
+        message.push_str(&format!("; not computed: {}", uncomputed.join(", ")));
     }
     message.push_str("; geometric access only; the provider's feasibility study decides");
     let mut fixes = Vec::new();
@@ -580,10 +608,30 @@ fn day_text(at: DateTime<Utc>, reference: Option<DateTime<Utc>>) -> String {
     }
 }
 
-/// `1 and 3 March`, `28 February and 3 March`, `28 December 2026 and 3 January 2027`.
+/// `between 1 and 3 March`, `between 28 February and 3 March`, `between 28 December 2026 and
+/// 3 January 2027`; within one day `on 1 March between 03:00 and 09:00 UTC`.
 fn between_text(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    format!(
+        "{}{}",
+        if start.date_naive() == end.date_naive() {
+            ""
+        } else {
+            "between "
+        },
+        span_text(start, end)
+    )
+}
+
+fn span_text(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
     use chrono::Datelike;
-    if start.year() != end.year() {
+    if start.date_naive() == end.date_naive() {
+        format!(
+            "on {} between {} and {} UTC",
+            start.format("%-d %B"),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        )
+    } else if start.year() != end.year() {
         format!(
             "{} and {}",
             start.format("%-d %B %Y"),
@@ -599,6 +647,20 @@ fn between_text(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::ALWAYS_LIT_BELOW_LAT;
+
+    /// A window within one day is said with its hours, not "between 1 and 1 March".
+    #[test]
+    fn a_same_day_window_names_its_hours() {
+        let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        assert_eq!(
+            super::between_text(at("2027-03-01T03:00:00Z"), at("2027-03-01T09:00:00Z")),
+            "on 1 March between 03:00 and 09:00 UTC"
+        );
+        assert_eq!(
+            super::between_text(at("2027-03-01T00:00:00Z"), at("2027-03-03T00:00:00Z")),
+            "between 1 and 3 March"
+        );
+    }
     use crate::feasibility::checks::track_local_time_hours;
     use crate::feasibility::sun::sun_elevation_deg;
     use crate::feasibility::CONSTELLATIONS;

@@ -184,6 +184,39 @@ fn required_queryables(
     }
 }
 
+/// The top-level `geometry` of a document shaped like a search-style order (a `geometry`
+/// object and neither `params` nor `dataProduct`), as a site, when its `type` is `Polygon` or
+/// `MultiPolygon`: what the map draws of such an order without knowing its product (the
+/// product's accepted types are the check's business, not the drawing's).
+pub fn polygon_site(root: &Node) -> Option<GeometrySite<'_>> {
+    if root.get("params").is_some() || root.get("dataProduct").is_some() {
+        return None;
+    }
+    let node = root.get(GEOMETRY_KEY).filter(|n| n.members().is_some())?;
+    let kind = match node.get("type")?.as_str()? {
+        "Polygon" => super::geometry::GeometryType::Polygon,
+        "MultiPolygon" => super::geometry::GeometryType::MultiPolygon,
+        _ => return None,
+    };
+    Some(GeometrySite {
+        node,
+        label: GEOMETRY_KEY.to_string(),
+        path: vec![PathSegment::Key(GEOMETRY_KEY.to_string())],
+        model: GeometryModel::rfc7946(&[kind]),
+    })
+}
+
+/// The closed window of a search-style order's `datetime` (`start/end`, both ends given), in
+/// UTC; `None` when it is missing, open or unreadable.
+pub fn closed_window(root: &Node) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let text = root.get(WINDOW_KEY)?.as_str()?;
+    let window = interval::parse_interval(text).ok()?;
+    match (window.start, window.end) {
+        (interval::End::At(start), interval::End::At(end)) => Some((start, end)),
+        _ => None,
+    }
+}
+
 /// The `geometry` member as a site for the geometry checks, after its `type` is checked
 /// against the product's accepted types (`schema.enum` with did-you-mean; `schema.required`
 /// without a type; `schema.type` for a geometry that is no object).

@@ -181,7 +181,9 @@ pub fn info(file: &Path, options: &AoiOptions) -> i32 {
 }
 
 /// `aoi set ORDER FILE`: the order's geometry replaced by the chosen polygons of FILE,
-/// written atomically keeping the order's mode and every byte outside the geometry.
+/// written atomically keeping the order's mode and every byte outside the geometry. `form`
+/// says where the order keeps its geometry: [`write::OrderForm::Search`] with the product for
+/// a STAPI order file (the caller knows from the configuration), else the envelope's place.
 /// Returns `Ok(())` when the order was written (the caller then checks it).
 ///
 /// # Errors
@@ -191,6 +193,7 @@ pub fn set(
     file: &Path,
     options: &AoiOptions,
     store: &SchemaStore,
+    form: write::OrderForm<'_>,
 ) -> Result<(), String> {
     let shown_order = control(&order.display().to_string()).into_owned();
     let text = std::fs::read(order).map_err(|e| format!("cannot read {shown_order}: {e}"))?;
@@ -202,7 +205,7 @@ pub fn set(
     })?;
     let read = import(file, options.crs.as_deref())?;
     let (polygons, label) = aoi::choose(&read.import, &read.shown, &options.selection())?;
-    let new_text = write::replace_geometry(&text, &polygons, store)
+    let new_text = write::replace_geometry(&text, &polygons, store, form)
         .map_err(|e| format!("{shown_order} {e}"))?;
     super::fix::write_in_place(order, new_text.as_bytes())
         .map_err(|e| format!("cannot write {shown_order}: {e}"))?;
@@ -266,7 +269,7 @@ pub fn init(
         .file_name()
         .map_or(name.to_string(), |n| n.to_string_lossy().replace('_', " "));
     let skeleton = super::products::skeleton(store, product, &display_name)?;
-    let text = write::replace_geometry(&skeleton, &polygons, store)
+    let text = write::replace_geometry(&skeleton, &polygons, store, write::OrderForm::Envelope)
         .map_err(|e| format!("the skeleton of {product} {e}"))?;
     std::fs::OpenOptions::new()
         .write(true)

@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::api::celestrak::{ElementsClient, DEFAULT_ELEMENTS_URL, ELEMENTS_URL_ENV};
 use crate::config::elements::{ElementCache, Stored};
-use crate::feasibility::elements::ElementSet;
+use crate::feasibility::elements::{self, ElementSet};
 use crate::feasibility::CONSTELLATIONS;
 
 /// `tasking-ls elements ...`.
@@ -61,9 +61,10 @@ pub fn run(args: &ElementsArgs, cache_dir: Option<&std::path::Path>, offline: bo
         );
         return EXIT_FAILURE;
     };
+    let now = clock();
     let (text, status) = match &args.command {
-        ElementsCommand::Import { files } => import(&cache, files),
-        ElementsCommand::Show => show(&cache, Utc::now()),
+        ElementsCommand::Import { files } => import(&cache, files, now),
+        ElementsCommand::Show => show(&cache, now),
         ElementsCommand::Update { norad, source_url } => {
             let url = source_url
                 .clone()
@@ -73,12 +74,24 @@ pub fn run(args: &ElementsArgs, cache_dir: Option<&std::path::Path>, offline: bo
                         .filter(|v| !v.is_empty())
                 })
                 .unwrap_or_else(|| DEFAULT_ELEMENTS_URL.to_string());
-            update(&cache, norad, &url, offline)
+            update(&cache, norad, &url, offline, now)
         }
     };
     print!("{}", text.out);
     eprint!("{}", text.err);
     status
+}
+
+/// The variable that sets the clock `elements` compares epochs with (RFC 3339), for tests
+/// and replays of old files; unset, the system clock.
+pub const NOW_ENV: &str = "TASKING_LS_NOW";
+
+/// `$TASKING_LS_NOW` when it holds an RFC 3339 date-time, else the system clock.
+fn clock() -> DateTime<Utc> {
+    std::env::var(NOW_ENV)
+        .ok()
+        .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
+        .map_or_else(Utc::now, |d| d.with_timezone(&Utc))
 }
 
 /// What a subcommand prints: on standard output and on standard error.
@@ -130,12 +143,20 @@ fn outcome_line(set: &ElementSet, stored: &Stored) -> String {
 }
 
 /// `elements import FILE...`: every file is read first (a bad one stops the import before
-/// anything is written, naming the file and line), then each set is stored.
-pub fn import(cache: &ElementCache, files: &[PathBuf]) -> (Printed, i32) {
+/// anything is written, naming the file and line; so does an epoch more than
+/// [`elements::MAX_FUTURE_EPOCH_DAYS`] after `now`), then each set is stored.
+pub fn import(cache: &ElementCache, files: &[PathBuf], now: DateTime<Utc>) -> (Printed, i32) {
     let mut printed = Printed::default();
     let mut sets = Vec::new();
     for file in files {
-        match crate::config::elements::read_file(file) {
+        let checked = crate::config::elements::read_file(file).and_then(|found| {
+            for set in &found {
+                elements::check_not_future(set, now)
+                    .map_err(|message| format!("{}: {message}", file.display()))?;
+            }
+            Ok(found)
+        });
+        match checked {
             Ok(found) => sets.extend(found),
             Err(message) => {
                 printed.err = format!("tasking-ls elements import: {message}\nnothing imported\n");
@@ -179,11 +200,15 @@ pub fn show(cache: &ElementCache, now: DateTime<Utc>) -> (Printed, i32) {
     }
     for entry in &entries {
         let age = (now - entry.set.epoch).num_seconds() as f64 / 86_400.0;
+        let age = if age >= 0.0 {
+            format!("{age:.1} days old")
+        } else {
+            format!("epoch {:.1} days in the future", -age)
+        };
         printed.out.push_str(&format!(
-            "{}  epoch {}  {:.1} days old\n",
+            "{}  epoch {}  {age}\n",
             describe(&entry.set),
             day(entry.set.epoch),
-            age
         ));
     }
     for problem in &problems {
@@ -216,8 +241,16 @@ pub fn show(cache: &ElementCache, now: DateTime<Utc>) -> (Printed, i32) {
 
 /// `elements update`: each satellite's newest set from the GP API at `url`, stored as
 /// `import` stores. A failed satellite is named with its URL and status and the others go on;
-/// the exit status is then 1 (2 when nothing could be asked at all: offline, a bad URL).
-pub fn update(cache: &ElementCache, norad: &[u64], url: &str, offline: bool) -> (Printed, i32) {
+/// the exit status is then 1 (2 when nothing could be asked at all: offline, a bad URL). An
+/// answer whose epoch is more than [`elements::MAX_FUTURE_EPOCH_DAYS`] after `now` is a
+/// failure of that satellite, not stored.
+pub fn update(
+    cache: &ElementCache,
+    norad: &[u64],
+    url: &str,
+    offline: bool,
+    now: DateTime<Utc>,
+) -> (Printed, i32) {
     let mut printed = Printed::default();
     let ids: Vec<u64> = if norad.is_empty() {
         let mut ids: Vec<u64> = CONSTELLATIONS
@@ -257,7 +290,11 @@ pub fn update(cache: &ElementCache, norad: &[u64], url: &str, offline: bool) -> 
     };
     let mut failed = 0;
     for id in &ids {
-        match runtime.block_on(client.fetch(*id)) {
+        let fetched = runtime
+            .block_on(client.fetch(*id))
+            .map_err(|e| e.to_string())
+            .and_then(|set| elements::check_not_future(&set, now).map(|()| set));
+        match fetched {
             Ok(set) => match cache.store(&set) {
                 Ok(stored) => {
                     printed.out.push_str(&outcome_line(&set, &stored));
@@ -293,7 +330,6 @@ pub fn update(cache: &ElementCache, norad: &[u64], url: &str, offline: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feasibility::elements;
     use proptest::prelude::*;
 
     const VALLADO_00005: &str = "\
@@ -327,7 +363,7 @@ mod tests {
                 std::fs::write(&path, crate::config::elements::omm_json(&set(*id + 1, *minutes))).unwrap();
                 files.push(path);
             }
-            let (printed, status) = import(&cache, &files);
+            let (printed, status) = import(&cache, &files, set(1, 0).epoch + chrono::Duration::days(1));
             prop_assert_eq!(status, EXIT_OK);
             let mut newest: BTreeMap<u64, i64> = BTreeMap::new();
             for (id, minutes) in &sets {
@@ -361,7 +397,7 @@ mod tests {
         let bad = dir.path().join("bad.tle");
         std::fs::write(&bad, "PLEIADES NEO 3\n1 48268U garbage\n").unwrap();
         let cache = ElementCache::new(dir.path().join("elements"));
-        let (printed, status) = import(&cache, &[good, bad.clone()]);
+        let (printed, status) = import(&cache, &[good, bad.clone()], Utc::now());
         assert_eq!(status, EXIT_FAILURE);
         assert_eq!(
             printed.err,
@@ -392,13 +428,59 @@ mod tests {
         .assert_eq(&text);
     }
 
+    /// Impossible elements and an epoch days in the future of the clock are refused before
+    /// anything is stored, the file named; a future epoch already cached says so in `show`.
+    #[test]
+    fn impossible_and_future_sets_are_not_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ElementCache::new(dir.path().join("elements"));
+        let mut record = serde_json::to_value(&set(48268, 0).elements).unwrap();
+        record["INCLINATION"] = serde_json::json!(400);
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, serde_json::to_string_pretty(&[record]).unwrap()).unwrap();
+        let (printed, status) = import(&cache, std::slice::from_ref(&bad), set(1, 0).epoch);
+        assert_eq!(status, EXIT_FAILURE);
+        assert!(
+            printed.err.contains(&format!(
+                "{}: line 12: OMM record 1 INCLINATION of NORAD 48268: inclination 400° is \
+                 outside 0–180°",
+                bad.display()
+            )),
+            "{printed:?}"
+        );
+        let future = dir.path().join("future.json");
+        std::fs::write(&future, crate::config::elements::omm_json(&set(48268, 0))).unwrap();
+        let now = set(1, 0).epoch - chrono::Duration::days(25);
+        let (printed, status) = import(&cache, std::slice::from_ref(&future), now);
+        assert_eq!(status, EXIT_FAILURE);
+        assert!(
+            printed.err.contains("is 25.0 days in the future")
+                && printed.err.contains("nothing imported"),
+            "{printed:?}"
+        );
+        assert!(cache.files().is_empty());
+        // Stored by an older version: `show` says the epoch is ahead, not "-25.4 days old".
+        cache.store(&set(48268, 0)).unwrap();
+        let (printed, _) = show(&cache, now - chrono::Duration::hours(10));
+        assert!(
+            printed.out.contains("epoch 25.4 days in the future"),
+            "{printed:?}"
+        );
+    }
+
     /// A password in the source URL is never printed (the server is not reachable: the
     /// failure message names the URL).
     #[test]
     fn update_never_prints_a_password_in_the_url() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ElementCache::new(dir.path());
-        let (printed, status) = update(&cache, &[5], "http://me:hunter2@127.0.0.1:9", false);
+        let (printed, status) = update(
+            &cache,
+            &[5],
+            "http://me:hunter2@127.0.0.1:9",
+            false,
+            Utc::now(),
+        );
         assert_eq!(status, EXIT_FINDINGS);
         let all = format!("{}{}", printed.out, printed.err);
         assert!(!all.contains("hunter2") && !all.contains("me:"), "{all}");
@@ -412,7 +494,7 @@ mod tests {
     fn update_is_refused_offline() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ElementCache::new(dir.path());
-        let (printed, status) = update(&cache, &[], "http://127.0.0.1:9", true);
+        let (printed, status) = update(&cache, &[], "http://127.0.0.1:9", true, Utc::now());
         assert_eq!(status, EXIT_FAILURE);
         assert!(
             printed.err.contains("--offline forbids the network"),

@@ -13,7 +13,7 @@ use crate::render::html::{self, Tiles};
 use crate::render::{
     pass_layer, raster, render_for_raster, render_svg, scene_of, Options, PassElements, PassLayer,
 };
-use crate::schema::SchemaStore;
+use crate::schema::{SchemaStore, SearchProduct};
 
 /// The largest order `preview` reads, as `validate` (256 MiB).
 const MAX_ORDER_BYTES: u64 = 256 << 20;
@@ -121,7 +121,8 @@ impl Kind {
 }
 
 /// The picture of the order `text` (named `name` in the page's title) as bytes of `kind`.
-/// `tiles`: the online layer the HTML page offers (`None`: offline page).
+/// `tiles`: the online layer the HTML page offers (`None`: offline page); `search`: the
+/// product of a STAPI order (its findings are checked against it, as `validate` does).
 /// `elements`: the sets the passes over the map are computed from (see [`pass_layer`]).
 #[allow(clippy::too_many_arguments)]
 pub fn picture(
@@ -129,7 +130,7 @@ pub fn picture(
     name: &str,
     kind: Kind,
     size: (u32, u32),
-    store: &SchemaStore,
+    (store, search): (&SchemaStore, Option<&SearchProduct>),
     lint: &LintSettings,
     tiles: Option<&Tiles>,
     elements: PassElements<'_>,
@@ -137,6 +138,7 @@ pub fn picture(
     let document = Document::new(text);
     let mut options = CheckOptions::new(store);
     options.costly_fixes = false;
+    options.search_product = search;
     let mut diagnostics = check_document(&document, &options);
     lint.apply(&mut diagnostics);
     let passes = pass_layer(&document, store, elements);
@@ -206,8 +208,15 @@ fn picture_of(
 }
 
 /// Runs `preview`; returns the exit status (0, or 2 when the order cannot be read or the
-/// picture written).
-pub fn run(args: &PreviewArgs, store: &SchemaStore, lint: &LintSettings, offline: bool) -> i32 {
+/// picture written). `search`: the product of a STAPI order file (from tasking-ls.toml),
+/// which its findings are checked against.
+pub fn run(
+    args: &PreviewArgs,
+    store: &SchemaStore,
+    lint: &LintSettings,
+    offline: bool,
+    search: Option<&SearchProduct>,
+) -> i32 {
     let fail = |message: String| {
         eprintln!("tasking-ls: {message}");
         EXIT_FAILURE
@@ -258,7 +267,7 @@ pub fn run(args: &PreviewArgs, store: &SchemaStore, lint: &LintSettings, offline
         &name,
         kind,
         args.size,
-        store,
+        (store, search),
         lint,
         tiles.as_ref(),
         elements,

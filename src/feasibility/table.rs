@@ -53,6 +53,21 @@ pub struct Constellation {
     /// The provider's earliest start (days from today) and minimum interval (days between
     /// start and end, the end day included), when published.
     pub window: Option<WindowRule>,
+    /// Whether the satellites image in visible light: a pass in the dark is then no
+    /// acquisition opportunity.
+    pub optical: bool,
+    /// The lowest sun elevation the provider acquires at, degrees, when published (none of
+    /// the entries has a figure yet: 0°, the horizon, is used).
+    pub min_sun_elevation: Option<(f64, Source)>,
+}
+
+impl Constellation {
+    /// The sun elevation (degrees) below which a window of an optical constellation is dark:
+    /// the published minimum, else 0° (the horizon); `None` for a radar constellation.
+    pub fn dark_below_deg(&self) -> Option<f64> {
+        self.optical
+            .then(|| self.min_sun_elevation.map_or(0.0, |(deg, _)| deg))
+    }
 }
 
 /// A collection's published acquisition time frames.
@@ -181,6 +196,8 @@ pub const CONSTELLATIONS: &[Constellation] = &[
         satellites: &[pneo("Pléiades Neo 3", 48268), pneo("Pléiades Neo 4", 49070)],
         default_min_bh: Some((0.4, PNEO_MIN_BH)),
         window: None,
+        optical: true,
+        min_sun_elevation: None,
     },
     Constellation {
         collections: &["phr-tasking"],
@@ -188,6 +205,8 @@ pub const CONSTELLATIONS: &[Constellation] = &[
         satellites: &[phr("Pléiades 1A", 38012), phr("Pléiades 1B", 39019)],
         default_min_bh: Some((0.12, PHR_MIN_BH)),
         window: None,
+        optical: true,
+        min_sun_elevation: None,
     },
     Constellation {
         collections: &["spot-tasking"],
@@ -195,6 +214,8 @@ pub const CONSTELLATIONS: &[Constellation] = &[
         satellites: &[spot("SPOT 6", 38755), spot("SPOT 7", 40053)],
         default_min_bh: None,
         window: None,
+        optical: true,
+        min_sun_elevation: None,
     },
 ];
 

@@ -68,7 +68,8 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
         };
         let store = backend.store();
         // A STAPI order's product comes from the workspace's configuration, not the document.
-        let search_product = stapi::product_for(&backend, &path_of(&uri)).await;
+        // Never waits for the server: what is known now, re-checked when a load ends.
+        let search_product = stapi::product_for(&backend, &path_of(&uri), recheck_search_orders);
         // An unknown product starts its fetch here; the check goes on with what the store has
         // and runs again when the fetch ends.
         let reason = if search_product.is_some() {
@@ -285,6 +286,16 @@ pub(crate) fn recheck_all(backend: &Backend) {
 
 /// Re-checks every open document whose `dataProduct` is `id` (a check running now runs
 /// again: `schedule_check` marks it pending).
+/// Re-checks every open STAPI order: a product load has ended (`stapi::OnLoaded`), so their
+/// diagnostics are published again with what it brought.
+pub(crate) fn recheck_search_orders(backend: &Backend) {
+    for uri in backend.open_uris() {
+        if stapi::is_order(backend, &path_of(&uri)) {
+            schedule_check(backend, uri);
+        }
+    }
+}
+
 pub(crate) fn recheck_product(backend: &Backend, id: &str) {
     for uri in backend.open_uris() {
         let Some((document, _)) = backend.snapshot(&uri) else {

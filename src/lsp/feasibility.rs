@@ -198,6 +198,7 @@ pub(crate) fn search_order_report(
         start: query.start,
         end: query.end,
         limit_deg: query.limit_deg,
+        limit_maximum_deg: None,
         positions: query.positions,
     };
     search_query(&query, &load(path))

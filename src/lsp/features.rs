@@ -28,8 +28,11 @@ pub(super) async fn completion(
     let snippets = backend.0.snippets.get().copied().unwrap_or(false);
     // A search-style order is served from its product's schemas as held in memory (the check
     // task keeps them fresh), so a keystroke never waits for the server.
-    let search_product =
-        super::stapi::held_product_for(backend, &super::analysis::path_of(uri)).await;
+    let search_product = super::stapi::product_for(
+        backend,
+        &super::analysis::path_of(uri),
+        super::analysis::recheck_search_orders,
+    );
     guarded("completion", || {
         let offset = convert::offset(&doc, params.text_document_position.position, encoding);
         let items = match &search_product {
@@ -105,8 +108,11 @@ pub(super) async fn hover(backend: &Backend, params: HoverParams) -> Result<Opti
     let encoding = backend.encoding();
     let store = backend.store();
     let markdown = backend.editor().hover_markdown;
-    let search_product =
-        super::stapi::held_product_for(backend, &super::analysis::path_of(uri)).await;
+    let search_product = super::stapi::product_for(
+        backend,
+        &super::analysis::path_of(uri),
+        super::analysis::recheck_search_orders,
+    );
     guarded("hover", || {
         let offset = convert::offset(
             &doc,
@@ -210,7 +216,11 @@ async fn with_costly_fixes(
             return fixed;
         }
     }
-    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let search_product = super::stapi::product_for(
+        backend,
+        &super::analysis::path_of(uri),
+        super::analysis::recheck_search_orders,
+    );
     let store = backend.store();
     let settings = backend.settings();
     let document = doc.clone();

@@ -185,7 +185,9 @@ pub(super) fn geometry_hover(
     let store = backend.store();
     let root = doc.root()?;
     let schema = product_id(root).and_then(|id| store.get(id));
-    let inside = find_polygons(root, request_form(root), schema.as_deref())
+    let mut sites = find_polygons(root, request_form(root), schema.as_deref());
+    sites.extend(crate::check::search_order::polygon_site(root));
+    let inside = sites
         .iter()
         .any(|site| site.node.range.touches(offset) || key_of(root, site.node, offset));
     if !inside {

@@ -390,7 +390,12 @@ pub fn scene_of(doc: &Document, store: &SchemaStore, diagnostics: &[Diagnostic])
         return scene;
     };
     let schema = product_id(root).and_then(|id| store.get(id));
-    let sites = find_polygons(root, request_form(root), schema.as_deref());
+    // A search-style order (STAPI) keeps its AOI at the top level.
+    let search = crate::check::search_order::polygon_site(root);
+    let sites = match search.clone() {
+        Some(site) => vec![site],
+        None => find_polygons(root, request_form(root), schema.as_deref()),
+    };
     let mut reference: Option<f64> = None;
     let mut areas = Vec::new();
     for site in &sites {
@@ -439,6 +444,10 @@ pub fn scene_of(doc: &Document, store: &SchemaStore, diagnostics: &[Diagnostic])
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| id.to_string()),
     });
+    if search.is_some() && caption.title.is_none() {
+        // The product of a STAPI order comes from tasking-ls.toml, not the document.
+        caption.title = Some("STAPI order".to_string());
+    }
     caption.area_km2 = area_m2(&areas).map(|(m2, _)| m2 / 1e6);
     caption.bbox = bbox_of(&scene.shapes);
     caption.bbox_km = caption.bbox.map(|b| bbox_km(&b));
@@ -449,17 +458,19 @@ pub fn scene_of(doc: &Document, store: &SchemaStore, diagnostics: &[Diagnostic])
         .flat_map(|p| &p.rings)
         .map(|r| r.points.len())
         .sum();
-    caption.window = root
-        .get("params")
-        .and_then(acquisition_window)
-        .map(|(s, e)| {
-            let length = window_length(s, e).map_or(String::new(), |l| format!(" ({l})"));
-            format!(
-                "{} → {}{length}",
-                s.format("%Y-%m-%d"),
-                e.format("%Y-%m-%d")
-            )
-        });
+    let window = if search.is_some() {
+        crate::check::search_order::closed_window(root)
+    } else {
+        root.get("params").and_then(acquisition_window)
+    };
+    caption.window = window.map(|(s, e)| {
+        let length = window_length(s, e).map_or(String::new(), |l| format!(" ({l})"));
+        format!(
+            "{} → {}{length}",
+            s.format("%Y-%m-%d"),
+            e.format("%Y-%m-%d")
+        )
+    });
     let mut others = Vec::new();
     for diagnostic in diagnostics {
         match place(&scene.shapes, diagnostic) {

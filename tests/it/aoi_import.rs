@@ -187,6 +187,96 @@ fn aoi_set_keeps_every_byte_outside_the_geometry_and_the_mode() {
     assert!(said.contains("Jardin du Luxembourg"), "{said}");
 }
 
+/// A STAPI order keeps its geometry at the top level: `aoi set` replaces it there (and adds
+/// it when the order has none), keeping every other byte; the advice to add
+/// `params.geometry` would have broken the file.
+#[test]
+fn aoi_set_edits_a_stapi_orders_top_level_geometry() {
+    let home = scratch();
+    std::fs::write(
+        home.path().join("tasking-ls.toml"),
+        "[stapi]\nurl = \"http://127.0.0.1:9\"\nproduct = \"optical-30cm\"\n",
+    )
+    .unwrap();
+    let stapi = "{\n    \"datetime\": \"2030-01-01T00:00:00Z/2030-01-05T00:00:00Z\",\n    \"geometry\": {\"type\": \"Point\", \"coordinates\": [10, 45]},\n    \"order_parameters\": {\"resolution\": \"30cm\"}\n}\n";
+    let order = home.path().join("ok_stapi_order.json");
+    std::fs::write(&order, stapi).unwrap();
+    let wkt = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/aoi/south_field.wkt");
+    let set = |home: &Path| {
+        run_in_home(
+            home,
+            &[
+                "--offline",
+                "aoi",
+                "set",
+                "ok_stapi_order.json",
+                wkt.to_str().unwrap(),
+            ],
+            &[],
+        )
+    };
+    let out = set(home.path());
+    let said = text(&out);
+    assert_ne!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("ok_stapi_order.json: geometry set from"),
+        "{said}"
+    );
+    let after = std::fs::read_to_string(&order).unwrap();
+    let start = stapi.find("{\"type\"").unwrap();
+    let end = stapi.find("[10, 45]}").unwrap() + "[10, 45]}".len();
+    assert_eq!(&after[..start], &stapi[..start]);
+    assert!(after.ends_with(&stapi[end..]), "{after}");
+    let value: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(value["geometry"]["type"], "Polygon", "{after}");
+    assert_eq!(
+        position(&value["geometry"]["coordinates"][0][0]),
+        [13.3601, 52.5001]
+    );
+    assert!(value.get("params").is_none(), "{after}");
+    assert!(
+        after.contains("\n    \"geometry\": {\n        \"type\": \"Polygon\","),
+        "the file's 4-space indent: {after}"
+    );
+
+    // No geometry yet: the member is added last, like its siblings.
+    let bare = "{\n  \"datetime\": \"2030-01-01T00:00:00Z/..\",\n  \"order_parameters\": {}\n}\n";
+    std::fs::write(&order, bare).unwrap();
+    let out = set(home.path());
+    let after = std::fs::read_to_string(&order).unwrap();
+    assert!(
+        after.starts_with("{\n  \"datetime\": \"2030-01-01T00:00:00Z/..\",\n  \"order_parameters\": {},\n  \"geometry\": {\n    \"type\": \"Polygon\","),
+        "{after}\n{}",
+        text(&out)
+    );
+    let value: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(value["geometry"]["type"], "Polygon");
+
+    // The same file not named as a STAPI order: a clear refusal, no advice that breaks it.
+    let other = home.path().join("other.json");
+    std::fs::write(&other, stapi).unwrap();
+    let out = run_in_home(
+        home.path(),
+        &[
+            "--offline",
+            "aoi",
+            "set",
+            "other.json",
+            wkt.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("looks like a search-style order")
+            && said.contains("*_stapi_order.json")
+            && !said.contains("to params first"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), stapi);
+}
+
 #[test]
 fn several_features_are_listed_with_names_and_areas_and_one_is_picked_by_name() {
     let home = scratch();

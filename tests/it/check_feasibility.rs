@@ -429,8 +429,15 @@ mod cli {
             end,
         )
         .unwrap();
+        // The command lists the windows in daylight; those with the sun below the horizon
+        // (an optical constellation) are counted apart, not exported as opportunities.
+        let (expected, dark): (Vec<_>, Vec<_>) = expected
+            .into_iter()
+            .partition(|w| w.sun_elevation_deg >= 0.0);
         assert!(!expected.is_empty());
         assert_eq!(features.len(), expected.len(), "{report:#}");
+        assert_eq!(report["satellites"][0]["dark_windows"], dark.len());
+        assert_eq!(report["satellites"][1]["windows"], Value::Null);
         for (f, w) in features.iter().zip(&expected) {
             let p = &f["properties"];
             assert_eq!(p["satellite"], "Pléiades Neo 3");

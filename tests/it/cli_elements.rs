@@ -49,8 +49,10 @@ fn element_set(norad: &str, day: &str) -> String {
 }
 
 /// A valid order (every required field) over Panama City for Pléiades Neo, 1 to 3 March
-/// 2027 at 10°: with the test-made elements, no pass at 10° in the window, one at 36.2° on
-/// 1 March, and one at 0.2° on 3 March at 03:41.
+/// 2027 at 10°: with the test-made elements, no pass at 10° in the window; in daylight the
+/// nearest needs 43.9° (1 March, closest at 16:14 UTC) and the next at 10° is on 3 March,
+/// closest at 15:56 UTC (the passes of 03:56 and 03:41 UTC, 36.2° and 0.2°, are at night,
+/// not acquisition opportunities).
 const ORDER: &str = r#"{
   "dataProduct": "97891b26-bacf-48fb-9d30-46697a11ce65",
   "params": {
@@ -71,6 +73,12 @@ const ORDER: &str = r#"{
 }
 "#;
 
+/// The clock of the element commands: the test-made epochs are of March 2027, and an epoch
+/// days after the clock is refused.
+fn clock() -> [(&'static str, String); 1] {
+    [("TASKING_LS_NOW", "2027-03-01T12:00:00Z".to_string())]
+}
+
 fn write(home: &Path, name: &str, text: &str) {
     std::fs::write(home.join(name), text).unwrap();
 }
@@ -81,7 +89,7 @@ fn import_keeps_the_newest_and_show_lists_it_and_what_is_missing() {
     let h = home.path();
     write(h, "new.tle", &element_set("48268", "060.25000000"));
     write(h, "old.tle", &element_set("48268", "050.25000000"));
-    let first = run_in_home(h, &["elements", "import", "new.tle"], &[]);
+    let first = run_in_home(h, &["elements", "import", "new.tle"], &clock());
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
     let cache = h.join("cache/tasking-ls/schemas/elements");
     assert_eq!(
@@ -92,7 +100,7 @@ fn import_keeps_the_newest_and_show_lists_it_and_what_is_missing() {
             cache.display()
         )
     );
-    let older = run_in_home(h, &["elements", "import", "old.tle"], &[]);
+    let older = run_in_home(h, &["elements", "import", "old.tle"], &clock());
     assert_eq!(older.status.code(), Some(0), "{}", text(&older));
     assert!(
         String::from_utf8_lossy(&older.stdout).starts_with(
@@ -102,7 +110,7 @@ fn import_keeps_the_newest_and_show_lists_it_and_what_is_missing() {
         "{}",
         text(&older)
     );
-    let shown = run_in_home(h, &["elements", "show"], &[]);
+    let shown = run_in_home(h, &["elements", "show"], &clock());
     let out = String::from_utf8_lossy(&shown.stdout);
     assert!(
         out.contains("Pléiades Neo 3 (NORAD 48268)  epoch 2027-03-01 06:00:00 UTC  "),
@@ -116,7 +124,7 @@ fn import_keeps_the_newest_and_show_lists_it_and_what_is_missing() {
     // A bad file names its line, and nothing of the batch is imported.
     write(h, "bad.tle", "PLEIADES NEO 4\n1 49070U\n");
     write(h, "p4.tle", &element_set("49070", "060.25000000"));
-    let bad = run_in_home(h, &["elements", "import", "p4.tle", "bad.tle"], &[]);
+    let bad = run_in_home(h, &["elements", "import", "p4.tle", "bad.tle"], &clock());
     assert_eq!(bad.status.code(), Some(2));
     assert!(
         text(&bad).contains("bad.tle: line 2: a TLE line 1 not followed by its line 2"),
@@ -133,7 +141,7 @@ fn opportunities_use_the_cache_and_explicit_files_win_per_satellite() {
     write(h, "o_tasking_request.json", ORDER);
     write(h, "p3.tle", &element_set("48268", "060.25000000"));
     write(h, "p3-old.tle", &element_set("48268", "040.25000000"));
-    let imported = run_in_home(h, &["elements", "import", "p3.tle"], &[]);
+    let imported = run_in_home(h, &["elements", "import", "p3.tle"], &clock());
     assert_eq!(imported.status.code(), Some(0), "{}", text(&imported));
     let shown = run_in_home(h, &["opportunities", "o_tasking_request.json"], &[]);
     let out = text(&shown);
@@ -145,11 +153,15 @@ fn opportunities_use_the_cache_and_explicit_files_win_per_satellite() {
         "{out}"
     );
     assert!(
-        out.contains("the nearest needs 36.2° (Pléiades Neo 3, 2027-03-01 03:5"),
+        out.contains(
+            "no pass of Pléiades Neo 3 at <= 10° incidence in the window (not computed, so \
+             nothing is said of: Pléiades Neo 4); the nearest needs 43.9° incidence (Pléiades \
+             Neo 3, closest at 2027-03-01 16:14 UTC): raise incidenceAngle to 44°"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("the next at <= 10° is 2027-03-03 03:4"),
+        out.contains("the next at <= 10° is closest at 2027-03-03 15:56 UTC"),
         "{out}"
     );
     // An explicit file wins over the cache, even with older elements.
@@ -167,9 +179,140 @@ fn opportunities_use_the_cache_and_explicit_files_win_per_satellite() {
     assert!(
         out.contains(
             "elements of 2027-02-09 06:00 (from p3-old.tle, 19 days from the window: times \
-             approximate): 1 window"
+             approximate): 0 windows; 1 window in the dark (sun below 0°), not acquisition \
+             opportunities\n  dark  2027-03-02 05:01:31 – 05:02:06  incidence 1.5° (off-nadir \
+             1.3°, azimuth 80°) at 05:01:47, sun -82.7°, ascending, approximate (21.0 days from \
+             the elements' epoch)\n"
         ),
         "{out}"
+    );
+    assert!(
+        out.contains("no daylight pass of Pléiades Neo 3 at <= 10° incidence in the window"),
+        "{out}"
+    );
+}
+
+/// The tester's element cases through the binary: impossible OMM values are refused naming
+/// the file, line and field; a far-future epoch is not imported (it would block every real
+/// set after it); elements 60 days from the window compute nothing and never say "no pass";
+/// a long window is searched only within 30 days of the epoch and says so; an `--elements`
+/// file holding none of the constellation's satellites is named.
+#[test]
+fn impossible_or_distant_elements_draw_no_conclusion() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    write(h, "o_tasking_request.json", ORDER);
+    let set = parse(&element_set("48268", "060.25000000"))
+        .unwrap()
+        .remove(0);
+    for (key, value) in [
+        ("INCLINATION", serde_json::json!(400)),
+        ("ECCENTRICITY", serde_json::json!(1.5)),
+        ("MEAN_MOTION", serde_json::json!(0)),
+        ("MEAN_MOTION", serde_json::json!(-14)),
+        ("EPOCH", serde_json::json!("1957-01-01T00:00:00")),
+    ] {
+        let mut record = serde_json::to_value(&set.elements).unwrap();
+        record[key] = value.clone();
+        let written = serde_json::to_string_pretty(&[record]).unwrap();
+        write(h, "bad.json", &written);
+        let line = written
+            .lines()
+            .position(|l| l.contains(&format!("\"{key}\"")))
+            .unwrap()
+            + 1;
+        let output = run_in_home(h, &["elements", "import", "bad.json"], &clock());
+        let shown = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{key} {value}: {shown}");
+        assert!(
+            shown.contains(&format!(
+                "bad.json: line {line}: OMM record 1 {key} of NORAD 48268"
+            )),
+            "{shown}"
+        );
+        assert!(shown.contains("nothing imported"), "{shown}");
+    }
+    // An epoch in 2090 (in TLE terms, day 60 of '90 is 1990: use OMM).
+    let mut record = serde_json::to_value(&set.elements).unwrap();
+    record["EPOCH"] = serde_json::json!("2090-01-01T00:00:00Z");
+    write(h, "future.json", &serde_json::to_string(&[record]).unwrap());
+    let output = run_in_home(h, &["elements", "import", "future.json"], &clock());
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("days in the future"),
+        "{}",
+        text(&output)
+    );
+
+    // Elements of 2027-03-01 for a window in May: nothing computed, no "no pass".
+    write(h, "p3.tle", &element_set("48268", "060.25000000"));
+    write(
+        h,
+        "may_tasking_request.json",
+        &ORDER
+            .replace("2027-03-01T00:00:00Z", "2027-05-01T00:00:00Z")
+            .replace("2027-03-03T00:00:00Z", "2027-05-03T00:00:00Z"),
+    );
+    let args = [
+        "opportunities",
+        "may_tasking_request.json",
+        "--elements",
+        "p3.tle",
+    ];
+    let shown = text(&run_in_home(h, &args, &[]));
+    assert!(
+        shown.contains(
+            "Pléiades Neo 3 (NORAD 48268), elements of 2027-03-01 06:00 (from p3.tle): elements \
+             too old for timing: the epoch is 60 days before the window and elements are used \
+             only within 30 days of it; not computed"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.to_lowercase().contains("no pass"), "{shown}");
+    // A year-long window: searched to 30 days after the epoch, and said.
+    write(
+        h,
+        "year_tasking_request.json",
+        &ORDER
+            .replace("2027-03-03T00:00:00Z", "2028-03-01T00:00:00Z")
+            .replace("\"incidenceAngle\": 10", "\"incidenceAngle\": 30"),
+    );
+    let args = [
+        "opportunities",
+        "year_tasking_request.json",
+        "--elements",
+        "p3.tle",
+    ];
+    let shown = text(&run_in_home(h, &args, &[]));
+    assert!(
+        shown.contains(
+            "; searched only 2027-03-01 00:00 – 2027-03-31 06:00 UTC, the part of the window \
+             within 30 days of the elements' epoch (the rest is not computed)"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(", approximate (") && shown.contains(", timed ("),
+        "{shown}"
+    );
+    assert!(!shown.contains("2027-04-"), "{shown}");
+    // A file for another constellation is named, not silently ignored.
+    write(h, "spot.tle", &element_set("38755", "060.25000000"));
+    let args = [
+        "opportunities",
+        "o_tasking_request.json",
+        "--elements",
+        "spot.tle",
+        "--elements",
+        "p3.tle",
+    ];
+    let shown = text(&run_in_home(h, &args, &[]));
+    assert!(
+        shown.contains(
+            "spot.tle holds no element set for Pléiades Neo's satellites (NORAD Pléiades Neo 3 \
+             48268, Pléiades Neo 4 49070); it holds NORAD 38755"
+        ),
+        "{shown}"
     );
 }
 
@@ -180,7 +323,7 @@ fn geojson_is_a_feature_collection_of_stapi_shaped_opportunities() {
     write(
         h,
         "o_tasking_request.json",
-        &ORDER.replace("\"incidenceAngle\": 10", "\"incidenceAngle\": 40"),
+        &ORDER.replace("\"incidenceAngle\": 10", "\"incidenceAngle\": 45"),
     );
     write(h, "p3.tle", &element_set("48268", "060.25000000"));
     for format in ["geojson", "json"] {
@@ -211,7 +354,14 @@ fn geojson_is_a_feature_collection_of_stapi_shaped_opportunities() {
             assert_eq!(p["source"], "tasking-ls");
             assert_eq!(p["satellite"], "Pléiades Neo 3");
             assert_eq!(p["elements_epoch"], "2027-03-01T06:00:00.000Z");
-            assert!(p["view:incidence_angle"].as_f64().unwrap() <= 40.0);
+            assert!(p["view:incidence_angle"].as_f64().unwrap() <= 45.0);
+            // Night passes are not opportunities of an optical constellation.
+            assert!(p["view:sun_elevation"].as_f64().unwrap() >= 0.0, "{p}");
+            let days = p["elements_days_from_epoch"].as_f64().unwrap();
+            assert_eq!(
+                p["timing"],
+                if days > 14.0 { "approximate" } else { "timed" }
+            );
             assert!(
                 p["view:off_nadir"].as_f64().unwrap() < p["view:incidence_angle"].as_f64().unwrap()
             );
@@ -220,6 +370,12 @@ fn geojson_is_a_feature_collection_of_stapi_shaped_opportunities() {
             assert!(p["view:sun_elevation"].is_number());
         }
         assert_eq!(report["satellites"][0]["elements"]["source"], "file");
+        assert!(
+            report["satellites"][0]["dark_windows"].as_u64().unwrap() >= 1,
+            "{report:#}"
+        );
+        // Not computed: null, not 0 windows.
+        assert_eq!(report["satellites"][1]["windows"], Value::Null);
     }
 }
 
@@ -284,7 +440,10 @@ fn update_fetches_the_table_satellites_and_names_each_failure() {
         &[
             "elements", "update", "--norad", "48268", "--norad", "49070", "--norad", "38012",
         ],
-        &[("TASKING_LS_ELEMENTS_URL", url.clone())],
+        &[
+            ("TASKING_LS_ELEMENTS_URL", url.clone()),
+            ("TASKING_LS_NOW", "2027-03-01T12:00:00Z".to_string()),
+        ],
     );
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
@@ -358,7 +517,7 @@ fn validate_passes_warns_with_fixes_only_when_asked_and_with_elements() {
     assert!(found.is_empty(), "{shown}");
     write(h, "p3.tle", &element_set("48268", "060.25000000"));
     assert_eq!(
-        run_in_home(h, &["elements", "import", "p3.tle"], &[])
+        run_in_home(h, &["elements", "import", "p3.tle"], &clock())
             .status
             .code(),
         Some(0)
@@ -373,17 +532,17 @@ fn validate_passes_warns_with_fixes_only_when_asked_and_with_elements() {
     assert!(
         d["message"].as_str().unwrap().starts_with(
             "no pass of Pléiades Neo 3 over this AOI at <= 10° incidence between 1 and 3 March \
-             (elements of 1 March); the nearest needs 36.2° on 1 March 03:5"
+             (elements of 1 March); the nearest needs 43.9°, closest on 1 March 16:14 UTC"
         ),
         "{d}"
     );
     let message = d["message"].as_str().unwrap();
     assert!(
-        message.contains("; at <= 10° the next is on 3 March 03:4"),
+        message.contains("; at <= 10° the next is closest on 3 March 15:56 UTC"),
         "{message}"
     );
     assert!(
-        message.contains("; not computed (no element set): Pléiades Neo 4"),
+        message.contains("; not computed: Pléiades Neo 4 (no element set)"),
         "{message}"
     );
     assert!(
@@ -402,7 +561,7 @@ fn validate_passes_warns_with_fixes_only_when_asked_and_with_elements() {
     assert_eq!(
         titles,
         [
-            "Raise incidenceAngle to 37",
+            "Raise incidenceAngle to 44",
             "Extend acquisitionEnd to 2027-03-04"
         ]
     );
@@ -521,7 +680,7 @@ fn configured_for_adds_the_cached_satellites_the_files_do_not_cover() {
             element_set("49070", "060.25000000")
         ),
     );
-    let imported = run_in_home(h, &["elements", "import", "new.tle"], &[]);
+    let imported = run_in_home(h, &["elements", "import", "new.tle"], &clock());
     assert_eq!(imported.status.code(), Some(0), "{}", text(&imported));
     let files = tasking_ls::config::elements::configured_for(&h.join("o_tasking_request.json"));
     let names: Vec<String> = files
@@ -635,5 +794,132 @@ mod stapi {
             shown.contains("the provider's opportunities (source: provider): 3"),
             "{shown}"
         );
+    }
+
+    /// The tester's STAPI cases: a `between` and a value-first comparison bound the angle; a
+    /// sun bound and the dark rule leave only lit windows; "no pass" names the satellites
+    /// computed and those not, in the order's terms (the filter's bound, `datetime`), never
+    /// above the queryable's maximum (45° off-nadir on the test server); in GeoJSON a
+    /// satellite not computed has `windows: null`.
+    #[test]
+    fn our_windows_follow_every_bound_of_the_filter() {
+        let Some(server) = StapiServer::start("our_windows_follow_every_bound_of_the_filter")
+        else {
+            return;
+        };
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        write(
+            h,
+            "tasking-ls.toml",
+            &format!(
+                "[stapi]\nurl = \"{}\"\nproduct = \"optical-30cm\"\nconstellation = \"pneo-tasking\"\n",
+                server.url
+            ),
+        );
+        write(h, "p3.tle", &element_set("48268", "060.25000000"));
+        let order = |datetime: &str, filter: &str| {
+            STAPI_ORDER
+                .replace("2027-03-01T00:00:00Z/2027-03-05T00:00:00Z", datetime)
+                .replace(
+                    "{\"op\": \"<=\", \"args\": [{\"property\": \"off_nadir\"}, 30]}",
+                    filter,
+                )
+        };
+        let run = |format: &str| {
+            let output = run_in_home(
+                h,
+                &[
+                    "opportunities",
+                    "o_stapi_order.json",
+                    "--elements",
+                    "p3.tle",
+                    "--format",
+                    format,
+                ],
+                &[],
+            );
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+            output
+        };
+        // A day at <= 5° off nadir (between), Neo 3's elements only.
+        write(
+            h,
+            "o_stapi_order.json",
+            &order(
+                "2027-03-01T00:00:00Z/2027-03-02T00:00:00Z",
+                "{\"op\": \"between\", \"args\": [{\"property\": \"off_nadir\"}, 0, 5]}",
+            ),
+        );
+        let shown = text(&run("human"));
+        assert!(
+            shown.contains("(the filter's off_nadir <= 5°, 5.5° incidence at 620 km)"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "no pass of Pléiades Neo 3 at <= 5.5° incidence in the window (not computed, so \
+                 nothing is said of: Pléiades Neo 4)"
+            ),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("incidenceAngle") && !shown.contains("acquisitionEnd"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("extend the end of the order's datetime past it"),
+            "{shown}"
+        );
+        let raise = shown
+            .lines()
+            .find(|l| l.contains("the nearest needs"))
+            .unwrap_or_else(|| panic!("{shown}"));
+        match raise.split_once("raise the filter's off_nadir bound to ") {
+            Some((_, to)) => {
+                let to: f64 = to.trim_end_matches('°').parse().unwrap();
+                assert!(to <= 45.0, "{raise}");
+            }
+            None => assert!(raise.contains("the queryable's maximum is 45°"), "{raise}"),
+        }
+        let report: Value = serde_json::from_slice(&run("geojson").stdout).unwrap();
+        assert_eq!(report["satellites"][0]["windows"], 0, "{report:#}");
+        assert_eq!(
+            report["satellites"][1]["windows"],
+            Value::Null,
+            "{report:#}"
+        );
+
+        // Four days, off_nadir <= 30 written value first, and the sun at least 30° up.
+        write(
+            h,
+            "o_stapi_order.json",
+            &order(
+                "2027-03-01T00:00:00Z/2027-03-05T00:00:00Z",
+                "{\"op\": \">=\", \"args\": [30, {\"property\": \"off_nadir\"}]}, \
+                 {\"op\": \">=\", \"args\": [{\"property\": \"view:sun_elevation\"}, 30]}",
+            ),
+        );
+        let shown = text(&run("human"));
+        assert!(
+            shown.contains("(the filter's off_nadir <= 30°, 33.3° incidence at 620 km)"),
+            "{shown}"
+        );
+        let report: Value = serde_json::from_slice(&run("geojson").stdout).unwrap();
+        let ours: Vec<&Value> = report["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["source"] == "tasking-ls")
+            .collect();
+        assert!(!ours.is_empty(), "{report:#}");
+        for f in ours {
+            let p = &f["properties"];
+            assert!(p["view:sun_elevation"].as_f64().unwrap() >= 30.0, "{p}");
+            assert!(p["view:off_nadir"].as_f64().unwrap() <= 30.0, "{p}");
+        }
+        let counted = report["satellites"][0]["dark_windows"].as_u64().unwrap()
+            + report["satellites"][0]["outside_bounds"].as_u64().unwrap();
+        assert!(counted >= 1, "{report:#}");
     }
 }

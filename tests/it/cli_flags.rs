@@ -340,6 +340,62 @@ fn the_stdin_filename_names_the_input_in_every_format() {
     assert!(uri.starts_with("file:///") && uri.ends_with(name), "{uri}");
 }
 
+/// `submit` prints the findings that stop it as `validate` does, coloured by the same rule:
+/// never into a pipe or under `NO_COLOR`, on a terminal otherwise, and when forced.
+#[test]
+fn submit_colours_its_findings_by_the_rule_validate_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a_tasking_request.json", BROKEN);
+    let piped = |env: &[(&str, &str)]| {
+        let output = run(
+            dir.path(),
+            &["submit", "--yes", "a_tasking_request.json"],
+            env,
+            None,
+        );
+        let err = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains("error: not submitted:"), "{err}");
+        err
+    };
+    let err = piped(&[]);
+    assert!(!err.contains('\u{1b}'), "escape codes in a pipe: {err:?}");
+    assert!(!piped(&[("NO_COLOR", "1")]).contains('\u{1b}'));
+    assert!(piped(&[("FORCE_COLOR", "1")]).contains('\u{1b}'));
+
+    // On a terminal (a pseudo-terminal from util-linux's `script`): coloured, unless NO_COLOR.
+    let on_terminal = |no_color: Option<&str>| {
+        let mut command = Command::new("script");
+        command
+            .args(["-qec"])
+            .arg(format!(
+                "{} submit --yes a_tasking_request.json",
+                env!("CARGO_BIN_EXE_tasking-ls")
+            ))
+            .arg("/dev/null")
+            .current_dir(dir.path())
+            .env("TERM", "xterm")
+            .env("XDG_CACHE_HOME", dir.path().join(".cache"))
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(Stdio::null());
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        command.output().ok().map(|o| {
+            let shown = String::from_utf8_lossy(&o.stdout).into_owned();
+            assert!(shown.contains("error: not submitted:"), "{shown}");
+            shown.contains('\u{1b}')
+        })
+    };
+    // Without `script` (not every system has util-linux) the pipe cases above still ran.
+    if let Some(coloured) = on_terminal(None) {
+        assert!(coloured, "no colour on a terminal");
+        assert_eq!(on_terminal(Some("1")), Some(false), "NO_COLOR=1 ignored");
+    }
+}
+
 #[test]
 fn colour_follows_the_flag_then_force_then_no_color() {
     let dir = tempfile::tempdir().unwrap();

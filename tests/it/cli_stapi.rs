@@ -233,6 +233,36 @@ fn submit_places_exactly_one_order_and_status_shows_it() {
     assert!(text(&again).contains("--again"), "{}", text(&again));
     assert_eq!(server.order_count(), 1);
 
+    // The same order re-laid-out (Python's `json.dump(d, f, indent=4)`, then its keys
+    // reordered): still the same content, still refused without --again.
+    let order: Value = serde_json::from_str(VALID).unwrap();
+    let relaid = serde_json::to_string_pretty(&order)
+        .unwrap()
+        .replace("  ", "    ");
+    std::fs::write(home.join("ok_stapi_order.json"), &relaid).unwrap();
+    let again = run_in_home(home, &["submit", "--yes", "ok_stapi_order.json"], &[]);
+    let shown = text(&again);
+    assert_eq!(again.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("This exact content was already submitted on ")
+            && shown.contains("(the file differs only in layout: whitespace or the order of keys)")
+            && shown.contains("pass --again together with --yes"),
+        "{shown}"
+    );
+    let mut members: Vec<(String, Value)> =
+        order.as_object().unwrap().clone().into_iter().collect();
+    members.reverse();
+    let reordered: serde_json::Map<String, Value> = members.into_iter().collect();
+    std::fs::write(
+        home.join("ok_stapi_order.json"),
+        serde_json::to_string(&reordered).unwrap(),
+    )
+    .unwrap();
+    let again = run_in_home(home, &["submit", "--yes", "ok_stapi_order.json"], &[]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert_eq!(server.order_count(), 1);
+    std::fs::write(home.join("ok_stapi_order.json"), VALID).unwrap();
+
     for target in ["ok_stapi_order.json", id.as_str()] {
         let status = if target == id {
             run_in_home(home, &["stapi", "status", target], &[])
@@ -245,8 +275,16 @@ fn submit_places_exactly_one_order_and_status_shows_it() {
             shown.contains(&format!("Order {id} (product optical-30cm)")),
             "{shown}"
         );
-        assert!(shown.contains("Status: received"), "{shown}");
-        assert!(shown.contains("accepted"), "{shown}");
+        // The server sends the history oldest first and leaves the order's own status at
+        // "received": the newest status is "accepted", and the history is newest first.
+        assert!(shown.contains("Status: accepted since "), "{shown}");
+        let history: Vec<&str> = shown
+            .lines()
+            .skip_while(|l| *l != "History (newest first):")
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .collect();
+        assert_eq!(history, ["accepted", "received"], "{shown}");
     }
 }
 
@@ -341,5 +379,124 @@ fn products_lists_both_with_their_geometry_types() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "optical-30cm\tOptical 30 cm\tPoint, Polygon\nsar-spotlight\tSAR spotlight\tPolygon\n"
+    );
+}
+
+/// `preview` of a STAPI order draws its top-level geometry (holes as holes), captions its
+/// `datetime` window, and shows the findings `validate` gives (none for a valid order; one
+/// marker for a self-intersection), not the UP42 envelope's.
+#[test]
+fn preview_draws_a_stapi_order_with_its_own_findings() {
+    let Some(server) = StapiServer::start("preview_draws_a_stapi_order_with_its_own_findings")
+    else {
+        return;
+    };
+    let dir = project(&server.url);
+    let with_hole = VALID.replace(
+        "[[[10, 45], [11, 45], [11, 46], [10, 46], [10, 45]]]",
+        "[[[10, 45], [11, 45], [11, 46], [10, 46], [10, 45]], \
+         [[10.4, 45.4], [10.6, 45.4], [10.6, 45.6], [10.4, 45.6], [10.4, 45.4]]]",
+    );
+    std::fs::write(dir.path().join("hole_stapi_order.json"), &with_hole).unwrap();
+    let output = run_in_home(
+        dir.path(),
+        &["preview", "hole_stapi_order.json", "-o", "hole.svg"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let svg = std::fs::read_to_string(dir.path().join("hole.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"aoi-polygon\"").count(), 1, "{svg}");
+    // Two rings in one path (the hole cut by the even-odd rule).
+    let path = svg.split("class=\"aoi-polygon\"").nth(1).unwrap();
+    let d = path
+        .split("d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(d.matches('M').count(), 2, "{d}");
+    assert!(svg.contains("STAPI order"), "{svg}");
+    assert!(svg.contains("2027-01-01 → 2027-01-05 (4 days)"), "{svg}");
+    assert!(svg.contains("no problems"), "{svg}");
+
+    let bowtie = VALID.replace(
+        "[[[10, 45], [11, 45], [11, 46], [10, 46], [10, 45]]]",
+        "[[[10, 45], [11, 46], [11, 45], [10, 46], [10, 45]]]",
+    );
+    std::fs::write(dir.path().join("bowtie_stapi_order.json"), &bowtie).unwrap();
+    let output = run_in_home(
+        dir.path(),
+        &["preview", "bowtie_stapi_order.json", "-o", "bowtie.svg"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let svg = std::fs::read_to_string(dir.path().join("bowtie.svg")).unwrap();
+    assert!(svg.contains("geometry.self-intersection"), "{svg}");
+    assert!(!svg.contains("product.missing"), "{svg}");
+}
+
+/// `aoi set` on a STAPI order, as the tester ran it: the area goes into the top-level
+/// `geometry`, the result validates clean against the server's product; a MultiPolygon is
+/// refused for a product whose `conformsTo` lists no MultiPolygon, the file untouched.
+#[test]
+fn aoi_set_puts_the_area_in_a_stapi_orders_geometry() {
+    let Some(server) = StapiServer::start("aoi_set_puts_the_area_in_a_stapi_orders_geometry")
+    else {
+        return;
+    };
+    let dir = project(&server.url);
+    let home = dir.path();
+    std::fs::write(home.join("ok_stapi_order.json"), VALID).unwrap();
+    let aoi = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/aoi");
+    let wkt = aoi.join("south_field.wkt");
+    let set = run_in_home(
+        home,
+        &["aoi", "set", "ok_stapi_order.json", wkt.to_str().unwrap()],
+        &[],
+    );
+    let shown = text(&set);
+    assert_eq!(set.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("ok_stapi_order.json: geometry set from")
+            && shown.contains("no problems found"),
+        "{shown}"
+    );
+    let after = std::fs::read_to_string(home.join("ok_stapi_order.json")).unwrap();
+    let value: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(value["geometry"]["type"], "Polygon", "{after}");
+    assert_eq!(
+        value["geometry"]["coordinates"][0][0],
+        serde_json::json!([13.3601, 52.5001])
+    );
+    assert_eq!(
+        value["filter"],
+        serde_json::from_str::<Value>(VALID).unwrap()["filter"]
+    );
+
+    // Three separate fields merged: a MultiPolygon, which optical-30cm does not take.
+    let fields = aoi.join("fields.geojson");
+    let refused = run_in_home(
+        home,
+        &[
+            "aoi",
+            "set",
+            "ok_stapi_order.json",
+            fields.to_str().unwrap(),
+            "--union",
+        ],
+        &[],
+    );
+    let shown = text(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("product 'optical-30cm' accepts 'Point' or 'Polygon'")
+            && shown.contains("--feature"),
+        "{shown}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join("ok_stapi_order.json")).unwrap(),
+        after,
+        "untouched on refusal"
     );
 }

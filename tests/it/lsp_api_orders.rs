@@ -125,6 +125,69 @@ fn quote_command_and_code_lens() {
     assert_no_secrets(&stderr, &SECRETS);
 }
 
+/// The editor submits what it shows; when that is not the file on disk, the confirmation says
+/// so first and names the differing field. A submitted order re-laid-out in the editor (the
+/// formatter's work) is still the content already submitted.
+#[test]
+fn editor_submit_says_when_the_unsaved_buffer_differs_from_the_disk() {
+    let mut s = setup();
+    let text = seed_text();
+    let (path, uri) = open(&mut s, "panama_tasking_request.json", &text);
+    let edited = text.replace("My satellite tasking order", "Edited, not saved");
+    s.lsp.change(&uri, 2, &edited);
+    s.lsp.choices.push_back(Some("Cancel".into()));
+    s.lsp
+        .execute("taskingLs.submitOrder", json!([uri]))
+        .expect("answered");
+    let questions = s.lsp.questions();
+    assert!(
+        questions[0].starts_with(
+            "Submit the order in panama_tasking_request.json?\nThe editor's unsaved version is \
+             submitted (differs from the file on disk: params.displayName is \"Edited, not \
+             saved\" here, \"My satellite tasking order\" on disk). Save the file first to \
+             submit what is on disk.\nProduct: "
+        ),
+        "{}",
+        questions[0]
+    );
+    assert_eq!(s.api.count("POST", &seed_endpoint()), 0);
+
+    // Saved: no such line; placed once.
+    std::fs::write(&path, &edited).unwrap();
+    s.lsp.choices.push_back(Some("Submit order".into()));
+    s.lsp
+        .execute("taskingLs.submitOrder", json!([uri]))
+        .expect("submitted");
+    let questions = s.lsp.questions();
+    assert!(!questions[1].contains("unsaved"), "{}", questions[1]);
+    assert_eq!(s.api.count("POST", &seed_endpoint()), 1);
+
+    // Re-indented in the editor (not saved): the same order, asked twice, and said so.
+    let relaid = edited.replace("   ", "\t");
+    s.lsp.change(&uri, 3, &relaid);
+    s.lsp.choices.push_back(Some("Submit order".into()));
+    s.lsp.choices.push_back(Some("Cancel".into()));
+    s.lsp
+        .execute("taskingLs.submitOrder", json!([uri]))
+        .expect("answered");
+    let questions = s.lsp.questions();
+    assert!(
+        questions[2].contains(
+            "The editor's unsaved version is submitted; it differs from the file on disk only \
+             in layout (the same order)."
+        ) && questions[2]
+            .contains("(the file differs only in layout: whitespace or the order of keys)"),
+        "{}",
+        questions[2]
+    );
+    assert!(
+        questions[3].contains("already submitted"),
+        "{}",
+        questions[3]
+    );
+    assert_eq!(s.api.count("POST", &seed_endpoint()), 1, "no second POST");
+}
+
 #[test]
 fn editor_submit_posts_exactly_the_text_once_writes_the_receipt_and_asks_again() {
     let mut s = setup();

@@ -25,6 +25,118 @@ fn codes_of(params: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The diagnostics of `uri` published once its product has arrived from the server (the
+/// first ones, published at once, may say it is being fetched).
+fn settled(client: &mut LspClient, uri: &str) -> serde_json::Value {
+    client
+        .wait_for_notification(
+            "textDocument/publishDiagnostics",
+            |params| {
+                params["uri"] == uri
+                    && !params["diagnostics"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|d| {
+                            d["code"] == "product.unknown"
+                                && d["message"]
+                                    .as_str()
+                                    .is_some_and(|m| m.contains("being fetched"))
+                        })
+            },
+            Duration::from_secs(60),
+        )
+        .unwrap_or_else(|| panic!("no diagnostics; stderr:\n{}", client.stderr()))
+}
+
+/// A STAPI server that accepts connections and never answers must not stall the editor: the
+/// product loads in the background, and hover, completion and the first diagnostics answer at
+/// once with what is known (the geometry and the window, no order_parameters schema yet).
+#[test]
+fn a_silent_server_never_stalls_hover_completion_or_diagnostics() {
+    use std::time::Instant;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accepts every connection and keeps it open, reading nothing and answering nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(
+        root.join("tasking-ls.toml"),
+        format!("[stapi]\nurl = \"http://127.0.0.1:{port}\"\nproduct = \"optical-30cm\"\n"),
+    )
+    .unwrap();
+    let cache = root.join("cache");
+    let mut client = LspClient::start_with(&["serve", "--cache-dir", cache.to_str().unwrap()], &[]);
+    let params = json!({
+        "processId": null,
+        "rootUri": uri(&root),
+        "workspaceFolders": [{"uri": uri(&root), "name": "orders"}],
+        "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": true}}}
+    });
+    client.request("initialize", params).expect("initialize");
+    client.notify("initialized", json!({}));
+    let path = root.join("a_stapi_order.json");
+    std::fs::write(&path, VALID).unwrap();
+    let order_uri = uri(&path);
+    let opened = Instant::now();
+    client.open(&order_uri, VALID);
+
+    let started = Instant::now();
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": order_uri}, "position": position_of(VALID, "\"datetime\"", 2)}),
+        )
+        .expect("hover");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "hover took {took:?}");
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.contains("datetime"), "{hover:#}");
+
+    let started = Instant::now();
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": order_uri}, "position": position_of(VALID, "\"30cm\"", 1)}),
+        )
+        .expect("completion");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "completion took {took:?}");
+
+    let published = client
+        .wait_for_notification(
+            "textDocument/publishDiagnostics",
+            |params| params["uri"] == order_uri,
+            Duration::from_secs(5),
+        )
+        .unwrap_or_else(|| panic!("no diagnostics at once; stderr:\n{}", client.stderr()));
+    let took = opened.elapsed();
+    assert!(took < Duration::from_secs(3), "diagnostics took {took:?}");
+    assert_eq!(codes_of(&published), ["product.unknown"], "{published:#}");
+    let message = published["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("it is being fetched from http://127.0.0.1:{port}")),
+        "{message}"
+    );
+    // Still answering while the load waits for the server.
+    for _ in 0..3 {
+        let started = Instant::now();
+        client
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": order_uri}}),
+            )
+            .expect("documentSymbol");
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+}
+
 #[test]
 fn stapi_orders_are_checked_as_you_type() {
     let Some(server) = StapiServer::start("stapi_orders_are_checked_as_you_type") else {
@@ -60,13 +172,25 @@ fn stapi_orders_are_checked_as_you_type() {
     std::fs::write(&path, text).unwrap();
     let order_uri = uri(&path);
     client.open(&order_uri, text);
-    let published = client
+    // At once, what is known without the server: the product is being fetched (the geometry
+    // and the window are checked already); then, when it arrives, the full check.
+    let first = client
         .wait_for_notification(
             "textDocument/publishDiagnostics",
-            |params| params["uri"] == order_uri && !codes_of(params).is_empty(),
+            |params| params["uri"] == order_uri,
             Duration::from_secs(60),
         )
         .unwrap_or_else(|| panic!("no diagnostics; stderr:\n{}", client.stderr()));
+    if codes_of(&first).contains(&"product.unknown".to_string()) {
+        let message = first["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            message.contains(&format!("it is being fetched from {}", server.url)),
+            "{first:#}"
+        );
+    }
+    let published = settled(&mut client, &order_uri);
     assert_eq!(
         codes_of(&published),
         ["schema.enum", "filter.unknown-property", "schema.enum"],
@@ -157,13 +281,7 @@ fn stapi_orders_complete_search_opportunities_and_submit() {
     std::fs::write(&path, VALID).unwrap();
     let order_uri = uri(&path);
     client.open(&order_uri, VALID);
-    let published = client
-        .wait_for_notification(
-            "textDocument/publishDiagnostics",
-            |params| params["uri"] == order_uri,
-            Duration::from_secs(60),
-        )
-        .unwrap_or_else(|| panic!("no diagnostics; stderr:\n{}", client.stderr()));
+    let published = settled(&mut client, &order_uri);
     assert_eq!(codes_of(&published), Vec::<String>::new(), "{published:#}");
 
     let labels = |client: &mut LspClient, position: serde_json::Value| -> Vec<String> {
@@ -386,10 +504,17 @@ fn stapi_orders_complete_search_opportunities_and_submit() {
     assert_eq!(status["orders"][0]["id"], order_id);
     let message = status["message"].as_str().unwrap();
     assert!(
-        message.starts_with(&format!("Order {order_id} (a_stapi_order.json): "))
-            && message.contains("history (newest first): "),
+        message.starts_with(&format!(
+            "Order {order_id} (a_stapi_order.json): accepted since "
+        )),
         "{message}"
     );
+    // The server sends the history oldest first; it is shown newest first.
+    let history: Vec<&str> = message
+        .split_once("history (newest first): ")
+        .map(|(_, h)| h.split(", ").filter_map(|e| e.split(' ').nth(1)).collect())
+        .unwrap_or_default();
+    assert_eq!(history, ["accepted", "received"], "{message}");
 
     // An order with an error is refused before anything is sent.
     let broken = VALID.replace("30cm", "31cm");

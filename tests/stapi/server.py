@@ -148,7 +148,12 @@ async def create_order(router, payload: OrderPayload, request: Request) -> Resul
     )
     with LOCK:
         ORDERS[order_id] = order
-        STATUSES[order_id] = [status, OrderStatus.new(OrderStatusCode.accepted)]
+        # Accepted a second after it was received; `properties.status` stays at the status the
+        # order was created with, as servers may leave it.
+        accepted = OrderStatus(
+            timestamp=status.timestamp + timedelta(seconds=1), status_code=OrderStatusCode.accepted
+        )
+        STATUSES[order_id] = [status, accepted]
     return Success(order)
 
 
@@ -168,7 +173,8 @@ async def get_order_statuses(order_id: str, next: str | None, limit: int, reques
         statuses = STATUSES.get(order_id)
     if statuses is None:
         return Success(Nothing)
-    return Success(Some((list(reversed(statuses)), Nothing)))
+    # Oldest first, as stored: the spec does not order the list, so clients must sort it.
+    return Success(Some((list(statuses), Nothing)))
 
 
 async def search_opportunities(router, search: OpportunityPayload, next: str | None, limit: int, request: Request):

@@ -5,7 +5,7 @@
 //! what they share (the API context, the console, confirmations, reading a request).
 //!
 //! Confirmations: placing an order needs `--yes` or a typed `yes` on a terminal; placing the
-//! *same content again* (its SHA-256 matches the receipt) needs a second, separate
+//! *same content again* (its canonical JSON matches the receipt, whatever the layout) needs a second, separate
 //! confirmation — `--yes --again`, or a second typed `yes` — because `--yes` alone is often
 //! baked into scripts and must not repeat a paid order. Without a terminal and without the
 //! flags, nothing is sent.
@@ -127,30 +127,37 @@ impl Write for SharedBuf {
 }
 
 impl Console {
-    /// stdout, stderr, and stdin when it is a terminal.
+    /// stdout, stderr, and stdin when it is a terminal. Each output is coloured by the rule
+    /// `validate` follows (`--color auto`: a terminal, `NO_COLOR`, `FORCE_COLOR`; see
+    /// [`crate::cli::output::use_color`]); when it is not, escapes are stripped on the way out,
+    /// so the findings printed before a submission never put escape codes in a log or a pipe.
     pub fn stdio() -> Console {
+        use crate::cli::output::{use_color, ColorChoice, ColorEnv};
         use std::io::IsTerminal;
         let input: Option<Box<dyn BufRead + Send>> = if std::io::stdin().is_terminal() {
             Some(Box::new(std::io::BufReader::new(std::io::stdin())))
         } else {
             None
         };
+        let env = ColorEnv::current();
+        let out_color = use_color(ColorChoice::Auto, &env, std::io::stdout().is_terminal());
+        let err_color = use_color(ColorChoice::Auto, &env, std::io::stderr().is_terminal());
         Console {
-            out: Box::new(std::io::stdout()),
-            err: Box::new(std::io::stderr()),
+            out: painted(Box::new(std::io::stdout()), out_color),
+            err: painted(Box::new(std::io::stderr()), err_color),
             input,
         }
     }
 
-    /// A console writing into memory; `input` is what the "terminal" types (`None`: no
-    /// terminal).
+    /// A console writing into memory, uncoloured (as a pipe is); `input` is what the
+    /// "terminal" types (`None`: no terminal).
     pub fn captured(input: Option<&str>) -> (Console, Captured) {
         let captured = Captured::default();
         let input: Option<Box<dyn BufRead + Send>> =
             input.map(|s| Box::new(std::io::Cursor::new(s.as_bytes().to_vec())) as _);
         let console = Console {
-            out: Box::new(SharedBuf(captured.out.clone())),
-            err: Box::new(SharedBuf(captured.err.clone())),
+            out: painted(Box::new(SharedBuf(captured.out.clone())), false),
+            err: painted(Box::new(SharedBuf(captured.err.clone())), false),
             input,
         };
         (console, captured)
@@ -177,6 +184,15 @@ impl Console {
             line.trim().to_ascii_lowercase().as_str(),
             "yes" | "y"
         ))
+    }
+}
+
+/// `raw` as it is when `color`, else with ANSI escapes stripped from what goes through it.
+fn painted(raw: Box<dyn Write + Send>, color: bool) -> Box<dyn Write + Send> {
+    if color {
+        raw
+    } else {
+        Box::new(anstream::StripStream::new(raw))
     }
 }
 
@@ -311,14 +327,14 @@ pub(super) fn refuse_for_errors(console: &mut Console, file: &Path) {
 }
 
 /// Opens the receipt book of `file` (waiting up to ten minutes for another submission of it
-/// to finish, and saying so) and returns it with the receipts of earlier submissions of this
-/// exact content (`sha256` of the body). `Err(EXIT_FAILURE)` after printing why when the book
+/// to finish, and saying so) and returns it with the receipts of earlier submissions of the
+/// same content (`fingerprint`: the same canonical JSON, whatever the layout). `Err(EXIT_FAILURE)` after printing why when the book
 /// cannot be opened or read.
 pub(super) async fn open_receipts(
     console: &mut Console,
     file: &Path,
     cache_dir: Option<&Path>,
-    sha256: &str,
+    fingerprint: &crate::api::receipt::Fingerprint,
 ) -> Result<
     (
         crate::api::receipt::ReceiptBook,
@@ -343,7 +359,7 @@ pub(super) async fn open_receipts(
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;
-    let earlier = book.earlier(sha256).map_err(|e| {
+    let earlier = book.earlier(fingerprint).map_err(|e| {
         console.err(format!("error: {e}"));
         EXIT_FAILURE
     })?;

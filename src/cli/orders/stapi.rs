@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use crate::api::receipt::{body_sha256, read_receipt, Finish};
+use crate::api::receipt::{read_receipt, Fingerprint, Finish};
 use crate::api::stapi::{load_product, Placement, Provenance, StapiCache, StapiClient};
 use crate::api::{ErrorKind, Secret};
 use crate::check::CheckOptions;
@@ -291,7 +291,7 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
             return code;
         }
     };
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let (mut book, earlier) =
         match open_receipts(console, &args.file, ctx.cache_dir.as_deref(), &sha).await {
             Ok(found) => found,
@@ -320,8 +320,9 @@ pub async fn submit(ctx: &StapiContext, args: &super::SubmitArgs, console: &mut 
     }
     if let Some(previous) = earlier.first() {
         console.out(format!(
-            "This exact content was already submitted {} (see {}).",
+            "This exact content was already submitted {}{} (see {}).",
             previous.describe(),
+            previous.layout_note(&sha),
             book.path().display()
         ));
     }
@@ -508,16 +509,17 @@ pub async fn status(ctx: &StapiContext, order: &str, console: &mut Console) -> i
         Ok(id) => id,
         Err(message) => return refuse(console, &message),
     };
-    let (found, statuses) = match client.order_status(&id).await {
-        Ok(found) => found,
+    let state = match client.order_status(&id).await {
+        Ok(state) => state,
         Err(e) => return super::report(console, &e),
     };
+    let found = &state.order;
     let order_id = found.get("id").and_then(Value::as_str).unwrap_or(&id);
     let product = found
         .pointer("/properties/product_id")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    let current = found.pointer("/properties/status");
+    let current = state.current.as_ref();
     let code = |s: Option<&Value>| {
         s.and_then(|s| s.get("status_code"))
             .and_then(Value::as_str)
@@ -538,9 +540,9 @@ pub async fn status(ctx: &StapiContext, order: &str, console: &mut Console) -> i
     {
         console.out(format!("Reason: {reason}"));
     }
-    if !statuses.is_empty() {
+    if !state.history.is_empty() {
         console.out("History (newest first):");
-        for entry in &statuses {
+        for entry in &state.history {
             console.out(format!("  {}  {}", when(Some(entry)), code(Some(entry))));
         }
     }

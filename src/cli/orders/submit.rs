@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::Value;
 
-use crate::api::receipt::{body_sha256, Finish, Outcome};
+use crate::api::receipt::{Fingerprint, Finish, Outcome};
 use crate::api::{request_form, ErrorKind, RequestForm};
 
 use super::{
@@ -44,7 +44,7 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
             return code;
         }
     };
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let (mut book, earlier) =
         match open_receipts(console, &args.file, ctx.cache_dir.as_deref(), &sha).await {
             Ok(found) => found,
@@ -87,8 +87,9 @@ pub async fn submit(ctx: &ApiContext, args: &SubmitArgs, console: &mut Console) 
     let unknown = earlier.iter().any(|r| r.outcome != Outcome::Placed);
     if let Some(previous) = earlier.first() {
         console.out(format!(
-            "This exact content was already submitted {} (see {}).",
+            "This exact content was already submitted {}{} (see {}).",
             previous.describe(),
+            previous.layout_note(&sha),
             book.path().display()
         ));
         if unknown {

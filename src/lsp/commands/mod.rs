@@ -167,6 +167,122 @@ pub(crate) fn file_path(uri: &Uri) -> std::result::Result<PathBuf, Failure> {
     })
 }
 
+/// The first line of a submission's confirmation when the text to be submitted (the editor's
+/// buffer, which was checked and is what the user sees) is not the file on disk: the buffer
+/// is what is sent, and the user must know before confirming. `None` when they are the same
+/// bytes. When the content differs, the line names the first differing fields with both
+/// values ("order_parameters.resolution is "70cm" here, "50cm" on disk").
+pub(crate) fn unsaved_note(path: &std::path::Path, text: &str) -> Option<String> {
+    let lead = "The editor's unsaved version is submitted";
+    let disk = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Some(format!(
+                "{lead}; the file on disk could not be read to compare ({e})."
+            ))
+        }
+    };
+    if disk == text.as_bytes() {
+        return None;
+    }
+    let here = serde_json::from_str::<Value>(text).ok();
+    let there = serde_json::from_slice::<Value>(&disk).ok();
+    let (Some(here), Some(there)) = (here, there) else {
+        return Some(format!(
+            "{lead} (differs from the file on disk, which is not valid JSON)."
+        ));
+    };
+    let mut found = Vec::new();
+    differences(&here, &there, &mut String::new(), &mut found);
+    if found.is_empty() {
+        return Some(format!(
+            "{lead}; it differs from the file on disk only in layout (the same order)."
+        ));
+    }
+    const SHOWN: usize = 3;
+    let mut listed = found
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if found.len() > SHOWN {
+        listed.push_str(&format!("; and {} more", found.len().saturating_sub(SHOWN)));
+    }
+    Some(format!(
+        "{lead} (differs from the file on disk: {listed}). Save the file first to submit \
+         what is on disk."
+    ))
+}
+
+/// Each place where `here` (the editor's) and `there` (the disk's) differ in content (the
+/// receipts' canonical form: key order, layout and number spelling do not count), as
+/// "path is A here, B on disk", in document order.
+fn differences(here: &Value, there: &Value, path: &mut String, out: &mut Vec<String>) {
+    use crate::api::receipt::canonical_json;
+    let show = |v: &Value| {
+        let text = canonical_json(v);
+        match text.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        }
+    };
+    let name = |path: &str| {
+        if path.is_empty() {
+            "the order".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match (here, there) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k)));
+            for key in keys {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => differences(x, y, path, out),
+                    (Some(x), None) => {
+                        out.push(format!("{path} is {} here, absent on disk", show(x)))
+                    }
+                    (None, Some(y)) => {
+                        out.push(format!("{path} is absent here, {} on disk", show(y)))
+                    }
+                    (None, None) => {}
+                }
+                path.truncate(len);
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                differences(x, y, path, out);
+                path.truncate(len);
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => out.push(format!(
+            "{} has {} items here, {} on disk",
+            name(path),
+            a.len(),
+            b.len()
+        )),
+        (x, y) => {
+            if canonical_json(x) != canonical_json(y) {
+                out.push(format!(
+                    "{} is {} here, {} on disk",
+                    name(path),
+                    show(x),
+                    show(y)
+                ));
+            }
+        }
+    }
+}
+
 pub(crate) fn product_of(request: &Value) -> String {
     let id = data_product(request).unwrap_or_default();
     crate::schema::cache::normalize_product_id(id).unwrap_or_else(|| id.to_string())
@@ -189,7 +305,11 @@ pub(crate) async fn current_diagnostics(
     }
     let store = backend.store();
     // A STAPI order is checked as a search-style order of its product, as published.
-    let search_product = super::stapi::product_for(backend, &super::analysis::path_of(uri)).await;
+    let search_product = super::stapi::product_for(
+        backend,
+        &super::analysis::path_of(uri),
+        super::analysis::recheck_search_orders,
+    );
     let reason = match search_product {
         Some(_) => None,
         None => fetch::document_product(&document)
@@ -254,5 +374,44 @@ pub(crate) fn product_label(store: &SchemaStore, id: &str) -> String {
             }
         }
         None => format!("data product {id}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The confirmation names what the editor would send that the disk does not hold.
+    #[test]
+    fn an_unsaved_buffer_is_named_with_its_differences() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a_stapi_order.json");
+        let disk = "{\"datetime\": \"2027-01-01T00:00:00Z/..\",\n \"order_parameters\": {\"resolution\": \"50cm\", \"n\": 1}}";
+        std::fs::write(&path, disk).unwrap();
+        assert_eq!(unsaved_note(&path, disk), None);
+        let relaid = "{\"order_parameters\": {\"n\": 1.0, \"resolution\": \"50cm\"},\n\n \"datetime\": \"2027-01-01T00:00:00Z/..\"}";
+        assert_eq!(
+            unsaved_note(&path, relaid).as_deref(),
+            Some(
+                "The editor's unsaved version is submitted; it differs from the file on disk \
+                 only in layout (the same order)."
+            )
+        );
+        let changed = disk
+            .replace("50cm", "70cm")
+            .replace("\"n\": 1", "\"n\": 1, \"x\": [1]");
+        assert_eq!(
+            unsaved_note(&path, &changed).as_deref(),
+            Some(
+                "The editor's unsaved version is submitted (differs from the file on disk: \
+                 order_parameters.resolution is \"70cm\" here, \"50cm\" on disk; \
+                 order_parameters.x is [1] here, absent on disk). Save the file first to \
+                 submit what is on disk."
+            )
+        );
+        let gone = dir.path().join("gone.json");
+        assert!(unsaved_note(&gone, disk).unwrap().starts_with(
+            "The editor's unsaved version is submitted; the file on disk could not be read"
+        ));
     }
 }

@@ -15,7 +15,7 @@ use super::{
     ask, current_diagnostics, file_name, file_path, open_document, refresh_code_lenses,
     request_value, Failure, Outcome,
 };
-use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, ReceiptBook};
+use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, ReceiptBook};
 use crate::api::stapi::Placement;
 use crate::api::ErrorKind;
 use crate::check::search_order::{FILTER_KEY, GEOMETRY_KEY, WINDOW_KEY};
@@ -58,7 +58,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     let (document, _) = open_document(backend, &uri)?;
     let name = file_name(&uri);
     let path = file_path(&uri)?;
-    let product = stapi::product_for(backend, &path.to_string_lossy())
+    let product = stapi::loaded_product_for(backend, &path.to_string_lossy())
         .await
         .ok_or_else(|| Failure(format!("{not}: {name} is not a STAPI order file")))?;
     if let Some(reason) = &product.unavailable {
@@ -116,7 +116,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     )
     .await
     .map_err(|e| Failure(format!("{not}: {e}")))?;
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let earlier = book
         .earlier(&sha)
         .map_err(|e| Failure(format!("{not}: {e}")))?;
@@ -130,8 +130,12 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
+    // The buffer is what was checked and what is sent: say so when the disk holds another.
+    let unsaved = super::unsaved_note(&path, &text)
+        .map(|note| format!("{note}\n"))
+        .unwrap_or_default();
     let mut question = format!(
-        "Submit the order in {name}?\nProduct: {label}\nServer: {} ({endpoint})\nWindow: {}",
+        "Submit the order in {name}?\n{unsaved}Product: {label}\nServer: {} ({endpoint})\nWindow: {}",
         client.url(),
         order
             .get(WINDOW_KEY)
@@ -146,8 +150,9 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     }
     if let Some(previous) = earlier.first() {
         question.push_str(&format!(
-            "\nThis exact content was already submitted {}.",
-            previous.describe()
+            "\nThis exact content was already submitted {}{}.",
+            previous.describe(),
+            previous.layout_note(&sha)
         ));
     }
     if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {
@@ -346,7 +351,7 @@ pub(super) async fn search_opportunities(backend: &Backend, uri: Uri) -> Outcome
     let (document, _) = open_document(backend, &uri)?;
     let name = file_name(&uri);
     let path = crate::lsp::analysis::path_of(&uri);
-    let product = stapi::product_for(backend, &path)
+    let product = stapi::loaded_product_for(backend, &path)
         .await
         .ok_or_else(|| Failure(format!("{not}: {name} is not a STAPI order file")))?;
     let order = request_value(&document, &uri)?;
@@ -535,7 +540,7 @@ pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
                 receipt.describe()
             ))
         })?;
-    let (order, statuses) = client
+    let state = client
         .order_status(&id)
         .await
         .map_err(|e| Failure(format!("{what}: order {id}: {e}")))?;
@@ -546,7 +551,7 @@ pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
             .unwrap_or_default()
             .to_string()
     };
-    let current = order.pointer("/properties/status");
+    let current = state.current.as_ref();
     let code = Some(field(current, "status_code")).filter(|c| !c.is_empty());
     let code = code.unwrap_or_else(|| "unknown".to_string());
     let since = field(current, "timestamp");
@@ -558,7 +563,8 @@ pub(super) async fn order_status(backend: &Backend, uri: Uri) -> Outcome {
     if !reason.is_empty() {
         message.push_str(&format!(" ({reason})"));
     }
-    let history: Vec<String> = statuses
+    let history: Vec<String> = state
+        .history
         .iter()
         .map(|s| {
             format!(

@@ -12,7 +12,7 @@ use super::{
     api, ask, current_diagnostics, file_name, file_path, open_document, product_label, product_of,
     refresh_code_lenses, request_value, Failure, Outcome, SUBMIT_ORDER,
 };
-use crate::api::receipt::{body_sha256, fallback_dir, Finish, LockWait, ReceiptBook};
+use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, ReceiptBook};
 use crate::api::{group_thousands, ErrorKind};
 use crate::check::{Diagnostic, Severity};
 use crate::lsp::convert;
@@ -122,7 +122,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     )
     .await
     .map_err(|e| Failure(format!("{not}: {e}")))?;
-    let sha = body_sha256(text.as_bytes());
+    let sha = Fingerprint::of(text.as_bytes());
     let earlier = book
         .earlier(&sha)
         .map_err(|e| Failure(format!("{not}: {e}")))?;
@@ -157,14 +157,19 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    let mut question = format!(
-        "Submit the order in {name}?\n\
-         Product: {label} ({product})\n\
+    let mut question = format!("Submit the order in {name}?\n");
+    // The buffer is what was checked and what is sent: say so when the disk holds another.
+    if let Some(note) = super::unsaved_note(&path, &text) {
+        question.push_str(&note);
+        question.push('\n');
+    }
+    question.push_str(&format!(
+        "Product: {label} ({product})\n\
          Area of interest: {area}\n\
          Quote: {quote}\n\
          Workspace: {workspace}\n\
          Credits are charged when you accept the order's quotation."
-    );
+    ));
     if warnings > 0 {
         question.push_str(&format!(
             "\nThe file has {warnings} warning{}.",
@@ -173,8 +178,9 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     }
     if let Some(previous) = earlier.first() {
         question.push_str(&format!(
-            "\nThis exact content was already submitted {}.",
-            previous.describe()
+            "\nThis exact content was already submitted {}{}.",
+            previous.describe(),
+            previous.layout_note(&sha)
         ));
     }
     if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {

@@ -17,6 +17,7 @@ pub const CLEARED: &[&str] = &[
     "UP42_WORKSPACE_ID",
     "TASKING_LS_CREDENTIALS",
     "TASKING_LS_ELEMENTS_URL",
+    "TASKING_LS_NOW",
     "HTTP_PROXY",
     "http_proxy",
     "HTTPS_PROXY",
