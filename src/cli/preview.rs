@@ -10,7 +10,9 @@ use crate::check::{check_document, CheckOptions, Diagnostic};
 use crate::config::LintSettings;
 use crate::document::Document;
 use crate::render::html::{self, Tiles};
-use crate::render::{raster, render_for_raster, render_svg, scene_of, Options};
+use crate::render::{
+    pass_layer, raster, render_for_raster, render_svg, scene_of, Options, PassElements, PassLayer,
+};
 use crate::schema::{SchemaStore, SearchProduct};
 
 /// The largest order `preview` reads, as `validate` (256 MiB).
@@ -64,6 +66,12 @@ pub struct PreviewArgs {
     /// The attribution shown with --tiles' layer.
     #[arg(long, value_name = "TEXT", requires = "tiles")]
     pub tiles_attribution: Option<String>,
+    /// Element sets (OMM JSON, TLE or 3LE) for the passes drawn over the map: each access
+    /// window's ground track and reachable strip (default: `[feasibility] elements` in
+    /// tasking-ls.toml; satellites these files do not cover take their set from the element
+    /// cache). Without any, the legend says the timing is unavailable.
+    #[arg(long, value_name = "FILE")]
+    pub elements: Vec<PathBuf>,
 }
 
 /// `WIDTHxHEIGHT`, each from 64 to 8192 pixels.
@@ -115,6 +123,8 @@ impl Kind {
 /// The picture of the order `text` (named `name` in the page's title) as bytes of `kind`.
 /// `tiles`: the online layer the HTML page offers (`None`: offline page); `search`: the
 /// product of a STAPI order (its findings are checked against it, as `validate` does).
+/// `elements`: the sets the passes over the map are computed from (see [`pass_layer`]).
+#[allow(clippy::too_many_arguments)]
 pub fn picture(
     text: &str,
     name: &str,
@@ -123,6 +133,7 @@ pub fn picture(
     (store, search): (&SchemaStore, Option<&SearchProduct>),
     lint: &LintSettings,
     tiles: Option<&Tiles>,
+    elements: PassElements<'_>,
 ) -> Result<Vec<u8>, String> {
     let document = Document::new(text);
     let mut options = CheckOptions::new(store);
@@ -130,9 +141,38 @@ pub fn picture(
     options.search_product = search;
     let mut diagnostics = check_document(&document, &options);
     lint.apply(&mut diagnostics);
-    picture_of(&document, &diagnostics, name, kind, size, store, tiles)
+    let passes = pass_layer(&document, store, elements);
+    picture_of(
+        &document,
+        &diagnostics,
+        name,
+        kind,
+        size,
+        store,
+        tiles,
+        passes,
+    )
 }
 
+/// The element files `preview` reads for the order at `order`: `--elements` (then the cache
+/// for the satellites they do not cover), else the order's configured files and the cache.
+fn element_files(explicit: &[PathBuf], order: &Path) -> Vec<PathBuf> {
+    if explicit.is_empty() {
+        let at = if order.as_os_str() == "-" {
+            std::env::current_dir().unwrap_or_default().join("-")
+        } else {
+            order.to_path_buf()
+        };
+        crate::config::elements::configured_for(&at)
+    } else {
+        crate::config::elements::with_cache(
+            explicit.to_vec(),
+            crate::config::elements::ElementCache::at(None).as_ref(),
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn picture_of(
     document: &Document,
     diagnostics: &[Diagnostic],
@@ -141,8 +181,10 @@ fn picture_of(
     (width, height): (u32, u32),
     store: &SchemaStore,
     tiles: Option<&Tiles>,
+    passes: Option<PassLayer>,
 ) -> Result<Vec<u8>, String> {
-    let scene = scene_of(document, store, diagnostics);
+    let mut scene = scene_of(document, store, diagnostics);
+    scene.passes = passes;
     let options = Options {
         width,
         height,
@@ -213,6 +255,13 @@ pub fn run(
         },
         None => Tiles::osm(),
     });
+    let files = element_files(&args.elements, &args.order);
+    let read = (!files.is_empty()).then(|| crate::config::elements::read(&files));
+    let elements = match &read {
+        None => PassElements::Missing,
+        Some(Ok(sets)) => PassElements::Sets(sets),
+        Some(Err(message)) => PassElements::Unreadable(message),
+    };
     let bytes = match picture(
         &text,
         &name,
@@ -221,6 +270,7 @@ pub fn run(
         (store, search),
         lint,
         tiles.as_ref(),
+        elements,
     ) {
         Ok(bytes) => bytes,
         Err(message) => return fail(format!("{name}: {message}")),
@@ -336,6 +386,7 @@ pub fn write_preview_png(
         Kind::Png,
         (800, 600),
         store,
+        None,
         None,
     )?;
     let name: String = path

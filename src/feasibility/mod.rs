@@ -439,6 +439,197 @@ pub fn search_with_alternatives_within(
     outcome
 }
 
+/// The constellation table's entry named `key`: a collection (`pneo-tasking`) or a title
+/// (`Pléiades Neo`, any case).
+pub fn constellation_named(key: &str) -> Option<&'static Constellation> {
+    constellation(key).or_else(|| {
+        CONSTELLATIONS
+            .iter()
+            .find(|c| c.title.eq_ignore_ascii_case(key.trim()) || c.title == key.trim())
+    })
+}
+
+/// The table's constellations in words: "pneo-tasking (Pléiades Neo); ...".
+pub fn known_constellations() -> String {
+    CONSTELLATIONS
+        .iter()
+        .map(|c| format!("{} ({})", c.collections.join(", "), c.title))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The incidence limit (degrees) a search-style order's CQL2-JSON `filter` sets: the smallest
+/// `<=`/`<` bound on `incidence_angle` or `view:incidence_angle`, else on `off_nadir` or
+/// `view:off_nadir` turned into incidence at the constellation's altitude (sin(incidence) =
+/// ((R+h)/R) sin(off-nadir), on a sphere of the mean radius). `None` with no such bound.
+pub fn filter_limit(
+    filter: &serde_json::Value,
+    constellation: &Constellation,
+) -> Option<(f64, String)> {
+    let mut bounds: Vec<(String, f64)> = Vec::new();
+    fn walk(node: &serde_json::Value, out: &mut Vec<(String, f64)>) {
+        let Some(op) = node.get("op").and_then(serde_json::Value::as_str) else {
+            return;
+        };
+        let args = node.get("args").and_then(serde_json::Value::as_array);
+        if matches!(op, "<=" | "<") {
+            if let Some([property, value]) = args.map(Vec::as_slice) {
+                if let (Some(name), Some(bound)) = (
+                    property.get("property").and_then(serde_json::Value::as_str),
+                    value.as_f64(),
+                ) {
+                    out.push((name.to_string(), bound));
+                }
+            }
+        } else if op == "and" {
+            for arg in args.into_iter().flatten() {
+                walk(arg, out);
+            }
+        }
+    }
+    walk(filter, &mut bounds);
+    let smallest = |names: &[&str]| {
+        bounds
+            .iter()
+            .filter(|(n, _)| names.contains(&n.as_str()))
+            .map(|(n, b)| (n.clone(), *b))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    if let Some((name, bound)) = smallest(&["incidence_angle", "view:incidence_angle"]) {
+        return Some((bound, format!("the filter's {name} <= {bound}°")));
+    }
+    let (name, bound) = smallest(&["off_nadir", "view:off_nadir"])?;
+    let altitude = constellation.satellites.first()?.altitude_km;
+    let incidence = angles::incidence_from_off_nadir(bound, altitude, angles::MEAN_RADIUS_KM)?;
+    Some((
+        incidence,
+        format!(
+            "the filter's {name} <= {bound}°, {:.1}° incidence at {altitude} km",
+            incidence
+        ),
+    ))
+}
+
+/// Every `[lon, lat]` of a GeoJSON geometry's `coordinates` (degrees), at any depth.
+pub fn geometry_positions(geometry: &serde_json::Value, out: &mut Vec<[f64; 2]>) {
+    let Some(coordinates) = geometry.get("coordinates") else {
+        if let Some(parts) = geometry
+            .get("geometries")
+            .and_then(serde_json::Value::as_array)
+        {
+            for part in parts {
+                geometry_positions(part, out);
+            }
+        }
+        return;
+    };
+    fn walk(node: &serde_json::Value, out: &mut Vec<[f64; 2]>) {
+        let Some(items) = node.as_array() else {
+            return;
+        };
+        match (
+            items.first().and_then(serde_json::Value::as_f64),
+            items.get(1).and_then(serde_json::Value::as_f64),
+        ) {
+            (Some(lon), Some(lat)) => out.push([lon, lat]),
+            _ => items.iter().for_each(|item| walk(item, out)),
+        }
+    }
+    walk(coordinates, out);
+}
+
+/// What the pass search reads from a search-style order (an RFC 3339 `datetime` interval, a
+/// GeoJSON `geometry`, a CQL2-JSON `filter` bounding the angle), and the constellation its
+/// product is configured for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchOrderQuery {
+    pub constellation: &'static Constellation,
+    /// The window, UTC.
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The incidence limit, degrees.
+    pub limit_deg: f64,
+    /// How the limit was read from the filter, in words.
+    pub limit_from: String,
+    /// Every position of the geometry, `[lon, lat]` degrees.
+    pub positions: Vec<[f64; 2]>,
+}
+
+/// The pass query of the search-style order `order` (parsed JSON) whose product `product`
+/// is mapped to the constellation `constellation_key` (a collection or a title; `None`: not
+/// configured).
+///
+/// # Errors
+/// Why no search can be made, as a sentence a user can act on: no constellation configured
+/// or known, a `datetime` that is no closed interval, a filter without an angle bound.
+pub fn search_order_query(
+    order: &serde_json::Value,
+    constellation_key: Option<&str>,
+    product: &str,
+) -> Result<SearchOrderQuery, String> {
+    let Some(key) = constellation_key else {
+        return Err(format!(
+            "no constellation is configured for product {product}: add constellation = \
+             \"<collection>\" to [stapi] or to its [[stapi.files]] entry in tasking-ls.toml \
+             (known: {})",
+            known_constellations()
+        ));
+    };
+    let Some(constellation) = constellation_named(key) else {
+        return Err(format!(
+            "constellation \"{key}\" is not in the constellation table (known: {})",
+            known_constellations()
+        ));
+    };
+    let interval = order
+        .get("datetime")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    let parse = |text: &str| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let (start, end) = match interval.split_once('/') {
+        Some((a, b)) => match (parse(a), parse(b)) {
+            (Some(start), Some(end)) if start < end => (start, end),
+            _ => {
+                return Err(format!(
+                    "the order's datetime \"{interval}\" is not a closed interval start/end \
+                     (an open end `..` has no end to search to)"
+                ))
+            }
+        },
+        None => {
+            return Err(format!(
+                "the order's datetime \"{interval}\" is not an interval start/end"
+            ))
+        }
+    };
+    let Some((limit_deg, limit_from)) = order
+        .get("filter")
+        .and_then(|f| filter_limit(f, constellation))
+    else {
+        return Err(
+            "the order's filter bounds neither incidence_angle nor off_nadir (<= N), so there \
+             is no angle to search at"
+                .to_string(),
+        );
+    };
+    let mut positions = Vec::new();
+    if let Some(geometry) = order.get("geometry") {
+        geometry_positions(geometry, &mut positions);
+    }
+    Ok(SearchOrderQuery {
+        constellation,
+        start,
+        end,
+        limit_deg,
+        limit_from,
+        positions,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,8 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
                 .is_some_and(|entry| entry.is_current(&round));
             if still_current {
                 publish(&backend, &uri, document, &diagnostics, round.version).await;
+                // The pass search's diagnostics follow once the document settles.
+                publish_passes_when_settled(&backend, uri.clone(), round.version);
             }
         }
         match end_round(&backend, &uri, &round) {
@@ -135,6 +137,33 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
             Next::NotMine => return,
         }
     }
+}
+
+/// After the check of `version` was published: once the document has settled at that
+/// version, the `feasibility.passes` diagnostics (`feasibility`, from the memo the lens
+/// shares) are merged into the stored diagnostics and published. A newer version, a closed
+/// document or a re-check that has not stored its result yet drops the job; nothing is
+/// published without element sets or when the search finds a window.
+fn publish_passes_when_settled(backend: &Backend, uri: Uri, version: i32) {
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let Some(passes) =
+            super::feasibility::pass_diagnostics_when_settled(&backend, &uri, version).await
+        else {
+            return;
+        };
+        let lock = backend.publish_lock(&uri);
+        let _order = lock.lock().await;
+        let Some(merged) = super::feasibility::merge_into_stored(&backend, &uri, version, &passes)
+        else {
+            return;
+        };
+        if let Some((document, current)) = backend.snapshot(&uri) {
+            if current == version {
+                publish(&backend, &uri, document, &merged, version).await;
+            }
+        }
+    });
 }
 
 /// How long the server must have begun no check before `release_when_idle` gives memory
@@ -215,6 +244,9 @@ pub(crate) fn result_id(version: i32, items: &[Diagnostic]) -> String {
 /// Re-checks every open document (after a settings or schema change); a document that
 /// stopped matching `filePatterns` loses its diagnostics, one that started matching gets some.
 pub(crate) fn recheck_all(backend: &Backend) {
+    // The element files may have changed with the settings: search the passes again.
+    backend.0.pass_lenses.clear();
+    super::preview::forget_pass_layer();
     let settings = backend.settings();
     for uri in backend.open_uris() {
         let (was_handled, handled) = {
@@ -270,6 +302,8 @@ pub(crate) fn recheck_product(backend: &Backend, id: &str) {
             continue;
         };
         if fetch::document_product(&document).as_deref() == Some(id) {
+            // The pass search reads the product too: search this version again.
+            backend.0.pass_lenses.remove(&uri);
             schedule_check(backend, uri);
         }
     }

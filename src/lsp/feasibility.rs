@@ -12,12 +12,20 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
 use super::convert;
-use super::state::Backend;
-use crate::check::feasibility::pass_query;
+use super::state::{Backend, PassMemo};
+use crate::check::feasibility::{pass_diagnostics, pass_query, PassQuery};
+use crate::check::{CheckOptions, Code, Diagnostic};
+use crate::config::stapi::StapiConfig;
+use crate::config::LintSettings;
 use crate::document::Document;
+use crate::feasibility::elements::ElementSet;
 use crate::feasibility::passes::{Aoi, Window};
-use crate::feasibility::{opportunities, Timing};
+use crate::feasibility::{opportunities, search_order_query, Timing};
 use crate::schema::SchemaStore;
+
+/// The pass lens's title without element sets: what to run to get some.
+pub(crate) const TIMING_UNAVAILABLE: &str =
+    "timing unavailable: tasking-ls elements import FILE or tasking-ls elements update";
 
 /// The keys whose hover lists the passes.
 const KEYS: [&str; 3] = ["acquisitionStart", "acquisitionEnd", "incidenceAngle"];
@@ -49,6 +57,30 @@ pub(crate) enum PassReport {
     },
 }
 
+/// The element sets the pass search of an order reads, or why there are none.
+pub(crate) enum Loaded {
+    /// No `[feasibility] elements` and nothing in the element cache.
+    Missing,
+    /// A file could not be read (the sentence names it and the line).
+    Unreadable(String),
+    Sets(Vec<ElementSet>),
+}
+
+/// The element sets for the order saved at `path`: its nearest `tasking-ls.toml`'s
+/// `[feasibility] elements`, then the element cache (`config::elements::configured_for`).
+pub(crate) fn load(path: Option<&Path>) -> Loaded {
+    let files = path
+        .map(crate::config::elements::configured_for)
+        .unwrap_or_default();
+    if files.is_empty() {
+        return Loaded::Missing;
+    }
+    match crate::config::elements::read(&files) {
+        Ok(sets) => Loaded::Sets(sets),
+        Err(message) => Loaded::Unreadable(message),
+    }
+}
+
 /// The pass search for the order `doc` (saved at `path`, whose nearest `tasking-ls.toml`
 /// names the element files); `None` when the order is no pass query (no known product or
 /// constellation, no valid window). Runs SGP4: call it off the protocol's threads or on a
@@ -60,21 +92,26 @@ pub(crate) fn search(
 ) -> Option<PassReport> {
     let root = doc.root()?;
     let query = pass_query(root, store).ok()?;
+    search_query(&query, &load(path))
+}
+
+/// The pass search of `query` with the sets `loaded`.
+pub(crate) fn search_query(query: &PassQuery, loaded: &Loaded) -> Option<PassReport> {
     let title = query.constellation.title;
-    let files = path
-        .map(crate::config::elements::configured_for)
-        .unwrap_or_default();
-    if files.is_empty() {
-        return Some(PassReport::NoElements { title });
-    }
-    let sets = match crate::config::elements::read(&files) {
-        Ok(sets) => sets,
-        Err(message) => return Some(PassReport::Unreadable { title, message }),
+    let sets = match loaded {
+        Loaded::Missing => return Some(PassReport::NoElements { title }),
+        Loaded::Unreadable(message) => {
+            return Some(PassReport::Unreadable {
+                title,
+                message: message.clone(),
+            })
+        }
+        Loaded::Sets(sets) => sets,
     };
     let aoi = Aoi::new(&query.positions)?;
     let results = opportunities(
         query.constellation,
-        &sets,
+        sets,
         &aoi,
         query.limit_deg,
         query.start,
@@ -108,6 +145,166 @@ pub(crate) fn search(
     })
 }
 
+/// The pass search of one version of a UP42 order: the lens's title (empty when the order is
+/// no pass query) and the `feasibility.passes` diagnostics with their fixes (`lint` applied).
+/// The diagnostics come only from a search that computed some satellite and found no window:
+/// never without element sets.
+pub(crate) fn evaluate(
+    path: Option<&Path>,
+    doc: &Document,
+    store: &SchemaStore,
+    lint: &LintSettings,
+) -> (String, Vec<Diagnostic>) {
+    let Some(query) = doc.root().and_then(|root| pass_query(root, store).ok()) else {
+        return (String::new(), Vec::new());
+    };
+    let loaded = load(path);
+    let Some(report) = search_query(&query, &loaded) else {
+        return (String::new(), Vec::new());
+    };
+    let title = lens_title(&report);
+    let no_window = matches!(
+        &report,
+        PassReport::Searched { windows, computed, .. } if windows.is_empty() && !computed.is_empty()
+    );
+    let mut diagnostics = Vec::new();
+    if let (true, Loaded::Sets(sets)) = (no_window, &loaded) {
+        diagnostics = pass_diagnostics(doc, &CheckOptions::new(store), sets);
+        lint.apply(&mut diagnostics);
+    }
+    (title, diagnostics)
+}
+
+/// The pass search of a search-style (STAPI) order `doc` saved at `path`, whose product the
+/// workspace's `[stapi] constellation` (or its `[[stapi.files]]` entry) maps to the table's
+/// satellites, as `tasking-ls opportunities` reads it: the window from `datetime`, the limit
+/// from the filter's incidence or off-nadir bound, the AOI from `geometry`. `None` when no
+/// search can be made (no constellation configured, an open interval, no angle bound, text
+/// that is not JSON).
+pub(crate) fn search_order_report(
+    path: Option<&Path>,
+    doc: &Document,
+    config: &StapiConfig,
+) -> Option<PassReport> {
+    let order: serde_json::Value = serde_json::from_str(doc.text()).ok()?;
+    let product = path
+        .and_then(|p| config.product_for(p))
+        .unwrap_or_else(|| "(none configured)".to_string());
+    let key = path.and_then(|p| config.constellation_for(p));
+    let query = search_order_query(&order, key.as_deref(), &product).ok()?;
+    let query = PassQuery {
+        constellation: query.constellation,
+        product_id: product,
+        start: query.start,
+        end: query.end,
+        limit_deg: query.limit_deg,
+        limit_maximum_deg: None,
+        positions: query.positions,
+    };
+    search_query(&query, &load(path))
+}
+
+/// True when the document at `uri` is a STAPI order by the workspace's `[stapi]` patterns (as
+/// `commands::is_search_order`, without importing the handlers that import this module).
+pub(crate) fn is_search_order(backend: &Backend, uri: &Uri) -> bool {
+    let path = convert::file_path(uri)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| uri.path().as_str().to_string());
+    super::stapi::is_order(backend, &path)
+}
+
+/// The pass search of `version` of the document at `uri`: from the memo, else computed on a
+/// blocking thread and memoised while that version is current. `None` when the document is
+/// not open at that version any more.
+pub(crate) async fn memo_for(
+    backend: &Backend,
+    uri: &Uri,
+    document: &Arc<Document>,
+    version: i32,
+) -> Option<PassMemo> {
+    if let Some(memo) = backend.0.pass_lenses.get(uri) {
+        if memo.version == version {
+            return Some(memo.clone());
+        }
+    }
+    let store = backend.store();
+    let lint = backend.settings().lint;
+    let path = convert::file_path(uri);
+    let doc = document.clone();
+    // A STAPI order: the lens only (its checks have no pass diagnostics).
+    let search_config = is_search_order(backend, uri).then(|| super::stapi::config(backend));
+    let (title, diagnostics) = tokio::task::spawn_blocking(move || match search_config {
+        Some(config) => (
+            search_order_report(path.as_deref(), &doc, &config)
+                .map(|report| lens_title(&report))
+                .unwrap_or_default(),
+            Vec::new(),
+        ),
+        None => evaluate(path.as_deref(), &doc, &store, &lint),
+    })
+    .await
+    .ok()?;
+    let memo = PassMemo {
+        version,
+        title,
+        diagnostics: Arc::new(diagnostics),
+    };
+    // Still the current version: keep it.
+    if backend.snapshot(uri).is_some_and(|(_, v)| v == version) {
+        backend.0.pass_lenses.insert(uri.clone(), memo.clone());
+    }
+    Some(memo)
+}
+
+/// How long a document must stay unchanged after its check before its passes are searched
+/// for diagnostics: typing never waits for SGP4, and a burst of edits searches once.
+pub(crate) const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// After the check of `version` was published: waits until the document has settled at
+/// that version ([`SETTLE`]), then the `feasibility.passes` diagnostics of the version (from
+/// the memo the lens shares). `None` when there are none (no element sets, a window found, a
+/// STAPI order) or the document changed or closed meanwhile.
+pub(crate) async fn pass_diagnostics_when_settled(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+) -> Option<Arc<Vec<Diagnostic>>> {
+    if is_search_order(backend, uri) {
+        return None;
+    }
+    tokio::time::sleep(SETTLE).await;
+    let (document, current) = backend.snapshot(uri)?;
+    if current != version {
+        return None;
+    }
+    let memo = memo_for(backend, uri, &document, version).await?;
+    (!memo.diagnostics.is_empty()).then_some(memo.diagnostics)
+}
+
+/// Adds `passes` to the stored diagnostics of `version` (call under the URI's publish lock)
+/// and returns them all; `None` when the stored ones are not that version's (a newer version,
+/// a re-check under way, which publishes and asks again) or already hold them.
+pub(crate) fn merge_into_stored(
+    backend: &Backend,
+    uri: &Uri,
+    version: i32,
+    passes: &[Diagnostic],
+) -> Option<Arc<Vec<Diagnostic>>> {
+    let mut entry = backend.0.documents.get_mut(uri)?;
+    if entry.version != version {
+        return None;
+    }
+    let stored = entry.diagnostics.clone()?;
+    if stored.iter().any(|d| d.code == Code::FeasibilityPasses) {
+        return None;
+    }
+    let mut merged: Vec<Diagnostic> = stored.as_ref().clone();
+    merged.extend(passes.iter().cloned());
+    let merged = Arc::new(merged);
+    entry.diagnostics = Some(merged.clone());
+    Some(merged)
+}
+
 /// The passes section of the hover at `offset`, when it is on one of [`KEYS`].
 pub(super) fn passes_hover(
     backend: &Backend,
@@ -135,8 +332,9 @@ pub(crate) fn passes_markdown(report: &PassReport) -> String {
     let (title, limit_deg, windows, computed, missing) = match report {
         PassReport::NoElements { title } => {
             return format!(
-                "**Passes of {title}**: not computed: no element sets (`[feasibility] elements` \
-                 in tasking-ls.toml, or `tasking-ls opportunities FILE --elements ...`)"
+                "**Passes of {title}**: timing unavailable: no element sets. Import a file with \
+                 `tasking-ls elements import FILE` or fetch current ones with `tasking-ls \
+                 elements update` (or name files in `[feasibility] elements` of tasking-ls.toml)"
             )
         }
         PassReport::Unreadable { title, message } => {
@@ -186,16 +384,16 @@ pub(crate) fn passes_markdown(report: &PassReport) -> String {
     out
 }
 
-/// The code lens's title: "7 passes ≤ 10° (Pléiades Neo 3, 4)"; "timing unavailable: import
-/// elements" when no satellite could be searched (never a count of zero without elements).
+/// The code lens's title: "7 passes ≤ 10° (Pléiades Neo 3, 4)"; [`TIMING_UNAVAILABLE`] when no
+/// satellite could be searched (never a count of zero without elements).
 pub(crate) fn lens_title(report: &PassReport) -> String {
     match report {
-        PassReport::NoElements { .. } => "timing unavailable: import elements".to_string(),
+        PassReport::NoElements { .. } => TIMING_UNAVAILABLE.to_string(),
         PassReport::Unreadable { .. } => {
             "timing unavailable: the element files cannot be read (hover for why)".to_string()
         }
         PassReport::Searched { computed, .. } if computed.is_empty() => {
-            "timing unavailable: import elements".to_string()
+            TIMING_UNAVAILABLE.to_string()
         }
         PassReport::Searched {
             limit_deg,

@@ -234,9 +234,16 @@ async fn with_costly_fixes(
         fixed
     })
     .await;
-    let Ok(fixed) = checked else {
+    let Ok(mut fixed) = checked else {
         return diagnostics;
     };
+    // The pass search's diagnostics are merged after the check's (`feasibility`): kept.
+    fixed.extend(
+        diagnostics
+            .iter()
+            .filter(|d| d.code == crate::check::Code::FeasibilityPasses)
+            .cloned(),
+    );
     // The same diagnostics as published, or the indices would point at others.
     let same = fixed.len() == diagnostics.len()
         && fixed

@@ -1,7 +1,9 @@
 //! The AOI map for the editors: `taskingLs/aoiPreview` (the drawing of a document's areas of
 //! interest, its data and the viewer script, for VS Code's webview; positions in the
 //! negotiated encoding) and the hover thumbnail on a geometry (a PNG data URI and the
-//! figures). The drawing is `render`'s, from the server's own parse and diagnostics.
+//! figures). The drawing is `render`'s, from the server's own parse and diagnostics; the map
+//! also draws the passes of the product's satellites (ground tracks and reachable strips,
+//! from the order's element sets), searched once per version of the document shown.
 
 use std::sync::Arc;
 
@@ -18,7 +20,7 @@ use crate::check::{
 };
 use crate::document::Document;
 use crate::render::html::{self, Tiles};
-use crate::render::{self, render_svg, scene_of, Options, Scene};
+use crate::render::{self, render_svg, scene_of, Options, PassElements, PassLayer, Scene};
 
 /// `taskingLs/aoiPreview`'s parameters.
 #[derive(Debug, Deserialize)]
@@ -53,6 +55,54 @@ fn diagnostics_of(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc<Vec<
     Arc::new(check_document(doc, &options))
 }
 
+/// The last previewed document's pass layer: (URI, the parse it was drawn for, layer). The
+/// webview asks again after each edit; the pass search runs once per text, and only for the
+/// document shown.
+type LayerMemo = std::sync::Mutex<Option<(Uri, Arc<Document>, Option<PassLayer>)>>;
+
+static LAYER_MEMO: LayerMemo = std::sync::Mutex::new(None);
+
+/// Forgets the memoised pass layer (the element files may have changed with the settings).
+pub(crate) fn forget_pass_layer() {
+    if let Ok(mut memo) = LAYER_MEMO.lock() {
+        *memo = None;
+    }
+}
+
+/// The passes drawn on the AOI map of the document at `uri` (UP42 orders: the element sets
+/// of its `tasking-ls.toml` or the cache), computed on a blocking thread once per text.
+async fn pass_layer_of(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Option<PassLayer> {
+    if let Ok(memo) = LAYER_MEMO.lock() {
+        if let Some((u, d, layer)) = memo.as_ref() {
+            if u == uri && (Arc::ptr_eq(d, doc) || d.text() == doc.text()) {
+                return layer.clone();
+            }
+        }
+    }
+    if super::feasibility::is_search_order(backend, uri) {
+        return None;
+    }
+    let store = backend.store();
+    let path = convert::file_path(uri);
+    let document = doc.clone();
+    let layer = tokio::task::spawn_blocking(move || {
+        let loaded = super::feasibility::load(path.as_deref());
+        let elements = match &loaded {
+            super::feasibility::Loaded::Missing => PassElements::Missing,
+            super::feasibility::Loaded::Unreadable(message) => PassElements::Unreadable(message),
+            super::feasibility::Loaded::Sets(sets) => PassElements::Sets(sets),
+        };
+        render::pass_layer(&document, &store, elements)
+    })
+    .await
+    .ok()
+    .flatten();
+    if let Ok(mut memo) = LAYER_MEMO.lock() {
+        *memo = Some((uri.clone(), doc.clone(), layer.clone()));
+    }
+    layer
+}
+
 impl Backend {
     /// `taskingLs/aoiPreview`: `{data, script, attribution}` where `data` is the viewer's
     /// (`render::html::viewer_data`) with each vertex's and marker's byte offset replaced by
@@ -67,6 +117,7 @@ impl Backend {
             )));
         };
         let diagnostics = diagnostics_of(self, uri, &doc);
+        let passes = pass_layer_of(self, uri, &doc).await;
         let store = self.store();
         let encoding = self.encoding();
         // The `--offline` flag wins over the editor's settings, as everywhere.
@@ -87,7 +138,8 @@ impl Backend {
                 }
             });
         guarded("aoiPreview", || {
-            let scene = scene_of(&doc, &store, &diagnostics);
+            let mut scene = scene_of(&doc, &store, &diagnostics);
+            scene.passes = passes;
             let rendered = render_svg(
                 &scene,
                 &Options {

@@ -16,7 +16,10 @@ pub mod scene;
 pub mod svg;
 pub mod view;
 
-pub use scene::{scene_of, Caption, Marker, Polygon, Ring, Scene, Shape};
+pub use scene::{
+    pass_layer, scene_of, Caption, Marker, PassElements, PassLayer, Polygon, Ring, Scene, Shape,
+    Track,
+};
 pub use svg::{render_for_raster, render_svg, DrawnMarker, DrawnVertex, Rendered};
 pub use view::View;
 

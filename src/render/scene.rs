@@ -3,10 +3,14 @@
 //! the byte offset of every position, the geometry diagnostics placed on the map, and the
 //! caption's figures. The renderer only reads a [`Scene`]; the file is never changed.
 
+use crate::check::feasibility::pass_query;
 use crate::check::geometry::shape::{self, unwrap_polygon};
 use crate::check::geometry::GeometryType;
 use crate::check::{find_polygons, product_id, request_form, Code, Diagnostic, Severity};
 use crate::document::{Document, Node, TextRange};
+use crate::feasibility::elements::ElementSet;
+use crate::feasibility::passes::{ground_track, Aoi, Propagator, TrackPoint, Window};
+use crate::feasibility::{opportunities, Timing};
 use crate::ide::area::area_m2;
 use crate::ide::window::{acquisition_window, window_length};
 use crate::schema::SchemaStore;
@@ -22,6 +26,291 @@ pub struct Scene {
     /// Geometry diagnostics with a place on the map.
     pub markers: Vec<Marker>,
     pub caption: Caption,
+    /// The satellites' passes (issue 30), when the order is one the pass search reads
+    /// ([`pass_layer`]); `None` draws nothing and says nothing about passes.
+    pub passes: Option<PassLayer>,
+}
+
+/// The passes drawn over the map: each access window's ground track and reachable strip,
+/// and the legend's sentence. Plain lines and polygons: the pass search made them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PassLayer {
+    /// The legend: "3 passes ≤ 30° (elements of 2027-02-28); geometric access only", or why
+    /// the times are unknown ("passes of Pléiades Neo: timing unavailable: ..."), never "no
+    /// pass" without element sets. Each "; " starts a line of the drawn legend.
+    pub legend: String,
+    /// The drawn passes, by start time (at most [`MAX_TRACKS`]).
+    pub tracks: Vec<Track>,
+    /// The satellites of the drawn tracks, in the order their colours are given.
+    pub satellites: Vec<String>,
+}
+
+/// One access window on the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Track {
+    /// The satellite's name (its colour is its index in [`PassLayer::satellites`]).
+    pub satellite: String,
+    /// "Pléiades Neo 3 · 2027-03-02 15:21 UTC · 12.3°": satellite, time of the smallest
+    /// incidence (UTC) and that incidence (degrees).
+    pub label: String,
+    /// The sub-satellite points around the window, `[lon, lat]` degrees, longitudes unwrapped
+    /// next to the AOI's.
+    pub line: Vec<[f64; 2]>,
+    /// The band of ground within the order's incidence limit either side of `line`, as one
+    /// ring (left edge forward, right edge back), `[lon, lat]` degrees, unwrapped.
+    pub strip: Vec<[f64; 2]>,
+    /// The sub-satellite point at the time of the smallest incidence (where the label goes).
+    pub anchor: [f64; 2],
+}
+
+/// At most this many passes are drawn (the earliest); the legend counts them all.
+pub const MAX_TRACKS: usize = 24;
+
+/// The element sets a preview's pass layer is computed from.
+#[derive(Clone, Copy, Debug)]
+pub enum PassElements<'a> {
+    /// None configured, imported or given: the times of the passes are unknown.
+    Missing,
+    /// The element files could not be read: the sentence names the file and why.
+    Unreadable(&'a str),
+    /// The sets to search with (the newest per satellite is used).
+    Sets(&'a [ElementSet]),
+}
+
+/// What the legend says when no element set is at hand.
+/// Each "; " starts a line of the drawn legend.
+pub const TIMING_UNAVAILABLE: &str =
+    "timing unavailable: no element sets; tasking-ls elements import FILE; or tasking-ls elements update";
+
+/// The pass layer of the order `doc`: the access windows of its product's satellites over
+/// its AOI within its window and incidence limit (as `tasking-ls opportunities` finds them),
+/// each drawn as its ground track and reachable strip. `None` when the order is no pass
+/// query (no product of the constellation table, no valid window or AOI). Runs SGP4 (tens of
+/// milliseconds for a month): call it on a user's request, not while typing.
+pub fn pass_layer(
+    doc: &Document,
+    store: &SchemaStore,
+    elements: PassElements<'_>,
+) -> Option<PassLayer> {
+    let root = doc.root()?;
+    let query = pass_query(root, store).ok()?;
+    let title = query.constellation.title;
+    let sets = match elements {
+        PassElements::Missing => {
+            return Some(PassLayer {
+                legend: format!("passes of {title}: {TIMING_UNAVAILABLE}"),
+                ..PassLayer::default()
+            })
+        }
+        PassElements::Unreadable(message) => {
+            return Some(PassLayer {
+                legend: format!("passes of {title}: timing unavailable: {message}"),
+                ..PassLayer::default()
+            })
+        }
+        PassElements::Sets(sets) => sets,
+    };
+    let aoi = Aoi::new(&query.positions)?;
+    let results = opportunities(
+        query.constellation,
+        sets,
+        &aoi,
+        query.limit_deg,
+        query.start,
+        query.end,
+    );
+    let computed: Vec<_> = results
+        .iter()
+        .filter(|r| matches!(r.timing, Timing::Timed { .. } | Timing::Approximate { .. }))
+        .collect();
+    if computed.is_empty() {
+        return Some(PassLayer {
+            legend: format!("passes of {title}: {TIMING_UNAVAILABLE}"),
+            ..PassLayer::default()
+        });
+    }
+    let approximate = computed
+        .iter()
+        .any(|r| matches!(r.timing, Timing::Approximate { .. }));
+    let mut windows: Vec<&Window> = computed.iter().flat_map(|r| &r.windows).collect();
+    windows.sort_by_key(|w| w.start);
+    let epochs: Vec<_> = windows
+        .iter()
+        .map(|w| w.elements_epoch)
+        .chain(computed.iter().filter_map(|r| match r.timing {
+            Timing::Timed { elements_epoch } | Timing::Approximate { elements_epoch, .. } => {
+                Some(elements_epoch)
+            }
+            _ => None,
+        }))
+        .collect();
+    let (first, last) = (
+        epochs
+            .iter()
+            .min()
+            .map(|e| e.format("%Y-%m-%d").to_string()),
+        epochs
+            .iter()
+            .max()
+            .map(|e| e.format("%Y-%m-%d").to_string()),
+    );
+    let dates = match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("elements of {a} to {b}"),
+        (Some(a), _) => format!("elements of {a}"),
+        _ => "elements".to_string(),
+    };
+    let count = windows.len();
+    let mut legend = format!(
+        "{}{count} pass{} ≤ {}° ({dates}); geometric access only",
+        if approximate { "~" } else { "" },
+        if count == 1 { "" } else { "es" },
+        degrees_text(query.limit_deg),
+    );
+    let missing: Vec<&str> = results
+        .iter()
+        .filter(|r| !computed.iter().any(|c| c.norad_id == r.norad_id))
+        .map(|r| r.satellite.as_str())
+        .collect();
+    if !missing.is_empty() {
+        legend.push_str(&format!("; no elements for {}", missing.join(", ")));
+    }
+    if count > MAX_TRACKS {
+        legend.push_str(&format!("; the first {MAX_TRACKS} drawn"));
+    }
+    // The track runs long enough to cross the view: the AOI's extent plus the reach on
+    // both sides, at the ground speed of these orbits (about 6.8 km/s), and a margin.
+    let reference = {
+        let b = bbox_of_points(&query.positions);
+        b.map_or(0.0, |b| (b[0] + b[2]) / 2.0)
+    };
+    let extent_km = bbox_of_points(&query.positions).map_or(0.0, |b| {
+        let (w, h) = bbox_km(&b);
+        w.hypot(h)
+    });
+    let altitude = query
+        .constellation
+        .satellites
+        .first()
+        .map_or(700.0, |s| s.altitude_km);
+    let reach_km = crate::feasibility::angles::ground_distance_km(
+        query.limit_deg.clamp(0.0, 89.0),
+        altitude,
+        crate::feasibility::angles::MEAN_RADIUS_KM,
+    );
+    let half_s = ((extent_km + 2.0 * reach_km) / 5.0).clamp(30.0, 1200.0);
+    let mut layer = PassLayer {
+        legend,
+        ..PassLayer::default()
+    };
+    for w in windows.into_iter().take(MAX_TRACKS) {
+        let Some(set) = sets
+            .iter()
+            .filter(|s| s.norad_id == w.norad_id)
+            .max_by_key(|s| s.epoch)
+        else {
+            continue;
+        };
+        let Ok(propagator) = Propagator::new(set) else {
+            continue;
+        };
+        let span = chrono::Duration::milliseconds((half_s * 1000.0) as i64);
+        let (Some(from), Some(to)) = (w.at.checked_sub_signed(span), w.at.checked_add_signed(span))
+        else {
+            continue;
+        };
+        let Ok(points) = ground_track(
+            &propagator,
+            from,
+            to,
+            half_s / 60.0,
+            Some(w.at),
+            query.limit_deg,
+        ) else {
+            continue;
+        };
+        let Some(track) = track_of(w, &points, reference) else {
+            continue;
+        };
+        if !layer.satellites.contains(&track.satellite) {
+            layer.satellites.push(track.satellite.clone());
+        }
+        layer.tracks.push(track);
+    }
+    Some(layer)
+}
+
+/// The drawn form of one window's ground track: longitudes unwrapped next to `reference`.
+fn track_of(w: &Window, points: &[TrackPoint], reference: f64) -> Option<Track> {
+    let anchor_index = points
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, p)| (p.at - w.at).abs())?
+        .0;
+    let line = unwrap_near(points.iter().map(|p| p.point), reference, anchor_index);
+    let anchor = line[anchor_index];
+    let left = unwrap_near(points.iter().map(|p| p.left), anchor[0], anchor_index);
+    let right = unwrap_near(points.iter().map(|p| p.right), anchor[0], anchor_index);
+    let mut strip = left;
+    strip.extend(right.into_iter().rev());
+    if let Some(&first) = strip.first() {
+        strip.push(first);
+    }
+    Some(Track {
+        satellite: w.satellite.clone(),
+        label: format!(
+            "{} · {} UTC · {:.1}°",
+            w.satellite,
+            w.at.format("%Y-%m-%d %H:%M"),
+            w.min_incidence_deg
+        ),
+        line,
+        strip,
+        anchor,
+    })
+}
+
+/// Longitudes made continuous (consecutive ones differ by at most 180°) and shifted by whole
+/// turns so that the point at `pin` is within 180° of `reference`.
+fn unwrap_near(
+    points: impl Iterator<Item = [f64; 2]>,
+    reference: f64,
+    pin: usize,
+) -> Vec<[f64; 2]> {
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    for [lon, lat] in points {
+        let lon = match out.last() {
+            Some(prev) => lon + ((prev[0] - lon) / 360.0).round() * 360.0,
+            None => lon,
+        };
+        out.push([lon, lat]);
+    }
+    if let Some(p) = out.get(pin) {
+        let shift = ((reference - p[0]) / 360.0).round() * 360.0;
+        for q in &mut out {
+            q[0] += shift;
+        }
+    }
+    out
+}
+
+/// `[west, south, east, north]` of `[lon, lat]` points as given.
+fn bbox_of_points(points: &[[f64; 2]]) -> Option<[f64; 4]> {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for p in points {
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
+    }
+    (b[0] <= b[2]).then_some(b)
+}
+
+/// `30`, `12.5`: at most one decimal, no trailing `.0`.
+fn degrees_text(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 
 /// One geometry of the request (`params.geometry`, a feature's geometry).

@@ -116,12 +116,16 @@ pub(super) fn render(scene: &Scene, options: &Options, dense_from: Option<usize>
     );
     draw_basemap(&mut out, &view);
     draw_graticule(&mut out, &view, options.decorations);
+    draw_passes(&mut out, scene, &view);
     let mut dense = Vec::new();
     let (vertices, markers) = draw_aoi(&mut out, scene, &view, dense_from, &mut dense);
     if options.decorations {
         draw_north_arrow(&mut out);
         draw_scale_bar(&mut out, &view);
         draw_inset(&mut out, scene, &view);
+    }
+    if options.caption || options.decorations {
+        draw_pass_legend(&mut out, scene, &view);
     }
     if options.caption {
         draw_caption(&mut out, scene, &view, height);
@@ -134,6 +138,12 @@ pub(super) fn render(scene: &Scene, options: &Options, dense_from: Option<usize>
         markers,
         dense,
     }
+}
+
+/// A number with at most two decimals, without trailing zeros (opacities).
+fn num2(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A number with at most one decimal, without a trailing `.0`.
@@ -410,6 +420,146 @@ fn draw_graticule(out: &mut String, view: &View, labels: bool) {
 <path d="{lines}" fill="none" stroke="#7A8C9E" stroke-width="0.5" stroke-opacity="0.6"/>
 <g fill="#3D4F60" stroke="#FFFFFF" stroke-width="2.5" paint-order="stroke">{text}</g>
 </g>"##
+    );
+}
+
+/// The colours of the satellites' passes, by their order in the legend.
+pub const PASS_COLOURS: [[u8; 3]; 6] = [
+    [0x1F, 0x5F, 0xB4],
+    [0x7A, 0x3E, 0xA1],
+    [0x13, 0x85, 0x5B],
+    [0xB0, 0x6A, 0x10],
+    [0x0E, 0x8A, 0x9E],
+    [0xA3, 0x2A, 0x6E],
+];
+
+fn pass_colour(layer: &super::scene::PassLayer, satellite: &str) -> [u8; 3] {
+    let index = layer
+        .satellites
+        .iter()
+        .position(|s| s == satellite)
+        .unwrap_or(0);
+    PASS_COLOURS[index % PASS_COLOURS.len()]
+}
+
+/// Each pass's reachable strip (a translucent band), its ground track (a line) and, at the
+/// sub-satellite point of the smallest incidence, a dot and the label; under the AOI.
+fn draw_passes(out: &mut String, scene: &Scene, view: &View) {
+    let Some(layer) = &scene.passes else {
+        return;
+    };
+    if layer.tracks.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, r#"<g id="passes" clip-path="url(#map-area)">"#);
+    // Many strips overlap: each is fainter so that the map stays readable (about the same
+    // total tint where all of them overlap).
+    let count = layer.tracks.len() as f64;
+    let fill_opacity = (0.36 / count).clamp(0.03, 0.12);
+    // Labels that would cover one already placed are left out (each pass keeps its tooltip).
+    let mut placed: Vec<[f64; 4]> = Vec::new();
+    for track in &layer.tracks {
+        let colour = hex(pass_colour(layer, &track.satellite));
+        let strip: Vec<[f64; 2]> = track.strip.iter().map(|p| view.pixel(*p)).collect();
+        let line: Vec<[f64; 2]> = track.line.iter().map(|p| view.pixel(*p)).collect();
+        let (mut strip_d, mut line_d) = (String::new(), String::new());
+        path_data(&mut strip_d, &strip, true);
+        path_data(&mut line_d, &line, false);
+        let [x, y] = view.pixel(track.anchor);
+        let width = track.label.chars().count() as f64 * 6.7;
+        // A label that would leave the map on the right ends at its dot instead.
+        let (tx, anchor, left) = if x + 6.0 + width > view.width {
+            (x - 6.0, r#" text-anchor="end""#, x - 6.0 - width)
+        } else {
+            (x + 6.0, "", x + 6.0)
+        };
+        let rect = [left, y - 17.0, left + width, y - 3.0];
+        let free = !placed
+            .iter()
+            .any(|r| rect[0] < r[2] && r[0] < rect[2] && rect[1] < r[3] && r[1] < rect[3]);
+        let text = if free {
+            placed.push(rect);
+            format!(
+                r##"<text x="{}" y="{}"{anchor} fill="{colour}" stroke="#FFFFFF" stroke-width="2.5" paint-order="stroke">{}</text>"##,
+                num(tx),
+                num(y - 6.0),
+                escape(&track.label)
+            )
+        } else {
+            String::new()
+        };
+        let outline = if layer.tracks.len() <= 6 {
+            format!(
+                r#" stroke="{colour}" stroke-opacity="0.35" stroke-width="0.8" stroke-dasharray="4 3""#
+            )
+        } else {
+            r#" stroke="none""#.to_string()
+        };
+        let _ = writeln!(
+            out,
+            r##"<g class="pass" data-satellite="{sat}"><title>{label}</title><path class="strip" d="{strip_d}" fill="{colour}" fill-opacity="{fo}"{outline}/><path class="track" d="{line_d}" fill="none" stroke="{colour}" stroke-width="1.6"/><circle cx="{x}" cy="{y}" r="3" fill="{colour}" stroke="#FFFFFF" stroke-width="1"/>{text}</g>"##,
+            sat = escape(&track.satellite),
+            label = escape(&track.label),
+            fo = num2(fill_opacity),
+            x = num(x),
+            y = num(y),
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// The passes' legend in the map's bottom-right corner: the sentence (count, limit,
+/// elements' dates, "geometric access only", or why the timing is unavailable) and a swatch
+/// per satellite drawn.
+fn draw_pass_legend(out: &mut String, scene: &Scene, view: &View) {
+    let Some(layer) = &scene.passes else {
+        return;
+    };
+    let sentences: Vec<&str> = layer.legend.split("; ").collect();
+    // Monospace at 11 px: about 6.7 px a character.
+    let lines = sentences.len() + layer.satellites.len();
+    let chars = layer
+        .satellites
+        .iter()
+        .map(|s| s.chars().count() + 4)
+        .chain(sentences.iter().map(|s| s.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let width = (chars as f64 * 6.7 + 12.0).min(view.width - 16.0);
+    let height = lines as f64 * 15.0 + 8.0;
+    let (x, y) = (view.width - width - 8.0, view.height - height - 8.0);
+    let mut rows = String::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        let _ = write!(
+            rows,
+            r##"<text x="{}" y="{}" fill="#1F2A33">{}</text>"##,
+            num(x + 6.0),
+            num(y + 15.0 * (i as f64 + 1.0)),
+            escape(sentence)
+        );
+    }
+    for (i, satellite) in layer.satellites.iter().enumerate() {
+        let row = y + 15.0 * ((sentences.len() + i) as f64 + 1.0);
+        let colour = hex(PASS_COLOURS[i % PASS_COLOURS.len()]);
+        let _ = write!(
+            rows,
+            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="2"/><text x="{}" y="{}" fill="#1F2A33">{}</text>"##,
+            num(x + 6.0),
+            num(row - 4.0),
+            num(x + 18.0),
+            num(row - 4.0),
+            num(x + 24.0),
+            num(row),
+            escape(satellite)
+        );
+    }
+    let _ = writeln!(
+        out,
+        r##"<g id="pass-legend"><rect x="{}" y="{}" width="{}" height="{}" fill="#FFFFFF" fill-opacity="0.85" stroke="#3D4F60" stroke-width="0.8"/>{rows}</g>"##,
+        num(x),
+        num(y),
+        num(width),
+        num(height),
     );
 }
 

@@ -59,7 +59,15 @@ impl View {
         let height = (f64::from(options.height.max(16))
             - if options.caption { CAPTION_HEIGHT } else { 0.0 })
         .max(16.0);
-        let bbox = super::scene::bbox_of(&scene.shapes);
+        // The passes' nearest sub-satellite points are kept in view, so that each track
+        // crosses the map beside the AOI it sees.
+        let bbox = super::scene::bbox_of(&scene.shapes).map(|mut b| {
+            for track in scene.passes.iter().flat_map(|p| &p.tracks) {
+                let [lon, lat] = track.anchor;
+                b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+            }
+            b
+        });
         let [west, south, east, north] = match bbox {
             Some(b) => b,
             None => [-180.0, -MAX_LATITUDE, 180.0, MAX_LATITUDE],

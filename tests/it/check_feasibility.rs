@@ -522,7 +522,10 @@ mod cli {
         client.diagnostics(&uri, 1);
         let shown = hover(&mut client);
         assert!(
-            shown.contains("Passes of Pléiades Neo") && shown.contains("not computed"),
+            shown.contains("Passes of Pléiades Neo")
+                && shown.contains("timing unavailable")
+                && shown.contains("`tasking-ls elements import FILE`")
+                && shown.contains("`tasking-ls elements update`"),
             "{shown}"
         );
         assert!(!shown.to_lowercase().contains("no pass"), "{shown}");

@@ -79,7 +79,7 @@ fn quote_command_and_code_lens() {
     assert_eq!(commands, ["taskingLs.getQuote", "taskingLs.showPasses"]);
     assert_eq!(
         lenses[1]["command"]["title"],
-        "timing unavailable: import elements"
+        "timing unavailable: tasking-ls elements import FILE or tasking-ls elements update"
     );
     let quote = s
         .lsp

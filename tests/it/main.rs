@@ -48,6 +48,7 @@ mod lsp_robustness;
 mod lsp_stapi;
 mod lsp_sync;
 mod reliability;
+mod render_passes;
 mod render_preview;
 mod rules;
 mod schema_budgets;

@@ -1,8 +1,10 @@
 //! `textDocument/codeLens`. On a UP42 request: "Get quote" (or the last quote of this
 //! version) above `dataProduct`, "Order status" when the request has a receipt, and the pass
 //! count of the product's satellites ("7 passes ≤ 10° (Pléiades Neo 3, 4)", or "timing
-//! unavailable: import elements") above the window. On a STAPI order: "Submit order",
-//! "Search opportunities" (with the count of the last search) and, once submitted, "Order
+//! unavailable: tasking-ls elements import FILE or tasking-ls elements update") above the
+//! window. On a STAPI order: "Submit order",
+//! "Search opportunities" (with the count of the last search), the pass count of the
+//! satellites `[stapi] constellation` maps its product to, and, once submitted, "Order
 //! status" above `datetime`.
 
 use std::sync::Arc;
@@ -78,6 +80,11 @@ async fn lenses(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<
                 lenses.push(lens(at, "Order status".into(), ORDER_STATUS));
             }
         }
+        // Our pass count beside the provider's search, when `[stapi] constellation` maps the
+        // product to the table's satellites.
+        if let Some(title) = pass_lens_title(backend, &uri, &document, version).await {
+            lenses.push(lens(at, title, SHOW_PASSES));
+        }
         return Ok(Some(lenses));
     }
     let at = root
@@ -115,37 +122,20 @@ async fn lenses(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<
     Ok(Some(lenses))
 }
 
-/// The pass lens's title of this version: from the memo, else searched on a blocking thread
-/// (SGP4 over the window takes milliseconds to tens of them: never on the protocol's
-/// threads) and memoised. `None` when the order is no pass query.
+/// The pass lens's title of this version: from the memo it shares with the
+/// `feasibility.passes` diagnostics, else searched on a blocking thread (SGP4 over the window
+/// takes milliseconds to tens of them: never on the protocol's threads) and memoised. `None`
+/// when the order is no pass query.
 async fn pass_lens_title(
     backend: &Backend,
     uri: &Uri,
     document: &Arc<Document>,
     version: i32,
 ) -> Option<String> {
-    if let Some(memo) = backend.0.pass_lenses.get(uri) {
-        if memo.0 == version {
-            return Some(memo.1.clone()).filter(|t| !t.is_empty());
-        }
-    }
-    let store = backend.store();
-    let path = convert::file_path(uri);
-    let doc = document.clone();
-    let title = tokio::task::spawn_blocking(move || {
-        feasibility::search(path.as_deref(), &doc, &store)
-            .map(|report| feasibility::lens_title(&report))
-    })
-    .await
-    .ok()?;
-    // Still the current version: keep it (an empty title memoises "no lens").
-    if backend.snapshot(uri).is_some_and(|(_, v)| v == version) {
-        backend
-            .0
-            .pass_lenses
-            .insert(uri.clone(), (version, title.clone().unwrap_or_default()));
-    }
-    title
+    feasibility::memo_for(backend, uri, document, version)
+        .await
+        .map(|memo| memo.title)
+        .filter(|t| !t.is_empty())
 }
 
 /// `taskingLs.showPasses [uri]`: the pass list of the hover, as a message (the lens's click).
@@ -153,9 +143,13 @@ pub(super) async fn show_passes(backend: &Backend, uri: Uri) -> Outcome {
     let (document, _) = open_document(backend, &uri)?;
     let store = backend.store();
     let path = convert::file_path(&uri);
+    let search_config = is_search_order(backend, &uri).then(|| crate::lsp::stapi::config(backend));
     let text = tokio::task::spawn_blocking(move || {
-        feasibility::search(path.as_deref(), &document, &store)
-            .map(|report| feasibility::passes_markdown(&report))
+        match search_config {
+            Some(config) => feasibility::search_order_report(path.as_deref(), &document, &config),
+            None => feasibility::search(path.as_deref(), &document, &store),
+        }
+        .map(|report| feasibility::passes_markdown(&report))
     })
     .await
     .ok()

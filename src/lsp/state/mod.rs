@@ -76,9 +76,19 @@ pub(crate) struct State {
     /// code actions; kept across edits (the provider's answer does not depend on the text's
     /// formatting), dropped when the document closes.
     pub opportunities: DashMap<Uri, Vec<crate::ide::WindowChoice>>,
-    /// The pass-count lens of a document's version (its title), computed once per version
-    /// off the protocol's threads.
-    pub pass_lenses: DashMap<Uri, (i32, String)>,
+    /// The pass search of a document's version (the lens's title and the `feasibility.passes`
+    /// diagnostics), computed once per version off the protocol's threads.
+    pub pass_lenses: DashMap<Uri, PassMemo>,
+}
+
+/// What the pass search found for one version of a document.
+#[derive(Clone, Debug, Default)]
+pub struct PassMemo {
+    pub version: i32,
+    /// The pass lens's title; empty when the document is no pass query (no lens).
+    pub title: String,
+    /// `feasibility.passes` (with its fixes), lint rules applied; empty without element sets.
+    pub diagnostics: Arc<Vec<crate::check::Diagnostic>>,
 }
 
 impl Backend {
