@@ -857,6 +857,42 @@ mod tests {
         }
     }
 
+    /// The bound that lets `sizes` skip the perimeter is never under the perimeter it
+    /// stands for (random rings of short and long edges, near the equator and the poles,
+    /// across the antimeridian unwrapped), and the one-pass area and box are the bits of
+    /// the separate ones.
+    #[test]
+    fn the_perimeter_bound_is_never_under_the_perimeter() {
+        let mut rng = crate::test_rng::Lcg(2222);
+        let mut unit = || rng.draw() as f64 / (1u64 << 31) as f64;
+        for _ in 0..2_000 {
+            let centre = [unit() * 360.0 - 180.0, unit() * 170.0 - 85.0];
+            let scale = [5.0, 0.1, 1e-3, 1e-5][(unit() * 4.0) as usize % 4];
+            let n = 3 + (unit() * 40.0) as usize;
+            let mut ring: Vec<Point> = (0..n)
+                .map(|_| {
+                    [
+                        centre[0] + (unit() - 0.5) * scale,
+                        (centre[1] + (unit() - 0.5) * scale).clamp(-90.0, 90.0),
+                    ]
+                })
+                .collect();
+            ring.push(ring[0]);
+            let rings: [&[Point]; 1] = [&ring];
+            let views: Vec<&[&[Point]]> = vec![&rings[..]];
+            let (fast, bound) = Measures::area_and_box(&views);
+            let full = Measures::of(views.iter().copied());
+            assert!(
+                bound >= full.perimeter_m,
+                "{ring:?}: {bound} < {}",
+                full.perimeter_m
+            );
+            assert_eq!(fast.area_m2.to_bits(), full.area_m2.to_bits());
+            assert_eq!(fast.bbox, full.bbox);
+            assert_eq!(ring_area_m2(&ring).to_bits(), full.area_m2.to_bits());
+        }
+    }
+
     #[test]
     fn a_square_degree_at_the_equator_measures_about_12_364_km2() {
         let ring = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]];
