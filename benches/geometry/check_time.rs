@@ -7,7 +7,9 @@
 //! ring file (`*.ring.json`: one closed ring as `[[lon, lat], ...]`, what the GEOS side
 //! reads) and only the validity step is timed (`validity_fault_count`: the ring made a cycle,
 //! then the star test, chain sweep or exact sweep and GEOS's rules), as shapely's `is_valid`
-//! is. Build it with the release code:
+//! is. With `--simplify N`, each file is a ring file too and only the simplify fix's search
+//! (`check::aoi::simplify::simplify`, to at most N positions) is timed, with the positions
+//! kept. Build it with the release code:
 //! `cargo build --profile profiling --example check_time`.
 
 use std::time::Instant;
@@ -16,6 +18,7 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use tasking_ls::check::aoi::simplify::simplify;
 use tasking_ls::check::geometry::validity_fault_count;
 use tasking_ls::check::{check_document, CheckOptions};
 use tasking_ls::document::Document;
@@ -25,18 +28,25 @@ fn main() {
     let mut runs = 7usize;
     let mut files = Vec::new();
     let mut validity = false;
+    let mut simplify_to: Option<usize> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--runs" {
             runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs);
         } else if arg == "--validity" {
             validity = true;
+        } else if arg == "--simplify" {
+            simplify_to = args.next().and_then(|n| n.parse().ok());
         } else {
             files.push(arg);
         }
     }
     if validity {
         validity_only(&files, runs);
+        return;
+    }
+    if let Some(limit) = simplify_to {
+        simplify_only(&files, runs, limit);
         return;
     }
     let store = SchemaStore::bundled();
@@ -94,21 +104,59 @@ fn main() {
     }
 }
 
+/// A ring file: one closed ring as `[[lon, lat], ...]`; exits with status 2 when unreadable.
+fn read_ring(path: &str) -> Vec<[f64; 2]> {
+    match std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+    {
+        Ok(ring) => ring,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// `--simplify N`: the simplify fix's search alone on each ring file; one JSON line per file
+/// with the median and minimum seconds, the positions kept and a hash of which (FNV-1a of
+/// the kept indices: a change of the search that should not change its result shows here).
+fn simplify_only(files: &[String], runs: usize, limit: usize) {
+    for path in files {
+        let ring = read_ring(path);
+        let polygons = vec![vec![ring.as_slice()]];
+        let mut times = Vec::with_capacity(runs);
+        let mut kept = None;
+        for _ in 0..runs {
+            let start = Instant::now();
+            kept = simplify(&polygons, limit);
+            times.push(start.elapsed().as_secs_f64());
+        }
+        let hash = kept.as_ref().map_or(0, |s| {
+            s.kept
+                .iter()
+                .flatten()
+                .flatten()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, &i| {
+                    (h ^ i as u64).wrapping_mul(0x0100_0000_01b3)
+                })
+        });
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{{\"path\": {:?}, \"simplify_median\": {}, \"simplify_min\": {}, \"positions\": {}, \"kept_hash\": \"{hash:016x}\"}}",
+            path,
+            times[times.len() / 2],
+            times[0],
+            kept.map_or("null".to_string(), |s| s.positions.to_string())
+        );
+    }
+}
+
 /// `--validity`: the validity step alone on each ring file; one JSON line per file with the
 /// median and minimum seconds and the fault count.
 fn validity_only(files: &[String], runs: usize) {
     for path in files {
-        let ring: Vec<[f64; 2]> = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
-        {
-            Ok(ring) => ring,
-            Err(e) => {
-                eprintln!("{path}: {e}");
-                std::process::exit(2);
-            }
-        };
-        let rings = vec![ring];
+        let rings = vec![read_ring(path)];
         let mut times = Vec::with_capacity(runs);
         let mut faults = 0;
         for _ in 0..runs {

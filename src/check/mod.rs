@@ -92,7 +92,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
     if let (Some(root), Some(product)) = (doc.root(), options.search_product) {
         if let Some(site) = search_order::check(doc, root, product, options, &mut diagnostics) {
             let acceptance = acceptance(options, "search", Some(&product.id));
-            check_geometry(doc, &site, options, acceptance.as_ref(), &mut diagnostics);
+            check_geometry(doc, &site, options, acceptance.as_deref(), &mut diagnostics);
         }
     } else if let Some(root) = doc.root() {
         let request = envelope::check(doc, root, options, &mut diagnostics);
@@ -102,7 +102,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         let acceptance = acceptance(options, "dataProduct", product_id(root));
         let sites = find_geometries(root, request.form, request.schema.as_deref());
         for site in &sites {
-            check_geometry(doc, site, options, acceptance.as_ref(), &mut diagnostics);
+            check_geometry(doc, site, options, acceptance.as_deref(), &mut diagnostics);
         }
         dates::check(doc, &request, options.now, &mut diagnostics);
         feasibility::check(&request, &sites, options, &mut diagnostics);
@@ -132,23 +132,22 @@ fn keep_line_ending(doc: &Document, diagnostics: &mut [Diagnostic]) {
 }
 
 /// The acceptance rules in force for an order of `order_form` for `product`: the bundled
-/// data and the user's overrides ([`aoi::Acceptance::resolve`]).
+/// data and the user's overrides ([`aoi::Acceptance::resolve_bundled`], resolved once per
+/// product and shared).
 fn acceptance(
     options: &CheckOptions<'_>,
     order_form: &str,
     product: Option<&str>,
-) -> Option<aoi::Acceptance> {
+) -> Option<std::sync::Arc<aoi::Acceptance>> {
     if !options.acceptance_rules {
         return None;
     }
-    let mut rules = aoi::Acceptance::resolve(
-        aoi::LimitsFile::bundled(),
+    aoi::Acceptance::resolve_bundled(
         order_form,
         product,
         options.rule_overrides,
-    )?;
-    rules.simplify_fix = options.costly_fixes;
-    Some(rules)
+        options.costly_fixes,
+    )
 }
 
 /// The geometry checks of one site, through the geometry cache when the caller keeps one.
