@@ -177,12 +177,7 @@ impl Context<'_> {
                             for inner in branch.iter() {
                                 if inner.instance_path().as_str() == error.instance_path().as_str()
                                 {
-                                    self.diagnose(
-                                        path,
-                                        inner,
-                                        inner.schema_path().as_str(),
-                                        out,
-                                    );
+                                    self.diagnose(path, inner, inner.schema_path().as_str(), out);
                                 }
                             }
                             if out.len() > before {
