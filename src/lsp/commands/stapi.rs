@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 use tower_lsp_server::ls_types::*;
 
 use super::{
-    ask, current_diagnostics, file_name, file_path, open_document, refresh_code_lenses,
-    request_value, Failure, Outcome,
+    current_diagnostics, file_name, file_path, open_document, refresh_code_lenses, request_value,
+    Failure, Outcome,
 };
-use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, ReceiptBook};
+use crate::api::receipt::Finish;
 use crate::api::stapi::Placement;
 use crate::api::ErrorKind;
 use crate::check::search_order::{FILTER_KEY, GEOMETRY_KEY, WINDOW_KEY};
@@ -26,30 +26,12 @@ use crate::lsp::convert;
 use crate::lsp::stapi;
 use crate::lsp::state::{Backend, IN_FLIGHT};
 
-const SUBMIT: &str = "Submit order";
-const SUBMIT_AGAIN: &str = "Submit again";
-const CANCEL: &str = "Cancel";
 /// The most opportunities asked for; the message offers at most [`BUTTONS`] of them.
 const LIMIT: usize = 10;
 /// Buttons of the opportunity message (clients lay out a few, not dozens).
 const BUTTONS: usize = 5;
 /// Where the windows of a provider's opportunity search come from, in the actions' titles.
 pub(crate) const PROVIDER_OPPORTUNITY: &str = "provider opportunity";
-
-/// Releases a document's submission guard when the submission ends, however it ends.
-struct Submitting<'a>(&'a Backend, Uri);
-
-impl Drop for Submitting<'_> {
-    fn drop(&mut self) {
-        self.0
-             .0
-            .provider
-            .submitting
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&self.1);
-    }
-}
 
 /// `taskingLs.submitOrder [uri]` for a STAPI order file.
 pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
@@ -88,38 +70,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     // The exact text confirmed is the text posted, whatever the editor does meanwhile.
     let text = document.text().to_string();
     let order = request_value(&document, &uri)?;
-    {
-        let mut running = backend
-            .0
-            .provider
-            .submitting
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if !running.insert(uri.clone()) {
-            return Err(Failure(format!(
-                "{not}: a submission of {name} is already in progress"
-            )));
-        }
-    }
-    let _guard = Submitting(backend, uri.clone());
-    let cache_dir = backend
-        .0
-        .options
-        .cache_dir
-        .clone()
-        .or(backend.settings().cache_dir);
-    let mut book = ReceiptBook::open(
-        &path,
-        fallback_dir(cache_dir.as_deref()),
-        LockWait::No,
-        || {},
-    )
-    .await
-    .map_err(|e| Failure(format!("{not}: {e}")))?;
-    let sha = Fingerprint::of(text.as_bytes());
-    let earlier = book
-        .earlier(&sha)
-        .map_err(|e| Failure(format!("{not}: {e}")))?;
+    let begun = super::submit::begin(backend, &uri, &path, &text, (not, &name)).await?;
     let endpoint = format!("POST /products/{}/orders", product.id);
     let label = if product.title.is_empty() {
         product.id.clone()
@@ -148,43 +99,17 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
             if warnings == 1 { "" } else { "s" }
         ));
     }
-    if let Some(previous) = earlier.first() {
-        question.push_str(&format!(
-            "\nThis exact content was already submitted {}{}.",
-            previous.describe(),
-            previous.layout_note(&sha)
-        ));
+    if let Some(cancelled) =
+        super::submit::confirm(backend, question, &begun, &name, "the server's order list").await
+    {
+        return cancelled;
     }
-    if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {
-        backend
-            .0
-            .client
-            .show_message(MessageType::INFO, format!("Order in {name} not submitted."))
-            .await;
-        return Ok(json!({"orderIds": [], "cancelled": true}));
-    }
-    if let Some(previous) = earlier.first() {
-        let again = format!(
-            "This exact order was already submitted {}. Check the server's order list first. \
-             Submit it again, as a second, separate order?",
-            previous.describe()
-        );
-        if ask(backend, again, &[SUBMIT_AGAIN, CANCEL])
-            .await
-            .as_deref()
-            != Some(SUBMIT_AGAIN)
-        {
-            backend
-                .0
-                .client
-                .show_message(
-                    MessageType::INFO,
-                    format!("Order in {name} not submitted again."),
-                )
-                .await;
-            return Ok(json!({"orderIds": [], "cancelled": true}));
-        }
-    }
+    let super::submit::Begun {
+        guard: _guard,
+        mut book,
+        sha,
+        ..
+    } = begun;
     book.begin(&sha, &product.id, client.url(), &endpoint)
         .map_err(|e| Failure(format!("{not}: {e}")))?;
     tracing::info!(product = %product.id, "submitting the STAPI order in {name}");

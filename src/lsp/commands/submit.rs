@@ -12,7 +12,7 @@ use super::{
     api, ask, current_diagnostics, file_name, file_path, open_document, product_label, product_of,
     refresh_code_lenses, request_value, Failure, Outcome, SUBMIT_ORDER,
 };
-use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, ReceiptBook};
+use crate::api::receipt::{fallback_dir, Fingerprint, Finish, LockWait, Receipt, ReceiptBook};
 use crate::api::{group_thousands, ErrorKind};
 use crate::check::{Diagnostic, Severity};
 use crate::lsp::convert;
@@ -52,7 +52,7 @@ pub(crate) fn submit_order_action(
 }
 
 /// Releases a document's submission guard when the submission ends, however it ends.
-struct Submitting<'a>(&'a Backend, Uri);
+pub(super) struct Submitting<'a>(&'a Backend, Uri);
 
 impl Drop for Submitting<'_> {
     fn drop(&mut self) {
@@ -64,6 +64,112 @@ impl Drop for Submitting<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .remove(&self.1);
     }
+}
+
+/// A submission that may go on: the document's in-progress mark (released on drop), the
+/// file's receipt book, the fingerprint of the text to post, and the earlier receipts of the
+/// same content (by bytes, or by the parsed body: layout only).
+pub(super) struct Begun<'a> {
+    pub guard: Submitting<'a>,
+    pub book: ReceiptBook,
+    pub sha: Fingerprint,
+    pub earlier: Vec<Receipt>,
+}
+
+/// Marks `uri` as being submitted (refused when a submission of it is already running) and
+/// opens the receipt book of `path` (beside the file, else in the cache); shared by the UP42
+/// and STAPI flows. `not` and `name` word the failure ("Order not submitted: …").
+pub(super) async fn begin<'a>(
+    backend: &'a Backend,
+    uri: &Uri,
+    path: &std::path::Path,
+    text: &str,
+    (not, name): (&str, &str),
+) -> Result<Begun<'a>, Failure> {
+    {
+        let mut running = backend
+            .0
+            .provider
+            .submitting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !running.insert(uri.clone()) {
+            return Err(Failure(format!(
+                "{not}: a submission of {name} is already in progress"
+            )));
+        }
+    }
+    let guard = Submitting(backend, uri.clone());
+    let cache_dir = backend
+        .0
+        .options
+        .cache_dir
+        .clone()
+        .or(backend.settings().cache_dir);
+    let book = ReceiptBook::open(
+        path,
+        fallback_dir(cache_dir.as_deref()),
+        LockWait::No,
+        || {},
+    )
+    .await
+    .map_err(|e| Failure(format!("{not}: {e}")))?;
+    let sha = Fingerprint::of(text.as_bytes());
+    let earlier = book
+        .earlier(&sha)
+        .map_err(|e| Failure(format!("{not}: {e}")))?;
+    Ok(Begun {
+        guard,
+        book,
+        sha,
+        earlier,
+    })
+}
+
+/// Asks `question` (with a note when the content was submitted before), then, for content
+/// submitted before, asks again whether to place it as a second order (`where_to_check`: the
+/// list the user should look at first). `None` to go on; otherwise the cancelled outcome,
+/// after telling the user.
+pub(super) async fn confirm(
+    backend: &Backend,
+    mut question: String,
+    begun: &Begun<'_>,
+    name: &str,
+    where_to_check: &str,
+) -> Option<Outcome> {
+    if let Some(previous) = begun.earlier.first() {
+        question.push_str(&format!(
+            "\nThis exact content was already submitted {}{}.",
+            previous.describe(),
+            previous.layout_note(&begun.sha)
+        ));
+    }
+    let cancelled = |message: String| async move {
+        backend
+            .0
+            .client
+            .show_message(MessageType::INFO, message)
+            .await;
+        Some(Ok(json!({"orderIds": [], "cancelled": true})))
+    };
+    if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {
+        return cancelled(format!("Order in {name} not submitted.")).await;
+    }
+    if let Some(previous) = begun.earlier.first() {
+        let again = format!(
+            "This exact order was already submitted {}. Check {where_to_check} first. Submit \
+             it again, as a second, separate order?",
+            previous.describe()
+        );
+        if ask(backend, again, &[SUBMIT_AGAIN, CANCEL])
+            .await
+            .as_deref()
+            != Some(SUBMIT_AGAIN)
+        {
+            return cancelled(format!("Order in {name} not submitted again.")).await;
+        }
+    }
+    None
 }
 
 /// `taskingLs.submitOrder [uri]`.
@@ -94,38 +200,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     // The exact text confirmed is the text posted, whatever the editor does meanwhile.
     let text = document.text().to_string();
     let request = request_value(&document, &uri)?;
-    {
-        let mut running = backend
-            .0
-            .provider
-            .submitting
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if !running.insert(uri.clone()) {
-            return Err(Failure(format!(
-                "{not}: a submission of {name} is already in progress"
-            )));
-        }
-    }
-    let _guard = Submitting(backend, uri.clone());
-    let cache_dir = backend
-        .0
-        .options
-        .cache_dir
-        .clone()
-        .or(backend.settings().cache_dir);
-    let mut book = ReceiptBook::open(
-        &path,
-        fallback_dir(cache_dir.as_deref()),
-        LockWait::No,
-        || {},
-    )
-    .await
-    .map_err(|e| Failure(format!("{not}: {e}")))?;
-    let sha = Fingerprint::of(text.as_bytes());
-    let earlier = book
-        .earlier(&sha)
-        .map_err(|e| Failure(format!("{not}: {e}")))?;
+    let begun = begin(backend, &uri, &path, &text, (not, &name)).await?;
     let plan = api
         .client
         .plan_order(&text)
@@ -176,43 +251,15 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
             if warnings == 1 { "" } else { "s" }
         ));
     }
-    if let Some(previous) = earlier.first() {
-        question.push_str(&format!(
-            "\nThis exact content was already submitted {}{}.",
-            previous.describe(),
-            previous.layout_note(&sha)
-        ));
+    if let Some(cancelled) = confirm(backend, question, &begun, &name, "your order list").await {
+        return cancelled;
     }
-    if ask(backend, question, &[SUBMIT, CANCEL]).await.as_deref() != Some(SUBMIT) {
-        backend
-            .0
-            .client
-            .show_message(MessageType::INFO, format!("Order in {name} not submitted."))
-            .await;
-        return Ok(json!({"orderIds": [], "cancelled": true}));
-    }
-    if let Some(previous) = earlier.first() {
-        let again = format!(
-            "This exact order was already submitted {}. Check your order list first. Submit \
-             it again, as a second, separate order?",
-            previous.describe()
-        );
-        if ask(backend, again, &[SUBMIT_AGAIN, CANCEL])
-            .await
-            .as_deref()
-            != Some(SUBMIT_AGAIN)
-        {
-            backend
-                .0
-                .client
-                .show_message(
-                    MessageType::INFO,
-                    format!("Order in {name} not submitted again."),
-                )
-                .await;
-            return Ok(json!({"orderIds": [], "cancelled": true}));
-        }
-    }
+    let Begun {
+        guard: _guard,
+        mut book,
+        sha,
+        ..
+    } = begun;
     book.begin(&sha, &plan.data_product, &plan.workspace_id, &plan.endpoint)
         .map_err(|e| Failure(format!("{not}: {e}")))?;
     tracing::info!(product = %product, "submitting the order in {name}");
