@@ -6,7 +6,7 @@
 use crate::check::feasibility::pass_query;
 use crate::check::geometry::shape::{self, unwrap_polygon};
 use crate::check::geometry::GeometryType;
-use crate::check::{find_polygons, product_id, request_form, Code, Diagnostic, Severity};
+use crate::check::{find_geometries, product_id, request_form, Code, Diagnostic, Severity};
 use crate::document::{Document, Node, TextRange};
 use crate::feasibility::elements::ElementSet;
 use crate::feasibility::passes::{ground_track, Aoi, Propagator, TrackPoint, Window};
@@ -394,12 +394,17 @@ pub fn scene_of(doc: &Document, store: &SchemaStore, diagnostics: &[Diagnostic])
     let search = crate::check::search_order::polygon_site(root);
     let sites = match search.clone() {
         Some(site) => vec![site],
-        None => find_polygons(root, request_form(root), schema.as_deref()),
+        // Drawn by the type the document gives, even one the product refuses (a MultiPolygon
+        // for a Polygon-only product is shown with its `schema.enum` finding, not hidden).
+        None => find_geometries(root, request_form(root), schema.as_deref())
+            .into_iter()
+            .filter(|site| written_type(site.node).is_some())
+            .collect(),
     };
     let mut reference: Option<f64> = None;
     let mut areas = Vec::new();
     for site in &sites {
-        let multi = site.declared() == Some(GeometryType::MultiPolygon);
+        let multi = written_type(site.node) == Some(GeometryType::MultiPolygon);
         let Some(coordinates) = site.node.get("coordinates") else {
             continue;
         };
@@ -480,6 +485,15 @@ pub fn scene_of(doc: &Document, store: &SchemaStore, diagnostics: &[Diagnostic])
     }
     count_others(&mut scene.caption, others.into_iter());
     scene
+}
+
+/// The `type` a geometry object is written with, when it is `Polygon` or `MultiPolygon`.
+fn written_type(node: &Node) -> Option<GeometryType> {
+    match node.get("type")?.as_str()? {
+        "Polygon" => Some(GeometryType::Polygon),
+        "MultiPolygon" => Some(GeometryType::MultiPolygon),
+        _ => None,
+    }
 }
 
 fn count_others<'a>(caption: &mut Caption, diagnostics: impl Iterator<Item = &'a Diagnostic>) {
@@ -734,6 +748,34 @@ mod tests {
             .find(|m| m.code == Code::GeometrySelfIntersection)
             .expect("a marker");
         assert!((marker.at[0] - 0.5).abs() < 1e-9 && (marker.at[1] - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_multipolygon_the_product_refuses_is_still_drawn() {
+        // The seed's product accepts only Polygon: the map shows the parts (and the
+        // caption counts the `schema.enum` error) rather than "no Polygon or MultiPolygon".
+        let seed = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+        let mut order: serde_json::Value = serde_json::from_str(seed).unwrap();
+        let ring = order["params"]["geometry"]["coordinates"][0].clone();
+        let shifted: Vec<serde_json::Value> = ring
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| serde_json::json!([p[0].as_f64().unwrap() + 0.3, p[1]]))
+            .collect();
+        order["params"]["geometry"] = serde_json::json!({
+            "type": "MultiPolygon", "coordinates": [[ring], [shifted]]
+        });
+        let s = scene(&serde_json::to_string_pretty(&order).unwrap());
+        assert_eq!(s.shapes.len(), 1);
+        assert!(s.shapes[0].multi);
+        assert_eq!(s.shapes[0].polygons.len(), 2);
+        assert_eq!(
+            s.caption.other_errors + s.markers.len(),
+            1,
+            "{:?}",
+            s.markers
+        );
     }
 
     #[test]
