@@ -309,17 +309,8 @@ impl Context<'_> {
 
     pub(super) fn values(&self, path: &[PathSegment], range: TextRange) -> Vec<CompletionItem> {
         let quoted = self.doc.slice(range).starts_with('"');
-        let item = |label: String, kind: CompletionKind, new_text: String| CompletionItem {
-            filter_text: quoted.then(|| format!("\"{label}")),
-            label,
-            kind,
-            detail: None,
-            documentation: None,
-            edit: Edit { range, new_text },
-            additional_edits: Vec::new(),
-            is_snippet: false,
-            sort_text: String::new(),
-            preselect: false,
+        let item = |label: String, kind: CompletionKind, new_text: String| {
+            value_item(self.doc, range, label, kind, new_text)
         };
         let mut items = match place(path) {
             Place::Root => vec![CompletionItem {
@@ -513,4 +504,29 @@ fn ends_value(c: char) -> bool {
 /// "Pléiades Analytic": see [`ProductInfo::label`](crate::schema::ProductInfo::label).
 pub(crate) fn product_label(product: &crate::schema::ProductInfo) -> String {
     product.label()
+}
+
+/// A plain completion item replacing `range` (a value's byte range in `doc`) with `new_text`;
+/// when the value there starts with a quote, the client filters on `"label` so that typing
+/// inside the string keeps it offered. Shared by the request and search-order completions.
+pub(super) fn value_item(
+    doc: &Document,
+    range: TextRange,
+    label: String,
+    kind: CompletionKind,
+    new_text: String,
+) -> CompletionItem {
+    let quoted = doc.slice(range).starts_with('"');
+    CompletionItem {
+        filter_text: quoted.then(|| format!("\"{label}")),
+        label,
+        kind,
+        detail: None,
+        documentation: None,
+        edit: Edit { range, new_text },
+        additional_edits: Vec::new(),
+        is_snippet: false,
+        sort_text: String::new(),
+        preselect: false,
+    }
 }

@@ -694,19 +694,7 @@ fn value_item(
     kind: CompletionKind,
     new_text: String,
 ) -> CompletionItem {
-    let quoted = cx.doc.slice(range).starts_with('"');
-    CompletionItem {
-        filter_text: quoted.then(|| format!("\"{label}")),
-        label,
-        kind,
-        detail: None,
-        documentation: None,
-        edit: Edit { range, new_text },
-        additional_edits: Vec::new(),
-        is_snippet: false,
-        sort_text: String::new(),
-        preselect: false,
-    }
+    super::completion::value_item(cx.doc, range, label, kind, new_text)
 }
 
 /// `20`, not `20.0`, for a whole number read as a float.

@@ -3,6 +3,7 @@
 //! needed here), the monotonic properties of the search, and the element-free diagnostics on
 //! the orders the issue names (stereo at 5°, 72°N in December, a one-day window).
 
+use crate::support::elements::{goldens, renumbered};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use tasking_ls::check::{check_document, CheckOptions, Code};
@@ -11,14 +12,6 @@ use tasking_ls::feasibility::elements::{parse, ElementSet};
 use tasking_ls::feasibility::passes::{search, Aoi, Propagator, Window};
 use tasking_ls::feasibility::sun::sun_elevation_deg;
 use tasking_ls::schema::SchemaStore;
-
-fn goldens() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/feasibility/goldens.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("goldens.json")).unwrap()
-}
 
 fn at_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap()
@@ -359,27 +352,6 @@ fn a_one_day_window_at_a_small_angle_may_hold_no_pass() {
 mod cli {
     use super::*;
     use crate::support::cli::{run_in_home, text};
-
-    fn tle_checksum(line: &str) -> char {
-        let sum: u32 = line
-            .chars()
-            .map(|c| c.to_digit(10).unwrap_or(u32::from(c == '-')))
-            .sum();
-        char::from_digit(sum % 10, 10).unwrap()
-    }
-
-    /// The goldens' first test-made sun-synchronous set, renumbered as `norad` (a test-made
-    /// orbit under a table satellite's number: no third-party elements in the repository).
-    fn renumbered(norad: &str) -> String {
-        let g = goldens();
-        let pair = &g["elements"][0];
-        let mut text = format!("0 TEST {norad}\n");
-        for line in [pair[0].as_str().unwrap(), pair[1].as_str().unwrap()] {
-            let body = line[..68].replacen("90001", norad, 1);
-            text.push_str(&format!("{body}{}\n", tle_checksum(&body)));
-        }
-        text
-    }
 
     const ORDER: &str = r#"{"dataProduct": "97891b26-bacf-48fb-9d30-46697a11ce65", "params": {
   "displayName": "t", "acquisitionStart": "2027-03-01T00:00:00Z",

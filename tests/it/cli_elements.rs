@@ -18,14 +18,7 @@ use tasking_ls::feasibility::elements::parse;
 use tasking_ls::schema::{ProductSchema, SchemaOrigin, SchemaStore};
 
 use crate::support::cli::{run_in_home, text};
-
-fn tle_checksum(line: &str) -> char {
-    let sum: u32 = line
-        .chars()
-        .map(|c| c.to_digit(10).unwrap_or(u32::from(c == '-')))
-        .sum();
-    char::from_digit(sum % 10, 10).unwrap()
-}
+use crate::support::elements::tle_checksum;
 
 /// The goldens' first test-made sun-synchronous set as satellite `norad`, its epoch day of
 /// 2027 changed to `day` (fractional day of year, e.g. "060.25000000").

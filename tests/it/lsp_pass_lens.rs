@@ -5,36 +5,8 @@
 
 use serde_json::{json, Value};
 
+use crate::support::elements::renumbered;
 use crate::support::lsp_client::{file_uri, LspClient};
-
-fn goldens() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/feasibility/goldens.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("goldens.json")).unwrap()
-}
-
-fn tle_checksum(line: &str) -> char {
-    let sum: u32 = line
-        .chars()
-        .map(|c| c.to_digit(10).unwrap_or(u32::from(c == '-')))
-        .sum();
-    char::from_digit(sum % 10, 10).unwrap()
-}
-
-/// The goldens' first test-made sun-synchronous set under a table satellite's number (no
-/// third-party elements in the repository).
-fn renumbered(norad: &str) -> String {
-    let g = goldens();
-    let pair = &g["elements"][0];
-    let mut text = format!("0 TEST {norad}\n");
-    for line in [pair[0].as_str().unwrap(), pair[1].as_str().unwrap()] {
-        let body = line[..68].replacen("90001", norad, 1);
-        text.push_str(&format!("{body}{}\n", tle_checksum(&body)));
-    }
-    text
-}
 
 /// A Pléiades Neo order over Panama, 1 to 6 March 2027, at most 30° incidence.
 const ORDER: &str = r#"{"dataProduct": "97891b26-bacf-48fb-9d30-46697a11ce65", "params": {

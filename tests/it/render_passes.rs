@@ -5,7 +5,6 @@
 //! tests (the goldens' sun-synchronous set under a table satellite's number).
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use tasking_ls::document::Document;
 use tasking_ls::feasibility::angles::{geodetic_normal, geodetic_to_ecef, incidence_deg};
 use tasking_ls::feasibility::elements::{parse, ElementSet};
@@ -14,34 +13,7 @@ use tasking_ls::render::{pass_layer, render_svg, scene_of, Options, PassElements
 use tasking_ls::schema::SchemaStore;
 
 use crate::support::cli::{run_in_home, text};
-
-fn goldens() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/feasibility/goldens.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("goldens.json")).unwrap()
-}
-
-fn tle_checksum(line: &str) -> char {
-    let sum: u32 = line
-        .chars()
-        .map(|c| c.to_digit(10).unwrap_or(u32::from(c == '-')))
-        .sum();
-    char::from_digit(sum % 10, 10).unwrap()
-}
-
-/// The goldens' first test-made set as 3LE text under the NORAD number `norad`.
-fn renumbered(norad: &str) -> String {
-    let g = goldens();
-    let pair = &g["elements"][0];
-    let mut text = format!("0 TEST {norad}\n");
-    for line in [pair[0].as_str().unwrap(), pair[1].as_str().unwrap()] {
-        let body = line[..68].replacen("90001", norad, 1);
-        text.push_str(&format!("{body}{}\n", tle_checksum(&body)));
-    }
-    text
-}
+use crate::support::elements::renumbered;
 
 fn pneo3() -> Vec<ElementSet> {
     parse(&renumbered("48268")).unwrap()

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod elements;
 pub mod fake_api;
 pub mod lsp_client;
 pub mod metamodel;
