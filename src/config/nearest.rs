@@ -59,6 +59,10 @@ pub struct NearestConfig {
     folders: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Configuration file (None: no file) -> its settings, or why it could not be read.
     settings: Mutex<HashMap<Option<PathBuf>, Loaded>>,
+    /// A file's parent folder as written (relative paths too) -> its settings: the walk asks
+    /// for every file, and a hit here costs no `getcwd` or `stat` (issue 27: no metadata
+    /// calls beyond what the walk gives).
+    by_parent: Mutex<HashMap<PathBuf, Loaded>>,
 }
 
 impl Default for NearestConfig {
@@ -76,6 +80,7 @@ impl NearestConfig {
             fixed: Some(Arc::new(settings)),
             folders: Mutex::default(),
             settings: Mutex::default(),
+            by_parent: Mutex::default(),
         }
     }
 
@@ -86,6 +91,7 @@ impl NearestConfig {
             fixed: None,
             folders: Mutex::default(),
             settings: Mutex::default(),
+            by_parent: Mutex::default(),
         }
     }
 
@@ -106,6 +112,41 @@ impl NearestConfig {
             absolute.parent().unwrap_or(Path::new("/"))
         };
         let config = self.config_of(folder);
+        self.settings_of(config)
+    }
+
+    /// The settings of `path`, known to name a file (not a folder: the walk knows it from
+    /// the directory entry, the command line from its `stat`): those of its parent folder,
+    /// cached by the parent as written, so the files of one folder cost one lookup.
+    ///
+    /// # Errors
+    /// As [`NearestConfig::for_path`].
+    pub fn for_file(&self, path: &Path) -> Result<Arc<FileSettings>, String> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let parent = path.parent().unwrap_or(Path::new(""));
+        let known = self
+            .by_parent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(parent)
+            .cloned();
+        if let Some(known) = known {
+            return known;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let folder = absolute.parent().unwrap_or(Path::new("/"));
+        let loaded = self.settings_of(self.config_of(folder));
+        self.by_parent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(parent.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    /// The settings under `config` (None: no configuration file), loaded once.
+    fn settings_of(&self, config: Option<PathBuf>) -> Loaded {
         let mut settings = self.settings.lock().unwrap_or_else(|e| e.into_inner());
         settings
             .entry(config.clone())
