@@ -623,7 +623,12 @@ pub fn find_geometries<'a>(
                 if schema.geometry_field(&field.name).is_some() {
                     continue;
                 }
-                if let Some(node) = params.get(&field.name) {
+                // A scalar holds no geometry: skip it before building the label and path
+                // (most fields, in every file of a run).
+                if let Some(node) = params
+                    .get(&field.name)
+                    .filter(|n| n.members().is_some() || n.items().is_some())
+                {
                     let mut at = Nested {
                         root: &schema.schema,
                         label: format!("params.{}", field.name),

@@ -5,29 +5,103 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{fixes_json, span, Report};
-use crate::document::PositionEncoding;
+use super::{span, Report};
+use crate::cli::report::FileResult;
+use crate::document::{LineCol, PositionEncoding};
 
 pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    let mut findings = Vec::new();
-    for file in report.files {
-        for diagnostic in &file.diagnostics {
-            let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf16);
-            findings.push(json!({
-                "file": file.path,
-                "range": {
-                    "start": {"line": start.line, "character": start.col},
-                    "end": {"line": end.line, "character": end.col},
-                },
-                "severity": diagnostic.severity.as_str(),
-                "code": diagnostic.code.as_str(),
-                "message": diagnostic.message,
-                "fixes": fixes_json(file, diagnostic),
-            }));
-        }
-    }
+    // Borrowed rows serialized straight to the writer: no `serde_json::Value` per finding
+    // (a map per object), which was 6% of `validate`'s instructions on 1,000 orders.
+    let findings: Vec<Finding<'_>> = report
+        .files
+        .iter()
+        .flat_map(|file| {
+            file.diagnostics.iter().map(move |diagnostic| Finding {
+                file: &file.path,
+                range: Range::of(file, diagnostic.range),
+                severity: diagnostic.severity.as_str(),
+                code: diagnostic.code.as_str(),
+                message: &diagnostic.message,
+                fixes: diagnostic
+                    .fixes
+                    .iter()
+                    .map(|fix| FixRow {
+                        title: &fix.title,
+                        preferred: fix.preferred && !fix.deferred,
+                        deferred: fix.deferred.then_some(true),
+                        edits: if fix.deferred {
+                            Vec::new()
+                        } else {
+                            fix.edits
+                                .iter()
+                                .map(|edit| EditRow {
+                                    range: Range::of(file, edit.range),
+                                    new_text: &edit.new_text,
+                                })
+                                .collect()
+                        },
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &findings)?;
     writeln!(out)
+}
+
+/// One finding: its file, range, severity, code, message and fixes, in this key order.
+#[derive(Serialize)]
+struct Finding<'a> {
+    file: &'a str,
+    range: Range,
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+    fixes: Vec<FixRow<'a>>,
+}
+
+/// A fix: `deferred` is written only for a fix `--fix` computes later (then no edits).
+#[derive(Serialize)]
+struct FixRow<'a> {
+    title: &'a str,
+    preferred: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deferred: Option<bool>,
+    edits: Vec<EditRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditRow<'a> {
+    range: Range,
+    #[serde(rename = "newText")]
+    new_text: &'a str,
+}
+
+/// 0-based line and UTF-16 character, as LSP's `Range`.
+#[derive(Serialize)]
+struct Range {
+    start: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: u32,
+    character: u32,
+}
+
+impl Range {
+    fn of(file: &FileResult, range: crate::document::TextRange) -> Range {
+        let (start, end) = span(file, range, PositionEncoding::Utf16);
+        let position = |at: LineCol| Position {
+            line: at.line,
+            character: at.col,
+        };
+        Range {
+            start: position(start),
+            end: position(end),
+        }
+    }
 }
