@@ -1133,6 +1133,9 @@ impl Strict<'_> {
     }
 
     fn array(&mut self, open: Token, depth: usize) -> Option<Node> {
+        if let Some(position) = self.position(open) {
+            return Some(position);
+        }
         let base = self.items.len();
         let mut token = self.parser.lex();
         if token.kind != Kind::RBracket {
@@ -1164,6 +1167,101 @@ impl Strict<'_> {
             kind: NodeKind::Array(items),
         })
     }
+}
+
+impl Strict<'_> {
+    /// `[x, y]` of two plain numbers (what [`short_number`] reads), after its `[` was lexed:
+    /// the packed array node, built with no token or node per number; or `None`, with the
+    /// parser where it was, for anything else, which the general path then reads. Positions
+    /// are most of an order's bytes; the tree is the one the general path builds (the
+    /// `fast_path_*` property tests compare both parsers' trees).
+    fn position(&mut self, open: Token) -> Option<Node> {
+        let bytes = self.parser.bytes;
+        let array_start = open.range.start as usize;
+        let first_at = skip_whitespace(bytes, self.parser.pos);
+        let (x, x_end, x_integer) = short_number(bytes, first_at)?;
+        let comma = skip_whitespace(bytes, x_end);
+        if bytes.get(comma) != Some(&b',') {
+            return None;
+        }
+        let second_at = skip_whitespace(bytes, comma + 1);
+        let (y, y_end, y_integer) = short_number(bytes, second_at)?;
+        let close = skip_whitespace(bytes, y_end);
+        if bytes.get(close) != Some(&b']') {
+            return None;
+        }
+        let pair = NumberPair::from_parsed([
+            (x, first_at - array_start, x_end - array_start, x_integer),
+            (y, second_at - array_start, y_end - array_start, y_integer),
+        ])?;
+        self.parser.pos = close + 1;
+        Some(Node {
+            range: TextRange::new(array_start, close + 1),
+            kind: NodeKind::Array(Items::Pair(pair)),
+        })
+    }
+}
+
+/// A JSON number at `at` in one pass, when it is plain: an integer of at most 2^53 in
+/// magnitude (not `-0`), or a decimal without exponent as [`short_decimal`] reads it; and it
+/// ends where a word ends (whitespace, `,`, `]`, `}`, `:`, `"`; not a comment). Returns its
+/// value, the byte after it and whether it is an integer; `None` for anything else, which
+/// the general path reads (and reports, if it is wrong).
+#[inline(always)]
+fn short_number(bytes: &[u8], at: usize) -> Option<(f64, usize, bool)> {
+    const POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let mut i = at;
+    let negative = bytes.get(i) == Some(&b'-');
+    if negative {
+        i += 1;
+    }
+    let int_start = i;
+    let mut mantissa: u64 = 0;
+    while let Some(&b) = bytes.get(i) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    // JSON: at least one digit, and no leading zero before another digit.
+    if int_digits == 0 || (int_digits > 1 && bytes[int_start] == b'0') {
+        return None;
+    }
+    let mut fraction = 0usize;
+    let integer = bytes.get(i) != Some(&b'.');
+    if !integer {
+        i += 1;
+        let fraction_start = i;
+        while let Some(&b) = bytes.get(i) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+            i += 1;
+        }
+        fraction = i - fraction_start;
+        if fraction == 0 {
+            return None;
+        }
+    }
+    if int_digits + fraction > 19 || mantissa > 1 << 53 {
+        return None;
+    }
+    match bytes.get(i) {
+        None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}' | b':' | b'"') => {}
+        _ => return None,
+    }
+    if integer && negative && mantissa == 0 {
+        // `-0` reads as the float -0.0, not as an integer.
+        return None;
+    }
+    let magnitude = mantissa as f64 / *POWERS.get(fraction)?;
+    Some((if negative { -magnitude } else { magnitude }, i, integer))
 }
 
 /// The value of a decimal without exponent whose digits, read as one integer, are at most

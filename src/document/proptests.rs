@@ -359,6 +359,36 @@ proptest! {
         assert_fast_path_agrees(&text)?;
     }
 
+    /// The position fast path (`[x, y]` read without tokens): two number-like words of every
+    /// shape near its bounds (integers around 2^53 and 19 digits, `-0`, leading zeros,
+    /// fractions of 0–24 digits, exponents, a stray letter) with any spacing, alone or in a
+    /// ring: the same tree as the tolerant parser, or a fallback.
+    #[test]
+    fn fast_path_equals_tolerant_on_positions(
+        numbers in prop::collection::vec(
+            "-?(0|[1-9][0-9]{0,19}|0[0-9]{1,2}|9007199254740993|9007199254740992)(\\.[0-9]{0,24})?([eE][+-]?[0-9]{1,3})?[a-z]?",
+            2..12,
+        ),
+        spaces in prop::collection::vec("[ \t\r\n]{0,2}", 6),
+        nested in any::<bool>(),
+    ) {
+        let [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| spaces[i].as_str());
+        let positions: Vec<String> = numbers
+            .chunks(2)
+            .map(|pair| match pair {
+                [x, y] => format!("[{a}{x}{b},{c}{y}{d}]"),
+                [x] => format!("[{e}{x}{f}]"),
+                _ => unreachable!(),
+            })
+            .collect();
+        let text = if nested {
+            format!("{{\"coordinates\": [[{}]]}}", positions.join(&format!("{e},{f}")))
+        } else {
+            positions[0].clone()
+        };
+        assert_fast_path_agrees(&text)?;
+    }
+
     #[test]
     fn fast_path_equals_tolerant_on_json_like_text(text in "[\\[\\]{}:,\"\\\\ a-z0-9.+\\-eE/*\n\r\té😀\u{feff}]{0,80}") {
         assert_fast_path_agrees(&text)?;

@@ -132,6 +132,25 @@ impl NumberPair {
         Some(NumberPair { values, spans })
     }
 
+    /// A pair read straight from the text by the parser's position fast path: each number's
+    /// value, its start and end offsets from the array's `[`, and whether it is an integer.
+    /// `None` when a span does not fit (as [`NumberPair::pack`]). The caller vouches that
+    /// each value is the one `pack` would have read (an integer within 2^53, or a decimal).
+    pub(crate) fn from_parsed(numbers: [(f64, usize, usize, bool); 2]) -> Option<NumberPair> {
+        let mut values = [0.0; 2];
+        let mut spans = [[0u16; 2]; 2];
+        for (i, (value, start, end, integer)) in numbers.into_iter().enumerate() {
+            let start = u16::try_from(start).ok()?;
+            let end = u16::try_from(end).ok()?;
+            if end >= INTEGER_BIT {
+                return None;
+            }
+            values[i] = value;
+            spans[i] = [start | if integer { INTEGER_BIT } else { 0 }, end];
+        }
+        Some(NumberPair { values, spans })
+    }
+
     /// The two values, as `f64`.
     pub fn values(&self) -> [f64; 2] {
         self.values
