@@ -12,6 +12,16 @@ fn main() {
     // A directory here makes cargo rescan it, so added and removed files trigger a rebuild too.
     println!("cargo:rerun-if-changed=schemas-cache");
     println!("cargo:rerun-if-changed=build.rs");
+    // The executable is linked at a fixed address (not position-independent) on Linux: a PIE
+    // makes the dynamic loader apply ~49,000 relative relocations at every start and copy each
+    // page of `.data.rel.ro` it touches, 0.9 ms of a 3.7 ms `validate` of one order (220 of
+    // 509 page faults; issue 27's start-up goal is 3 ms). Shared libraries stay randomised;
+    // the binary is also 1.2 MB smaller without `.rela.dyn`.
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    if os == "linux" && arch == "x86_64" {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 
     let mut files: Vec<(String, String)> = Vec::new();
     if let Ok(entries) = fs::read_dir(&cache_dir) {
