@@ -46,6 +46,18 @@ pub struct SchemaStore {
     /// the ids in `cached` (those not overridden since by `--schema-dir` or a fetch).
     cache: Option<super::cache::LazyCache>,
     cached: std::collections::HashSet<String>,
+    /// Bundled schemas not parsed yet (`SchemaStore::bundled`): id -> the file, parsed on the
+    /// first `get`. A run that checks orders of one product parses that product's schema
+    /// only (start-up, issue 27: parsing all four was 17% of one small order's instructions).
+    unparsed: HashMap<String, Arc<UnparsedBundled>>,
+}
+
+/// A bundled schema file, parsed at most once.
+#[derive(Debug)]
+struct UnparsedBundled {
+    name: &'static str,
+    text: &'static str,
+    parsed: std::sync::OnceLock<Option<Arc<ProductSchema>>>,
 }
 
 /// What one file of a schema directory holds.
@@ -88,6 +100,19 @@ impl SchemaStore {
         // Bundled paths name the source file, so an error reads like a `--schema-dir` one.
         let path_of = |name: &str| Path::new("schemas-cache").join(name);
         for (name, text) in bundled::files() {
+            if !compile && !is_products_index(Path::new(name)) {
+                if let Some(id) = product_id_of(Path::new(name)) {
+                    store.unparsed.insert(
+                        id,
+                        Arc::new(UnparsedBundled {
+                            name,
+                            text,
+                            parsed: std::sync::OnceLock::new(),
+                        }),
+                    );
+                    continue;
+                }
+            }
             match load_file(&path_of(name), text, SchemaOrigin::Bundled, compile) {
                 Ok(Some(Loaded::Schema(schema))) => store.insert(schema),
                 Ok(Some(Loaded::Products(products))) => {
@@ -157,6 +182,7 @@ impl SchemaStore {
     /// Adds or replaces one schema.
     pub fn insert(&mut self, schema: Arc<ProductSchema>) {
         self.cached.remove(&schema.id);
+        self.unparsed.remove(&schema.id);
         self.schemas.insert(schema.id.clone(), schema);
     }
 
@@ -189,7 +215,25 @@ impl SchemaStore {
                 return Some(schema);
             }
         }
-        self.schemas.get(id).cloned()
+        if let Some(schema) = self.schemas.get(id) {
+            return Some(schema.clone());
+        }
+        let unparsed = self.unparsed.get(id)?;
+        unparsed
+            .parsed
+            .get_or_init(|| {
+                let path = Path::new("schemas-cache").join(unparsed.name);
+                match load_file(&path, unparsed.text, SchemaOrigin::Bundled, false) {
+                    Ok(Some(Loaded::Schema(schema))) => Some(schema),
+                    Ok(_) => None,
+                    Err(error) => {
+                        // A build bug (`try_bundled` is tested); a server keeps running.
+                        tracing::error!("bundled schema skipped: {error}");
+                        None
+                    }
+                }
+            })
+            .clone()
     }
 
     pub fn products(&self) -> &[ProductInfo] {
@@ -203,6 +247,7 @@ impl SchemaStore {
     /// The ids of every schema held, sorted.
     pub fn schema_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self.schemas.keys().cloned().collect();
+        ids.extend(self.unparsed.keys().cloned());
         ids.extend(self.cached.iter().cloned());
         ids.sort();
         ids.dedup();
