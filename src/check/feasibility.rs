@@ -137,8 +137,21 @@ fn visit_positions(node: &Node, visit: &mut impl FnMut([f64; 2])) {
     if let Some([lon, lat]) = node.pair_values() {
         visit([lon, lat]);
     } else if let Some(items) = node.items() {
-        for item in items.iter() {
-            visit_positions(&item, visit);
+        match items.nodes() {
+            // A ring's stored positions, read in place (most of a large AOI's nodes).
+            Some(nodes) => {
+                for item in nodes {
+                    match item.pair_values() {
+                        Some(position) => visit(position),
+                        None => visit_positions(item, visit),
+                    }
+                }
+            }
+            None => {
+                for item in items.iter() {
+                    visit_positions(&item, visit);
+                }
+            }
         }
     } else if let Some(coordinates) = node.get("coordinates") {
         visit_positions(coordinates, visit);
