@@ -289,8 +289,9 @@ type LoadedEntry = std::sync::OnceLock<Option<Arc<ProductSchema>>>;
 struct LazyInner {
     cache: SchemaCache,
     ids: std::collections::BTreeSet<String>,
-    /// Per product, the entry once loaded (`None`: missing or corrupt).
-    loaded: std::sync::Mutex<std::collections::HashMap<String, Arc<LoadedEntry>>>,
+    /// Per product listed in `ids`, the entry once loaded (`None`: missing or corrupt). The
+    /// cells exist from the start, so a lookup takes no lock (`validate` asks once per file).
+    loaded: std::collections::HashMap<String, LoadedEntry>,
     /// How many entries were read and parsed (tests assert on it).
     loads: std::sync::atomic::AtomicUsize,
 }
@@ -298,7 +299,7 @@ struct LazyInner {
 impl LazyCache {
     /// Lists the entries of `cache` (names only; nothing is read yet).
     pub fn new(cache: SchemaCache) -> Self {
-        let ids = std::fs::read_dir(cache.dir())
+        let ids: std::collections::BTreeSet<String> = std::fs::read_dir(cache.dir())
             .map(|dir| {
                 dir.filter_map(|e| e.ok())
                     .filter_map(|e| e.file_name().into_string().ok())
@@ -311,8 +312,11 @@ impl LazyCache {
         LazyCache {
             inner: Arc::new(LazyInner {
                 cache,
+                loaded: ids
+                    .iter()
+                    .map(|id| (id.clone(), LoadedEntry::new()))
+                    .collect(),
                 ids,
-                loaded: Default::default(),
                 loads: Default::default(),
             }),
         }
@@ -333,14 +337,7 @@ impl LazyCache {
         if !self.contains(id) {
             return None;
         }
-        let cell = self
-            .inner
-            .loaded
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(id.to_string())
-            .or_default()
-            .clone();
+        let cell = self.inner.loaded.get(id)?;
         cell.get_or_init(|| {
             self.inner
                 .loads

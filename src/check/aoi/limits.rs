@@ -7,7 +7,7 @@
 //! code names none of them.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -304,7 +304,12 @@ impl Acceptance {
         overrides: Option<&RuleOverrides>,
         simplify_fix: bool,
     ) -> Option<Arc<Acceptance>> {
-        static CACHE: Mutex<Vec<(CacheKey, Option<Arc<Acceptance>>)>> = Mutex::new(Vec::new());
+        // One cache per thread, so the parallel checks of `validate` take no lock per file
+        // (issue 27); each thread resolves a product once.
+        thread_local! {
+            static CACHE: std::cell::RefCell<Vec<(CacheKey, Option<Arc<Acceptance>>)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
         let user = product.and_then(|p| overrides?.get(p));
         let matches = |k: &CacheKey| {
             k.simplify_fix == simplify_fix
@@ -312,11 +317,13 @@ impl Acceptance {
                 && k.product.as_deref() == product
                 && k.user.as_ref() == user
         };
-        // A poisoned lock only means another check panicked mid-lookup: the entries are
-        // whole values either way.
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, rules)) = cache.iter().find(|(k, _)| matches(k)) {
-            return rules.clone();
+        if let Some(rules) = CACHE.with_borrow(|cache| {
+            cache
+                .iter()
+                .find(|(k, _)| matches(k))
+                .map(|(_, rules)| rules.clone())
+        }) {
+            return rules;
         }
         let rules = Acceptance::resolve(LimitsFile::bundled(), order_form, product, overrides).map(
             |mut a| {
@@ -324,18 +331,20 @@ impl Acceptance {
                 Arc::new(a)
             },
         );
-        if cache.len() >= CACHE_CAPACITY {
-            cache.clear();
-        }
-        cache.push((
-            CacheKey {
-                order_form: order_form.to_string(),
-                product: product.map(str::to_string),
-                user: user.cloned(),
-                simplify_fix,
-            },
-            rules.clone(),
-        ));
+        CACHE.with_borrow_mut(|cache| {
+            if cache.len() >= CACHE_CAPACITY {
+                cache.clear();
+            }
+            cache.push((
+                CacheKey {
+                    order_form: order_form.to_string(),
+                    product: product.map(str::to_string),
+                    user: user.cloned(),
+                    simplify_fix,
+                },
+                rules.clone(),
+            ));
+        });
         rules
     }
 
