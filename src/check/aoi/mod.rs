@@ -391,14 +391,28 @@ pub fn ring_length_m(ring: &[Point]) -> f64 {
     };
     // One cosine per position (each is in two edges); the sines and arcsine of an edge's
     // small angles by their series (see `sin_small`).
+    // An edge shorter than `FLAT` in both directions (about 320 m) is measured on the plane
+    // tangent at its middle, `√(Δφ² + (cos φ̄ Δλ)²)` with `cos φ̄` the mean of its ends':
+    // off the haversine by under 4e-10 relative (so under a micrometre), measured on random
+    // edges at every latitude up to 89.9°, and a fifth of its instructions. The sliver
+    // rule's message states the perimeter of a 200,000-vertex ring (issue 22: the rules'
+    // share of `validate`).
+    const FLAT: f64 = 5e-5;
     let (mut a, mut cos_a) = (*first, cos_lat_deg(first[1]));
     let mut sum = 0.0;
     for b in &ring[1..] {
         let cos_b = cos_lat_deg(b[1]);
-        let s_lat = sin_small((b[1] - a[1]).to_radians() / 2.0);
-        let s_lon = sin_small((b[0] - a[0]).to_radians() / 2.0);
-        let h = s_lat * s_lat + cos_a * cos_b * s_lon * s_lon;
-        sum += 2.0 * asin_small(h.sqrt().min(1.0));
+        let d_lat = (b[1] - a[1]).to_radians();
+        let d_lon = (b[0] - a[0]).to_radians();
+        if d_lat.abs() < FLAT && d_lon.abs() < FLAT {
+            let east = d_lon * 0.5 * (cos_a + cos_b);
+            sum += (d_lat * d_lat + east * east).sqrt();
+        } else {
+            let s_lat = sin_small(d_lat / 2.0);
+            let s_lon = sin_small(d_lon / 2.0);
+            let h = s_lat * s_lat + cos_a * cos_b * s_lon * s_lon;
+            sum += 2.0 * asin_small(h.sqrt().min(1.0));
+        }
         (a, cos_a) = (*b, cos_b);
     }
     sum * EARTH_RADIUS_M
@@ -842,7 +856,7 @@ mod tests {
         let mut unit = || rng.draw() as f64 / (1u64 << 31) as f64;
         for _ in 0..20_000 {
             let a = [unit() * 360.0 - 180.0, unit() * 180.0 - 90.0];
-            let scale = [10.0, 0.1, 1e-3, 1e-5][(unit() * 4.0) as usize % 4];
+            let scale = [10.0, 0.1, 1e-3, 5e-3, 1e-5][(unit() * 5.0) as usize % 5];
             let b = [
                 a[0] + (unit() - 0.5) * scale,
                 (a[1] + (unit() - 0.5) * scale).clamp(-90.0, 90.0),
