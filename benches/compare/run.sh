@@ -6,6 +6,8 @@
 #
 # Environment:
 #   COUNT=10000   number of order files          RUNS=5      timed runs per tool (>= 3)
+#   GENERATE="--error-rate 0.2 --max-vertices 250"  more generator options (a 41 MB corpus with
+#                 a fifth of the files invalid, like issue 27's); DATA should differ per corpus
 #   BIN=target/release/tasking-ls                DATA=bench-data (git-ignored)
 #   SKIP_BUILD=1  do not run `cargo build --release` when BIN is missing
 #   NO_README=1   print the table only, leave benches/README.md alone
@@ -36,11 +38,12 @@ fi
 # --- data and the equivalent schema --------------------------------------------------
 say "writing $SCHEMA from the bundled product schema"
 python3 benches/compare/make_schema.py
-if [[ ! -f "$ORDERS/.count" || "$(cat "$ORDERS/.count")" != "$COUNT" ]]; then
+if [[ ! -f "$ORDERS/.count" || "$(cat "$ORDERS/.count")" != "$COUNT ${GENERATE:-}" ]]; then
   say "generating $COUNT orders into $ORDERS"
   rm -rf "$ORDERS"
-  python3 benches/compare/generate.py "$ORDERS" --count "$COUNT"
-  echo "$COUNT" > "$ORDERS/.count"
+  # shellcheck disable=SC2086 # GENERATE holds several options
+  python3 benches/compare/generate.py "$ORDERS" --count "$COUNT" ${GENERATE:-}
+  echo "$COUNT ${GENERATE:-}" > "$ORDERS/.count"
 fi
 
 # --- peers ---------------------------------------------------------------------------
@@ -49,7 +52,7 @@ if [[ ! -x benches/compare/node_modules/.bin/ajv ]]; then
   (cd benches/compare && npm ci --no-audit --no-fund)
 fi
 AJV="benches/compare/node_modules/.bin/ajv"
-VENV="$DATA/venv"
+VENV="${VENV:-bench-data/venv}"
 if [[ ! -x "$VENV/bin/check-jsonschema" ]]; then
   say "installing check-jsonschema into $VENV"
   python3 -m venv "$VENV"
