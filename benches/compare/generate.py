@@ -71,7 +71,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--error-rate", type=float, default=0.01)
     ap.add_argument("--max-vertices", type=int, default=50,
-                    help="polygons of 5..N distinct vertices (250 gives ~4 KB files, 41 MB for 10,000)")
+                    help="polygons of 5..N distinct vertices (200 gives ~4 KB files, 42 MB for 10,000)")
     args = ap.parse_args()
 
     with open(SEED, encoding="utf-8") as f:

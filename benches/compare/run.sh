@@ -6,7 +6,7 @@
 #
 # Environment:
 #   COUNT=10000   number of order files          RUNS=5      timed runs per tool (>= 3)
-#   GENERATE="--error-rate 0.2 --max-vertices 250"  more generator options (a 41 MB corpus with
+#   GENERATE="--error-rate 0.2 --max-vertices 200"  more generator options (a 41 MB corpus with
 #                 a fifth of the files invalid, like issue 27's); DATA should differ per corpus
 #   BIN=target/release/tasking-ls                DATA=bench-data (git-ignored)
 #   SKIP_BUILD=1  do not run `cargo build --release` when BIN is missing
