@@ -51,7 +51,7 @@ pub struct ConfigFile {
 }
 
 /// The `[feasibility]` table.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FeasibilityTable {
     /// Element set files (OMM JSON, TLE or 3LE) the pass search reads when no `--elements`
@@ -61,7 +61,7 @@ pub struct FeasibilityTable {
 }
 
 /// The `[stapi]` table.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StapiTable {
     /// The server's root (its landing page), e.g. `https://stapi.example.com`.
@@ -82,7 +82,7 @@ pub struct StapiTable {
 }
 
 /// One `[[stapi.files]]` entry.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StapiFiles {
     /// A file pattern (the meaning of [`super::patterns`]); matching files are STAPI orders.

@@ -133,6 +133,10 @@ pub struct Effective {
     pub severity: Sourced<BTreeMap<String, Severity>>,
     /// `[rules."<product-id>"]` of the configuration file: acceptance limits per product.
     pub rules: crate::check::aoi::RuleOverrides,
+    /// `[stapi]` of the configuration file, as written (paths resolved).
+    pub stapi: Option<file::StapiTable>,
+    /// `[feasibility]` of the configuration file (paths resolved).
+    pub feasibility: file::FeasibilityTable,
 }
 
 /// `flag` if set, else `file` if set, else `default`, with the origin.
@@ -256,6 +260,10 @@ impl Effective {
             ignore,
             severity,
             rules: config.map(|c| c.file.rules.clone()).unwrap_or_default(),
+            stapi: config.and_then(|c| c.file.stapi.clone()),
+            feasibility: config
+                .map(|c| c.file.feasibility.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -363,6 +371,28 @@ impl Effective {
                 toml_string(code),
                 toml_string(severity.as_str())
             ));
+        }
+        // The tables that are not flags: shown as the file gives them (nothing when unset).
+        #[derive(serde::Serialize)]
+        struct Tables<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stapi: Option<&'a file::StapiTable>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            feasibility: Option<&'a file::FeasibilityTable>,
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            rules: &'a crate::check::aoi::RuleOverrides,
+        }
+        let tables = Tables {
+            stapi: self.stapi.as_ref(),
+            feasibility: Some(&self.feasibility).filter(|f| !f.elements.is_empty()),
+            rules: &self.rules,
+        };
+        if let (Ok(written), Some(config)) = (toml::to_string(&tables), &self.config_file) {
+            if !written.trim().is_empty() {
+                lines.push(String::new());
+                lines.push(format!("# from {}", config.display()));
+                lines.push(written.trim_end().to_string());
+            }
         }
         let mut text = lines.join("\n");
         text.push('\n');

@@ -646,6 +646,37 @@ fn config_prints_each_value_and_its_origin() {
     );
 }
 
+/// The tables that are not flags (`[stapi]`, `[[stapi.files]]`, `[feasibility]`, `[rules]`)
+/// are printed as the file gives them, paths resolved, and read back as the same TOML.
+#[test]
+fn config_prints_the_stapi_feasibility_and_rules_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = "[stapi]\nurl = \"http://127.0.0.1:8000\"\nproduct = \"optical\"\n\
+                constellation = \"pneo-tasking\"\n\n[[stapi.files]]\npattern = \"radar/*.json\"\n\
+                product = \"sar\"\n\n[feasibility]\nelements = [\"els/pneo.tle\"]\n\n\
+                [rules.\"bd102407-1814-4f92-8b5a-7697b7a73f5a\"]\nmax-area-km2 = 500\nholes = true\n";
+    write(dir.path(), "tasking-ls.toml", file);
+    let output = ls(dir.path(), &["config"]);
+    assert_eq!(output.status.code(), Some(0), "{}", err(&output));
+    let text = out(&output);
+    let elements = std::path::absolute(dir.path().join("els/pneo.tle")).unwrap();
+    for expected in [
+        "[stapi]\nurl = \"http://127.0.0.1:8000\"\nproduct = \"optical\"\nconstellation = \"pneo-tasking\"\n".to_string(),
+        "[[stapi.files]]\npattern = \"radar/*.json\"\nproduct = \"sar\"\n".to_string(),
+        format!("[feasibility]\nelements = [\"{}\"]\n", elements.display()),
+        "[rules.bd102407-1814-4f92-8b5a-7697b7a73f5a]\nmax-area-km2 = 500.0\nholes = true\n".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected}\nnot in\n{text}");
+    }
+    // Without those tables, nothing is printed for them.
+    write(dir.path(), "tasking-ls.toml", "offline = true\n");
+    let plain = out(&ls(dir.path(), &["config"]));
+    assert!(
+        !plain.contains("[stapi]") && !plain.contains("# from "),
+        "{plain}"
+    );
+}
+
 #[test]
 fn the_walk_respects_gitignore_exclude_and_the_file_patterns() {
     let dir = tempfile::tempdir().unwrap();

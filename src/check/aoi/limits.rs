@@ -181,7 +181,7 @@ impl LimitsFile {
 /// `[rules."<product-id>"]` of `tasking-ls.toml`: limits a user sets or overrides for one
 /// product (units in the key names). A figure set here wins over the bundled one; messages
 /// then cite `tasking-ls.toml`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ProductRules {
     /// At most this many positions (each ring's closing repeat counted).
