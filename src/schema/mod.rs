@@ -72,6 +72,10 @@ pub struct ProductSchema {
     pub origin: SchemaOrigin,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
     fields: OnceLock<Vec<FieldInfo>>,
+    /// The root with its `$ref`s and `allOf` folded in, built once: every lookup of a field
+    /// by path starts from it (cloning it per lookup was 6% of `validate` on a corpus with a
+    /// fifth of its files invalid).
+    merged_root: OnceLock<serde_json::Map<String, Value>>,
     geometry_fields: OnceLock<Vec<geometry::GeometryField>>,
     conditions: active::ConditionCache,
 }
@@ -84,6 +88,7 @@ impl ProductSchema {
             origin,
             validator: OnceLock::new(),
             fields: OnceLock::new(),
+            merged_root: OnceLock::new(),
             geometry_fields: OnceLock::new(),
             conditions: active::ConditionCache::default(),
         })
@@ -105,6 +110,7 @@ impl ProductSchema {
             origin,
             validator: cell,
             fields: OnceLock::new(),
+            merged_root: OnceLock::new(),
             geometry_fields: OnceLock::new(),
             conditions: active::ConditionCache::default(),
         })

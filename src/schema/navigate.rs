@@ -52,7 +52,7 @@ impl ProductSchema {
 
     fn compute_fields(&self) -> Vec<FieldInfo> {
         let root = self.merged_root();
-        let required = required_names(&root);
+        let required = required_names(root);
         let Some(properties) = root.get("properties").and_then(Value::as_object) else {
             return Vec::new();
         };
@@ -76,7 +76,7 @@ impl ProductSchema {
         if path.is_empty() {
             return None;
         }
-        let mut current = self.merged_root();
+        let mut current = std::borrow::Cow::Borrowed(self.merged_root());
         let mut name = String::new();
         let mut required = false;
         for segment in path {
@@ -109,15 +109,20 @@ impl ProductSchema {
                     }
                 }
             };
-            let sub = sub.clone();
-            current = Resolver::new(&self.schema).merged(&sub);
+            let merged = Resolver::new(&self.schema).merged(sub);
+            current = std::borrow::Cow::Owned(merged);
         }
-        Some(field_info(&self.schema, name, current, required))
+        Some(field_info(
+            &self.schema,
+            name,
+            current.into_owned(),
+            required,
+        ))
     }
 
     /// The names `params` must have.
     pub fn required(&self) -> Vec<String> {
-        required_names(&self.merged_root())
+        required_names(self.merged_root())
     }
 
     /// False when the schema says `additionalProperties: false` for `params`.
@@ -170,8 +175,9 @@ impl ProductSchema {
     }
 
     /// The root schema with its `$ref` and `allOf` folded in.
-    fn merged_root(&self) -> Map<String, Value> {
-        Resolver::new(&self.schema).merged(&self.schema)
+    fn merged_root(&self) -> &Map<String, Value> {
+        self.merged_root
+            .get_or_init(|| Resolver::new(&self.schema).merged(&self.schema))
     }
 }
 
