@@ -612,24 +612,6 @@ enum Ours {
     NotComputed(String),
 }
 
-/// The constellation table's entry named `key`: a collection (`pneo-tasking`) or a title
-/// (`Pléiades Neo`, any case).
-fn constellation_named(key: &str) -> Option<&'static feas::Constellation> {
-    feas::constellation(key).or_else(|| {
-        feas::CONSTELLATIONS
-            .iter()
-            .find(|c| c.title.eq_ignore_ascii_case(key.trim()) || c.title == key.trim())
-    })
-}
-
-fn known_constellations() -> String {
-    feas::CONSTELLATIONS
-        .iter()
-        .map(|c| format!("{} ({})", c.collections.join(", "), c.title))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// The properties of a window a STAPI filter can bound, by the names a filter may use.
 fn property_kind(name: &str) -> Option<&'static str> {
     match name.strip_prefix("view:").unwrap_or(name) {
@@ -847,42 +829,12 @@ fn ours_for_stapi(
     let product = stapi
         .product_for(path)
         .unwrap_or_else(|| "(none configured)".to_string());
-    let Some(key) = stapi.constellation_for(path) else {
-        return Ok(Ours::NotComputed(format!(
-            "no constellation is configured for product {product}: add constellation = \
-             \"<collection>\" to [stapi] or to its [[stapi.files]] entry in tasking-ls.toml \
-             (known: {})",
-            known_constellations()
-        )));
-    };
-    let Some(constellation) = constellation_named(&key) else {
-        return Ok(Ours::NotComputed(format!(
-            "constellation \"{key}\" is not in the constellation table (known: {})",
-            known_constellations()
-        )));
-    };
-    let interval = order.get("datetime").and_then(Value::as_str).unwrap_or("");
-    let parse = |text: &str| {
-        DateTime::parse_from_rfc3339(text.trim())
-            .ok()
-            .map(|d| d.with_timezone(&Utc))
-    };
-    let (start, end) = match interval.split_once('/') {
-        Some((a, b)) => match (parse(a), parse(b)) {
-            (Some(start), Some(end)) if start < end => (start, end),
-            _ => {
-                return Ok(Ours::NotComputed(format!(
-                    "the order's datetime \"{interval}\" is not a closed interval start/end \
-                     (an open end `..` has no end to search to)"
-                )))
-            }
-        },
-        None => {
-            return Ok(Ours::NotComputed(format!(
-                "the order's datetime \"{interval}\" is not an interval start/end"
-            )))
-        }
-    };
+    let key = stapi.constellation_for(path);
+    let (constellation, start, end) =
+        match feas::search_order_window(order, key.as_deref(), &product) {
+            Ok(window) => window,
+            Err(reason) => return Ok(Ours::NotComputed(reason)),
+        };
     let found = order.get("filter").map(filter_bounds).unwrap_or_default();
     let Some((limit, limit_from, mut words)) = filter_limit(&found, constellation) else {
         return Ok(Ours::NotComputed(

@@ -555,18 +555,18 @@ pub struct SearchOrderQuery {
     pub positions: Vec<[f64; 2]>,
 }
 
-/// The pass query of the search-style order `order` (parsed JSON) whose product `product`
-/// is mapped to the constellation `constellation_key` (a collection or a title; `None`: not
-/// configured).
+/// The constellation (by `constellation_key`, from the `[stapi]` configuration) and the
+/// closed `datetime` window (UTC, start before end) of a STAPI order, for the pass search;
+/// shared by the editor's pass lens and `tasking-ls opportunities`.
 ///
 /// # Errors
-/// Why no search can be made, as a sentence a user can act on: no constellation configured
-/// or known, a `datetime` that is no closed interval, a filter without an angle bound.
-pub fn search_order_query(
+/// Why no search can be made, as a sentence a user can act on: no constellation configured,
+/// one not in the table, a `datetime` that is missing, open or not an interval.
+pub fn search_order_window(
     order: &serde_json::Value,
     constellation_key: Option<&str>,
     product: &str,
-) -> Result<SearchOrderQuery, String> {
+) -> Result<(&'static Constellation, DateTime<Utc>, DateTime<Utc>), String> {
     let Some(key) = constellation_key else {
         return Err(format!(
             "no constellation is configured for product {product}: add constellation = \
@@ -606,6 +606,22 @@ pub fn search_order_query(
             ))
         }
     };
+    Ok((constellation, start, end))
+}
+
+/// The pass query of the search-style order `order` (parsed JSON) whose product `product`
+/// is mapped to the constellation `constellation_key` (a collection or a title; `None`: not
+/// configured).
+///
+/// # Errors
+/// Why no search can be made, as a sentence a user can act on: no constellation configured
+/// or known, a `datetime` that is no closed interval, a filter without an angle bound.
+pub fn search_order_query(
+    order: &serde_json::Value,
+    constellation_key: Option<&str>,
+    product: &str,
+) -> Result<SearchOrderQuery, String> {
+    let (constellation, start, end) = search_order_window(order, constellation_key, product)?;
     let Some((limit_deg, limit_from)) = order
         .get("filter")
         .and_then(|f| filter_limit(f, constellation))

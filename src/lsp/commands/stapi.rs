@@ -12,8 +12,7 @@ use serde_json::{json, Value};
 use tower_lsp_server::ls_types::*;
 
 use super::{
-    current_diagnostics, file_name, file_path, open_document, refresh_code_lenses, request_value,
-    Failure, Outcome,
+    file_name, file_path, open_document, refresh_code_lenses, request_value, Failure, Outcome,
 };
 use crate::api::receipt::Finish;
 use crate::api::stapi::Placement;
@@ -49,24 +48,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
             product.id
         )));
     }
-    let diagnostics = current_diagnostics(backend, &uri)
-        .await
-        .ok_or_else(|| Failure(format!("{not}: {name} could not be checked")))?;
-    let errors: Vec<_> = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    if let Some(first) = errors.first() {
-        let at = convert::position(&document, first.range.start as usize, backend.encoding());
-        return Err(Failure(format!(
-            "{not}: {name} has {} error{}; fix {} first (line {}: {})",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            if errors.len() == 1 { "it" } else { "them" },
-            at.line.saturating_add(1),
-            first.message
-        )));
-    }
+    let diagnostics = super::submit::refuse_on_errors(backend, &uri, &document, not, &name).await?;
     // The exact text confirmed is the text posted, whatever the editor does meanwhile.
     let text = document.text().to_string();
     let order = request_value(&document, &uri)?;

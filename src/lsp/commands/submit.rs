@@ -178,24 +178,7 @@ pub(super) async fn submit_order(backend: &Backend, uri: Uri) -> Outcome {
     let api = api(backend, not)?;
     let (document, version) = open_document(backend, &uri)?;
     let name = file_name(&uri);
-    let diagnostics = current_diagnostics(backend, &uri)
-        .await
-        .ok_or_else(|| Failure(format!("{not}: {name} could not be checked")))?;
-    let errors: Vec<&Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    if let Some(first) = errors.first() {
-        let at = convert::position(&document, first.range.start as usize, backend.encoding());
-        return Err(Failure(format!(
-            "{not}: {name} has {} error{}; fix {} first (line {}: {})",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            if errors.len() == 1 { "it" } else { "them" },
-            at.line.saturating_add(1),
-            first.message
-        )));
-    }
+    let diagnostics = refuse_on_errors(backend, &uri, &document, not, &name).await?;
     let path = file_path(&uri)?;
     // The exact text confirmed is the text posted, whatever the editor does meanwhile.
     let text = document.text().to_string();
@@ -425,4 +408,36 @@ async fn place_and_record(
         "endpoint": submission.endpoint,
         "receipt": finished.path.map(|p| p.to_string_lossy().into_owned()),
     }))
+}
+
+/// Nothing the tool calls invalid is submitted: `Err` naming the count of errors in the
+/// document's current diagnostics and the first one's line (1-based) and message, or that
+/// it could not be checked. `not` opens the message ("Not submitted"). `Ok` carries the
+/// diagnostics (warnings only), which the confirmation counts.
+pub(super) async fn refuse_on_errors(
+    backend: &Backend,
+    uri: &Uri,
+    document: &crate::document::Document,
+    not: &str,
+    name: &str,
+) -> Result<std::sync::Arc<Vec<Diagnostic>>, Failure> {
+    let diagnostics = current_diagnostics(backend, uri)
+        .await
+        .ok_or_else(|| Failure(format!("{not}: {name} could not be checked")))?;
+    let errors: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        let at = convert::position(document, first.range.start as usize, backend.encoding());
+        return Err(Failure(format!(
+            "{not}: {name} has {} error{}; fix {} first (line {}: {})",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            if errors.len() == 1 { "it" } else { "them" },
+            at.line.saturating_add(1),
+            first.message
+        )));
+    }
+    Ok(diagnostics)
 }
