@@ -149,6 +149,11 @@ enum Command {
         /// Accepted for clients that pass it; stdio is the only transport.
         #[arg(long)]
         stdio: bool,
+        /// How much text, in bytes, the open documents whose parse is kept may total; the
+        /// least recently used parses beyond it are let go and made again when next needed
+        /// (a parse takes about as much memory as its text).
+        #[arg(long, value_name = "BYTES", default_value_t = tasking_ls::lsp::PARSE_BUDGET_BYTES)]
+        parse_budget: usize,
     },
     /// Validate order request files (exit 0: no errors, 1: errors found, 2: usage or I/O failure).
     Validate(ValidateCli),
@@ -429,7 +434,10 @@ fn run(cli: Cli) -> i32 {
     match cli.command {
         // The server takes only the flags as given (they win over editor settings); it reads
         // the configuration file itself, under the editor's settings.
-        Command::Serve { stdio: _ } => {
+        Command::Serve {
+            stdio: _,
+            parse_budget,
+        } => {
             tune_memory_for_server();
             tasking_ls::lsp::run_stdio(
                 GlobalOptions {
@@ -441,6 +449,7 @@ fn run(cli: Cli) -> i32 {
                     credentials: cli.credentials,
                 },
                 release_free_memory,
+                parse_budget,
             )
         }
         Command::Validate(args) => with_store(&global, |store| {

@@ -43,7 +43,7 @@ mod state;
 mod sync;
 mod transport;
 
-pub use state::{Backend, Settings};
+pub use state::{Backend, Settings, PARSE_BUDGET_BYTES};
 
 use crate::config::{GlobalOptions, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 
@@ -64,7 +64,10 @@ pub const COMMANDS: [&str; 6] = [
 /// "return freed pages to the OS now", so that the resident memory between edits is what
 /// the open documents hold, not the high-water mark of the last check (a 7 MB order's check
 /// allocates and frees tens of MB). Pass `|| {}` when there is nothing to release.
-pub fn run_stdio(options: GlobalOptions, release_memory: fn()) -> i32 {
+///
+/// `parse_budget` bounds, in bytes of text, the open documents whose parse is kept (see
+/// [`PARSE_BUDGET_BYTES`], the default).
+pub fn run_stdio(options: GlobalOptions, release_memory: fn(), parse_budget: usize) -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -80,7 +83,9 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn()) -> i32 {
     let watched = signal.clone();
     runtime.block_on(async move {
         let (service, socket) = tower_lsp_server::LspService::build(|client| {
-            Backend::new(client, options).with_release_memory(release_memory)
+            Backend::new(client, options)
+                .with_release_memory(release_memory)
+                .with_parse_budget(parse_budget)
         })
         .custom_method("taskingLs/status", Backend::status)
         .custom_method("taskingLs/aoiPreview", Backend::aoi_preview)

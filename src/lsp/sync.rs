@@ -18,7 +18,7 @@ pub(crate) fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     }
     backend.0.documents.insert(
         document.uri.clone(),
-        OpenDocument::new(&document.text, document.version, handled),
+        OpenDocument::new(document.text, document.version, handled),
     );
     schedule_check(backend, document.uri);
 }
@@ -49,6 +49,7 @@ pub(crate) async fn did_close(backend: &Backend, params: DidCloseTextDocumentPar
     backend.0.opportunities.remove(&uri);
     backend.0.pass_lenses.remove(&uri);
     pull::forget(backend, &uri);
+    backend.forget_parse(&uri);
     // Removed before the first `.await`, so a didOpen after it finds the URI free; its check
     // task, if any, finds its entry gone (or replaced) and ends without publishing.
     if backend.0.documents.remove(&uri).is_some() {

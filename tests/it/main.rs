@@ -42,6 +42,7 @@ mod lsp_conformance;
 mod lsp_document_races;
 mod lsp_editor_features;
 mod lsp_features;
+mod lsp_parse_budget;
 mod lsp_pass_lens;
 mod lsp_preview;
 mod lsp_robustness;

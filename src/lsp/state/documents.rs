@@ -128,10 +128,11 @@ pub struct OpenDocument {
 }
 
 impl OpenDocument {
-    pub fn new(text: &str, version: i32, handled: bool) -> Self {
+    /// A document opened with `text` (taken, not copied: an 8 MB `didOpen` holds one copy).
+    pub fn new(text: impl Into<String>, version: i32, handled: bool) -> Self {
         OpenDocument {
             version,
-            text: Arc::new(text.to_string()),
+            text: Arc::new(text.into()),
             index: None,
             text_id: fresh(),
             parsed: None,
@@ -214,14 +215,33 @@ impl OpenDocument {
         }
     }
 
-    /// The stored diagnostics when they are those of `document` (the parse this entry holds).
+    /// The stored diagnostics when they are those of `document`: a parse of the current text.
+    ///
+    /// Told by the text itself, not by the parse, since the parse may have been let go
+    /// ([`OpenDocument::release_parse`]) and made again. Sound because an edit changes the
+    /// text in place only while nothing else holds it, so a `document` holding this very
+    /// allocation holds the current text.
     pub fn diagnostics_of(&self, document: &Arc<Document>) -> Option<Arc<Vec<Diagnostic>>> {
-        let (_, parsed) = self.parsed.as_ref()?;
-        if Arc::ptr_eq(parsed, document) {
+        if Arc::ptr_eq(document.shared_text(), &self.text) {
             self.diagnostics.clone()
         } else {
             None
         }
+    }
+
+    /// Lets go of the parse, the earlier tree kept for an incremental re-parse and the line
+    /// index (see [`ParseBudget`]): only the text, the version and the diagnostics stay. The
+    /// next reader parses the text again in full. A check holding the parse keeps it alive
+    /// until it ends.
+    pub fn release_parse(&mut self) {
+        self.parsed = None;
+        self.base = None;
+        self.index = None;
+    }
+
+    /// Whether a parse (of this text or an earlier one) is held: what [`ParseBudget`] bounds.
+    pub fn holds_parse(&self) -> bool {
+        self.parsed.is_some() || self.base.is_some()
     }
 
     pub fn check_state(&self) -> CheckState {
@@ -330,6 +350,71 @@ impl OpenDocument {
     }
 }
 
+/// The open documents whose parse is held, by when it was last used, so that the trees held
+/// stay within a budget of text bytes however many documents are open.
+///
+/// Why: a parse costs about as much memory as its text (a 200,000-vertex order is 8.4 MB of
+/// text and 9 MB of tree and line index), and the text itself must be kept. With 100 such
+/// orders open, holding every parse took 1.77 GB (benches/lsp, 2026-12-07). Keeping the most
+/// recently used parses within the budget, as rust-analyzer keeps its syntax trees in an LRU,
+/// bounds that to the texts plus the budget; a request on a document whose parse was let go
+/// parses it again (about 30 ms for 8 MB). Typical orders (a few KB) never reach the budget.
+#[derive(Debug)]
+pub struct ParseBudget<K> {
+    /// Counts uses, to order them.
+    clock: u64,
+    /// Per document: its last use and its text's size in bytes.
+    held: std::collections::HashMap<K, (u64, usize)>,
+}
+
+impl<K> Default for ParseBudget<K> {
+    fn default() -> Self {
+        ParseBudget {
+            clock: 0,
+            held: Default::default(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> ParseBudget<K> {
+    /// Notes that `key`'s parse, of a text of `bytes`, was used now. Returns the documents
+    /// whose parses are to be let go, least recently used first, so that the texts of those
+    /// held total at most `limit` bytes; `key` itself is always kept (even alone over it).
+    pub fn used(&mut self, key: &K, bytes: usize, limit: usize) -> Vec<K> {
+        self.clock += 1;
+        self.held.insert(key.clone(), (self.clock, bytes));
+        let mut total: usize = self.held.values().map(|&(_, b)| b).sum();
+        let mut released = Vec::new();
+        while total > limit {
+            let Some(oldest) = self
+                .held
+                .iter()
+                .filter(|(k, _)| *k != key)
+                .min_by_key(|(_, &(used, _))| used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((_, b)) = self.held.remove(&oldest) {
+                total -= b;
+            }
+            released.push(oldest);
+        }
+        released
+    }
+
+    /// Forgets `key` (closed, or its parse let go for another reason).
+    pub fn forget(&mut self, key: &K) {
+        self.held.remove(key);
+    }
+
+    /// The documents whose parse is held, in no order.
+    #[cfg(test)]
+    pub fn held(&self) -> impl Iterator<Item = &K> {
+        self.held.keys()
+    }
+}
+
 /// The byte offset of an LSP position; a line past the end gives the end of the text and a
 /// column past the end of its line gives the end of that line's content (a column inside a
 /// character, the character's start).
@@ -346,6 +431,66 @@ fn byte_offset(index: &LineIndex, position: Position, encoding: PositionEncoding
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod parse_budget {
+        use super::super::ParseBudget;
+        use proptest::prelude::*;
+
+        #[test]
+        fn keeps_the_most_recently_used_within_the_budget() {
+            let mut budget = ParseBudget::default();
+            let mb = 1 << 20;
+            assert!(budget.used(&"a", 8 * mb, 20 * mb).is_empty());
+            assert!(budget.used(&"b", 8 * mb, 20 * mb).is_empty());
+            // "a" used again: "b" is now the least recently used.
+            assert!(budget.used(&"a", 8 * mb, 20 * mb).is_empty());
+            assert_eq!(budget.used(&"c", 8 * mb, 20 * mb), vec!["b"]);
+            // One document over the budget alone is kept; the others go.
+            assert_eq!(budget.used(&"d", 30 * mb, 20 * mb), vec!["a", "c"]);
+            let mut held: Vec<_> = budget.held().copied().collect();
+            held.sort();
+            assert_eq!(held, vec!["d"]);
+            budget.forget(&"d");
+            assert_eq!(budget.held().count(), 0);
+        }
+
+        proptest! {
+            /// After every use: the document used is held, the held texts fit the budget
+            /// unless it alone exceeds it, and every document let go was used before every
+            /// other one still held (least recently used first).
+            #[test]
+            fn holds_the_most_recent_within_the_budget(
+                uses in proptest::collection::vec((0u8..12, 0usize..40, any::<bool>()), 1..200),
+                limit in 0usize..100,
+            ) {
+                let mut budget = ParseBudget::default();
+                let mut last_use = std::collections::HashMap::new();
+                let mut sizes = std::collections::HashMap::new();
+                for (clock, (key, bytes, close)) in uses.into_iter().enumerate() {
+                    if close {
+                        budget.forget(&key);
+                        sizes.remove(&key);
+                        continue;
+                    }
+                    let released = budget.used(&key, bytes, limit);
+                    last_use.insert(key, clock);
+                    sizes.insert(key, bytes);
+                    for gone in &released {
+                        sizes.remove(gone);
+                    }
+                    let held: Vec<u8> = budget.held().copied().collect();
+                    prop_assert!(held.contains(&key));
+                    prop_assert!(!released.contains(&key));
+                    let total: usize = held.iter().map(|k| sizes[k]).sum();
+                    prop_assert!(total <= limit || held.len() == 1, "{total} > {limit}: {held:?}");
+                    let oldest_kept = held.iter().filter(|&&k| k != key).map(|k| last_use[k]).min();
+                    for gone in &released {
+                        prop_assert!(oldest_kept.is_none_or(|kept| last_use[gone] < kept));
+                    }
+                }
+            }
+        }
+    }
     use tower_lsp_server::ls_types::Range;
 
     fn change(start: (u32, u32), end: (u32, u32), text: &str) -> TextDocumentContentChangeEvent {
