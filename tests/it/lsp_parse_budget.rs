@@ -95,7 +95,7 @@ fn a_server_that_lets_go_of_its_parses_answers_as_one_that_keeps_them() {
             ))
         })
         .collect();
-    let mut versions = vec![1i64; DOCUMENTS];
+    let mut versions = [1i64; DOCUMENTS];
     let mut current = Vec::new();
     for (uri, model) in uris.iter().zip(&models) {
         for server in &mut servers {
@@ -103,7 +103,7 @@ fn a_server_that_lets_go_of_its_parses_answers_as_one_that_keeps_them() {
         }
         current.push(same_diagnostics(&mut servers, uri, 1, &model.text));
     }
-    let mut rng = XorShift::new(0xb0d9_e7);
+    let mut rng = XorShift::new(0x00b0_d9e7);
     let (mut edits, mut answers) = (0, 0);
     for _ in 0..240 {
         let d = rng.below(DOCUMENTS);

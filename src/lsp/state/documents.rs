@@ -381,7 +381,7 @@ impl<K: std::hash::Hash + Eq + Clone> ParseBudget<K> {
     /// whose parses are to be let go, least recently used first, so that the texts of those
     /// held total at most `limit` bytes; `key` itself is always kept (even alone over it).
     pub fn used(&mut self, key: &K, bytes: usize, limit: usize) -> Vec<K> {
-        self.clock += 1;
+        self.clock = self.clock.saturating_add(1);
         self.held.insert(key.clone(), (self.clock, bytes));
         let mut total: usize = self.held.values().map(|&(_, b)| b).sum();
         let mut released = Vec::new();
@@ -396,7 +396,7 @@ impl<K: std::hash::Hash + Eq + Clone> ParseBudget<K> {
                 break;
             };
             if let Some((_, b)) = self.held.remove(&oldest) {
-                total -= b;
+                total = total.saturating_sub(b);
             }
             released.push(oldest);
         }
@@ -766,7 +766,7 @@ mod tests {
                     0 if sim.docs[uri].is_none() => {
                         texts += 1;
                         sim.docs[uri] =
-                            Some(OpenDocument::new(&format!("open{texts}"), 1, sim.handled));
+                            Some(OpenDocument::new(format!("open{texts}"), 1, sim.handled));
                         sim.request(uri);
                     }
                     1 if sim.docs[uri].is_some() => {
