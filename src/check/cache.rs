@@ -13,6 +13,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use super::geometry::LatitudeExtremes;
 use super::Diagnostic;
 use crate::document::{Document, TextRange};
 
@@ -28,11 +29,15 @@ pub struct Key {
     len: usize,
 }
 
-/// Diagnostics of recently checked geometries, with offsets relative to the geometry's start.
+/// What the geometry check of one geometry gave: its diagnostics, with offsets relative to the
+/// geometry's start, and its latitude extremes (positions, which do not move with the text).
+type Entry = (Vec<Diagnostic>, Option<LatitudeExtremes>);
+
+/// The results of recently checked geometries.
 /// Shared by every check of a session; cheap to lock (one short critical section per lookup).
 #[derive(Debug, Default)]
 pub struct GeometryCache {
-    entries: Mutex<Vec<(Key, Vec<Diagnostic>)>>,
+    entries: Mutex<Vec<(Key, Entry)>>,
     hits: AtomicU64,
 }
 
@@ -59,44 +64,46 @@ impl GeometryCache {
         self.hits.load(Ordering::Relaxed)
     }
 
-    /// Appends the geometry's diagnostics to `out`: the cached ones (moved to `start`) when
-    /// `key` is known, else those `check` computes, which are then remembered.
+    /// Appends the geometry's diagnostics to `out` and returns its latitude extremes: the
+    /// cached ones (diagnostics moved to `start`) when `key` is known, else those `check`
+    /// computes, which are then remembered.
     pub(super) fn check(
         &self,
         key: Option<Key>,
         start: u32,
         out: &mut Vec<Diagnostic>,
-        check: impl FnOnce(&mut Vec<Diagnostic>),
-    ) {
+        check: impl FnOnce(&mut Vec<Diagnostic>) -> Option<LatitudeExtremes>,
+    ) -> Option<LatitudeExtremes> {
         let Some(key) = key else {
-            check(out);
-            return;
+            return check(out);
         };
         if let Some(found) = self.take(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            out.extend(found.iter().map(|d| moved(d, start as i64)));
+            out.extend(found.0.iter().map(|d| moved(d, start as i64)));
+            let extremes = found.1;
             self.put(key, found);
-            return;
+            return extremes;
         }
         let first = out.len();
-        check(out);
+        let extremes = check(out);
         let relative = out[first..]
             .iter()
             .map(|d| moved(d, -(start as i64)))
             .collect();
-        self.put(key, relative);
+        self.put(key, (relative, extremes));
+        extremes
     }
 
-    fn take(&self, key: Key) -> Option<Vec<Diagnostic>> {
+    fn take(&self, key: Key) -> Option<Entry> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let at = entries.iter().position(|(k, _)| *k == key)?;
         Some(entries.remove(at).1)
     }
 
-    fn put(&self, key: Key, diagnostics: Vec<Diagnostic>) {
+    fn put(&self, key: Key, entry: Entry) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.retain(|(k, _)| *k != key);
-        entries.insert(0, (key, diagnostics));
+        entries.insert(0, (key, entry));
         entries.truncate(ENTRIES);
     }
 }

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::envelope::{find_polygons, product_id, Request};
+use super::geometry::LatitudeExtremes;
 use super::{CheckOptions, Code, Diagnostic, Fix};
 use crate::document::Node;
 use crate::feasibility::checks::{average_revisit_days, stereo, sun_at_passes_until};
@@ -126,6 +127,35 @@ fn schema_keyword(schema: Option<&serde_json::Value>, key: &str, keyword: &str) 
         .as_f64()
 }
 
+/// The latitude extremes of the Polygon and MultiPolygon sites, in document order: those the
+/// geometry check gave (`extremes[i]` for `sites[i]`), else a walk of the site.
+fn aoi_extremes(
+    sites: &[super::GeometrySite<'_>],
+    extremes: &[Option<LatitudeExtremes>],
+) -> LatitudeExtremes {
+    let mut found = LatitudeExtremes::default();
+    for (i, site) in sites.iter().enumerate() {
+        if !matches!(
+            site.declared(),
+            Some(GeometryType::Polygon | GeometryType::MultiPolygon)
+        ) {
+            continue;
+        }
+        match extremes.get(i).copied().flatten() {
+            Some(known) => found.then(known),
+            None => found.then(walked_extremes(site.node)),
+        }
+    }
+    found
+}
+
+/// The latitude extremes of every packed `[lon, lat]` pair under `node`, by a walk.
+fn walked_extremes(node: &Node) -> LatitudeExtremes {
+    let mut found = LatitudeExtremes::default();
+    visit_positions(node, &mut |position| found.visit(position));
+    found
+}
+
 /// The AOI positions (`[lon, lat]`) under `node`, in document order.
 fn positions(node: &Node, out: &mut Vec<[f64; 2]>) {
     visit_positions(node, &mut |position| out.push(position));
@@ -194,9 +224,13 @@ fn format_degrees(value: f64) -> String {
 }
 
 /// `sites` are the request's geometries as `check_document` found them (walked once).
+///
+/// `extremes[i]` are the latitude extremes the geometry check found for `sites[i]`, when it
+/// read the whole geometry; the others are walked here.
 pub(super) fn check(
     request: &Request<'_>,
     sites: &[super::GeometrySite<'_>],
+    extremes: &[Option<LatitudeExtremes>],
     options: &CheckOptions<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -227,30 +261,11 @@ pub(super) fn check(
         return; // dates.order says so.
     }
     // The points nearest to and furthest from the equator: the sun and the revisit are
-    // best at one of them. Found in one walk over the positions, without a copy of them (a
-    // 200,000-position AOI would allocate 3 MB on every edit).
-    let mut low: Option<[f64; 2]> = None;
-    let mut high: Option<[f64; 2]> = None;
-    for site in sites.iter().filter(|site| {
-        matches!(
-            site.declared(),
-            Some(GeometryType::Polygon | GeometryType::MultiPolygon)
-        )
-    }) {
-        visit_positions(site.node, &mut |[lon, lat]| {
-            if !(lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
-                return;
-            }
-            // Ties keep the first (as `min_by`) and the last (as `max_by`) position.
-            if low.is_none_or(|l| lat.abs() < l[1].abs()) {
-                low = Some([lon, lat]);
-            }
-            if high.is_none_or(|h| lat.abs() >= h[1].abs()) {
-                high = Some([lon, lat]);
-            }
-        });
-    }
-    let (Some(low), Some(high)) = (low, high) else {
+    // best at one of them. The geometry check found them while reading the positions; a
+    // geometry it could not read whole is walked here (a walk of a 200,000-position AOI was
+    // a tenth of an edit's check in the language server).
+    let found = aoi_extremes(sites, extremes);
+    let (Some(low), Some(high)) = (found.low, found.high) else {
         return;
     };
     // Without an incidence limit the sun check looks as far as the satellites can.
@@ -719,5 +734,102 @@ mod tests {
             }
         }
         assert!(lowest > 1.0, "the sun is {lowest}° up at worst");
+    }
+
+    mod extremes {
+        use super::super::{walked_extremes, LatitudeExtremes};
+        use crate::check::envelope::{find_geometries, RequestForm};
+        use crate::check::geometry;
+        use crate::document::Document;
+        use crate::schema::SchemaStore;
+        use proptest::prelude::*;
+
+        /// A position's text: mostly plain pairs, and every shape that is read but is no
+        /// packed pair (an altitude, a number no `f64` holds, a long number) or is not read.
+        fn position() -> impl Strategy<Value = String> {
+            let lon = -200.0f64..200.0;
+            let lat = -100.0f64..100.0;
+            prop_oneof![
+                8 => (lon.clone(), lat.clone()).prop_map(|(x, y)| format!("[{x:.6}, {y:.6}]")),
+                1 => (lon.clone(), lat.clone()).prop_map(|(x, y)| format!("[{x:.3}, {y:.3}, 12.5]")),
+                1 => lat.clone().prop_map(|y| format!("[1e400, {y:.2}]")),
+                1 => (lon.clone(), lat.clone()).prop_map(|(x, y)| format!("[{x:.3}{}, {y:.1}]", "0".repeat(40_000))),
+                1 => Just("[\"x\", 1]".to_string()),
+                1 => (lon.clone(), lat.clone()).prop_map(|(x, y)| format!("[[{x:.3}, {y:.3}]]")),
+                1 => Just("[5]".to_string()),
+                1 => (-10i32..10, -10i32..10).prop_map(|(x, y)| format!("[{x}, {y}]")),
+            ]
+        }
+
+        /// A ring: closed (its first position repeated) most of the time.
+        fn ring() -> impl Strategy<Value = String> {
+            (prop::collection::vec(position(), 1..12), any::<u8>()).prop_map(|(mut ps, pick)| {
+                if pick % 5 != 0 {
+                    ps.push(ps[0].clone());
+                }
+                format!("[{}]", ps.join(", "))
+            })
+        }
+
+        fn polygon() -> impl Strategy<Value = String> {
+            prop::collection::vec(ring(), 0..3).prop_map(|rs| format!("[{}]", rs.join(", ")))
+        }
+
+        fn geometry() -> impl Strategy<Value = String> {
+            prop_oneof![
+                polygon().prop_map(|c| format!(r#"{{"type": "Polygon", "coordinates": {c}}}"#)),
+                prop::collection::vec(polygon(), 0..3).prop_map(|ps| format!(
+                    r#"{{"type": "MultiPolygon", "coordinates": [{}]}}"#,
+                    ps.join(", ")
+                )),
+                ring().prop_map(|c| format!(r#"{{"type": "Polygon", "coordinates": {c}}}"#)),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+            /// Whenever the geometry check gives latitude extremes, they are those a walk of
+            /// every packed pair finds (the feasibility check used to walk every geometry).
+            #[test]
+            fn the_geometry_checks_extremes_are_the_walks(geometry in geometry()) {
+                let seed = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+                let start = seed.find("\"geometry\"").unwrap();
+                let end = start + seed[start..].find("\n      ]\n    }").unwrap() + "\n      ]\n    }".len();
+                let text = format!("{}\"geometry\": {geometry}{}", &seed[..start], &seed[end..]);
+                let doc = Document::new(text);
+                let root = doc.root().unwrap();
+                let store = SchemaStore::bundled();
+                let id = root.get("dataProduct").and_then(|n| n.as_str()).unwrap();
+                let schema = store.get(id);
+                let sites = find_geometries(root, RequestForm::Seed, schema.as_deref());
+                prop_assert_eq!(sites.len(), 1);
+                let mut out = Vec::new();
+                let given = geometry::check(&doc, &sites[0], None, &mut out);
+                // `None` (not read whole): the feasibility check walks it itself.
+                if let Some(given) = given {
+                    prop_assert_eq!(given, walked_extremes(sites[0].node));
+                }
+            }
+        }
+
+        /// The seed's polygon is read whole: its extremes come from the geometry check.
+        #[test]
+        fn a_readable_polygon_gives_its_extremes() {
+            let text = include_str!("../../examples/pleiades_analytic_mono_tasking_request.json");
+            let doc = Document::new(text);
+            let root = doc.root().unwrap();
+            let store = SchemaStore::bundled();
+            let schema = store.get(root.get("dataProduct").and_then(|n| n.as_str()).unwrap());
+            let sites = find_geometries(root, RequestForm::Seed, schema.as_deref());
+            let given = geometry::check(&doc, &sites[0], None, &mut Vec::new());
+            assert_eq!(
+                given,
+                Some(LatitudeExtremes {
+                    low: Some([-79.6418, 8.8703]),
+                    high: Some([-79.6418, 9.0727]),
+                })
+            );
+            assert_eq!(given, Some(walked_extremes(sites[0].node)));
+        }
     }
 }

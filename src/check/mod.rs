@@ -92,7 +92,7 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
     if let (Some(root), Some(product)) = (doc.root(), options.search_product) {
         if let Some(site) = search_order::check(doc, root, product, options, &mut diagnostics) {
             let acceptance = acceptance(options, "search", Some(&product.id));
-            check_geometry(doc, &site, options, acceptance.as_deref(), &mut diagnostics);
+            let _ = check_geometry(doc, &site, options, acceptance.as_deref(), &mut diagnostics);
         }
     } else if let Some(root) = doc.root() {
         let request = envelope::check(doc, root, options, &mut diagnostics);
@@ -101,11 +101,12 @@ pub fn check_document(doc: &Document, options: &CheckOptions<'_>) -> Vec<Diagnos
         }
         let acceptance = acceptance(options, "dataProduct", product_id(root));
         let sites = find_geometries(root, request.form, request.schema.as_deref());
-        for site in &sites {
-            check_geometry(doc, site, options, acceptance.as_deref(), &mut diagnostics);
-        }
+        let extremes: Vec<_> = sites
+            .iter()
+            .map(|site| check_geometry(doc, site, options, acceptance.as_deref(), &mut diagnostics))
+            .collect();
         dates::check(doc, &request, options.now, &mut diagnostics);
-        feasibility::check(&request, &sites, options, &mut diagnostics);
+        feasibility::check(&request, &sites, &extremes, options, &mut diagnostics);
         geojson::check(doc, root, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| {
@@ -151,13 +152,14 @@ fn acceptance(
 }
 
 /// The geometry checks of one site, through the geometry cache when the caller keeps one.
+/// The geometry's diagnostics (appended) and latitude extremes (see `geometry::check`).
 fn check_geometry(
     doc: &Document,
     site: &GeometrySite<'_>,
     options: &CheckOptions<'_>,
     acceptance: Option<&aoi::Acceptance>,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Option<geometry::LatitudeExtremes> {
     match options.geometry_cache {
         Some(cache) => {
             // Everything the geometry's verdict depends on besides its text: the acceptance
@@ -170,7 +172,7 @@ fn check_geometry(
             let key = cache::key(doc, site.node.range, &context);
             cache.check(key, site.node.range.start, diagnostics, |out| {
                 geometry::check(doc, site, acceptance, out)
-            });
+            })
         }
         None => geometry::check(doc, site, acceptance, diagnostics),
     }

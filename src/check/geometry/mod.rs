@@ -58,6 +58,45 @@ pub fn rings_are_valid(polygons: &[Vec<Vec<[f64; 2]>>]) -> bool {
 
 /// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
 /// numbers. The one place that reads a position's values.
+/// The positions of an AOI nearest to and furthest from the equator (`[lon, lat]`, degrees),
+/// as the feasibility check wants them: over the packed `[lon, lat]` pairs (exactly two
+/// numbers) with a finite longitude within ±180° and a latitude within ±90°, in document
+/// order; ties keep the first nearest (as `min_by`) and the last furthest (as `max_by`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct LatitudeExtremes {
+    pub low: Option<Point>,
+    pub high: Option<Point>,
+}
+
+impl LatitudeExtremes {
+    /// Takes in the next position in document order.
+    pub(crate) fn visit(&mut self, [lon, lat]: Point) {
+        if !(lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
+            return;
+        }
+        if self.low.is_none_or(|l| lat.abs() < l[1].abs()) {
+            self.low = Some([lon, lat]);
+        }
+        if self.high.is_none_or(|h| lat.abs() >= h[1].abs()) {
+            self.high = Some([lon, lat]);
+        }
+    }
+
+    /// Takes in the extremes of positions that come after all of this one's.
+    pub(crate) fn then(&mut self, later: LatitudeExtremes) {
+        if let Some(l) = later.low {
+            if self.low.is_none_or(|m| l[1].abs() < m[1].abs()) {
+                self.low = Some(l);
+            }
+        }
+        if let Some(h) = later.high {
+            if self.high.is_none_or(|m| h[1].abs() >= m[1].abs()) {
+                self.high = Some(h);
+            }
+        }
+    }
+}
+
 pub(crate) fn position_numbers(node: &Node) -> Option<impl ExactSizeIterator<Item = f64> + '_> {
     let items = node.items()?;
     if items.iter().any(|n| n.as_f64().is_none()) {
@@ -101,23 +140,22 @@ struct ReadRing<'a> {
 /// Checks one geometry of the request. A geometry whose declared `type` the product does not
 /// accept gets nothing here: the type error (from the schema or envelope check) is the one
 /// thing to fix, and its `coordinates` mean nothing yet.
+///
+/// Returns the [`LatitudeExtremes`] of a Polygon or MultiPolygon every position of which was
+/// read (so they are those of every packed pair under its `coordinates`), else `None`: the
+/// feasibility check then walks the geometry itself.
 pub(super) fn check(
     doc: &Document,
     site: &GeometrySite<'_>,
     acceptance: Option<&Acceptance>,
     out: &mut Vec<Diagnostic>,
-) {
+) -> Option<LatitudeExtremes> {
     let declared = match site.node.get("type") {
-        Some(node) => match node.as_str().and_then(GeometryType::parse) {
-            Some(kind) => kind,
-            None => return,
-        },
+        Some(node) => node.as_str().and_then(GeometryType::parse)?,
         None if site.model.variants.len() == 1 => site.model.variants[0].0,
-        None => return,
+        None => return None,
     };
-    let Some(rules) = site.model.rules(declared) else {
-        return;
-    };
+    let rules = site.model.rules(declared)?;
     let label = &site.label;
     let Some(coordinates) = site.node.get("coordinates") else {
         // Under params, the product schema's `required` already reports it.
@@ -131,7 +169,7 @@ pub(super) fn check(
                 format!("{label} has no 'coordinates': a {declared:?} needs them"),
             ));
         }
-        return;
+        return None;
     };
     let checker = Checker {
         doc,
@@ -140,7 +178,9 @@ pub(super) fn check(
         site,
         acceptance,
         coordinates,
+        extremes: Default::default(),
     };
+    let mut read_whole = false;
     match declared {
         GeometryType::Point => {
             checker.position_alone(coordinates, &format!("{label}.coordinates"), 0, out);
@@ -149,14 +189,16 @@ pub(super) fn check(
         GeometryType::Polygon => {
             if let Some(rings) = checker.polygon(coordinates, label, 0, out) {
                 checker.shapes(&[rings], label, out);
+                read_whole = true;
             }
         }
-        GeometryType::MultiPolygon => checker.multi_polygon(coordinates, label, out),
+        GeometryType::MultiPolygon => read_whole = checker.multi_polygon(coordinates, label, out),
         GeometryType::Other => {}
     }
     if let Some(schema) = &rules.other {
         other_constraints(schema, coordinates, label, out);
     }
+    read_whole.then(|| checker.extremes.get())
 }
 
 struct Checker<'a> {
@@ -167,6 +209,8 @@ struct Checker<'a> {
     /// The provider's acceptance rules for this order, checked once the geometry is valid.
     acceptance: Option<&'a Acceptance>,
     coordinates: &'a Node,
+    /// Of the packed pairs read so far (see [`LatitudeExtremes`]).
+    extremes: std::cell::Cell<LatitudeExtremes>,
 }
 
 fn ring_label(polygon: &str, index: usize) -> String {
@@ -284,8 +328,16 @@ impl Checker<'_> {
         let mut readable = true;
         let mut too_many: Vec<Item<'_>> = Vec::new();
         let mut too_few: Option<(Item<'_>, usize)> = None;
+        let mut extremes = self.extremes.get();
         for item in items {
-            match position_head(&item) {
+            let head = match item.pair_values() {
+                Some(values) => {
+                    extremes.visit(values);
+                    Some((2, values))
+                }
+                None => position_head(&item),
+            };
+            match head {
                 Some((count, point)) => {
                     points.push(point);
                     if bounds.max_items.is_some_and(|m| count as u64 > m) {
@@ -301,6 +353,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.extremes.set(extremes);
         if let (Some(first), Some(max)) = (too_many.first(), bounds.max_items) {
             let count = first.items().map_or(0, |items| items.len());
             let shown = self.doc.slice(first.range);
@@ -470,7 +523,8 @@ impl Checker<'_> {
         (all_ok && rings.iter().all(|r| r.ok)).then_some(rings)
     }
 
-    fn multi_polygon(&self, coordinates: &Node, label: &str, out: &mut Vec<Diagnostic>) {
+    /// Returns whether every polygon was read whole (then `shapes` checked them).
+    fn multi_polygon(&self, coordinates: &Node, label: &str, out: &mut Vec<Diagnostic>) -> bool {
         let Some(polygons) = array_level(
             coordinates,
             &format!("{label}.coordinates"),
@@ -478,7 +532,7 @@ impl Checker<'_> {
             self.rules.level(0),
             out,
         ) else {
-            return;
+            return false;
         };
         let mut read = Vec::with_capacity(polygons.len());
         let mut all_ok = true;
@@ -503,7 +557,9 @@ impl Checker<'_> {
         }
         if all_ok && !read.is_empty() {
             self.shapes(&read, label, out);
+            return true;
         }
+        false
     }
 
     /// Validity, winding and the antimeridian for well-formed polygons (one for a Polygon).
