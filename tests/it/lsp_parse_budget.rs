@@ -15,12 +15,7 @@ fn random_change(rng: &mut XorShift, model: &TextModel) -> Value {
     const PIECES: [&str; 12] = [
         "1", "0.5", "-", " ", "\n", "\"", ",", "]", "[", "150", "é", "😀",
     ];
-    let boundaries: Vec<usize> = model
-        .text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([model.text.len()])
-        .collect();
+    let boundaries = model.boundaries();
     // Half the edits land inside the coordinates, where the incremental re-parse works.
     let start = match model.text.find("\"coordinates\"") {
         Some(at) if rng.chance(50) => {

@@ -348,12 +348,7 @@ fn random_change(rng: &mut XorShift, model: &TextModel) -> Value {
     const PIECES: [&str; 16] = [
         "a", "Z", "7", " ", "\n", "\"", ":", ",", "{", "}", "[", "]", "é", "😀", "\u{00a0}", "ß",
     ];
-    let boundaries: Vec<usize> = model
-        .text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([model.text.len()])
-        .collect();
+    let boundaries = model.boundaries();
     let at = rng.below(boundaries.len());
     let start = boundaries[at];
     let end = if rng.chance(45) {

@@ -637,6 +637,16 @@ impl TextModel {
         }
     }
 
+    /// Every character boundary of the text, its end included (byte offsets): where a
+    /// random edit may start or end.
+    pub fn boundaries(&self) -> Vec<usize> {
+        self.text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([self.text.len()])
+            .collect()
+    }
+
     /// Byte offsets where each line starts; `\n`, `\r\n` and `\r` all end a line.
     fn line_starts(&self) -> Vec<usize> {
         let bytes = self.text.as_bytes();
