@@ -72,10 +72,12 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
         let search_product = stapi::product_for(&backend, &path_of(&uri), recheck_search_orders);
         // An unknown product starts its fetch here; the check goes on with what the store has
         // and runs again when the fetch ends.
+        let product = fetch::document_product(&document);
         let reason = if search_product.is_some() {
             None
         } else {
-            fetch::document_product(&document)
+            product
+                .clone()
                 .and_then(|id| fetch::want_schema(&backend, &id, &store, recheck_product))
         };
         let settings = backend.settings();
@@ -107,7 +109,13 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
         };
         let diagnostics = Arc::new(diagnostics);
         let current = match backend.0.documents.get_mut(&uri) {
-            Some(mut entry) => entry.finish_round(&round, diagnostics.clone()),
+            Some(mut entry) => {
+                let current = entry.finish_round(&round, diagnostics.clone());
+                if current {
+                    entry.record_product(product);
+                }
+                current
+            }
             None => return,
         };
         backend.0.checked.notify_waiters();
@@ -296,12 +304,25 @@ pub(crate) fn recheck_search_orders(backend: &Backend) {
     }
 }
 
+///
+/// A document's product is the one its last check recorded for its current text, else read
+/// from its parse: a document whose parse was let go (`state::ParseBudget`) is not parsed
+/// again just to ask (100 big orders would hold the runtime for seconds).
 pub(crate) fn recheck_product(backend: &Backend, id: &str) {
     for uri in backend.open_uris() {
-        let Some((document, _)) = backend.snapshot(&uri) else {
-            continue;
+        let known = backend
+            .0
+            .documents
+            .get(&uri)
+            .and_then(|entry| entry.known_product().map(|p| p.map(str::to_string)));
+        let product = match known {
+            Some(product) => product,
+            None => match backend.snapshot(&uri) {
+                Some((document, _)) => fetch::document_product(&document),
+                None => continue,
+            },
         };
-        if fetch::document_product(&document).as_deref() == Some(id) {
+        if product.as_deref() == Some(id) {
             // The pass search reads the product too: search this version again.
             backend.0.pass_lenses.remove(&uri);
             schedule_check(backend, uri);

@@ -311,3 +311,49 @@ fn switching_to_offline_in_the_settings_stops_fetching() {
     );
     lsp.finish();
 }
+
+/// With a parse budget of 1 byte (every parse but the last used is let go), documents waiting
+/// for their product's schema are still re-checked when it arrives: the server knows their
+/// product from their last check, without parsing them again.
+#[test]
+fn documents_whose_parse_was_let_go_are_revalidated_when_their_schema_arrives() {
+    let api = FakeApi::start();
+    api.set_schema_delay(Duration::from_millis(300));
+    let cache = tempfile::tempdir().unwrap();
+    let mut lsp = start(&api, &cache, &["--parse-budget", "1"]);
+    let uris: Vec<String> = (0..4)
+        .map(|i| format!("file:///orders/let_go_{i}_tasking_request.json"))
+        .collect();
+    for uri in &uris {
+        lsp.open(uri, &request(OTHER_PRODUCT_ID, 95));
+    }
+    // First checked while the schema is on its way: the product is not known yet.
+    for uri in &uris {
+        lsp.wait_diagnostics(uri, "product.unknown while fetching", |d| {
+            codes(d).contains(&"product.unknown".to_string())
+        });
+    }
+    let status = lsp.request("taskingLs/status", Value::Null).unwrap();
+    let held = status["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["parsed"] == true)
+        .count();
+    assert!(held <= 1, "{status}");
+    // Then every one of them with the fetched schema.
+    for uri in &uris {
+        let d = lsp.wait_diagnostics(uri, "the fetched schema's range error", |d| {
+            codes(d).contains(&"schema.range".to_string())
+        });
+        assert!(
+            !codes(&d).contains(&"product.unknown".to_string()),
+            "{d:#?}"
+        );
+    }
+    assert_eq!(
+        api.count("GET", &format!("/orders/schema/{OTHER_PRODUCT_ID}")),
+        1
+    );
+    lsp.finish();
+}

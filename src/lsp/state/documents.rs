@@ -125,6 +125,8 @@ pub struct OpenDocument {
     /// The document matches `filePatterns`; others are kept (the settings may change) but
     /// never checked or answered for.
     pub handled: bool,
+    /// The `dataProduct` (normalized id, or none) a check found in the text `text_id` names.
+    checked_product: Option<(u64, Option<String>)>,
 }
 
 impl OpenDocument {
@@ -141,6 +143,7 @@ impl OpenDocument {
             diagnostics: None,
             check: CheckState::Idle,
             handled,
+            checked_product: None,
         }
     }
 
@@ -237,6 +240,21 @@ impl OpenDocument {
         self.parsed = None;
         self.base = None;
         self.index = None;
+    }
+
+    /// Records the product a check of the current text found (call it when the check's
+    /// result is current, so its text is this one).
+    pub fn record_product(&mut self, product: Option<String>) {
+        self.checked_product = Some((self.text_id, product));
+    }
+
+    /// The product a check of the current text recorded: `Some(None)` when it names none,
+    /// `None` when no check of this text recorded one.
+    pub fn known_product(&self) -> Option<Option<&str>> {
+        match &self.checked_product {
+            Some((text_id, product)) if *text_id == self.text_id => Some(product.as_deref()),
+            _ => None,
+        }
     }
 
     /// Whether a parse (of this text or an earlier one) is held: what [`ParseBudget`] bounds.
@@ -431,6 +449,20 @@ fn byte_offset(index: &LineIndex, position: Position, encoding: PositionEncoding
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recorded_product_holds_until_the_text_changes() {
+        let mut doc = OpenDocument::new("{}", 1, true);
+        assert_eq!(doc.known_product(), None);
+        doc.record_product(Some("p1".into()));
+        assert_eq!(doc.known_product(), Some(Some("p1")));
+        doc.release_parse();
+        assert_eq!(doc.known_product(), Some(Some("p1")));
+        doc.apply(full("{ }"), 2, PositionEncoding::Utf16);
+        assert_eq!(doc.known_product(), None);
+        doc.record_product(None);
+        assert_eq!(doc.known_product(), Some(None));
+    }
 
     mod parse_budget {
         use super::super::ParseBudget;
