@@ -840,34 +840,32 @@ fn fail(message: &str) -> i32 {
 mod tests {
     use super::*;
 
-    /// `MI_OPTION_PURGE_DELAY` names mimalloc's purge delay: its default in v3 is 1000 (ms,
-    /// `options.c`), and its neighbours' are not (`eager_commit_delay`, 1; `use_numa_nodes`, 0). A
+    /// The option indices name mimalloc's options (its `mimalloc.h` has no constants for them
+    /// in libmimalloc-sys): each default in v3 (`options.c`) is checked with its neighbours'.
+    /// `MI_OPTION_PURGE_DELAY`: 1000 ms, between `eager_commit_delay` (1) and
+    /// `use_numa_nodes` (0); `MI_OPTION_ARENA_EAGER_COMMIT`: 2 ("only where the OS
+    /// overcommits"), between `deprecated_eager_commit` and `purge_decommits` (both 1). A
     /// mimalloc whose option order moved fails here instead of tuning the wrong option.
     #[test]
-    fn the_purge_delay_option_index_is_mimallocs() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
+    fn the_option_indices_are_mimallocs() {
         // SAFETY: reads mimalloc's option table.
         let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
-        assert_eq!(get(MI_OPTION_PURGE_DELAY), 1000);
-        assert_eq!(get(MI_OPTION_PURGE_DELAY - 1), 1);
-        assert_eq!(get(MI_OPTION_PURGE_DELAY + 1), 0);
-    }
-
-    /// `MI_OPTION_ARENA_EAGER_COMMIT` names mimalloc's arena eager commit: 2 by default in v3
-    /// ("only where the OS overcommits"), its neighbours 1 (`deprecated_eager_commit`,
-    /// `purge_decommits`).
-    #[test]
-    fn the_arena_eager_commit_option_index_is_mimallocs() {
-        if std::env::var_os("MIMALLOC_ARENA_EAGER_COMMIT").is_some() {
-            return;
+        let cases = [
+            ("MIMALLOC_PURGE_DELAY", MI_OPTION_PURGE_DELAY, [1, 1000, 0]),
+            (
+                "MIMALLOC_ARENA_EAGER_COMMIT",
+                MI_OPTION_ARENA_EAGER_COMMIT,
+                [1, 2, 1],
+            ),
+        ];
+        for (variable, option, [before, default, after]) in cases {
+            if std::env::var_os(variable).is_some() {
+                continue;
+            }
+            assert_eq!(get(option - 1), before, "{variable}");
+            assert_eq!(get(option), default, "{variable}");
+            assert_eq!(get(option + 1), after, "{variable}");
         }
-        // SAFETY: reads mimalloc's option table.
-        let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
-        assert_eq!(get(MI_OPTION_ARENA_EAGER_COMMIT), 2);
-        assert_eq!(get(MI_OPTION_ARENA_EAGER_COMMIT - 1), 1);
-        assert_eq!(get(MI_OPTION_ARENA_EAGER_COMMIT + 1), 1);
     }
 
     /// Every subcommand, at any depth, with its path (`quotation accept`).

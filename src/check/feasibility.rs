@@ -812,6 +812,28 @@ mod tests {
             }
         }
 
+        proptest! {
+            /// Extremes of a run of positions taken in two parts (`then`) are those of the
+            /// whole run visited in order: how the feasibility check joins its sites.
+            #[test]
+            fn extremes_of_two_parts_are_those_of_the_whole(
+                positions in prop::collection::vec((-200.0f64..200.0, -100.0f64..100.0), 0..30),
+                cut in 0usize..30,
+            ) {
+                let positions: Vec<[f64; 2]> = positions.into_iter().map(|(x, y)| [x, y]).collect();
+                // Rounded latitudes, so that ties happen.
+                let positions: Vec<[f64; 2]> = positions.iter().map(|p| [p[0], (p[1] / 45.0).round() * 45.0]).collect();
+                let cut = cut.min(positions.len());
+                let mut whole = LatitudeExtremes::default();
+                positions.iter().for_each(|&p| whole.visit(p));
+                let (mut first, mut second) = (LatitudeExtremes::default(), LatitudeExtremes::default());
+                positions[..cut].iter().for_each(|&p| first.visit(p));
+                positions[cut..].iter().for_each(|&p| second.visit(p));
+                first.then(second);
+                prop_assert_eq!(first, whole);
+            }
+        }
+
         /// The seed's polygon is read whole: its extremes come from the geometry check.
         #[test]
         fn a_readable_polygon_gives_its_extremes() {

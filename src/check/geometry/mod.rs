@@ -56,8 +56,6 @@ pub fn rings_are_valid(polygons: &[Vec<Vec<[f64; 2]>>]) -> bool {
     validity::faults(&cycles).is_empty()
 }
 
-/// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
-/// numbers. The one place that reads a position's values.
 /// The positions of an AOI nearest to and furthest from the equator (`[lon, lat]`, degrees),
 /// as the feasibility check wants them: over the packed `[lon, lat]` pairs (exactly two
 /// numbers) with a finite longitude within ±180° and a latitude within ±90°, in document
@@ -82,21 +80,17 @@ impl LatitudeExtremes {
         }
     }
 
-    /// Takes in the extremes of positions that come after all of this one's.
+    /// Takes in the extremes of positions that come after all of this one's: the same as
+    /// visiting them all, since only its nearest and furthest can win.
     pub(crate) fn then(&mut self, later: LatitudeExtremes) {
-        if let Some(l) = later.low {
-            if self.low.is_none_or(|m| l[1].abs() < m[1].abs()) {
-                self.low = Some(l);
-            }
-        }
-        if let Some(h) = later.high {
-            if self.high.is_none_or(|m| h[1].abs() >= m[1].abs()) {
-                self.high = Some(h);
-            }
+        for position in [later.low, later.high].into_iter().flatten() {
+            self.visit(position);
         }
     }
 }
 
+/// The numbers of a position node (`[lon, lat, ...]`), or `None` when it is not an array of
+/// numbers. The one place that reads a position's values.
 pub(crate) fn position_numbers(node: &Node) -> Option<impl ExactSizeIterator<Item = f64> + '_> {
     let items = node.items()?;
     if items.iter().any(|n| n.as_f64().is_none()) {

@@ -383,6 +383,8 @@ pub struct ParseBudget<K> {
     clock: u64,
     /// Per document: its last use and its text's size in bytes.
     held: std::collections::HashMap<K, (u64, usize)>,
+    /// The sizes in `held`, summed (every request uses a parse: no walk of them each time).
+    total: usize,
 }
 
 impl<K> Default for ParseBudget<K> {
@@ -390,6 +392,7 @@ impl<K> Default for ParseBudget<K> {
         ParseBudget {
             clock: 0,
             held: Default::default(),
+            total: 0,
         }
     }
 }
@@ -400,10 +403,16 @@ impl<K: std::hash::Hash + Eq + Clone> ParseBudget<K> {
     /// held total at most `limit` bytes; `key` itself is always kept (even alone over it).
     pub fn used(&mut self, key: &K, bytes: usize, limit: usize) -> Vec<K> {
         self.clock = self.clock.saturating_add(1);
-        self.held.insert(key.clone(), (self.clock, bytes));
-        let mut total: usize = self.held.values().map(|&(_, b)| b).sum();
+        let before = match self.held.get_mut(key) {
+            Some(entry) => std::mem::replace(entry, (self.clock, bytes)).1,
+            None => {
+                self.held.insert(key.clone(), (self.clock, bytes));
+                0
+            }
+        };
+        self.total = self.total.saturating_sub(before).saturating_add(bytes);
         let mut released = Vec::new();
-        while total > limit {
+        while self.total > limit {
             let Some(oldest) = self
                 .held
                 .iter()
@@ -414,7 +423,7 @@ impl<K: std::hash::Hash + Eq + Clone> ParseBudget<K> {
                 break;
             };
             if let Some((_, b)) = self.held.remove(&oldest) {
-                total = total.saturating_sub(b);
+                self.total = self.total.saturating_sub(b);
             }
             released.push(oldest);
         }
@@ -423,7 +432,9 @@ impl<K: std::hash::Hash + Eq + Clone> ParseBudget<K> {
 
     /// Forgets `key` (closed, or its parse let go for another reason).
     pub fn forget(&mut self, key: &K) {
-        self.held.remove(key);
+        if let Some((_, b)) = self.held.remove(key) {
+            self.total = self.total.saturating_sub(b);
+        }
     }
 
     /// The documents whose parse is held, in no order.
