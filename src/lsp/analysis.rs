@@ -180,8 +180,9 @@ fn publish_passes_when_settled(backend: &Backend, uri: Uri, version: i32) {
 /// enough that a paused editor holds only what its documents need.
 const RELEASE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// After `RELEASE_AFTER` without a new check round, returns freed memory to the OS on a
-/// blocking thread.
+/// After `RELEASE_AFTER` without a new check round, frees the buffers the geometry check
+/// keeps between checks ([`crate::check::geometry::scratch`]) and returns freed memory to the
+/// OS, on a blocking thread.
 fn release_when_idle(backend: Backend) {
     use std::sync::atomic::Ordering;
     let seen = backend.0.rounds.load(Ordering::Relaxed);
@@ -189,7 +190,13 @@ fn release_when_idle(backend: Backend) {
         tokio::time::sleep(RELEASE_AFTER).await;
         if backend.0.rounds.load(Ordering::Relaxed) == seen {
             let release = backend.0.release_memory;
-            let _ = tokio::task::spawn_blocking(release).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                // The long rings' buffers kept for the next check go first, so that the
+                // allocator can give their pages back.
+                crate::check::geometry::scratch::release();
+                release();
+            })
+            .await;
         }
     });
 }

@@ -79,6 +79,9 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn(), parse_budget: usi
             return EXIT_FAILURE;
         }
     };
+    // The same long rings are checked again after each edit: their buffers are kept until
+    // the server goes idle (`analysis::release_when_idle`).
+    crate::check::geometry::scratch::keep_between_checks(true);
     let signal = std::sync::Arc::new(exit::ExitSignal::default());
     let watched = signal.clone();
     runtime.block_on(async move {

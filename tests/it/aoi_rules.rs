@@ -377,3 +377,94 @@ fn validate_names_the_simplify_fix_without_computing_it_and_fix_applies_it() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+mod found_whatever_the_ring {
+    //! The duplicate-vertex and altitude rules skip a ring when the geometry check already
+    //! knows it has nothing for them (its cycle borrowed the positions: no consecutive repeat;
+    //! every position a packed pair: no altitude). On generated rings, with repeats, altitudes,
+    //! -0.0 and the antimeridian in any mix, each rule still reports exactly what the ring
+    //! holds.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A schema for the Pléiades id that lets positions of three numbers through, so that
+    /// `aoi.z` (not `schema.length`) reports altitudes.
+    const ANY_POLYGON: &str = r#"{"type": "object", "properties": {"geometry": {"type": "object",
+      "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}}}}"#;
+
+    /// One vertex: its radius factor, whether it is written twice, whether it has an
+    /// altitude, whether a zero coordinate is written -0.0.
+    type Vertex = (f64, bool, bool, bool);
+
+    fn vertex() -> impl Strategy<Value = Vertex> {
+        (
+            0.8f64..1.2,
+            prop::bool::weighted(0.1),
+            prop::bool::weighted(0.1),
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn repeats_and_altitudes_are_reported_as_written(
+            vertices in prop::collection::vec(vertex(), 4..40),
+            centre in prop::sample::select(vec![[0.0, 0.0], [13.4, 52.5], [179.99, -16.5]]),
+        ) {
+            // A star-shaped ring around `centre`, counter-clockwise: always simple.
+            let n = vertices.len();
+            let snap = |x: f64| (x * 1e6).round() / 1e6;
+            let mut ring: Vec<Value> = Vec::new();
+            let (mut repeats, mut altitudes) = (0usize, 0usize);
+            for (i, &(radius, twice, z, negative_zero)) in vertices.iter().enumerate() {
+                let angle = std::f64::consts::TAU * i as f64 / n as f64;
+                let mut lon = snap(centre[0] + 0.05 * radius * angle.cos());
+                let lat = snap(centre[1] + 0.05 * radius * angle.sin());
+                if lon > 180.0 {
+                    lon -= 360.0;
+                }
+                let lon = if lon == 0.0 && negative_zero { -0.0 } else { lon };
+                let lat = if lat == 0.0 && negative_zero { -0.0 } else { lat };
+                let position = if z { json!([lon, lat, 12.5]) } else { json!([lon, lat]) };
+                let copies = if twice { 2 } else { 1 };
+                for _ in 0..copies {
+                    ring.push(position.clone());
+                }
+                repeats += copies - 1;
+                altitudes += if z { copies } else { 0 };
+            }
+            ring.push(ring[0].clone());
+            if vertices[0].2 {
+                altitudes += 1;
+            }
+            let text = order(PLEIADES, json!({"type": "Polygon", "coordinates": [ring]}));
+            let mut store = SchemaStore::bundled();
+            store.insert(tasking_ls::schema::ProductSchema::new(
+                PLEIADES,
+                serde_json::from_str(ANY_POLYGON).unwrap(),
+                tasking_ls::schema::SchemaOrigin::Bundled,
+            ));
+            let mut options = CheckOptions::new(&store);
+            options.now = "2026-11-28T12:00:00Z".parse().unwrap();
+            let found = check_document(&Document::new(text.as_str()), &options);
+            prop_assert!(
+                !found.iter().any(|d| d.code.as_str().starts_with("geometry.") && d.severity == Severity::Error),
+                "a generated ring is valid: {:?}", codes(&found)
+            );
+            let of = |code: Code| found.iter().filter(|d| d.code == code).collect::<Vec<_>>();
+            let duplicate = of(Code::AoiDuplicateVertex);
+            prop_assert_eq!(duplicate.len(), usize::from(repeats > 0), "{:?}", codes(&found));
+            if repeats > 1 {
+                let more = format!(", and {} more repeat", repeats - 1);
+                prop_assert!(duplicate[0].message.contains(&more), "{}", duplicate[0].message);
+            }
+            let altitude = of(Code::AoiZ);
+            prop_assert_eq!(altitude.len(), usize::from(altitudes > 0), "{:?}", codes(&found));
+            if altitudes > 0 {
+                let count = format!("{altitudes} position");
+                prop_assert!(altitude[0].message.starts_with(&count), "{}", altitude[0].message);
+            }
+        }
+    }
+}

@@ -36,6 +36,12 @@ pub(crate) struct AoiRing<'a> {
     /// The same, longitudes unwrapped across the antimeridian.
     pub unwrapped: &'a [Point],
     pub label: &'a str,
+    /// Every position is a packed pair of plain numbers (read by the geometry check): none
+    /// has an altitude, so [`altitude`] skips the ring's items.
+    pub all_pairs: bool,
+    /// No position repeats the one before it (the geometry check's cycle found none), so
+    /// [`duplicates`] skips the ring. `false` when unknown.
+    pub no_repeats: bool,
 }
 
 /// A valid Polygon or MultiPolygon as the geometry check read it.
@@ -142,7 +148,7 @@ pub fn show_amount(x: f64) -> String {
 fn altitude(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
     let mut first: Option<TextRange> = None;
     let mut edits = Vec::new();
-    for ring in shape.polygons.iter().flatten() {
+    for ring in shape.polygons.iter().flatten().filter(|r| !r.all_pairs) {
         for item in ring.items.iter() {
             // A packed pair has exactly two numbers: the common case costs nothing more.
             if item.pair_values().is_some() {
@@ -189,7 +195,7 @@ fn altitude(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
 }
 
 fn duplicates(shape: &AoiShape<'_>, limit: &Limit, out: &mut Vec<Diagnostic>) {
-    for ring in shape.polygons.iter().flatten() {
+    for ring in shape.polygons.iter().flatten().filter(|r| !r.no_repeats) {
         let repeats: Vec<usize> = (1..ring.written.len())
             .filter(|&i| ring.written[i] == ring.written[i - 1])
             .collect();

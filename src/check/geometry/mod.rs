@@ -12,6 +12,7 @@
 
 mod chains;
 mod diagnostics;
+pub mod scratch;
 pub(crate) mod shape;
 mod split;
 mod star;
@@ -127,8 +128,16 @@ struct ReadRing<'a> {
     label: String,
     items: ArrayItems<'a>,
     points: Vec<Point>,
+    /// Every position is a packed pair (two plain numbers): no altitude to look for.
+    all_pairs: bool,
     /// Closed, at least 4 positions, all readable and in range: fit for the shape checks.
     ok: bool,
+}
+
+impl Drop for ReadRing<'_> {
+    fn drop(&mut self) {
+        scratch::give_back(std::mem::take(&mut self.points));
+    }
 }
 
 /// Checks one geometry of the request. A geometry whose declared `type` the product does not
@@ -316,20 +325,24 @@ impl Checker<'_> {
         label: &str,
         depth: usize,
         out: &mut Vec<Diagnostic>,
-    ) -> (Vec<Point>, bool) {
+    ) -> (Vec<Point>, bool, bool) {
         let bounds = self.rules.level(depth);
-        let mut points = Vec::with_capacity(items.len());
+        let mut points = scratch::take(items.len());
         let mut readable = true;
         let mut too_many: Vec<Item<'_>> = Vec::new();
         let mut too_few: Option<(Item<'_>, usize)> = None;
         let mut extremes = self.extremes.get();
+        let mut all_pairs = true;
         for item in items {
             let head = match item.pair_values() {
                 Some(values) => {
                     extremes.visit(values);
                     Some((2, values))
                 }
-                None => position_head(&item),
+                None => {
+                    all_pairs = false;
+                    position_head(&item)
+                }
             };
             match head {
                 Some((count, point)) => {
@@ -389,7 +402,7 @@ impl Checker<'_> {
             ));
         }
         let in_range = readable && range_errors_ring(self.doc, &points, items, label, out);
-        (points, readable && in_range)
+        (points, readable && in_range, all_pairs)
     }
 
     /// The rings of one polygon (`depth` = the rules level of its ring list); `None` when
@@ -481,7 +494,7 @@ impl Checker<'_> {
                     format!("{ring_label} has {count} positions; the product schema allows at most {max}"),
                 ));
             }
-            let (points, readable) = self.positions(items, &ring_label, depth + 2, out);
+            let (points, readable, all_pairs) = self.positions(items, &ring_label, depth + 2, out);
             ok &= readable;
             if let (Some(first), Some(last)) = (items.first(), items.last()) {
                 let (first, last): (&Node, &Node) = (&first, &last);
@@ -511,6 +524,7 @@ impl Checker<'_> {
                 label: ring_label,
                 items,
                 points,
+                all_pairs,
                 ok,
             });
         }
@@ -629,6 +643,8 @@ impl Checker<'_> {
                                 written: &ring.points,
                                 unwrapped: points(p, r),
                                 label: &ring.label,
+                                all_pairs: ring.all_pairs,
+                                no_repeats: cycles[p][r].borrows_written(),
                             })
                             .collect()
                     })

@@ -73,6 +73,12 @@ impl<'a> CycleRing<'a> {
         }
     }
 
+    /// Whether the written positions had no consecutive repeat and no -0.0 (so the cycle
+    /// borrows them): then the acceptance rules' duplicate-vertex scan has nothing to find.
+    pub fn borrows_written(&self) -> bool {
+        matches!(self.points, Cow::Borrowed(_))
+    }
+
     /// The index in the ring's written positions of cycle vertex `i`.
     pub fn position(&self, i: usize) -> u32 {
         self.positions.get(i).copied().unwrap_or(i as u32)
