@@ -343,32 +343,102 @@ pub fn ring_area_m2(ring: &[Point]) -> f64 {
 /// ring's bounding box widened into `bbox` and the sums of the edges' absolute latitude and
 /// longitude steps (degrees, for [`perimeter_bound_m`]), in one pass over the positions:
 /// on a 200,000-vertex ring the passes, not the arithmetic, were the cost.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512vl", "x86_64+avx2"))]
 fn ring_area_and_box(ring: &[Point], bbox: &mut [f64; 4]) -> (f64, [f64; 2]) {
-    let Some(first) = ring.first() else {
-        return (0.0, [0.0, 0.0]);
-    };
-    // One sine per position (each is in two edges).
-    let mut sum = 0.0;
-    let mut steps = [0.0, 0.0];
-    let (mut lon, mut lat, mut sin_lat) = (first[0], first[1], sin_lat_deg(first[1]));
-    let mut b = *bbox;
-    b[0] = b[0].min(first[0]);
-    b[1] = b[1].min(first[1]);
-    b[2] = b[2].max(first[0]);
-    b[3] = b[3].max(first[1]);
-    for p in &ring[1..] {
-        let sin_b = sin_lat_deg(p[1]);
-        sum += (p[0] - lon).to_radians() * (2.0 + sin_lat + sin_b);
-        steps[0] += (p[0] - lon).abs();
-        steps[1] += (p[1] - lat).abs();
-        b[0] = b[0].min(p[0]);
-        b[1] = b[1].min(p[1]);
-        b[2] = b[2].max(p[0]);
-        b[3] = b[3].max(p[1]);
-        (lon, lat, sin_lat) = (p[0], p[1], sin_b);
+    // Blocks of positions copied into longitude and latitude arrays, then loops the compiler
+    // turns into vector instructions: each position's latitude sine by its series (one per
+    // position, each is in two edges), each edge's term and steps summed in eight lanes
+    // (edge index mod 8, a fixed order), the extremes in eight lanes (exact in any order).
+    // On the 200,000-vertex jittered star: 1.06 ms one position at a time, 0.33 ms in blocks
+    // (2026-12-07). Element-wise IEEE operations and a fixed order: every build gives the
+    // same bits.
+    const BLOCK: usize = 256;
+    const LANES: usize = 8;
+    let mut sum = [0.0f64; LANES];
+    let mut lon_steps = [0.0f64; LANES];
+    let mut lat_steps = [0.0f64; LANES];
+    let mut lo = [[f64::INFINITY; LANES]; 2];
+    let mut hi = [[f64::NEG_INFINITY; LANES]; 2];
+    let mut lons = [0.0f64; BLOCK + 1];
+    let mut lats = [0.0f64; BLOCK + 1];
+    let mut sines = [0.0f64; BLOCK + 1];
+    let edges = ring.len().saturating_sub(1);
+    let mut first = 0;
+    while first < edges {
+        let m = (edges - first).min(BLOCK);
+        for ((lon, lat), p) in lons
+            .iter_mut()
+            .zip(lats.iter_mut())
+            .zip(&ring[first..=first + m])
+        {
+            (*lon, *lat) = (p[0], p[1]);
+        }
+        let mut beyond_pole = false;
+        for (s, lat) in sines.iter_mut().zip(&lats[..=m]) {
+            let x = lat.to_radians();
+            beyond_pole |= x.abs() > std::f64::consts::FRAC_PI_2;
+            *s = sin_series(x);
+        }
+        if beyond_pole {
+            for (s, lat) in sines.iter_mut().zip(&lats[..=m]) {
+                *s = sin_lat_deg(*lat);
+            }
+        }
+        let mut edge = |i: usize, lane: usize| {
+            let d_lon = lons[i + 1] - lons[i];
+            sum[lane] += d_lon.to_radians() * (2.0 + sines[i] + sines[i + 1]);
+            lon_steps[lane] += d_lon.abs();
+            lat_steps[lane] += (lats[i + 1] - lats[i]).abs();
+        };
+        // `first` is a multiple of BLOCK, itself of LANES: edge i is in lane i mod 8.
+        let whole = m / LANES * LANES;
+        for k in (0..whole).step_by(LANES) {
+            for lane in 0..LANES {
+                edge(k + lane, lane);
+            }
+        }
+        for i in whole..m {
+            edge(i, i - whole);
+        }
+        for (c, values) in [&lons[..=m], &lats[..=m]].into_iter().enumerate() {
+            let mut chunks = values.chunks_exact(LANES);
+            for chunk in &mut chunks {
+                for lane in 0..LANES {
+                    lo[c][lane] = if chunk[lane] < lo[c][lane] {
+                        chunk[lane]
+                    } else {
+                        lo[c][lane]
+                    };
+                    hi[c][lane] = if chunk[lane] > hi[c][lane] {
+                        chunk[lane]
+                    } else {
+                        hi[c][lane]
+                    };
+                }
+            }
+            for (lane, &v) in chunks.remainder().iter().enumerate() {
+                lo[c][lane] = if v < lo[c][lane] { v } else { lo[c][lane] };
+                hi[c][lane] = if v > hi[c][lane] { v } else { hi[c][lane] };
+            }
+        }
+        first += m;
     }
-    *bbox = b;
-    ((sum * EARTH_RADIUS_M * EARTH_RADIUS_M / 2.0).abs(), steps)
+    if let [only] = ring {
+        lo = [[only[0]; LANES], [only[1]; LANES]];
+        hi = lo;
+    }
+    let b = bbox;
+    for lane in 0..LANES {
+        b[0] = b[0].min(lo[0][lane]);
+        b[1] = b[1].min(lo[1][lane]);
+        b[2] = b[2].max(hi[0][lane]);
+        b[3] = b[3].max(hi[1][lane]);
+    }
+    let join = |x: [f64; LANES]| ((x[0] + x[1]) + (x[2] + x[3])) + ((x[4] + x[5]) + (x[6] + x[7]));
+    (
+        (join(sum) * EARTH_RADIUS_M * EARTH_RADIUS_M / 2.0).abs(),
+        [join(lon_steps), join(lat_steps)],
+    )
 }
 
 /// An upper bound of the perimeter (m) of rings whose edges' absolute longitude and
@@ -415,7 +485,7 @@ pub fn ring_length_m(ring: &[Point]) -> f64 {
         let positions = &ring[first..=first + m];
         for (c, p) in cos.iter_mut().zip(positions) {
             let x = p[1].to_radians();
-            *c = taylor(x * x, 8, 0);
+            *c = cos_series(x);
         }
         let mut all_short = true;
         for k in 0..m {
@@ -481,7 +551,7 @@ pub(crate) fn sin_lat_deg(lat: f64) -> f64 {
     if x.abs() > std::f64::consts::FRAC_PI_2 {
         return x.sin();
     }
-    x * taylor(x * x, 7, 1)
+    sin_series(x)
 }
 
 /// `cos` of a latitude in degrees; the series to x¹⁶ within ±90° (under 6e-13), as
@@ -491,20 +561,37 @@ pub(crate) fn cos_lat_deg(lat: f64) -> f64 {
     if x.abs() > std::f64::consts::FRAC_PI_2 {
         return x.cos();
     }
-    taylor(x * x, 8, 0)
+    cos_series(x)
 }
 
-/// The alternating series `1 - x²/(d₁) (1 - x²/(d₂) (…))` by Horner from its last term,
-/// `terms` deep, with `dₖ = (2k - 1 + odd)(2k + odd)`: `odd` 1 gives sin(x)/x, 0 cos(x).
-/// Inlined with constant arguments, the reciprocals are folded at compile time.
+/// `sin(x)` by its Taylor series to x¹⁵, Horner from the last term: `x (1 - x²/(2·3) (1 -
+/// x²/(4·5) (…)))`, each step `1 - x² · (1/d) · t` as the generic form computed it. Written out with the reciprocals as constants: a generic loop over the
+/// terms was not unrolled inside the vector loops, which then divided per term (the
+/// perimeter of the 200,000-vertex star 1.0 → 0.5 ms, the same bits).
 #[inline(always)]
-fn taylor(x2: f64, terms: u32, odd: u32) -> f64 {
-    let mut term = 1.0;
-    for k in (1..=terms).rev() {
-        let d = (2 * k - 1 + odd) as f64 * (2 * k + odd) as f64;
-        term = 1.0 - x2 * (1.0 / d) * term;
-    }
-    term
+fn sin_series(x: f64) -> f64 {
+    let x2 = x * x;
+    let t = 1.0 - x2 * (1.0 / 210.0);
+    let t = 1.0 - x2 * (1.0 / 156.0) * t;
+    let t = 1.0 - x2 * (1.0 / 110.0) * t;
+    let t = 1.0 - x2 * (1.0 / 72.0) * t;
+    let t = 1.0 - x2 * (1.0 / 42.0) * t;
+    let t = 1.0 - x2 * (1.0 / 20.0) * t;
+    x * (1.0 - x2 * (1.0 / 6.0) * t)
+}
+
+/// `cos(x)` by its Taylor series to x¹⁶, as [`sin_series`]: `1 - x²/(1·2) (1 - x²/(3·4) (…))`.
+#[inline(always)]
+fn cos_series(x: f64) -> f64 {
+    let x2 = x * x;
+    let t = 1.0 - x2 * (1.0 / 240.0);
+    let t = 1.0 - x2 * (1.0 / 182.0) * t;
+    let t = 1.0 - x2 * (1.0 / 132.0) * t;
+    let t = 1.0 - x2 * (1.0 / 90.0) * t;
+    let t = 1.0 - x2 * (1.0 / 56.0) * t;
+    let t = 1.0 - x2 * (1.0 / 30.0) * t;
+    let t = 1.0 - x2 * (1.0 / 12.0) * t;
+    1.0 - x2 * (1.0 / 2.0) * t
 }
 
 /// `sin(x)`; below 1e-3 (an edge of a few km) by its series to x⁵, whose first omitted
@@ -886,6 +973,72 @@ mod tests {
         let m = Measures::of([&[&east[..]][..], &[&west[..]][..]]);
         assert!((m.bbox[2] - m.bbox[0] - 1.2).abs() < 1e-9, "{:?}", m.bbox);
         assert!(m.width_km() < 130.0, "{}", m.width_km());
+    }
+
+    /// The blocked area pass against the sum one edge at a time (libm's sine): rings of 1 to
+    /// 600 positions (so blocks of 256 edges end anywhere, and a block's last lanes are
+    /// partly filled), some with latitudes past ±90° (the fallback to the library). The box
+    /// is exact; the steps are within rounding of the order of the sums, the area within that
+    /// and the series' error.
+    #[test]
+    fn the_blocked_area_pass_equals_the_sum_edge_by_edge() {
+        let mut rng = crate::test_rng::Lcg(7);
+        let mut unit = || rng.draw() as f64 / (1u64 << 31) as f64;
+        for case in 0..3_000 {
+            let n = 1 + (unit() * 600.0) as usize;
+            let (lon0, lat0) = (unit() * 300.0 - 150.0, unit() * 160.0 - 80.0);
+            let spread = [0.001, 0.5, 30.0][case % 3];
+            let past_pole = case % 50 == 0;
+            let ring: Vec<Point> = (0..n)
+                .map(|_| {
+                    let lat = lat0 + (unit() - 0.5) * spread;
+                    let lat = if past_pole {
+                        lat.clamp(-100.0, 100.0) * 1.2
+                    } else {
+                        lat.clamp(-90.0, 90.0)
+                    };
+                    [lon0 + (unit() - 0.5) * spread, lat]
+                })
+                .collect();
+            let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            let (area, steps) = ring_area_and_box(&ring, &mut bbox);
+            let mut expected_box = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            let (mut sum, mut magnitude, mut lon_steps, mut lat_steps) = (0.0, 0.0, 0.0, 0.0);
+            for p in &ring {
+                expected_box = [
+                    expected_box[0].min(p[0]),
+                    expected_box[1].min(p[1]),
+                    expected_box[2].max(p[0]),
+                    expected_box[3].max(p[1]),
+                ];
+            }
+            for w in ring.windows(2) {
+                let term = (w[1][0] - w[0][0]).to_radians()
+                    * (2.0 + w[0][1].to_radians().sin() + w[1][1].to_radians().sin());
+                sum += term;
+                magnitude += term.abs();
+                lon_steps += (w[1][0] - w[0][0]).abs();
+                lat_steps += (w[1][1] - w[0][1]).abs();
+            }
+            let r2 = EARTH_RADIUS_M * EARTH_RADIUS_M / 2.0;
+            assert_eq!(bbox, expected_box, "case {case}");
+            // The series' sine is within 7e-12 of libm's (the test below), and each edge's
+            // term takes two of them times its longitude step.
+            let tolerance = (lon_steps.to_radians() * 2e-11 + magnitude * 1e-13) * r2 + 1e-9;
+            assert!(
+                (area - (sum * r2).abs()).abs() <= tolerance,
+                "case {case}: {area} against {}",
+                (sum * r2).abs()
+            );
+            assert!(
+                (steps[0] - lon_steps).abs() <= lon_steps * 1e-12,
+                "case {case}"
+            );
+            assert!(
+                (steps[1] - lat_steps).abs() <= lat_steps * 1e-12,
+                "case {case}"
+            );
+        }
     }
 
     #[test]
