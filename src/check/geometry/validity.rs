@@ -30,10 +30,20 @@ impl<'a> CycleRing<'a> {
     pub fn from_positions(written: &'a [Point]) -> CycleRing<'a> {
         // `==` holds between -0.0 and 0.0, so repeats are the same before and after the sign
         // is dropped.
-        let negative_zero = |p: &Point| {
-            (p[0] == 0.0 && p[0].is_sign_negative()) || (p[1] == 0.0 && p[1].is_sign_negative())
+        // One pass in blocks of 64 pairs with no exit per position (`&`, `|`: no branch, so
+        // vector instructions): two short-circuiting scans were 6% of an edit's check on a
+        // 200,000-vertex ring in the language server.
+        const NEGATIVE_ZERO: u64 = 1 << 63;
+        let negative_zero =
+            |p: &Point| (p[0].to_bits() == NEGATIVE_ZERO) | (p[1].to_bits() == NEGATIVE_ZERO);
+        let faulty_block = |start: usize| {
+            let block = &written[start..(start + 65).min(written.len())];
+            block.windows(2).fold(false, |faulty, w| {
+                faulty | ((w[0][0] == w[1][0]) & (w[0][1] == w[1][1])) | negative_zero(&w[0])
+            })
         };
-        let clean = !written.windows(2).any(|w| w[0] == w[1]) && !written.iter().any(negative_zero);
+        let clean = !(0..written.len()).step_by(64).any(faulty_block)
+            && !written.last().is_some_and(negative_zero);
         if clean {
             // With no consecutive repeat only the last position can repeat the first.
             let open = match written {
@@ -511,18 +521,37 @@ mod tests {
     /// Borrowed or copied, a cycle is the written ring with -0.0 made 0.0, consecutive
     /// repeats and the closing repeats dropped, each vertex naming its first written
     /// position: checked against that rule written plainly, on rings drawn from a few values
-    /// (so that repeats, -0.0 and closings are common).
+    /// (so that repeats, -0.0 and closings are common), and on long rings with one repeat or
+    /// -0.0 anywhere.
     #[test]
     fn cycles_drop_repeats_and_negative_zeros_and_keep_positions() {
         let mut rng = Lcg(3);
         let mut next = move || rng.draw() as usize;
         let values = [-0.0, 0.0, 1.0, 2.0];
         let (mut borrowed, mut owned) = (0, 0);
-        for _ in 0..20_000 {
-            let len = next() % 9;
-            let mut written: Vec<Point> = (0..len)
-                .map(|_| [values[next() % 4], values[next() % 4]])
-                .collect();
+        for case in 0..20_000 {
+            // A quarter are long rings of distinct positions with a repeat or a -0.0 put
+            // anywhere, block ends included (the scan tests blocks of 64 pairs).
+            let long = case % 4 == 0;
+            let len = if long { 60 + next() % 140 } else { next() % 9 };
+            let mut written: Vec<Point> = if long {
+                (0..len)
+                    .map(|i| [i as f64 + 1.0, values[2 + next() % 2]])
+                    .collect()
+            } else {
+                (0..len)
+                    .map(|_| [values[next() % 4], values[next() % 4]])
+                    .collect()
+            };
+            if long {
+                let at = [62, 63, 64, 65, 127, 128, next() % len][next() % 7].min(len - 2);
+                match next() % 4 {
+                    0 => written[at + 1] = written[at],
+                    1 => written[at][next() % 2] = -0.0,
+                    2 => written[len - 1][0] = -0.0,
+                    _ => {}
+                }
+            }
             if len > 0 && next() % 2 == 0 {
                 written.push(written[0]);
             }
