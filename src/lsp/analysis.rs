@@ -139,7 +139,7 @@ async fn run_check_task(backend: Backend, uri: Uri, task: u64) {
         match end_round(&backend, &uri, &round) {
             Next::Again => continue,
             Next::Done => {
-                release_when_idle(backend);
+                backend.release_when_idle();
                 return;
             }
             Next::NotMine => return,
@@ -170,33 +170,6 @@ fn publish_passes_when_settled(backend: &Backend, uri: Uri, version: i32) {
             if current == version {
                 publish(&backend, &uri, document, &merged, version).await;
             }
-        }
-    });
-}
-
-/// How long the server must have begun no check before `release_when_idle` gives memory
-/// back: long enough that a burst of keystrokes keeps its freed pages for the next check
-/// (faulting 10 MB of fresh pages back in costs a few ms per edit on a big order), short
-/// enough that a paused editor holds only what its documents need.
-const RELEASE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// After `RELEASE_AFTER` without a new check round, frees the buffers the geometry check
-/// keeps between checks ([`crate::check::geometry::scratch`]) and returns freed memory to the
-/// OS, on a blocking thread.
-fn release_when_idle(backend: Backend) {
-    use std::sync::atomic::Ordering;
-    let seen = backend.0.rounds.load(Ordering::Relaxed);
-    tokio::spawn(async move {
-        tokio::time::sleep(RELEASE_AFTER).await;
-        if backend.0.rounds.load(Ordering::Relaxed) == seen {
-            let release = backend.0.release_memory;
-            let _ = tokio::task::spawn_blocking(move || {
-                // The long rings' buffers kept for the next check go first, so that the
-                // allocator can give their pages back.
-                crate::check::geometry::scratch::release();
-                release();
-            })
-            .await;
         }
     });
 }

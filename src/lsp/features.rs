@@ -189,7 +189,9 @@ fn current_diagnostics(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc
     let rules = backend.settings().rules;
     let mut options = CheckOptions::new(&store);
     options.rule_overrides = Some(&rules);
-    Arc::new(check_document(doc, &options))
+    let diagnostics = Arc::new(check_document(doc, &options));
+    backend.release_when_idle();
+    diagnostics
 }
 
 /// `diagnostics` with their deferred fixes computed (checked again with costly fixes, the
@@ -234,6 +236,7 @@ async fn with_costly_fixes(
         fixed
     })
     .await;
+    backend.release_when_idle();
     let Ok(mut fixed) = checked else {
         return diagnostics;
     };

@@ -80,7 +80,7 @@ pub fn run_stdio(options: GlobalOptions, release_memory: fn(), parse_budget: usi
         }
     };
     // The same long rings are checked again after each edit: their buffers are kept until
-    // the server goes idle (`analysis::release_when_idle`).
+    // the server goes idle (`Backend::release_when_idle`).
     crate::check::geometry::scratch::keep_between_checks(true);
     let signal = std::sync::Arc::new(exit::ExitSignal::default());
     let watched = signal.clone();

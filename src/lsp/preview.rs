@@ -52,7 +52,9 @@ fn diagnostics_of(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc<Vec<
     let store = backend.store();
     let mut options = CheckOptions::new(&store);
     options.costly_fixes = false;
-    Arc::new(check_document(doc, &options))
+    let diagnostics = Arc::new(check_document(doc, &options));
+    backend.release_when_idle();
+    diagnostics
 }
 
 /// The last previewed document's pass layer: (URI, the parse it was drawn for, layer). The

@@ -83,6 +83,16 @@ impl Window<'_> {
         if self.prefix.len() + self.suffix.len() > 0 {
             return;
         }
+        // The line index also breaks lines at a lone `\r`, the renderer only at `\n`: such a
+        // window keeps every line, so that both count the same lines.
+        let window = &self.text[self.from..self.to];
+        if window.contains('\r')
+            && window
+                .match_indices('\r')
+                .any(|(at, _)| !window[at + 1..].starts_with('\n'))
+        {
+            return;
+        }
         let mut lines: Vec<usize> = ends
             .iter()
             .map(|&at| {
@@ -308,7 +318,7 @@ mod tests {
     use crate::document::{Document, TextRange};
 
     /// Emptying the lines the renderer folds changes nothing it draws: on generated texts
-    /// (long and short lines, empty lines, non-ASCII, CRLF) and spans (one line to hundreds,
+    /// (long and short lines, empty lines, non-ASCII, CRLF, a lone CR inside a line) and spans (one line to hundreds,
     /// with related ranges anywhere, inside the emptied stretch included), the output with
     /// and without [`Window::hollow`] is the same, plain and styled.
     #[test]
@@ -324,6 +334,7 @@ mod tests {
                 let line = match next(6) {
                     0 => String::new(),
                     1 => "  [13.4, 52.5],".to_string(),
+                    2 if case % 5 == 0 => "  [1, 2],\r  [3, 4],".to_string(),
                     2 => "    \"naïve\": \"été ☀\",".to_string(),
                     3 => "x".repeat(next(300)),
                     _ => format!(

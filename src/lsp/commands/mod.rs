@@ -316,7 +316,7 @@ pub(crate) async fn current_diagnostics(
             .and_then(|id| fetch::want_schema(backend, &id, &store, recheck_product)),
     };
     let settings = backend.settings();
-    tokio::task::spawn_blocking(move || {
+    let checked = tokio::task::spawn_blocking(move || {
         let mut options = CheckOptions::new(&store);
         options.unknown_product_reason = reason.as_deref();
         options.rule_overrides = Some(&settings.rules);
@@ -327,7 +327,9 @@ pub(crate) async fn current_diagnostics(
         Arc::new(diagnostics)
     })
     .await
-    .ok()
+    .ok();
+    backend.release_when_idle();
+    checked
 }
 
 pub(crate) async fn refresh_code_lenses(backend: &Backend) {

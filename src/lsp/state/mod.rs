@@ -144,6 +144,30 @@ impl Backend {
         self
     }
 
+    /// After `RELEASE_AFTER` without a new check round, frees the buffers the geometry check
+    /// keeps between checks ([`crate::check::geometry::scratch`]) and returns freed memory to the
+    /// OS, on a blocking thread. Called when a document's rounds end, and after every check a
+    /// request makes outside a round (code actions' deferred fixes, preview, commands), whose
+    /// buffers would otherwise stay kept until the next edit.
+    pub(crate) fn release_when_idle(&self) {
+        use std::sync::atomic::Ordering;
+        let backend = self.clone();
+        let seen = backend.0.rounds.load(Ordering::Relaxed);
+        tokio::spawn(async move {
+            tokio::time::sleep(RELEASE_AFTER).await;
+            if backend.0.rounds.load(Ordering::Relaxed) == seen {
+                let release = backend.0.release_memory;
+                let _ = tokio::task::spawn_blocking(move || {
+                    // The long rings' buffers kept for the next check go first, so that the
+                    // allocator can give their pages back.
+                    crate::check::geometry::scratch::release();
+                    release();
+                })
+                .await;
+            }
+        });
+    }
+
     /// The same backend, keeping parses within `bytes` of text (see [`ParseBudget`]).
     pub fn with_parse_budget(mut self, bytes: usize) -> Self {
         if let Some(state) = Arc::get_mut(&mut self.0) {
@@ -271,3 +295,9 @@ impl Backend {
         }))
     }
 }
+
+/// How long the server must have begun no check before `Backend::release_when_idle` gives memory
+/// back: long enough that a burst of keystrokes keeps its freed pages for the next check
+/// (faulting 10 MB of fresh pages back in costs a few ms per edit on a big order), short
+/// enough that a paused editor holds only what its documents need.
+const RELEASE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);

@@ -194,7 +194,8 @@ impl<T: DeserializeOwned> Decoder for LanguageServerCodec<T> {
             // allocation does not stay resident for the life of the server. `BytesMut`
             // never shrinks, and its `reserve` reuses the whole allocation when empty.
             if src.is_empty() && src.capacity() > RETAINED_READ_BUFFER {
-                *src = BytesMut::new();
+                // `FramedRead`'s initial capacity, so that the next reads are not tiny.
+                *src = BytesMut::with_capacity(8 * 1024);
             }
             self.content_len = None; // Reset state in preparation for parsing next message.
 
