@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::fix;
-use super::format::{self, Format, Report};
+use super::format::{self, FilePart, Format, Summary};
 use super::output::{ColorChoice, Output};
 use super::report::{check_bytes, FileResult};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
@@ -105,20 +105,24 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     options.unknown_product_is_error = !args.allow_unknown_products;
     // The simplify fix is computed only by `--fix`/`--diff` (fix_text), not to report.
     options.costly_fixes = false;
+    // Without `--fix`, `--diff` or `--preview-dir` nothing needs a file's text after its part
+    // of the report is rendered, so the thread that checked it renders it and lets go of
+    // the text: the report is not written from 10,000 kept texts on one thread at the end.
+    let keep = args.fix || args.diff || args.preview_dir.is_some();
+    let check = |source: &Source| -> Result<Checked, String> {
+        let result = validate_source(source, &options, args)?;
+        Ok(if keep {
+            Checked::kept(result)
+        } else {
+            Checked::rendered(result, args.format)
+        })
+    };
     // One file is checked on this thread: starting the pool's threads costs more than the
     // check of a small order (issue 27: start-up).
-    let results: Vec<Result<FileResult, String>> = if walked.sources.len() > 1 {
-        walked
-            .sources
-            .par_iter()
-            .map(|source| validate_source(source, &options, args))
-            .collect()
+    let results: Vec<Result<Checked, String>> = if walked.sources.len() > 1 {
+        walked.sources.par_iter().map(check).collect()
     } else {
-        walked
-            .sources
-            .iter()
-            .map(|source| validate_source(source, &options, args))
-            .collect()
+        walked.sources.iter().map(check).collect()
     };
     let mut failures = walked.failures;
     let mut checked = Vec::with_capacity(results.len());
@@ -132,29 +136,43 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
         }
     }
     checked.sort_by(|a, b| a.path.cmp(&b.path));
-    if args.diff {
-        return match write_diffs(args, &checked) {
-            Ok(changes) if !failures.is_empty() => {
-                let _ = changes;
-                EXIT_FAILURE
+    if keep {
+        let files: Vec<FileResult> = checked.iter_mut().filter_map(|c| c.result.take()).collect();
+        if args.diff {
+            return match write_diffs(args, &files) {
+                Ok(changes) if !failures.is_empty() => {
+                    let _ = changes;
+                    EXIT_FAILURE
+                }
+                Ok(0) => EXIT_OK,
+                Ok(_) if args.exit_zero => EXIT_OK,
+                Ok(_) => EXIT_FINDINGS,
+                Err(error) => write_failed(&error),
+            };
+        }
+        if args.fix {
+            if let Err(message) = write_fixes(&files) {
+                eprintln!("tasking-ls: {message}");
+                failures.push(message);
             }
-            Ok(0) => EXIT_OK,
-            Ok(_) if args.exit_zero => EXIT_OK,
-            Ok(_) => EXIT_FINDINGS,
-            Err(error) => write_failed(&error),
-        };
-    }
-    if args.fix {
-        if let Err(message) = write_fixes(&checked) {
-            eprintln!("tasking-ls: {message}");
-            failures.push(message);
+        }
+        if let Some(dir) = &args.preview_dir {
+            failures.extend(write_previews(dir, &files, store));
+        }
+        let parts: Vec<FilePart> = files
+            .par_iter()
+            .map(|file| format::render(args.format, file))
+            .collect();
+        for (checked, part) in checked.iter_mut().zip(parts) {
+            checked.part = part;
         }
     }
-    if let Some(dir) = &args.preview_dir {
-        failures.extend(write_previews(dir, &checked, store));
-    }
-    let report = Report {
-        files: &checked,
+    let parts: Vec<FilePart> = checked
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.part))
+        .collect();
+    let summary = Summary {
+        files: parts.len(),
         quiet: args.quiet,
         fixed: args.fix,
     };
@@ -177,18 +195,15 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     if stdin_fix {
         out = Output::stderr(args.color);
     }
-    if let Err(error) = format::write(&mut out, args.format, &report).and_then(|()| out.finish()) {
+    if let Err(error) =
+        format::write_parts(&mut out, args.format, &parts, summary).and_then(|()| out.finish())
+    {
         return write_failed(&error);
     }
     if !failures.is_empty() {
         return EXIT_FAILURE;
     }
-    let failing = |f: &FileResult| {
-        f.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error || f.strict)
-    };
-    if !args.exit_zero && checked.iter().any(failing) {
+    if !args.exit_zero && checked.iter().any(|c| c.failing) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -293,6 +308,45 @@ impl Source {
             Source::Stdin(settings) | Source::File(_, settings) => settings,
         }
     }
+}
+
+/// One file checked: its path, whether it fails the run, and either its part of the report
+/// (rendered where it was checked) or, when `--fix`, `--diff` or `--preview-dir` still need
+/// its text, the whole result (rendered after them).
+struct Checked {
+    path: String,
+    /// An error, or any finding under `strict`.
+    failing: bool,
+    part: FilePart,
+    result: Option<FileResult>,
+}
+
+impl Checked {
+    fn kept(result: FileResult) -> Checked {
+        Checked {
+            path: result.path.clone(),
+            failing: fails(&result),
+            part: FilePart::default(),
+            result: Some(result),
+        }
+    }
+
+    fn rendered(result: FileResult, format: Format) -> Checked {
+        Checked {
+            failing: fails(&result),
+            part: format::render(format, &result),
+            path: result.path,
+            result: None,
+        }
+    }
+}
+
+/// Whether `file` fails the run: an error, or any finding when it is checked strictly.
+/// After `--fix`, what is judged is what the fixes left, as the report shows.
+fn fails(file: &FileResult) -> bool {
+    file.diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error || file.strict)
 }
 
 struct Walked {

@@ -3,11 +3,12 @@
 //! (the log renders ANSI sequences), then the workflow-command escapes apply, so that a
 //! newline in a file name or a value cannot start a forged `::error` line.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use super::escape::control;
-use super::{span, Report};
+use super::span;
 use crate::check::Severity;
+use crate::cli::report::FileResult;
 use crate::document::PositionEncoding;
 
 /// Workflow-command properties and messages escape `%`, CR and LF (and `:`/`,` in properties).
@@ -22,8 +23,9 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    for file in report.files {
+/// Appends `file`'s findings to `out`, a workflow command a line.
+pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
+    {
         for diagnostic in &file.diagnostics {
             let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf32);
             let command = match diagnostic.severity {
@@ -40,14 +42,14 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
                     end.col + 1
                 ));
             }
-            writeln!(
+            // Writing to a `Vec` cannot fail.
+            let _ = writeln!(
                 out,
                 "::{command} file={},{position},title={}::{}",
                 escape_property(&file.path),
                 escape_property(diagnostic.code.as_str()),
                 escape_data(&diagnostic.message)
-            )?;
+            );
         }
     }
-    Ok(())
 }

@@ -9,13 +9,13 @@
 //! the same tuple get a counter (as ruff's `fingerprint` does for identical messages).
 
 use std::collections::HashMap;
-use std::io::{self, Write};
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{span, Report};
+use super::span;
 use crate::check::Severity;
+use crate::cli::report::FileResult;
 use crate::document::{Document, PathSegment, PositionEncoding, TextRange};
 
 /// The fingerprint of one finding: SHA-256 (hex) over the path, the code, the JSON path at
@@ -68,42 +68,45 @@ fn anchor(document: &Document, range: TextRange) -> (String, String) {
     (pointer, value)
 }
 
-pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    let mut issues = Vec::new();
-    for file in report.files {
-        let path = file.path.strip_prefix("./").unwrap_or(&file.path);
-        // Parsed again here only for the report: the check keeps no tree for the output.
-        let document = Document::new(file.text());
-        let mut seen: HashMap<(String, &str, String), usize> = HashMap::new();
-        for diagnostic in &file.diagnostics {
-            let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf32);
-            let (pointer, value) = anchor(&document, diagnostic.range);
-            let code = diagnostic.code.as_str();
-            let repeat = seen
-                .entry((pointer.clone(), code, value.clone()))
-                .or_insert(0);
-            let fingerprint = fingerprint(path, code, &pointer, &value, *repeat);
-            *repeat += 1;
-            issues.push(json!({
-                "type": "issue",
-                "description": diagnostic.message,
-                "check_name": diagnostic.code.as_str(),
-                "categories": ["Bug Risk"],
-                "fingerprint": fingerprint,
-                "severity": match diagnostic.severity {
-                    Severity::Error => "major",
-                    Severity::Warning => "minor",
-                },
-                "location": {
-                    "path": path,
-                    "positions": {
-                        "begin": {"line": start.line + 1, "column": start.col + 1},
-                        "end": {"line": end.line + 1, "column": end.col + 1},
-                    },
-                },
-            }));
-        }
+/// Appends `file`'s issues to `out` as elements of the report's array (see
+/// [`super::FilePart`]).
+pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
+    if file.diagnostics.is_empty() {
+        return;
     }
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
-    writeln!(out)
+    let mut issues = Vec::new();
+    let path = file.path.strip_prefix("./").unwrap_or(&file.path);
+    // Parsed again here only for the report: the check keeps no tree for the output.
+    let document = Document::new(file.text());
+    let mut seen: HashMap<(String, &str, String), usize> = HashMap::new();
+    for diagnostic in &file.diagnostics {
+        let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf32);
+        let (pointer, value) = anchor(&document, diagnostic.range);
+        let code = diagnostic.code.as_str();
+        let repeat = seen
+            .entry((pointer.clone(), code, value.clone()))
+            .or_insert(0);
+        let fingerprint = fingerprint(path, code, &pointer, &value, *repeat);
+        *repeat += 1;
+        issues.push(json!({
+            "type": "issue",
+            "description": diagnostic.message,
+            "check_name": diagnostic.code.as_str(),
+            "categories": ["Bug Risk"],
+            "fingerprint": fingerprint,
+            "severity": match diagnostic.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+            },
+            "location": {
+                "path": path,
+                "positions": {
+                    "begin": {"line": start.line + 1, "column": start.col + 1},
+                    "end": {"line": end.line + 1, "column": end.col + 1},
+                },
+            },
+        }));
+    }
+    // `Value`s with string keys: serializing them cannot fail.
+    let _ = super::array_elements(out, &issues, 0);
 }

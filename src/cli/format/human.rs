@@ -11,7 +11,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 
 use super::escape::control;
-use super::{span, Report};
+use super::span;
 use crate::check::{Diagnostic, Severity};
 use crate::document::PositionEncoding;
 
@@ -156,27 +156,40 @@ const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
 
-pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+/// Appends `file`'s findings to `out`: each one's line, its source drawn, a blank line.
+pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
+    if file.diagnostics.is_empty() {
+        return;
+    }
     let renderer = Renderer::styled().term_width(WIDTH);
+    for diagnostic in &file.diagnostics {
+        // Writing to a `Vec` cannot fail.
+        let _ = write_one(out, &renderer, file, diagnostic);
+    }
+}
+
+/// Writes the parts' findings, then (unless `--quiet`) the summary: how many files were
+/// checked, and how many errors and warnings in how many files.
+pub(super) fn finish(
+    out: &mut dyn Write,
+    parts: &[super::FilePart],
+    summary: super::Summary,
+) -> io::Result<()> {
     let (mut errors, mut warnings, mut files_with_findings, mut fixed) =
         (0usize, 0usize, 0usize, 0usize);
-    for file in report.files {
-        if !file.diagnostics.is_empty() {
+    for part in parts {
+        if part.has_findings() {
             files_with_findings += 1;
         }
-        fixed += file.fixed.as_ref().map_or(0, |f| f.fixed_count);
-        for diagnostic in &file.diagnostics {
-            match diagnostic.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-            }
-            write_one(out, &renderer, file, diagnostic)?;
-        }
+        errors += part.errors;
+        warnings += part.warnings;
+        fixed += part.fixed;
+        out.write_all(&part.bytes)?;
     }
-    if report.quiet {
+    if summary.quiet {
         return Ok(());
     }
-    let files = report.files.len();
+    let files = summary.files;
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")
@@ -184,7 +197,7 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
             format!("{n} {word}s")
         }
     };
-    if report.fixed && fixed > 0 {
+    if summary.fixed && fixed > 0 {
         writeln!(out, "Fixed {}.", plural(fixed, "problem"))?;
     }
     if errors + warnings == 0 {

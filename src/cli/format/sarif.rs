@@ -8,13 +8,15 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::{span, Report};
+use super::span;
 use crate::check::{Code, Severity};
 use crate::document::{PositionEncoding, TextRange};
 
 use super::super::report::FileResult;
 
-pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+/// The SARIF log: the rules, then the parts' results (see [`super::FilePart`]) in the run's
+/// `results` array.
+pub(super) fn finish(out: &mut dyn Write, parts: &[super::FilePart]) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
@@ -37,8 +39,42 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
             rule
         })
         .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "tasking-ls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/tasking-ls/tasking-ls",
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": RESULTS,
+        }],
+    });
+    let whole = serde_json::to_vec_pretty(&log)?;
+    // The results go where the placeholder string is, as the pretty printer would have
+    // written them: elements four levels deep, the closing bracket three.
+    let marker = serde_json::to_vec(RESULTS)?;
+    let at = whole
+        .windows(marker.len())
+        .position(|w| w == marker.as_slice())
+        .ok_or_else(|| io::Error::other("the SARIF log lost its results placeholder"))?;
+    out.write_all(&whole[..at])?;
+    super::write_array(out, parts, "      ")?;
+    out.write_all(&whole[at + marker.len()..])?;
+    writeln!(out)
+}
+
+/// Stands for the run's results in the log's skeleton: a string no rule or tool field holds.
+const RESULTS: &str = "\u{1}results";
+
+/// Appends `file`'s results to `out` as elements of the run's `results` array (see
+/// [`super::FilePart`]).
+pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
     let mut results = Vec::new();
-    for file in report.files {
+    {
         let uri = artifact_uri(&file.path);
         for diagnostic in &file.diagnostics {
             let rule_index = Code::ALL
@@ -104,22 +140,8 @@ pub(super) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
             results.push(result);
         }
     }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "tasking-ls",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/tasking-ls/tasking-ls",
-                "rules": rules,
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    // `Value`s with string keys: serializing them cannot fail.
+    let _ = super::array_elements(out, &results, 3);
 }
 
 /// A region in 1-based lines and UTF-16 columns (the run's `columnKind`); the end column is
