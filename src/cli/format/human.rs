@@ -170,9 +170,9 @@ pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
 
 /// Writes the parts' findings, then (unless `--quiet`) the summary: how many files were
 /// checked, and how many errors and warnings in how many files.
-pub(super) fn finish(
+pub(super) fn finish<'a>(
     out: &mut dyn Write,
-    parts: &[super::FilePart],
+    parts: impl Iterator<Item = &'a super::FilePart>,
     summary: super::Summary,
 ) -> io::Result<()> {
     let (mut errors, mut warnings, mut files_with_findings, mut fixed) =

@@ -101,15 +101,17 @@ pub fn render(format: Format, file: &FileResult) -> FilePart {
 ///
 /// # Errors
 /// The writer's error (a closed pipe, a full disk).
-pub fn write_parts(
+pub fn write_parts<'a>(
     out: &mut dyn Write,
     format: Format,
-    parts: &[FilePart],
+    parts: impl Iterator<Item = &'a FilePart>,
     summary: Summary,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::finish(out, parts, summary),
-        Format::Github => parts.iter().try_for_each(|part| out.write_all(&part.bytes)),
+        Format::Github => parts
+            .into_iter()
+            .try_for_each(|part| out.write_all(&part.bytes)),
         Format::Json | Format::Gitlab => {
             write_array(out, parts, "")?;
             writeln!(out)
@@ -129,13 +131,17 @@ pub fn write(out: &mut dyn Write, format: Format, report: &Report<'_>) -> io::Re
         quiet: report.quiet,
         fixed: report.fixed,
     };
-    write_parts(out, format, &parts, summary)
+    write_parts(out, format, parts.iter(), summary)
 }
 
 /// A JSON array of the parts' elements as `serde_json`'s pretty printer writes it, its
 /// closing bracket indented by `indent`: `[]` when no part has one.
-fn write_array(out: &mut dyn Write, parts: &[FilePart], indent: &str) -> io::Result<()> {
-    let mut elements = parts.iter().filter(|p| !p.bytes.is_empty());
+fn write_array<'a>(
+    out: &mut dyn Write,
+    parts: impl Iterator<Item = &'a FilePart>,
+    indent: &str,
+) -> io::Result<()> {
+    let mut elements = parts.filter(|p| !p.bytes.is_empty());
     let Some(first) = elements.next() else {
         return out.write_all(b"[]");
     };

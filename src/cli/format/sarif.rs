@@ -16,7 +16,10 @@ use super::super::report::FileResult;
 
 /// The SARIF log: the rules, then the parts' results (see [`super::FilePart`]) in the run's
 /// `results` array.
-pub(super) fn finish(out: &mut dyn Write, parts: &[super::FilePart]) -> io::Result<()> {
+pub(super) fn finish<'a>(
+    out: &mut dyn Write,
+    parts: impl Iterator<Item = &'a super::FilePart>,
+) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
