@@ -338,3 +338,76 @@ fn products_lists_the_bundled_products() {
     );
     assert_eq!(text.lines().count(), 5, "{text}");
 }
+
+/// A folder given alone is checked as it is walked (`check_folder`); the same folder named
+/// twice goes through the sorted, deduplicated walk (`check_sources`). On generated trees
+/// (orders valid and broken, names that are not orders, nested configuration files with
+/// `exclude` patterns and unreadable ones, `.gitignore`d files, empty folders) both must give
+/// the same report byte for byte in every format, the same exit status, and the same
+/// messages on stderr (the streamed walk prints them sorted).
+#[test]
+fn a_folder_checked_as_it_is_walked_reports_as_the_sorted_walk_does() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let names = prop::sample::select(vec![
+        "a_tasking_request.json",
+        "b_tasking_request.json",
+        "Z_tasking_request.json",
+        "notes.json",
+        "x-y_tasking_request.json",
+        "é_tasking_request.json",
+    ]);
+    let folders = prop::sample::select(vec!["", "p", "p/q", "p-q", "r", "node_modules"]);
+    let contents = prop::sample::select(vec![SEED, BROKEN, "{", "[]", ""]);
+    let configs = prop::sample::select(vec![
+        "",
+        "exclude = [\"a_*\"]\n",
+        "exclude = [\"q\"]\n",
+        "strict = true\n",
+        "not toml [",
+    ]);
+    let tree = (
+        prop::collection::vec((folders.clone(), names, contents), 0..12),
+        prop::collection::vec((folders, configs), 0..3),
+        any::<bool>(),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 40,
+        ..Config::default()
+    });
+    runner
+        .run(&tree, |(files, configs, ignore_b)| {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().join("w");
+            std::fs::create_dir_all(root.join("p/q")).unwrap();
+            std::fs::create_dir_all(root.join("p-q")).unwrap();
+            std::fs::create_dir_all(root.join("r")).unwrap();
+            std::fs::create_dir_all(root.join("node_modules")).unwrap();
+            for (folder, name, text) in &files {
+                std::fs::write(root.join(folder).join(name), text).unwrap();
+            }
+            for (folder, config) in &configs {
+                std::fs::write(root.join(folder).join("tasking-ls.toml"), config).unwrap();
+            }
+            if ignore_b {
+                std::fs::write(root.join(".gitignore"), "b_*\n").unwrap();
+            }
+            for format in ["human", "json", "github", "gitlab", "sarif"] {
+                let streamed = tasking_ls(dir.path(), &["validate", "--format", format, "w"]);
+                let sorted = tasking_ls(dir.path(), &["validate", "--format", format, "w", "w"]);
+                prop_assert_eq!(stdout(&streamed), stdout(&sorted), "{}", format);
+                prop_assert_eq!(streamed.status.code(), sorted.status.code());
+                let lines = |output: &Output| {
+                    let mut lines: Vec<String> = stderr(output).lines().map(String::from).collect();
+                    lines.sort();
+                    // Named twice, an empty folder is reported twice.
+                    lines.dedup_by(|a, b| a == b && a.contains("warning: no "));
+                    lines
+                };
+                prop_assert_eq!(lines(&streamed), lines(&sorted));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
