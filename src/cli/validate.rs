@@ -221,8 +221,7 @@ fn check_folder(
         })
         .collect_vec_list();
     let total = found.iter().map(Vec::len).sum();
-    let (mut unused, mut unread, mut checked) =
-        (Vec::new(), Vec::new(), Vec::with_capacity(total));
+    let (mut unused, mut unread, mut checked) = (Vec::new(), Vec::new(), Vec::with_capacity(total));
     for item in found.into_iter().flatten() {
         match item {
             Found::Checked(file) => checked.push(file),
