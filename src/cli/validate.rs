@@ -76,10 +76,7 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     options.unknown_product_is_error = !args.allow_unknown_products;
     // The simplify fix is computed only by `--fix`/`--diff` (fix_text), not to report.
     options.costly_fixes = false;
-    // Without `--fix`, `--diff` or `--preview-dir` nothing needs a file's text after its part
-    // of the report is rendered, so the thread that checked it renders it and lets go of
-    // the text: the report is not written from 10,000 kept texts on one thread at the end.
-    let keep = args.fix || args.diff || args.preview_dir.is_some();
+    let keep = keeps_results(args);
     let check = |source: &Source| -> Result<Checked, String> {
         let result = validate_source(source, &options, args)?;
         Ok(if keep {
@@ -177,6 +174,14 @@ pub fn run(args: &ValidateArgs, store: &SchemaStore) -> i32 {
     }
 }
 
+/// Whether the whole results are kept until every file is checked: `--fix`, `--diff` and
+/// `--preview-dir` need the texts then. Otherwise the thread that checks a file renders its
+/// part of the report and lets go of the text: the report is not written from 10,000 kept
+/// texts on one thread at the end.
+fn keeps_results(args: &ValidateArgs) -> bool {
+    args.fix || args.diff || args.preview_dir.is_some()
+}
+
 /// The folder `validate` checks as it walks it: the only path given, a folder, with no
 /// `--force-exclude` and nothing that needs the files in order before the report (`--fix`,
 /// `--diff`, `--preview-dir`). The walk then runs on the pool's threads between checks
@@ -185,7 +190,7 @@ fn streamed_folder(args: &ValidateArgs) -> Option<&Path> {
     let [path] = &args.paths[..] else {
         return None;
     };
-    let plain = !(args.force_exclude || args.fix || args.diff || args.preview_dir.is_some());
+    let plain = !(args.force_exclude || keeps_results(args));
     (plain && path.as_os_str() != "-" && path.is_dir()).then_some(path.as_path())
 }
 

@@ -25,31 +25,29 @@ fn escape_property(text: &str) -> String {
 
 /// Appends `file`'s findings to `out`, a workflow command a line.
 pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
-    {
-        for diagnostic in &file.diagnostics {
-            let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf32);
-            let command = match diagnostic.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            let mut position = format!("line={},col={}", start.line + 1, start.col + 1);
-            if end.line == start.line {
-                position.push_str(&format!(",endColumn={}", end.col + 1));
-            } else {
-                position.push_str(&format!(
-                    ",endLine={},endColumn={}",
-                    end.line + 1,
-                    end.col + 1
-                ));
-            }
-            // Writing to a `Vec` cannot fail.
-            let _ = writeln!(
-                out,
-                "::{command} file={},{position},title={}::{}",
-                escape_property(&file.path),
-                escape_property(diagnostic.code.as_str()),
-                escape_data(&diagnostic.message)
-            );
+    for diagnostic in &file.diagnostics {
+        let (start, end) = span(file, diagnostic.range, PositionEncoding::Utf32);
+        let command = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut position = format!("line={},col={}", start.line + 1, start.col + 1);
+        if end.line == start.line {
+            position.push_str(&format!(",endColumn={}", end.col + 1));
+        } else {
+            position.push_str(&format!(
+                ",endLine={},endColumn={}",
+                end.line + 1,
+                end.col + 1
+            ));
         }
+        // Writing to a `Vec` cannot fail.
+        let _ = writeln!(
+            out,
+            "::{command} file={},{position},title={}::{}",
+            escape_property(&file.path),
+            escape_property(diagnostic.code.as_str()),
+            escape_data(&diagnostic.message)
+        );
     }
 }

@@ -86,10 +86,9 @@ impl Window<'_> {
         // The line index also breaks lines at a lone `\r`, the renderer only at `\n`: such a
         // window keeps every line, so that both count the same lines.
         let window = &self.text[self.from..self.to];
-        if window.contains('\r')
-            && window
-                .match_indices('\r')
-                .any(|(at, _)| !window[at + 1..].starts_with('\n'))
+        if window
+            .match_indices('\r')
+            .any(|(at, _)| !window[at + 1..].starts_with('\n'))
         {
             return;
         }

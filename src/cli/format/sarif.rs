@@ -77,71 +77,69 @@ const RESULTS: &str = "\u{1}results";
 /// [`super::FilePart`]).
 pub(super) fn file(out: &mut Vec<u8>, file: &FileResult) {
     let mut results = Vec::new();
-    {
-        let uri = artifact_uri(&file.path);
-        for diagnostic in &file.diagnostics {
-            let rule_index = Code::ALL
+    let uri = artifact_uri(&file.path);
+    for diagnostic in &file.diagnostics {
+        let rule_index = Code::ALL
+            .iter()
+            .position(|c| *c == diagnostic.code)
+            .unwrap_or(0);
+        let mut result = json!({
+            "ruleId": diagnostic.code.as_str(),
+            "ruleIndex": rule_index,
+            "level": level(diagnostic.severity),
+            "message": {"text": diagnostic.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": region(file, diagnostic.range),
+                },
+            }],
+        });
+        if !diagnostic.related.is_empty() {
+            result["relatedLocations"] = diagnostic
+                .related
                 .iter()
-                .position(|c| *c == diagnostic.code)
-                .unwrap_or(0);
-            let mut result = json!({
-                "ruleId": diagnostic.code.as_str(),
-                "ruleIndex": rule_index,
-                "level": level(diagnostic.severity),
-                "message": {"text": diagnostic.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri},
-                        "region": region(file, diagnostic.range),
-                    },
-                }],
-            });
-            if !diagnostic.related.is_empty() {
-                result["relatedLocations"] = diagnostic
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(id, related)| {
-                        json!({
-                            "id": id,
-                            "message": {"text": related.message},
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": uri},
-                                "region": region(file, related.range),
-                            },
-                        })
+                .enumerate()
+                .map(|(id, related)| {
+                    json!({
+                        "id": id,
+                        "message": {"text": related.message},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": region(file, related.range),
+                        },
                     })
-                    .collect();
-            }
-            // A deferred fix has no edits yet, and a SARIF fix needs at least one.
-            if diagnostic.fixes.iter().any(|f| !f.deferred) {
-                result["fixes"] = diagnostic
-                    .fixes
-                    .iter()
-                    .filter(|f| !f.deferred)
-                    .map(|fix| {
-                        let replacements: Vec<Value> = fix
-                            .edits
-                            .iter()
-                            .map(|edit| {
-                                json!({
-                                    "deletedRegion": region(file, edit.range),
-                                    "insertedContent": {"text": edit.new_text},
-                                })
-                            })
-                            .collect();
-                        json!({
-                            "description": {"text": fix.title},
-                            "artifactChanges": [{
-                                "artifactLocation": {"uri": uri},
-                                "replacements": replacements,
-                            }],
-                        })
-                    })
-                    .collect();
-            }
-            results.push(result);
+                })
+                .collect();
         }
+        // A deferred fix has no edits yet, and a SARIF fix needs at least one.
+        if diagnostic.fixes.iter().any(|f| !f.deferred) {
+            result["fixes"] = diagnostic
+                .fixes
+                .iter()
+                .filter(|f| !f.deferred)
+                .map(|fix| {
+                    let replacements: Vec<Value> = fix
+                        .edits
+                        .iter()
+                        .map(|edit| {
+                            json!({
+                                "deletedRegion": region(file, edit.range),
+                                "insertedContent": {"text": edit.new_text},
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "description": {"text": fix.title},
+                        "artifactChanges": [{
+                            "artifactLocation": {"uri": uri},
+                            "replacements": replacements,
+                        }],
+                    })
+                })
+                .collect();
+        }
+        results.push(result);
     }
     // `Value`s with string keys: serializing them cannot fail.
     let _ = super::array_elements(out, &results, 3);
