@@ -480,24 +480,21 @@ impl Walk<'_> {
         let Ok(validator) = crate::schema::compile_validator(&subschema) else {
             return;
         };
-        let mut literals: Vec<&Node> = Vec::new();
+        // Items of a list come built when the list is packed (`[1, 2]` is): kept as items.
+        let mut literals: Vec<crate::document::Item<'_>> = Vec::new();
         for node in &all {
             if node.get("property").is_some() {
                 continue;
             }
             if op == "in" {
                 if let Some(list) = node.items() {
-                    for item in list.iter() {
-                        if let std::borrow::Cow::Borrowed(item) = item {
-                            literals.push(item);
-                        }
-                    }
+                    literals.extend(list.iter());
                     continue;
                 }
             }
-            literals.push(node);
+            literals.push(std::borrow::Cow::Borrowed(node));
         }
-        for literal in literals {
+        for literal in &literals {
             if !matches!(
                 literal.kind,
                 NodeKind::String(_) | NodeKind::Number(_) | NodeKind::Bool(_) | NodeKind::Null

@@ -167,8 +167,15 @@ fn visit_positions(node: &Node, visit: &mut impl FnMut([f64; 2])) {
     if let Some([lon, lat]) = node.pair_values() {
         visit([lon, lat]);
     } else if let Some(items) = node.items() {
+        if let Some(positions) = items.positions() {
+            // A ring's packed positions, read in place (most of a large AOI's bytes).
+            positions
+                .values()
+                .iter()
+                .for_each(|&position| visit(position));
+            return;
+        }
         match items.nodes() {
-            // A ring's stored positions, read in place (most of a large AOI's nodes).
             Some(nodes) => {
                 for item in nodes {
                     match item.pair_values() {

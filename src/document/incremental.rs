@@ -13,7 +13,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::parser::{parse, MAX_DEPTH};
-use super::tree::{Items, Member, Node, NodeKind, ParsedJson, TextRange};
+use super::tree::{Items, Member, Node, NodeKind, ParsedJson, Positions, TextRange};
 use super::Document;
 
 /// One replacement, in byte offsets of the text before it: `start..end` becomes `insert`.
@@ -131,6 +131,12 @@ fn reparse(
     let root = parsed.root.as_mut()?;
     let delta = inserted as i64 - (old_end - old_start) as i64;
     let (container, depth) = enclosing_container(root, old_start, old_end, 0)?;
+    if let NodeKind::Array(Items::Positions(positions)) = &mut container.kind {
+        if let Some((start, end)) = reparse_position(positions, text, old_start, old_end, delta) {
+            shift_after(root, start, end, delta);
+            return Some(parsed);
+        }
+    }
     let new_end = usize::try_from(container.range.end as i64 + delta).ok()?;
     let start = container.range.start as usize;
     let sub = parse(text.get(start..new_end)?);
@@ -159,6 +165,30 @@ fn reparse(
         refresh_parent(root, start as u32);
     }
     Some(parsed)
+}
+
+/// An edit of `old_start..old_end` (old text) strictly inside one position of a ring stored
+/// packed, which still reads as a packed pair: that position replaced in place. Returns its
+/// start and old end, for [`shift_after`]; `None` (nothing changed) when the position is not
+/// a packed pair any more, and the whole ring is re-parsed then.
+fn reparse_position(
+    positions: &mut Positions,
+    text: &str,
+    old_start: usize,
+    old_end: usize,
+    delta: i64,
+) -> Option<(u32, u32)> {
+    let i = positions.enclosing(old_start, old_end)?;
+    let old = positions.range(i)?;
+    let start = old.start as usize;
+    let new_end = usize::try_from(old.end as i64 + delta).ok()?;
+    let sub = parse(text.get(start..new_end)?);
+    let mut new = sub.root?;
+    if !sub.errors.is_empty() || new.range != TextRange::new(0, new_end - start) {
+        return None;
+    }
+    shift_node(&mut new, start as i64, 0);
+    positions.set(i, &new).then_some((old.start, old.end))
 }
 
 /// After the node that starts at `start` (below `node`) was replaced: the array holding it
@@ -274,6 +304,8 @@ fn max_depth(node: &Node) -> usize {
             .map(|v| 1 + max_depth(v))
             .max()
             .unwrap_or(0),
+        // Each position is an array of two numbers.
+        NodeKind::Array(Items::Positions(_)) => 1,
         NodeKind::Array(items) => items
             .nodes()
             .unwrap_or_default()
@@ -307,6 +339,7 @@ fn shift_node(node: &mut Node, by: i64, from: u32) {
         }
         // A packed pair's spans are relative to its start: moving the array moves them.
         NodeKind::Array(Items::Pair(_)) => {}
+        NodeKind::Array(Items::Positions(positions)) => positions.shift(by, from),
         NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
             let first = items.partition_point(|item| item.range.end < from);
             for item in &mut items[first..] {
@@ -365,6 +398,8 @@ fn shift_after(node: &mut Node, container_start: u32, old_end: u32, delta: i64) 
         }
         // A packed pair encloses no container.
         NodeKind::Array(Items::Pair(_)) => {}
+        // The container was one of the positions (replaced in place): the ones after it move.
+        NodeKind::Array(Items::Positions(positions)) => positions.move_from(delta, old_end),
         NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
             let first = items.partition_point(|item| item.range.end <= container_start);
             for item in &mut items[first..] {
@@ -406,17 +441,20 @@ mod tests {
         }
     }
 
-    /// A ring of packed positions is a flat array; an edit that makes one position anything
-    /// but two numbers (an object in it, a third number, a string) makes it a plain array of
-    /// nodes, and the edit that takes that out makes it flat again, as a full parse would (the
-    /// trees are compared whole).
+    /// A ring of packed pairs is stored as positions; an edit that makes one position
+    /// anything but two numbers (an object in it, a third number, a string) makes it a plain
+    /// array of nodes, and the edit that takes that out makes it positions again, as a full
+    /// parse would (the trees are compared whole).
     #[test]
-    fn arrays_become_flat_and_plain_again_as_a_full_parse_has_them() {
+    fn arrays_become_positions_and_plain_again_as_a_full_parse_has_them() {
         let ring = r#"{"g": [[[1, 2], [3, 4], [5, 6]]]}"#;
         let at = ring.find('4').unwrap();
         let flat = |d: &Document| {
             let rings = d.root().unwrap().get("g").unwrap();
-            matches!(rings.item(0).unwrap().kind, NodeKind::Array(Items::Flat(_)))
+            matches!(
+                rings.item(0).unwrap().kind,
+                NodeKind::Array(Items::Positions(_))
+            )
         };
         assert!(flat(&Document::new(ring)));
         for insert in [r#"{"a": 1}"#, "4, 5", "[4]", r#""x""#, "null", "40"] {

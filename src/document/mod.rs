@@ -19,8 +19,8 @@ pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
 pub use parser::{parse, BOM_MESSAGE, LINE_BREAK_IN_STRING_MESSAGE};
 pub use tree::{
-    ArrayItems, Item, Items, ItemsIter, Key, Member, Node, NodeKind, NumberPair, ParsedJson,
-    SyntaxError, TextRange,
+    item_of, ArrayItems, Item, Items, ItemsIter, Key, Member, Node, NodeKind, NumberPair,
+    ParsedJson, Positions, SyntaxError, TextRange,
 };
 
 /// One order request file: its text, its line index and its parsed tree.
@@ -111,6 +111,41 @@ impl Document {
     /// The text a range covers.
     pub fn slice(&self, range: TextRange) -> &str {
         &self.text[range.start as usize..range.end as usize]
+    }
+
+    /// The same document with every ring stored packed ([`Items::Positions`]) stored as
+    /// nodes instead ([`Items::Flat`] of packed pairs), as the tree held them before the
+    /// packed store existed. For the differential test that readers cannot tell the two
+    /// apart (`tests/it/packed_positions.rs`); nothing else uses it.
+    #[doc(hidden)]
+    pub fn with_positions_unpacked(&self) -> Document {
+        fn unpack(node: &mut Node) {
+            match &mut node.kind {
+                NodeKind::Object(members) => members
+                    .iter_mut()
+                    .filter_map(|m| m.value.as_mut())
+                    .for_each(unpack),
+                NodeKind::Array(Items::Positions(positions)) => {
+                    let nodes = (0..positions.len())
+                        .filter_map(|i| positions.node(i))
+                        .collect();
+                    node.kind = NodeKind::Array(Items::Flat(nodes));
+                }
+                NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
+                    items.iter_mut().for_each(unpack)
+                }
+                _ => {}
+            }
+        }
+        let mut parsed = self.parsed.clone();
+        if let Some(root) = &mut parsed.root {
+            unpack(root);
+        }
+        Document {
+            text: Arc::clone(&self.text),
+            line_index: OnceLock::new(),
+            parsed,
+        }
     }
 
     /// The document's line ending, `"\r\n"` or `"\n"`: the first line break's, as ruff's

@@ -10,7 +10,7 @@
 //! not belong is reported at its own range, with the token quoted in the message.
 
 use super::tree::{
-    Items, Key, Member, Node, NodeKind, NumberPair, ParsedJson, SyntaxError, TextRange,
+    Items, Key, Member, Node, NodeKind, NumberPair, ParsedJson, Positions, SyntaxError, TextRange,
 };
 
 /// Containers nested deeper than this are reported and skipped. serde_json, which the checks
@@ -1157,7 +1157,14 @@ impl Strict<'_> {
                 self.items.truncate(base);
                 Items::Pair(pair)
             }
-            None => Items::of_nodes(self.items.drain(base..).collect()),
+            None => match Positions::of_pair_nodes(&self.items[base..]) {
+                // A ring's positions go straight from the stack into their packed store.
+                Some(positions) => {
+                    self.items.truncate(base);
+                    Items::Positions(Box::new(positions))
+                }
+                None => Items::of_nodes(self.items.drain(base..).collect()),
+            },
         };
         Some(Node {
             range: TextRange {

@@ -74,19 +74,150 @@ pub enum NodeKind {
 
 /// The items of an array. Most arrays hold their items as nodes; an array of exactly two
 /// numbers (a GeoJSON position `[lon, lat]`, 200,000 of them in a big polygon) holds them
-/// packed in a [`NumberPair`] instead: one `Node` of 40 bytes per position rather than three
-/// nodes and a heap block (about 120 bytes). Readers never see the difference: [`Items::get`]
-/// and [`Items::iter`] give a number node for a packed item, built on the fly with the same
-/// range and value a node would hold.
+/// packed in a [`NumberPair`] instead, and an array of such pairs (a ring) holds them in
+/// [`Positions`]: 32 bytes a position, where stored nodes took three nodes and a heap block
+/// (about 120 bytes). Readers never see the difference: [`ArrayItems::get`] and
+/// [`ArrayItems::iter`] give a node for a packed item, built on the fly with the same range
+/// and value a stored node would hold (`tests/it/packed_positions.rs` compares every reader
+/// on both stores).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Items {
     /// Items of which at least one is an object or an array of stored nodes.
     Nodes(Vec<Node>),
-    /// Items that are all scalars or packed pairs (a ring of positions): nothing with a key
-    /// inside, so the walks that look for objects pass it by without reading 200,000 nodes.
-    /// A full parse and an incremental one agree on the variant.
+    /// Items that are all scalars or packed pairs, at least one a scalar (`[1, [2, 3]]`; an
+    /// array of packed pairs alone is [`Items::Positions`]): nothing with a key inside, so
+    /// the walks that look for objects pass it by. A full parse and an incremental one agree
+    /// on the variant.
     Flat(Vec<Node>),
     Pair(NumberPair),
+    /// Items that are all packed pairs (a ring or line of `[lon, lat]` positions), stored
+    /// without a node each: their values side by side as `[f64; 2]` (so the geometry check
+    /// reads a ring as one slice), their spans apart. Any non-empty array of packed pairs is
+    /// stored so, by a full parse and an incremental one alike.
+    Positions(Box<Positions>),
+}
+
+/// The items of an array that are all packed pairs (see [`Items::Positions`]): 32 bytes a
+/// position (its values, its span and its numbers' spans) where a node took 40, and the
+/// values in one slice. Item `i` comes back as the node a packed pair has, built on the fly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Positions {
+    /// Each position's `[x, y]` (longitude and latitude in degrees, for GeoJSON).
+    values: Vec<[f64; 2]>,
+    /// Each position's byte span (its `[` to its `]`) and its numbers' spans, as
+    /// [`NumberPair`] keeps them.
+    spans: Vec<PositionSpan>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct PositionSpan {
+    range: TextRange,
+    numbers: [[u16; 2]; 2],
+}
+
+impl Positions {
+    /// The positions of `nodes`, when every one is a packed pair and there is at least one.
+    pub(crate) fn of_pair_nodes(nodes: &[Node]) -> Option<Positions> {
+        if nodes.is_empty()
+            || !nodes
+                .iter()
+                .all(|n| matches!(n.kind, NodeKind::Array(Items::Pair(_))))
+        {
+            return None;
+        }
+        let mut values = Vec::with_capacity(nodes.len());
+        let mut spans = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            if let NodeKind::Array(Items::Pair(pair)) = &node.kind {
+                values.push(pair.values);
+                spans.push(PositionSpan {
+                    range: node.range,
+                    numbers: pair.spans,
+                });
+            }
+        }
+        Some(Positions { values, spans })
+    }
+
+    /// Each position's `[x, y]`, in order.
+    pub fn values(&self) -> &[[f64; 2]] {
+        &self.values
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The byte span of position `i`, brackets included.
+    pub fn range(&self, i: usize) -> Option<TextRange> {
+        self.spans.get(i).map(|s| s.range)
+    }
+
+    /// Position `i` as the node of a packed pair.
+    pub fn node(&self, i: usize) -> Option<Node> {
+        let span = self.spans.get(i)?;
+        Some(Node {
+            range: span.range,
+            kind: NodeKind::Array(Items::Pair(NumberPair {
+                values: self.values[i],
+                spans: span.numbers,
+            })),
+        })
+    }
+
+    /// Puts `node` (a packed pair) at `i`; false, changing nothing, for any other node.
+    pub(crate) fn set(&mut self, i: usize, node: &Node) -> bool {
+        match (&node.kind, self.spans.get_mut(i)) {
+            (NodeKind::Array(Items::Pair(pair)), Some(span)) => {
+                *span = PositionSpan {
+                    range: node.range,
+                    numbers: pair.spans,
+                };
+                self.values[i] = pair.values;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The index of the position whose brackets strictly enclose `start..end` (byte offsets),
+    /// if one does.
+    pub(crate) fn enclosing(&self, start: usize, end: usize) -> Option<usize> {
+        let i = self
+            .spans
+            .partition_point(|s| (s.range.end as usize) < start);
+        let range = self.spans.get(i)?.range;
+        ((range.start as usize) < start && end < range.end as usize).then_some(i)
+    }
+
+    /// Adds `by` to every offset at or after `from` (the spans of the numbers are relative
+    /// to their position's start and move with it).
+    pub(crate) fn shift(&mut self, by: i64, from: u32) {
+        let first = self.spans.partition_point(|s| s.range.end < from);
+        for span in &mut self.spans[first..] {
+            if span.range.start >= from {
+                span.range.start = moved(span.range.start, by);
+            }
+            span.range.end = moved(span.range.end, by);
+        }
+    }
+
+    /// Moves every position that starts at or after `at` by `by` bytes.
+    pub(crate) fn move_from(&mut self, by: i64, at: u32) {
+        let first = self.spans.partition_point(|s| s.range.start < at);
+        for span in &mut self.spans[first..] {
+            span.range.start = moved(span.range.start, by);
+            span.range.end = moved(span.range.end, by);
+        }
+    }
+}
+
+fn moved(offset: u32, by: i64) -> u32 {
+    (offset as i64 + by) as u32
 }
 
 /// Two JSON numbers packed: their `f64` values, whether each is an integer in the text, and
@@ -191,6 +322,15 @@ fn number_of(value: f64, integer: bool) -> Option<serde_json::Number> {
 /// One item of an array: a stored node, or a number node built from a packed pair.
 pub type Item<'a> = std::borrow::Cow<'a, Node>;
 
+/// Item `i` of the array `parent`, however `parent` was reached: borrowed from the tree
+/// under a stored node, built (owned) under a packed one (a packed position's numbers).
+pub fn item_of(parent: Item<'_>, i: usize) -> Option<Item<'_>> {
+    match parent {
+        Item::Borrowed(parent) => parent.item(i),
+        Item::Owned(parent) => parent.item(i).map(|item| Item::Owned(item.into_owned())),
+    }
+}
+
 impl Items {
     /// Items as parsed; two numbers are packed when that is lossless.
     pub(crate) fn from_nodes(array_start: u32, mut nodes: Vec<Node>) -> Items {
@@ -205,9 +345,12 @@ impl Items {
         }
     }
 
-    /// Stored nodes, as [`Items::Flat`] when every one is a scalar or a packed pair.
+    /// Stored nodes, as [`Items::Positions`] when every one is a packed pair, as
+    /// [`Items::Flat`] when every one is a scalar or a packed pair.
     pub(crate) fn of_nodes(nodes: Vec<Node>) -> Items {
-        if nodes.iter().all(Node::is_flat_item) {
+        if let Some(positions) = Positions::of_pair_nodes(&nodes) {
+            Items::Positions(Box::new(positions))
+        } else if nodes.iter().all(Node::is_flat_item) {
             Items::Flat(nodes)
         } else {
             Items::Nodes(nodes)
@@ -218,6 +361,7 @@ impl Items {
         match self {
             Items::Nodes(nodes) | Items::Flat(nodes) => nodes.len(),
             Items::Pair(_) => 2,
+            Items::Positions(positions) => positions.len(),
         }
     }
 
@@ -231,14 +375,23 @@ impl Items {
         match self {
             Items::Nodes(nodes) | Items::Flat(nodes) => nodes.get(i).map(Item::Borrowed),
             Items::Pair(pair) => (i < 2).then(|| Item::Owned(pair.node(array_start, i))),
+            Items::Positions(positions) => positions.node(i).map(Item::Owned),
         }
     }
 
-    /// The stored nodes, when the items are not packed.
+    /// The stored nodes, when the items are not packed (two numbers are, and positions).
     pub fn nodes(&self) -> Option<&[Node]> {
         match self {
             Items::Nodes(nodes) | Items::Flat(nodes) => Some(nodes),
-            Items::Pair(_) => None,
+            Items::Pair(_) | Items::Positions(_) => None,
+        }
+    }
+
+    /// The positions, when every item is a packed pair (see [`Items::Positions`]).
+    pub fn positions(&self) -> Option<&Positions> {
+        match self {
+            Items::Positions(positions) => Some(positions),
+            _ => None,
         }
     }
 }
@@ -280,9 +433,14 @@ impl<'a> ArrayItems<'a> {
         }
     }
 
-    /// The stored nodes, when the items are not packed (two numbers are).
+    /// The stored nodes, when the items are not packed (two numbers are, and positions).
     pub fn nodes(&self) -> Option<&'a [Node]> {
         self.items.nodes()
+    }
+
+    /// The positions, when every item is a packed pair: their values as one slice.
+    pub fn positions(&self) -> Option<&'a Positions> {
+        self.items.positions()
     }
 
     /// The index of the first item for which `pred` is false, given that it is true for a
@@ -293,6 +451,17 @@ impl<'a> ArrayItems<'a> {
             Items::Pair(_) => (0..2)
                 .find(|&i| self.get(i).is_some_and(|item| !pred(&item)))
                 .unwrap_or(2),
+            Items::Positions(positions) => {
+                let (mut low, mut high) = (0, positions.len());
+                while low < high {
+                    let middle = low + (high - low) / 2;
+                    match positions.node(middle) {
+                        Some(node) if pred(&node) => low = middle + 1,
+                        _ => high = middle,
+                    }
+                }
+                low
+            }
         }
     }
 }
@@ -420,7 +589,8 @@ impl Node {
     pub(crate) fn is_flat_item(&self) -> bool {
         !matches!(
             self.kind,
-            NodeKind::Object(_) | NodeKind::Array(Items::Nodes(_) | Items::Flat(_))
+            NodeKind::Object(_)
+                | NodeKind::Array(Items::Nodes(_) | Items::Flat(_) | Items::Positions(_))
         )
     }
 

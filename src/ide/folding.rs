@@ -82,12 +82,23 @@ fn visit(doc: &Document, node: &Node, geometry_type: Option<&str>, folds: &mut V
                 }
             }
         }
-        NodeKind::Array(items) => {
-            // Packed items are numbers: no folds inside.
-            for item in items.nodes().unwrap_or_default() {
-                visit(doc, item, None, folds);
+        NodeKind::Array(items) => match items.positions() {
+            // A short ring stored packed: a position written over several lines folds, as
+            // a stored one would.
+            Some(positions) => {
+                for i in 0..positions.len() {
+                    if let Some(position) = positions.node(i) {
+                        visit(doc, &position, None, folds);
+                    }
+                }
             }
-        }
+            // Packed items are numbers: no folds inside.
+            None => {
+                for item in items.nodes().unwrap_or_default() {
+                    visit(doc, item, None, folds);
+                }
+            }
+        },
         _ => {}
     }
 }

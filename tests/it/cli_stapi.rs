@@ -117,6 +117,13 @@ fn validate_finds_each_fault_once_at_its_range() {
             "filter.value",
             "120",
         ),
+        // A list of two numbers is stored packed: its items are still checked.
+        (
+            "{\"op\": \"<=\", \"args\": [{\"property\": \"off_nadir\"}, 30]}",
+            "{\"op\": \"in\", \"args\": [{\"property\": \"off_nadir\"}, [10, 130]]}",
+            "filter.value",
+            "130",
+        ),
         ("\"AB-1234\"", "\"ab-1234\"", "schema.format", "\"ab-1234\""),
         (
             "2027-01-05T00:00:00Z\"",

@@ -48,6 +48,7 @@ mod lsp_preview;
 mod lsp_robustness;
 mod lsp_stapi;
 mod lsp_sync;
+mod packed_positions;
 mod reliability;
 mod render_passes;
 mod render_preview;

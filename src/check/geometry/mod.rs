@@ -27,7 +27,7 @@ pub use crate::schema::geometry::{
 use super::aoi::{self, Acceptance};
 use super::envelope::GeometrySite;
 use super::{Code, Diagnostic, Fix};
-use crate::document::{ArrayItems, Document, Item, Node, TextRange};
+use crate::document::{item_of, ArrayItems, Document, Item, Node, TextRange};
 use diagnostics::{bad_position, close_ring_edit, compact, range_errors, range_errors_ring};
 use sweep::Point;
 use validity::{CycleRing, FaultKind, RingId};
@@ -328,6 +328,17 @@ impl Checker<'_> {
     ) -> (Vec<Point>, bool, bool) {
         let bounds = self.rules.level(depth);
         let mut points = scratch::take(items.len());
+        let two_allowed =
+            bounds.max_items.is_none_or(|m| m >= 2) && bounds.min_items.is_none_or(|m| m <= 2);
+        if let Some(positions) = items.positions().filter(|_| two_allowed) {
+            // A ring stored packed: every position is two numbers, its values one slice.
+            let mut extremes = self.extremes.get();
+            positions.values().iter().for_each(|&p| extremes.visit(p));
+            self.extremes.set(extremes);
+            points.extend_from_slice(positions.values());
+            let in_range = range_errors_ring(self.doc, &points, items, label, out);
+            return (points, in_range, true);
+        }
         let mut readable = true;
         let mut too_many: Vec<Item<'_>> = Vec::new();
         let mut too_few: Option<(Item<'_>, usize)> = None;
@@ -436,99 +447,122 @@ impl Checker<'_> {
         }
         let mut rings = Vec::with_capacity(ring_nodes.len());
         let mut all_ok = true;
-        // Rings are arrays, so stored nodes; packed items (numbers) are reported as non-rings.
-        for (index, node) in ring_nodes.iter().enumerate() {
-            let node = match node {
-                Item::Borrowed(node) => node,
+        for (index, item) in ring_nodes.iter().enumerate() {
+            let ring_label = ring_label(label, index);
+            match item {
+                Item::Borrowed(node) => match self.ring(node, ring_label, depth, out) {
+                    Some(ring) => {
+                        all_ok &= ring.ok;
+                        rings.push(ring);
+                    }
+                    None => all_ok = false,
+                },
+                // A position where a ring should be (positions one level too shallow, stored
+                // packed): read as a ring, whose positions are numbers, so never a good one.
+                Item::Owned(position) if position.items().is_some() => {
+                    self.ring(&position, ring_label, depth, out);
+                    all_ok = false;
+                }
                 Item::Owned(number) => {
                     all_ok = false;
                     out.push(Diagnostic::new(
                         Code::GeometryInvalid,
                         number.range,
                         format!(
-                            "{} must be an array of [longitude, latitude] positions, found {}",
-                            ring_label(label, index),
+                            "{ring_label} must be an array of [longitude, latitude] positions, found {}",
                             number.type_name()
                         ),
                     ));
-                    continue;
-                }
-            };
-            let ring_label = ring_label(label, index);
-            let ring_bounds = self.rules.level(depth + 1);
-            let Some(items) = node.items() else {
-                all_ok = false;
-                out.push(Diagnostic::new(
-                    Code::GeometryInvalid,
-                    node.range,
-                    format!(
-                        "{ring_label} must be an array of [longitude, latitude] positions, found {}",
-                        node.type_name()
-                    ),
-                ));
-                continue;
-            };
-            let count = items.len();
-            let mut ok = true;
-            if count < 4 {
-                ok = false;
-                out.push(Diagnostic::new(
-                    Code::GeometryTooFewPositions,
-                    node.range,
-                    format!(
-                        "{ring_label} has {count} position{}; a linear ring needs at least 4, the last repeating the first",
-                        if count == 1 { "" } else { "s" }
-                    ),
-                ));
-            } else if let Some(min) = ring_bounds.min_items.filter(|m| (count as u64) < *m) {
-                out.push(Diagnostic::new(
-                    Code::SchemaLength,
-                    node.range,
-                    format!("{ring_label} has {count} positions; the product schema wants at least {min}"),
-                ));
-            }
-            if let Some(max) = ring_bounds.max_items.filter(|m| count as u64 > *m) {
-                out.push(Diagnostic::new(
-                    Code::SchemaLength,
-                    node.range,
-                    format!("{ring_label} has {count} positions; the product schema allows at most {max}"),
-                ));
-            }
-            let (points, readable, all_pairs) = self.positions(items, &ring_label, depth + 2, out);
-            ok &= readable;
-            if let (Some(first), Some(last)) = (items.first(), items.last()) {
-                let (first, last): (&Node, &Node) = (&first, &last);
-                if count >= 2 && !same_numbers(first, last) {
-                    ok = false;
-                    out.push(
-                        Diagnostic::new(
-                            Code::GeometryUnclosedRing,
-                            last.range,
-                            format!(
-                                "{ring_label} is not closed: its last position {} differs from its first {}; repeat the first position at the end",
-                                compact(self.doc.slice(last.range)),
-                                compact(self.doc.slice(first.range)),
-                            ),
-                        )
-                        .with_related(first.range, "the ring's first position")
-                        .with_fix(
-                            Fix::new("Close the ring", vec![close_ring_edit(self.doc, first, last)])
-                                .preferred(),
-                        ),
-                    );
                 }
             }
-            all_ok &= ok;
-            rings.push(ReadRing {
-                node,
-                label: ring_label,
-                items,
-                points,
-                all_pairs,
-                ok,
-            });
         }
         (all_ok && rings.iter().all(|r| r.ok)).then_some(rings)
+    }
+
+    /// One ring of a polygon (`depth` = the rules level of its polygon's ring list): its
+    /// length, positions and closure checked; `None` when it is not an array (after
+    /// reporting that).
+    fn ring<'n>(
+        &self,
+        node: &'n Node,
+        ring_label: String,
+        depth: usize,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<ReadRing<'n>> {
+        let ring_bounds = self.rules.level(depth + 1);
+        let Some(items) = node.items() else {
+            out.push(Diagnostic::new(
+                Code::GeometryInvalid,
+                node.range,
+                format!(
+                    "{ring_label} must be an array of [longitude, latitude] positions, found {}",
+                    node.type_name()
+                ),
+            ));
+            return None;
+        };
+        let count = items.len();
+        let mut ok = true;
+        if count < 4 {
+            ok = false;
+            out.push(Diagnostic::new(
+                Code::GeometryTooFewPositions,
+                node.range,
+                format!(
+                    "{ring_label} has {count} position{}; a linear ring needs at least 4, the last repeating the first",
+                    if count == 1 { "" } else { "s" }
+                ),
+            ));
+        } else if let Some(min) = ring_bounds.min_items.filter(|m| (count as u64) < *m) {
+            out.push(Diagnostic::new(
+                Code::SchemaLength,
+                node.range,
+                format!(
+                    "{ring_label} has {count} positions; the product schema wants at least {min}"
+                ),
+            ));
+        }
+        if let Some(max) = ring_bounds.max_items.filter(|m| count as u64 > *m) {
+            out.push(Diagnostic::new(
+                Code::SchemaLength,
+                node.range,
+                format!(
+                    "{ring_label} has {count} positions; the product schema allows at most {max}"
+                ),
+            ));
+        }
+        let (points, readable, all_pairs) = self.positions(items, &ring_label, depth + 2, out);
+        ok &= readable;
+        if let (Some(first), Some(last)) = (items.first(), items.last()) {
+            let (first, last): (&Node, &Node) = (&first, &last);
+            if count >= 2 && !same_numbers(first, last) {
+                ok = false;
+                out.push(
+                    Diagnostic::new(
+                        Code::GeometryUnclosedRing,
+                        last.range,
+                        format!(
+                            "{ring_label} is not closed: its last position {} differs from its first {}; repeat the first position at the end",
+                            compact(self.doc.slice(last.range)),
+                            compact(self.doc.slice(first.range)),
+                        ),
+                    )
+                    .with_related(first.range, "the ring's first position")
+                    .with_fix(
+                        Fix::new("Close the ring", vec![close_ring_edit(self.doc, first, last)])
+                            .preferred(),
+                    ),
+                );
+            }
+        }
+        Some(ReadRing {
+            node,
+            label: ring_label,
+            items,
+            points,
+            all_pairs,
+            ok,
+        })
     }
 
     /// Returns whether every polygon was read whole (then `shapes` checked them).
@@ -545,18 +579,28 @@ impl Checker<'_> {
         let mut read = Vec::with_capacity(polygons.len());
         let mut all_ok = true;
         for (index, polygon) in polygons.iter().enumerate() {
-            let Item::Borrowed(polygon) = polygon else {
+            let polygon = match polygon {
+                Item::Borrowed(polygon) => polygon,
+                // A position where a polygon should be (a ring two levels too shallow, stored
+                // packed): read as a polygon, whose rings are numbers, so never a good one.
+                Item::Owned(position) if position.items().is_some() => {
+                    self.polygon(&position, &format!("polygon {index} of {label}"), 1, out);
+                    all_ok = false;
+                    continue;
+                }
                 // A packed number: not a polygon (reported by `polygon` as for any non-array).
-                all_ok = false;
-                out.push(Diagnostic::new(
-                    Code::GeometryInvalid,
-                    polygon.range,
-                    format!(
-                        "polygon {index} of {label} must be an array of linear rings, found {}",
-                        polygon.type_name()
-                    ),
-                ));
-                continue;
+                Item::Owned(number) => {
+                    all_ok = false;
+                    out.push(Diagnostic::new(
+                        Code::GeometryInvalid,
+                        number.range,
+                        format!(
+                            "polygon {index} of {label} must be an array of linear rings, found {}",
+                            number.type_name()
+                        ),
+                    ));
+                    continue;
+                }
             };
             match self.polygon(polygon, &format!("polygon {index} of {label}"), 1, out) {
                 Some(rings) => read.push(rings),
@@ -723,11 +767,7 @@ fn other_constraints(
         let mut path = String::new();
         for segment in error.instance_path().iter() {
             if let jsonschema::paths::LocationSegment::Index(i) = segment {
-                // A packed number has no items.
-                let next = match &node {
-                    Item::Borrowed(parent) => parent.item(i),
-                    Item::Owned(_) => None,
-                };
+                let next = item_of(node.clone(), i);
                 if let Some(next) = next {
                     node = next;
                     path.push_str(&format!("[{i}]"));

@@ -20,7 +20,7 @@ use crate::check::messages::{
 use crate::check::suggest::{accepts, suggested};
 use crate::check::unknown::unknown_property;
 use crate::check::{Code, Diagnostic, Fix};
-use crate::document::{Item, Node, PathSegment, TextRange};
+use crate::document::{item_of, Item, Node, PathSegment, TextRange};
 use crate::schema::{AllowedValue, FieldInfo};
 
 impl Context<'_> {
@@ -28,13 +28,13 @@ impl Context<'_> {
     fn node_at(&self, path: &[PathSegment]) -> Option<Item<'_>> {
         let mut node = Item::Borrowed(self.params);
         for segment in path {
-            let Item::Borrowed(parent) = node else {
-                // A packed number has no children.
-                return None;
-            };
             node = match segment {
-                PathSegment::Key(key) => Item::Borrowed(parent.get(key)?),
-                PathSegment::Index(index) => parent.item(*index)?,
+                // Packed nodes (numbers, positions) have no members.
+                PathSegment::Key(key) => match node {
+                    Item::Borrowed(parent) => Item::Borrowed(parent.get(key)?),
+                    Item::Owned(_) => return None,
+                },
+                PathSegment::Index(index) => item_of(node, *index)?,
             };
         }
         Some(node)

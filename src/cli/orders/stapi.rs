@@ -18,7 +18,7 @@ use crate::api::{ErrorKind, Secret};
 use crate::check::CheckOptions;
 use crate::config::stapi::{SearchFiles, StapiConfig};
 use crate::config::GlobalOptions;
-use crate::document::{Document, PositionEncoding};
+use crate::document::{item_of, Document, Item, PositionEncoding};
 use crate::schema::SearchProduct;
 
 use super::{
@@ -436,21 +436,20 @@ pub fn refusal_lines(path: &Path, text: &str, detail: &Value) -> Vec<String> {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let mut node = document.root();
+        let mut node = document.root().map(Item::Borrowed);
         let mut shown = Vec::new();
         for part in loc.iter().skip_while(|p| p.as_str() == Some("body")) {
-            let Some(current) = node else { break };
+            let Some(current) = node.clone() else { break };
             let next = match part {
-                Value::String(key) => current.get(key),
-                Value::Number(n) => {
-                    n.as_u64()
-                        .and_then(|i| usize::try_from(i).ok())
-                        .and_then(|i| {
-                            current
-                                .items()
-                                .and_then(|items| items.nodes().and_then(|n| n.get(i)))
-                        })
-                }
+                // Packed nodes (a ring's positions, their numbers) have no members.
+                Value::String(key) => match &current {
+                    Item::Borrowed(current) => current.get(key).map(Item::Borrowed),
+                    Item::Owned(_) => None,
+                },
+                Value::Number(n) => n
+                    .as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| item_of(current.clone(), i)),
                 _ => None,
             };
             match next {

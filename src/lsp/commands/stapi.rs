@@ -223,20 +223,19 @@ pub(crate) fn refusal_text(detail: &Value, document: &Document) -> String {
 /// The 1-based line of the deepest node of `place` (keys, or indices as digits) found in the
 /// document.
 fn line_of(document: &Document, place: &[String]) -> Option<usize> {
-    let mut node = document.root()?;
+    use crate::document::{item_of, Item};
+    let mut node = Item::Borrowed(document.root()?);
     let mut found = None;
     for part in place {
-        let next = match node.get(part) {
-            Some(next) => Some(next),
-            None => part
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| node.items()?.get(i))
-                .and_then(|item| match item {
-                    std::borrow::Cow::Borrowed(item) => Some(item),
-                    std::borrow::Cow::Owned(_) => None,
-                }),
+        // Packed nodes (a ring's positions, their numbers) have no members.
+        let member = match &node {
+            Item::Borrowed(node) => node.get(part).map(Item::Borrowed),
+            Item::Owned(_) => None,
         };
+        let next = member.or_else(|| {
+            let i = part.parse::<usize>().ok()?;
+            item_of(node.clone(), i)
+        });
         let Some(next) = next else {
             break;
         };
