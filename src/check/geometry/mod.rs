@@ -27,6 +27,8 @@ pub use crate::schema::geometry::{
 use super::aoi::{self, Acceptance};
 use super::envelope::GeometrySite;
 use super::{Code, Diagnostic, Fix};
+use std::borrow::Cow;
+
 use crate::document::{item_of, ArrayItems, Document, Item, Node, TextRange};
 use diagnostics::{bad_position, close_ring_edit, compact, range_errors, range_errors_ring};
 use sweep::Point;
@@ -127,7 +129,9 @@ struct ReadRing<'a> {
     node: &'a Node,
     label: String,
     items: ArrayItems<'a>,
-    points: Vec<Point>,
+    /// The positions' `[lon, lat]`: borrowed from the tree for a ring stored packed, else
+    /// read into a buffer.
+    points: Cow<'a, [Point]>,
     /// Every position is a packed pair (two plain numbers): no altitude to look for.
     all_pairs: bool,
     /// Closed, at least 4 positions, all readable and in range: fit for the shape checks.
@@ -136,7 +140,9 @@ struct ReadRing<'a> {
 
 impl Drop for ReadRing<'_> {
     fn drop(&mut self) {
-        scratch::give_back(std::mem::take(&mut self.points));
+        if let Cow::Owned(points) = std::mem::take(&mut self.points) {
+            scratch::give_back(points);
+        }
     }
 }
 
@@ -319,26 +325,27 @@ impl Checker<'_> {
     /// The positions of a ring or line at rules level `depth`: their numbers, one error per
     /// ring for extra or missing numbers, ranges (one diagnostic per ring for [lat, lon]).
     /// Returns the points and whether every position was readable and in range.
-    fn positions(
+    fn positions<'a>(
         &self,
-        items: ArrayItems<'_>,
+        items: ArrayItems<'a>,
         label: &str,
         depth: usize,
         out: &mut Vec<Diagnostic>,
-    ) -> (Vec<Point>, bool, bool) {
+    ) -> (Cow<'a, [Point]>, bool, bool) {
         let bounds = self.rules.level(depth);
-        let mut points = scratch::take(items.len());
         let two_allowed =
             bounds.max_items.is_none_or(|m| m >= 2) && bounds.min_items.is_none_or(|m| m <= 2);
         if let Some(positions) = items.positions().filter(|_| two_allowed) {
-            // A ring stored packed: every position is two numbers, its values one slice.
+            // A ring stored packed: every position is two numbers, and their values are one
+            // slice in the tree, used as they are (no copy of a 200,000-position ring).
+            let points = positions.values();
             let mut extremes = self.extremes.get();
-            positions.values().iter().for_each(|&p| extremes.visit(p));
+            points.iter().for_each(|&p| extremes.visit(p));
             self.extremes.set(extremes);
-            points.extend_from_slice(positions.values());
-            let in_range = range_errors_ring(self.doc, &points, items, label, out);
-            return (points, in_range, true);
+            let in_range = range_errors_ring(self.doc, points, items, label, out);
+            return (Cow::Borrowed(points), in_range, true);
         }
+        let mut points = scratch::take(items.len());
         let mut readable = true;
         let mut too_many: Vec<Item<'_>> = Vec::new();
         let mut too_few: Option<(Item<'_>, usize)> = None;
@@ -413,7 +420,7 @@ impl Checker<'_> {
             ));
         }
         let in_range = readable && range_errors_ring(self.doc, &points, items, label, out);
-        (points, readable && in_range, all_pairs)
+        (Cow::Owned(points), readable && in_range, all_pairs)
     }
 
     /// The rings of one polygon (`depth` = the rules level of its ring list); `None` when
@@ -627,7 +634,8 @@ impl Checker<'_> {
                         .any(|w| shape::crosses_antimeridian(w[0], w[1]))
                 });
                 crosses.then(|| {
-                    let written: Vec<Vec<Point>> = rings.iter().map(|r| r.points.clone()).collect();
+                    let written: Vec<Vec<Point>> =
+                        rings.iter().map(|r| r.points.to_vec()).collect();
                     shape::unwrap_polygon(&written)
                 })
             })
@@ -715,7 +723,7 @@ impl Checker<'_> {
                     .zip(&unwrapped)
                     .map(|(rings, u)| {
                         u.clone().unwrap_or_else(|| shape::UnwrappedPolygon {
-                            rings: rings.iter().map(|r| r.points.clone()).collect(),
+                            rings: rings.iter().map(|r| r.points.to_vec()).collect(),
                             crosses_antimeridian: false,
                             circles_pole: false,
                         })
