@@ -14,11 +14,11 @@ const PLEIADES: &str = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
 /// A product whose geometry may be a Polygon or a MultiPolygon (the Pléiades schema with an
 /// `anyOf`), and whose longitudes must be east of 0 (a keyword the checks hand to the schema
 /// validator).
-const MULTI: &str = "0d1ff000-0000-4000-8000-000000000001";
+pub(crate) const MULTI: &str = "0d1ff000-0000-4000-8000-000000000001";
 /// The MULTI product with a `targets` list whose items each have an `aoi` Polygon.
 const NESTED: &str = "0d1ff000-0000-4000-8000-000000000002";
 
-fn store() -> SchemaStore {
+pub(crate) fn store() -> SchemaStore {
     let mut store = SchemaStore::bundled();
     let mut schema: Value = store.get(PLEIADES).unwrap().schema.clone();
     let polygon = schema["definitions"]["Polygon"].clone();

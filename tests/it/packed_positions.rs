@@ -9,34 +9,19 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
 use tasking_ls::check::{check_document, CheckOptions};
 use tasking_ls::document::{CursorContext, Document, Node, PathSegment, TextRange};
 use tasking_ls::ide;
-use tasking_ls::schema::{ProductSchema, SchemaOrigin, SchemaStore};
+use tasking_ls::schema::SchemaStore;
+
+use crate::check_geometry::{store, MULTI};
 
 use crate::support::lsp_client::XorShift;
 
 const PLEIADES: &str = "bd102407-1814-4f92-8b5a-7697b7a73f5a";
 /// Pléiades with longitudes that must be east of 0 (so the schema validator reports errors
 /// at instance paths inside positions) and a Polygon-or-MultiPolygon geometry.
-const EAST: &str = "0d1ff000-0000-4000-8000-0000000000e5";
-
-fn store() -> SchemaStore {
-    let mut store = SchemaStore::bundled();
-    let mut schema: Value = store.get(PLEIADES).unwrap().schema.clone();
-    let polygon = schema["definitions"]["Polygon"].clone();
-    let mut multi = polygon.clone();
-    multi["properties"]["type"] = json!({"type": "string", "const": "MultiPolygon"});
-    let mut rings = polygon["properties"]["coordinates"].clone();
-    rings["items"]["items"]["items"]["minimum"] = json!(0);
-    multi["properties"]["coordinates"] = json!({"type": "array", "items": rings});
-    schema["definitions"]["MultiPolygon"] = multi;
-    schema["properties"]["geometry"] = json!({"anyOf": [
-        {"$ref": "#/definitions/Polygon"}, {"$ref": "#/definitions/MultiPolygon"}]});
-    store.insert(ProductSchema::new(EAST, schema, SchemaOrigin::Bundled));
-    store
-}
+const EAST: &str = MULTI;
 
 fn pick<'a>(rng: &mut XorShift, choices: &[&'a str]) -> &'a str {
     choices[rng.next_u64() as usize % choices.len()]

@@ -232,6 +232,21 @@ fn ring_label(polygon: &str, index: usize) -> String {
 
 /// An array level of `coordinates`: its items, with `minItems`/`maxItems` of the schema
 /// reported; `None` (after an error) when the node is not an array.
+/// What a ring holds, in messages.
+const POSITIONS: &str = "[longitude, latitude] positions";
+
+/// "`label` must be an array of `what`, found …" at `node`, a value of another type.
+fn not_an_array(node: &Node, label: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::GeometryInvalid,
+        node.range,
+        format!(
+            "{label} must be an array of {what}, found {}",
+            node.type_name()
+        ),
+    )
+}
+
 fn array_level<'a>(
     node: &'a Node,
     label: &str,
@@ -240,14 +255,7 @@ fn array_level<'a>(
     out: &mut Vec<Diagnostic>,
 ) -> Option<ArrayItems<'a>> {
     let Some(items) = node.items() else {
-        out.push(Diagnostic::new(
-            Code::GeometryInvalid,
-            node.range,
-            format!(
-                "{label} must be an array of {what}, found {}",
-                node.type_name()
-            ),
-        ));
+        out.push(not_an_array(node, label, what));
         return None;
     };
     let count = items.len() as u64;
@@ -472,14 +480,7 @@ impl Checker<'_> {
                 }
                 Item::Owned(number) => {
                     all_ok = false;
-                    out.push(Diagnostic::new(
-                        Code::GeometryInvalid,
-                        number.range,
-                        format!(
-                            "{ring_label} must be an array of [longitude, latitude] positions, found {}",
-                            number.type_name()
-                        ),
-                    ));
+                    out.push(not_an_array(&number, &ring_label, POSITIONS));
                 }
             }
         }
@@ -498,14 +499,7 @@ impl Checker<'_> {
     ) -> Option<ReadRing<'n>> {
         let ring_bounds = self.rules.level(depth + 1);
         let Some(items) = node.items() else {
-            out.push(Diagnostic::new(
-                Code::GeometryInvalid,
-                node.range,
-                format!(
-                    "{ring_label} must be an array of [longitude, latitude] positions, found {}",
-                    node.type_name()
-                ),
-            ));
+            out.push(not_an_array(node, &ring_label, POSITIONS));
             return None;
         };
         let count = items.len();
@@ -598,14 +592,8 @@ impl Checker<'_> {
                 // A packed number: not a polygon (reported by `polygon` as for any non-array).
                 Item::Owned(number) => {
                     all_ok = false;
-                    out.push(Diagnostic::new(
-                        Code::GeometryInvalid,
-                        number.range,
-                        format!(
-                            "polygon {index} of {label} must be an array of linear rings, found {}",
-                            number.type_name()
-                        ),
-                    ));
+                    let polygon_label = format!("polygon {index} of {label}");
+                    out.push(not_an_array(&number, &polygon_label, "linear rings"));
                     continue;
                 }
             };
