@@ -146,9 +146,12 @@ fn num2(v: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A number with at most one decimal, without a trailing `.0`.
+/// A number with at most one decimal, without a trailing `.0`; pixel coordinates beyond
+/// [`MAX_PIXEL`] are written at it. A typo'd longitude of 1e10 put vertices at 1e12 px, where
+/// tiny-skia's rasterizer panicked (`alpha_runs.rs`); so far out, only the direction towards
+/// the vertex shows in the picture, and an order with such a coordinate is reported anyway.
 fn num(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
+    let r = (v.clamp(-MAX_PIXEL, MAX_PIXEL) * 10.0).round() / 10.0;
     if r == 0.0 {
         return "0".into();
     }
@@ -158,6 +161,9 @@ fn num(v: f64) -> String {
         format!("{r:.1}")
     }
 }
+
+/// The farthest pixel coordinate written (pictures are a few thousand pixels wide).
+const MAX_PIXEL: f64 = 1e6;
 
 fn hex([r, g, b]: [u8; 3]) -> String {
     format!("#{r:02X}{g:02X}{b:02X}")
@@ -379,13 +385,29 @@ pub fn wrap_longitude(lon: f64) -> f64 {
     }
 }
 
+/// The multiples of `step` from `low` to `high` (degrees), at most [`MAX_GRATICULE_LINES`].
+/// Each is computed from its index, not by adding `step` to the last: around a longitude of
+/// 7e14 (a typo'd coordinate) adding 0.002 gives the same number back, and the loop never
+/// ended (the hover of such a geometry never answered).
+fn steps(low: f64, high: f64, step: f64) -> impl Iterator<Item = f64> {
+    let first = (low / step).ceil();
+    let count = if high >= low && step > 0.0 && first.is_finite() {
+        ((high / step).floor() - first + 1.0).clamp(0.0, MAX_GRATICULE_LINES as f64) as usize
+    } else {
+        0
+    };
+    (0..count).map(move |i| (first + i as f64) * step)
+}
+
+/// More lines than a picture can show apart (a step of a sixth of the view gives about 7).
+const MAX_GRATICULE_LINES: usize = 64;
+
 fn draw_graticule(out: &mut String, view: &View, labels: bool) {
     let [west, south, east, north] = view.bounds();
     let step = nice_step((east - west).max(north - south));
     let mut lines = String::new();
     let mut text = String::new();
-    let mut lon = (west / step).ceil() * step;
-    while lon <= east {
+    for lon in steps(west, east, step) {
         let x = view.pixel_xy(lon, 0.0)[0];
         let _ = write!(lines, "M{} 0V{}", num(x), num(view.height));
         if labels {
@@ -397,10 +419,8 @@ fn draw_graticule(out: &mut String, view: &View, labels: bool) {
                 degrees(wrap_longitude(lon), step, 'E', 'W')
             );
         }
-        lon += step;
     }
-    let mut lat = (south.max(-MAX_LATITUDE) / step).ceil() * step;
-    while lat <= north.min(MAX_LATITUDE) {
+    for lat in steps(south.max(-MAX_LATITUDE), north.min(MAX_LATITUDE), step) {
         let y = view.pixel_xy(0.0, mercator_y(lat))[1];
         let _ = write!(lines, "M0 {}H{}", num(y), num(view.width));
         // Not under the north arrow.
@@ -412,7 +432,6 @@ fn draw_graticule(out: &mut String, view: &View, labels: bool) {
                 degrees(lat, step, 'N', 'S')
             );
         }
-        lat += step;
     }
     let _ = writeln!(
         out,

@@ -370,6 +370,56 @@ proptest! {
     }
 }
 
+/// A coordinate of any magnitude (`1e10`, `719925474099394`, `1E+925`, read as the largest
+/// float; typos a user makes) in any position of a ring or hole: the SVG, the PNG and the
+/// hover's thumbnail are drawn, with no panic and no endless loop. Before, a longitude past
+/// about 1e14 made the graticule's loop add a step too small to change it (the hover never
+/// answered), and vertices at 1e12 px made tiny-skia's rasterizer panic.
+#[test]
+fn coordinates_of_any_magnitude_are_drawn_without_a_hang_or_a_panic() {
+    let mut rng = crate::support::lsp_client::XorShift::new(0xD1A9_0E5E);
+    let magnitude = |rng: &mut crate::support::lsp_client::XorShift| -> String {
+        let sign = if rng.next_u64().is_multiple_of(2) {
+            ""
+        } else {
+            "-"
+        };
+        match rng.next_u64() % 6 {
+            0 => format!("{sign}1E+925"),
+            1 => format!("{sign}{}e{}", 1 + rng.next_u64() % 9, rng.next_u64() % 309),
+            2 => format!("{sign}719925474099394"),
+            3 => format!("{sign}{}e-{}", 1 + rng.next_u64() % 9, rng.next_u64() % 320),
+            _ => format!("{sign}{}.{}", rng.next_u64() % 90, rng.next_u64() % 1000),
+        }
+    };
+    for case in 0..30 {
+        let mut ring: Vec<String> = (0..4 + rng.next_u64() % 4)
+            .map(|_| format!("[{}, {}]", magnitude(&mut rng), magnitude(&mut rng)))
+            .collect();
+        ring.push(ring[0].clone());
+        let hole = if case % 3 == 0 {
+            format!(", [[0, 0], [{}, 0], [0, 1], [0, 0]]", magnitude(&mut rng))
+        } else {
+            String::new()
+        };
+        let geometry = format!(
+            r#"{{"type": "Polygon", "coordinates": [[{}]{hole}]}}"#,
+            ring.join(", ")
+        );
+        let scene = scene(&order(&geometry));
+        let rendered = render_svg(&scene, &Options::default());
+        assert!(rendered.svg.starts_with("<svg"), "case {case}: {geometry}");
+        // The full-size PNG every third case: rasterizing is slow in a debug build.
+        if case % 3 == 0 {
+            raster::png(&rendered.svg).unwrap_or_else(|e| panic!("case {case}: {geometry}: {e:?}"));
+        }
+        assert!(
+            tasking_ls::render::thumbnail_png(&scene, 320, 240).is_some(),
+            "case {case}: {geometry}"
+        );
+    }
+}
+
 #[test]
 fn preview_writes_svg_png_and_html_by_extension() {
     let home = tempfile::tempdir().unwrap();

@@ -132,8 +132,16 @@ pub fn bounding_box(polygon: &UnwrappedPolygon) -> Option<[f64; 4]> {
 
 /// The unsigned area in m² whatever the rings' winding (a clockwise ring would otherwise
 /// measure the rest of the Earth), and how it was computed: Karney's geodesic area on WGS84
-/// up to [`GEODESIC_AREA_MAX_POSITIONS`] positions, a spherical approximation above.
+/// up to [`GEODESIC_AREA_MAX_POSITIONS`] positions, a spherical approximation above. `None`
+/// without an exterior ring of at least 3 positions, or when a position is off the globe
+/// (not finite, a latitude past ±90°, a longitude past ±540°, which unwrapping across the
+/// antimeridian never gives): no area means anything then, and geo's `orient` panics on
+/// the NaN such values become (`lex_cmp`).
 pub fn area_m2(polygon: &UnwrappedPolygon) -> Option<(f64, &'static str)> {
+    let on_globe = |p: &Point| p[0].abs() <= 540.0 && p[1].abs() <= 90.0;
+    if !polygon.rings.iter().flatten().all(on_globe) {
+        return None;
+    }
     let ring = |points: &Vec<Point>| -> Option<LineString<f64>> {
         (points.len() >= 3)
             .then(|| LineString::new(points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect()))
