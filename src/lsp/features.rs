@@ -174,26 +174,6 @@ fn plain_text(markdown: &str) -> String {
         .join("\n")
 }
 
-/// The diagnostics of the document's current version: the published ones when still
-/// current, else computed now.
-fn current_diagnostics(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc<Vec<Diagnostic>> {
-    if let Some(diagnostics) = backend
-        .0
-        .documents
-        .get(uri)
-        .and_then(|entry| entry.diagnostics_of(doc))
-    {
-        return diagnostics;
-    }
-    let store = backend.store();
-    let rules = backend.settings().rules;
-    let mut options = CheckOptions::new(&store);
-    options.rule_overrides = Some(&rules);
-    let diagnostics = Arc::new(check_document(doc, &options));
-    backend.release_when_idle();
-    diagnostics
-}
-
 /// `diagnostics` with their deferred fixes computed (checked again with costly fixes, the
 /// lint settings applied as for publishing: the same diagnostics in the same order), when a
 /// diagnostic touching `range` has one; else `diagnostics`.
@@ -273,7 +253,7 @@ pub(super) async fn code_action(
     };
     let encoding = backend.encoding();
     let store = backend.store();
-    let diagnostics = current_diagnostics(backend, uri, &doc);
+    let diagnostics = backend.diagnostics_now(uri, &doc, true);
     let range = convert::text_range(&doc, params.range, encoding);
     let diagnostics = with_costly_fixes(backend, uri, &doc, diagnostics, range).await;
     guarded("codeAction", || {

@@ -15,9 +15,7 @@ use tower_lsp_server::ls_types::{TextDocumentIdentifier, Uri};
 use super::convert;
 use super::guard::guarded;
 use super::state::Backend;
-use crate::check::{
-    check_document, find_polygons, product_id, request_form, CheckOptions, Diagnostic,
-};
+use crate::check::{find_polygons, product_id, request_form};
 use crate::document::Document;
 use crate::render::html::{self, Tiles};
 use crate::render::{self, render_svg, scene_of, Options, PassElements, PassLayer, Scene};
@@ -40,23 +38,6 @@ const THUMBNAIL: (u32, u32) = (240, 160);
 
 /// The diagnostics of the document's current version: the published ones when still
 /// current, else computed now.
-fn diagnostics_of(backend: &Backend, uri: &Uri, doc: &Arc<Document>) -> Arc<Vec<Diagnostic>> {
-    if let Some(diagnostics) = backend
-        .0
-        .documents
-        .get(uri)
-        .and_then(|entry| entry.diagnostics_of(doc))
-    {
-        return diagnostics;
-    }
-    let store = backend.store();
-    let mut options = CheckOptions::new(&store);
-    options.costly_fixes = false;
-    let diagnostics = Arc::new(check_document(doc, &options));
-    backend.release_when_idle();
-    diagnostics
-}
-
 /// The last previewed document's pass layer: (URI, the parse it was drawn for, layer). The
 /// webview asks again after each edit; the pass search runs once per text, and only for the
 /// document shown.
@@ -118,7 +99,7 @@ impl Backend {
                 uri.as_str()
             )));
         };
-        let diagnostics = diagnostics_of(self, uri, &doc);
+        let diagnostics = self.diagnostics_now(uri, &doc, false);
         let passes = pass_layer_of(self, uri, &doc).await;
         let store = self.store();
         let encoding = self.encoding();
@@ -195,7 +176,7 @@ pub(super) fn geometry_hover(
     if !inside {
         return None;
     }
-    let diagnostics = diagnostics_of(backend, uri, doc);
+    let diagnostics = backend.diagnostics_now(uri, doc, false);
     let scene = scene_of(doc, &store, &diagnostics);
     let mut out = figures(&scene);
     if markdown {

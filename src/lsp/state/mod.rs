@@ -168,6 +168,37 @@ impl Backend {
         });
     }
 
+    /// The diagnostics of `doc` (the parse of `uri`'s document a request works on): those
+    /// published for it, else checked now with the settings' `[rules]` overrides and `[lint]`
+    /// selection, as publishing checks; `costly_fixes` off where the fixes are not shown (the
+    /// preview). The commands' async `current_diagnostics` also reads STAPI orders as search
+    /// orders, off the runtime's threads.
+    /// Memory the check kept is released once idle ([`Backend::release_when_idle`]).
+    pub(crate) fn diagnostics_now(
+        &self,
+        uri: &Uri,
+        doc: &Arc<Document>,
+        costly_fixes: bool,
+    ) -> Arc<Vec<crate::check::Diagnostic>> {
+        if let Some(diagnostics) = self
+            .0
+            .documents
+            .get(uri)
+            .and_then(|entry| entry.diagnostics_of(doc))
+        {
+            return diagnostics;
+        }
+        let store = self.store();
+        let settings = self.settings();
+        let mut options = crate::check::CheckOptions::new(&store);
+        options.rule_overrides = Some(&settings.rules);
+        options.costly_fixes = costly_fixes;
+        let mut diagnostics = crate::check::check_document(doc, &options);
+        settings.lint.apply(&mut diagnostics);
+        self.release_when_idle();
+        Arc::new(diagnostics)
+    }
+
     /// The same backend, keeping parses within `bytes` of text (see [`ParseBudget`]).
     pub fn with_parse_budget(mut self, bytes: usize) -> Self {
         if let Some(state) = Arc::get_mut(&mut self.0) {
