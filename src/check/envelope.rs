@@ -648,7 +648,7 @@ pub fn find_geometries<'a>(
             .and_then(|c| c.get("features"))
             .and_then(Node::items)
         {
-            // Features are objects, so stored nodes (packed items are numbers).
+            // Features are objects, so stored nodes (packed items are numbers and positions).
             let features = features.nodes().unwrap_or_default();
             for (index, feature) in features.iter().enumerate() {
                 if let Some(geometry) = feature.get("geometry").filter(|g| g.members().is_some()) {
@@ -737,8 +737,8 @@ impl<'s> Nested<'s> {
             if !might_hold_objects(item_schema) {
                 return;
             }
-            // Only objects and arrays are walked, and those are stored nodes (packed items
-            // are numbers).
+            // Only objects and arrays are walked, and those are stored nodes (packed pairs and
+            // positions hold no object).
             for (index, item) in items.nodes().unwrap_or_default().iter().enumerate() {
                 if item.members().is_none() && item.items().is_none() {
                     continue;

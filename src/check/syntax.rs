@@ -78,8 +78,8 @@ fn duplicate_keys(doc: &Document, node: &Node, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        // Packed items are numbers, flat arrays hold only numbers and packed pairs: no keys
-        // inside. A ring's 200,000 positions are passed by unread.
+        // Packed pairs and positions hold numbers, flat arrays only numbers and packed pairs:
+        // no keys inside. A ring's 200,000 positions are passed by unread.
         NodeKind::Array(items) => items
             .nodes()
             .unwrap_or_default()

@@ -155,7 +155,7 @@ fn reparse(
     {
         return None;
     }
-    shift_node(&mut new, start as i64, 0);
+    shift_node(&mut new, start as i64);
     let container_end = container.range.end;
     let is_root = depth == 0;
     *container = new;
@@ -187,15 +187,18 @@ fn reparse_position(
     if !sub.errors.is_empty() || new.range != TextRange::new(0, new_end - start) {
         return None;
     }
-    shift_node(&mut new, start as i64, 0);
+    shift_node(&mut new, start as i64);
     positions.set(i, &new).then_some((old.start, old.end))
 }
 
-/// After the node that starts at `start` (below `node`) was replaced: the array holding it
-/// made [`Items::Flat`] or [`Items::Nodes`] as a full parse would. Only a new item that is
-/// flat in an array that was not needs a look at the other items.
+/// After the node that starts at `start` (below `node`) was replaced: every array on the way
+/// to it stored as a full parse stores it. A new item can change its array's storage (two
+/// numbers packed into a pair, or no longer; every item a packed pair, so positions; a
+/// scalar, so flat), and a pair packed or unpacked can change the array around that in
+/// turn; so the arrays on the path are stored again from their items, innermost first (an
+/// edit inside a ring stored as positions never comes here: see [`reparse_position`]).
 fn refresh_parent(node: &mut Node, start: u32) {
-    let items = match &mut node.kind {
+    match &mut node.kind {
         NodeKind::Object(members) => {
             let holder = members
                 .iter_mut()
@@ -206,31 +209,19 @@ fn refresh_parent(node: &mut Node, start: u32) {
             }
             return;
         }
-        NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => items,
-        _ => return,
-    };
-    let i = items.partition_point(|item| item.range.end <= start);
-    let Some(child) = items.get_mut(i) else {
-        return;
-    };
-    if child.range.start != start {
-        if child.range.start < start {
-            refresh_parent(child, start);
+        NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
+            let i = items.partition_point(|item| item.range.end <= start);
+            match items.get_mut(i) {
+                Some(child) if child.range.start < start => refresh_parent(child, start),
+                Some(child) if child.range.start == start => {}
+                _ => return,
+            }
         }
-        return;
-    }
-    let flat_child = child.is_flat_item();
-    let was_flat = matches!(node.kind, NodeKind::Array(Items::Flat(_)));
-    if flat_child == was_flat {
-        return;
+        _ => return,
     }
     if let NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) = &mut node.kind {
         let nodes = std::mem::take(items);
-        node.kind = NodeKind::Array(if flat_child {
-            Items::of_nodes(nodes)
-        } else {
-            Items::Nodes(nodes)
-        });
+        node.kind = NodeKind::Array(Items::from_nodes(node.range.start, nodes));
     }
 }
 
@@ -322,53 +313,39 @@ fn shift(offset: u32, by: i64) -> u32 {
     (offset as i64 + by) as u32
 }
 
-/// Adds `by` to every offset in `node` that is at or after `from`.
-fn shift_node(node: &mut Node, by: i64, from: u32) {
-    if node.range.end < from {
-        return;
-    }
-    if node.range.start >= from {
-        node.range.start = shift(node.range.start, by);
-    }
+/// Moves `node` and everything in it by `by` bytes (a re-parsed container into place, or a
+/// node after the edit).
+fn shift_node(node: &mut Node, by: i64) {
+    node.range.start = shift(node.range.start, by);
     node.range.end = shift(node.range.end, by);
     match &mut node.kind {
         NodeKind::Object(members) => {
             for member in members {
-                shift_member(member, by, from);
+                shift_member(member, by);
             }
         }
         // A packed pair's spans are relative to its start: moving the array moves them.
         NodeKind::Array(Items::Pair(_)) => {}
-        NodeKind::Array(Items::Positions(positions)) => positions.shift(by, from),
+        NodeKind::Array(Items::Positions(positions)) => positions.move_from(by, 0),
         NodeKind::Array(Items::Nodes(items) | Items::Flat(items)) => {
-            let first = items.partition_point(|item| item.range.end < from);
-            for item in &mut items[first..] {
-                shift_node(item, by, from);
+            for item in items {
+                shift_node(item, by);
             }
         }
         _ => {}
     }
 }
 
-fn shift_member(member: &mut Member, by: i64, from: u32) {
-    if member.range.end < from {
-        return;
-    }
-    if member.range.start >= from {
-        member.range.start = shift(member.range.start, by);
-    }
+fn shift_member(member: &mut Member, by: i64) {
+    member.range.start = shift(member.range.start, by);
     member.range.end = shift(member.range.end, by);
-    if member.key.range.start >= from {
-        member.key.range.start = shift(member.key.range.start, by);
-        member.key.range.end = shift(member.key.range.end, by);
-    }
+    member.key.range.start = shift(member.key.range.start, by);
+    member.key.range.end = shift(member.key.range.end, by);
     if let Some(colon) = &mut member.colon {
-        if *colon >= from {
-            *colon = shift(*colon, by);
-        }
+        *colon = shift(*colon, by);
     }
     if let Some(value) = &mut member.value {
-        shift_node(value, by, from);
+        shift_node(value, by);
     }
 }
 
@@ -385,7 +362,7 @@ fn shift_after(node: &mut Node, container_start: u32, old_end: u32, delta: i64) 
         NodeKind::Object(members) => {
             for member in members {
                 if member.range.start >= old_end {
-                    shift_member(member, delta, 0);
+                    shift_member(member, delta);
                 } else if member.range.start < container_start && member.range.end >= old_end {
                     member.range.end = shift(member.range.end, delta);
                     if let Some(value) = &mut member.value {
@@ -404,7 +381,7 @@ fn shift_after(node: &mut Node, container_start: u32, old_end: u32, delta: i64) 
             let first = items.partition_point(|item| item.range.end <= container_start);
             for item in &mut items[first..] {
                 if item.range.start >= old_end {
-                    shift_node(item, delta, 0);
+                    shift_node(item, delta);
                 } else if item.range.start < container_start {
                     shift_after(item, container_start, old_end, delta);
                 }

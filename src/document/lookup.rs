@@ -173,7 +173,7 @@ impl Document {
                     }
                 }
                 NodeKind::Array(items) => {
-                    // Only containers have keys below them; packed numbers are never one.
+                    // Only containers have keys below them; packed pairs and positions hold none.
                     let nodes = items.nodes().unwrap_or_default();
                     if let Some(i) = nodes.iter().position(|item| item.range.touches(offset)) {
                         path.push(PathSegment::Index(i));
@@ -334,7 +334,6 @@ impl Document {
         }
     }
 
-    /// Where `offset` lies relative to a value.
     /// What the cursor at `offset` strictly inside a packed position (built from the
     /// tree, so owned) is in, as the array arm of [`Document::cursor_context`] finds it:
     /// one of its numbers, or a slot between them.
@@ -374,6 +373,7 @@ impl Document {
         }
     }
 
+    /// Where `offset` lies relative to a value.
     fn in_value(&self, node: &Node, offset: usize) -> Place {
         let range = node.range;
         let (start, end) = (range.start as usize, range.end as usize);

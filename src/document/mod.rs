@@ -114,9 +114,10 @@ impl Document {
     }
 
     /// The same document with every ring stored packed ([`Items::Positions`]) stored as
-    /// nodes instead ([`Items::Flat`] of packed pairs), as the tree held them before the
-    /// packed store existed. For the differential test that readers cannot tell the two
-    /// apart (`tests/it/packed_positions.rs`); nothing else uses it.
+    /// nodes instead ([`Items::Flat`] of packed pairs, which no parse gives now), as the tree
+    /// held them before the packed store existed. For the differential test that readers
+    /// cannot tell the two apart (`tests/it/packed_positions.rs`); nothing else uses it, and
+    /// an edit of the result ([`Document::edited`]) would mix the two stores.
     #[doc(hidden)]
     pub fn with_positions_unpacked(&self) -> Document {
         fn unpack(node: &mut Node) {

@@ -109,6 +109,9 @@ pub struct Positions {
     spans: Vec<PositionSpan>,
 }
 
+/// Where one position of [`Positions`] is: its byte span in the text (`[` to `]`), and its
+/// numbers' spans encoded as [`NumberPair`] keeps them (start and end offsets from the
+/// position's `[`; bit 15 of a start set for an integer).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct PositionSpan {
     range: TextRange,
@@ -144,10 +147,12 @@ impl Positions {
         &self.values
     }
 
+    /// How many positions.
     pub fn len(&self) -> usize {
         self.values.len()
     }
 
+    /// Never true for a stored array (an empty array is [`Items::Flat`]).
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
@@ -194,19 +199,8 @@ impl Positions {
         ((range.start as usize) < start && end < range.end as usize).then_some(i)
     }
 
-    /// Adds `by` to every offset at or after `from` (the spans of the numbers are relative
-    /// to their position's start and move with it).
-    pub(crate) fn shift(&mut self, by: i64, from: u32) {
-        let first = self.spans.partition_point(|s| s.range.end < from);
-        for span in &mut self.spans[first..] {
-            if span.range.start >= from {
-                span.range.start = moved(span.range.start, by);
-            }
-            span.range.end = moved(span.range.end, by);
-        }
-    }
-
-    /// Moves every position that starts at or after `at` by `by` bytes.
+    /// Moves every position that starts at or after `at` by `by` bytes (the spans of its
+    /// numbers are relative to its start and move with it).
     pub(crate) fn move_from(&mut self, by: i64, at: u32) {
         let first = self.spans.partition_point(|s| s.range.start < at);
         for span in &mut self.spans[first..] {
@@ -323,7 +317,8 @@ fn number_of(value: f64, integer: bool) -> Option<serde_json::Number> {
 pub type Item<'a> = std::borrow::Cow<'a, Node>;
 
 /// Item `i` of the array `parent`, however `parent` was reached: borrowed from the tree
-/// under a stored node, built (owned) under a packed one (a packed position's numbers).
+/// under a stored node, built (owned) under a packed one (a packed position's numbers);
+/// `None` when `parent` is no array or has no item `i`.
 pub fn item_of(parent: Item<'_>, i: usize) -> Option<Item<'_>> {
     match parent {
         Item::Borrowed(parent) => parent.item(i),

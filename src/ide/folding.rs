@@ -92,7 +92,7 @@ fn visit(doc: &Document, node: &Node, geometry_type: Option<&str>, folds: &mut V
                     }
                 }
             }
-            // Packed items are numbers: no folds inside.
+            // The items of a packed pair are numbers: no folds inside.
             None => {
                 for item in items.nodes().unwrap_or_default() {
                     visit(doc, item, None, folds);

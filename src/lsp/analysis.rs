@@ -16,13 +16,7 @@ use super::state::{Backend, Next, Round};
 use crate::check::{check_document, CheckOptions};
 use crate::document::Document;
 
-/// The path `filePatterns` are matched against: the file path for `file:` URIs, else the
-/// URI's path.
-pub(crate) fn path_of(uri: &Uri) -> String {
-    super::convert::file_path(uri)
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|| uri.path().as_str().to_string())
-}
+pub(crate) use super::convert::path_of;
 
 /// Asks for a check of the document: starts its check task unless one is running (the
 /// running one goes again when it finishes its round, so a burst of edits costs at most one

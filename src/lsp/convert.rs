@@ -90,6 +90,14 @@ pub fn text_edit(doc: &Document, edit: &check::Edit, encoding: PositionEncoding)
     }
 }
 
+/// The path `filePatterns` are matched against: the file path for `file:` URIs, else the
+/// URI's path.
+pub(crate) fn path_of(uri: &lsp::Uri) -> String {
+    file_path(uri)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| uri.path().as_str().to_string())
+}
+
 /// The file a `file:` URI names, percent-decoded; `None` for any other scheme (`untitled:`,
 /// `vscode-notebook-cell:`...) and for a `file:` URI with a remote host. `ls_types::Uri`'s own
 /// `to_file_path` does not look at the scheme (its docs say so), so every handler goes

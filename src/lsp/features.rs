@@ -124,7 +124,14 @@ pub(super) async fn hover(backend: &Backend, params: HoverParams) -> Result<Opti
             None => ide::hover(&doc, &store, offset),
         };
         // On a geometry: the AOI's thumbnail and figures under the field's hover.
-        let map = preview::geometry_hover(backend, uri, &doc, offset, markdown);
+        let map = preview::geometry_hover(
+            backend,
+            uri,
+            &doc,
+            offset,
+            markdown,
+            search_product.as_deref(),
+        );
         // On the window or the angle: the satellites' passes, computed on this hover only.
         let map = match (
             map,
@@ -253,7 +260,12 @@ pub(super) async fn code_action(
     };
     let encoding = backend.encoding();
     let store = backend.store();
-    let diagnostics = backend.diagnostics_now(uri, &doc, true);
+    let search_product = super::stapi::product_for(
+        backend,
+        &super::analysis::path_of(uri),
+        super::analysis::recheck_search_orders,
+    );
+    let diagnostics = backend.diagnostics_now(uri, &doc, true, search_product.as_deref());
     let range = convert::text_range(&doc, params.range, encoding);
     let diagnostics = with_costly_fixes(backend, uri, &doc, diagnostics, range).await;
     guarded("codeAction", || {

@@ -36,8 +36,6 @@ pub struct AoiPreviewParams {
 /// The hover thumbnail's size in pixels.
 const THUMBNAIL: (u32, u32) = (240, 160);
 
-/// The diagnostics of the document's current version: the published ones when still
-/// current, else computed now.
 /// The last previewed document's pass layer: (URI, the parse it was drawn for, layer). The
 /// webview asks again after each edit; the pass search runs once per text, and only for the
 /// document shown.
@@ -99,7 +97,10 @@ impl Backend {
                 uri.as_str()
             )));
         };
-        let diagnostics = self.diagnostics_now(uri, &doc, false);
+        // A STAPI order's product, loaded if need be: the webview asks again after each edit,
+        // so nothing need be rechecked when it arrives.
+        let search_product = super::stapi::product_for(self, &super::convert::path_of(uri), |_| {});
+        let diagnostics = self.diagnostics_now(uri, &doc, false, search_product.as_deref());
         let passes = pass_layer_of(self, uri, &doc).await;
         let store = self.store();
         let encoding = self.encoding();
@@ -164,6 +165,7 @@ pub(super) fn geometry_hover(
     doc: &Arc<Document>,
     offset: usize,
     markdown: bool,
+    search_product: Option<&crate::schema::SearchProduct>,
 ) -> Option<String> {
     let store = backend.store();
     let root = doc.root()?;
@@ -176,7 +178,7 @@ pub(super) fn geometry_hover(
     if !inside {
         return None;
     }
-    let diagnostics = backend.diagnostics_now(uri, doc, false);
+    let diagnostics = backend.diagnostics_now(uri, doc, false, search_product);
     let scene = scene_of(doc, &store, &diagnostics);
     let mut out = figures(&scene);
     if markdown {

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use tasking_ls::check::{check_document, CheckOptions};
-use tasking_ls::document::{CursorContext, Document, Node, PathSegment, TextRange};
+use tasking_ls::document::{ByteEdit, CursorContext, Document, Node, PathSegment, TextRange};
 use tasking_ls::ide;
 use tasking_ls::schema::SchemaStore;
 
@@ -240,4 +240,53 @@ fn readers_see_packed_rings_as_stored_ones() {
         packed > 120,
         "only {packed} of 300 orders had a packed ring"
     );
+}
+
+/// Edits inside and around the positions of packed rings (digits typed and deleted, a comma
+/// or bracket removed, a third number, a position replaced, line breaks), applied one after
+/// the other to the previous document: each incremental tree equals a full parse of its
+/// text (the packed store included: the same positions, spans and values).
+#[test]
+fn edits_of_packed_rings_give_the_tree_of_a_full_parse() {
+    let mut rng = XorShift::new(0xED17_5EED);
+    let pieces = [
+        "7", "", "-", ".5", ", 3", "]", "[", ",", " ", "\n", "\r\n  ", "[1, 2]", "e2", "\"x\"",
+    ];
+    let mut edited = 0;
+    for _ in 0..200 {
+        let mut text = order(&mut rng);
+        let mut doc = Document::new(text.clone());
+        for _ in 0..8 {
+            // Mostly inside a number of a position: after a digit.
+            let digits: Vec<usize> = text
+                .char_indices()
+                .filter(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
+            let start = if digits.is_empty() || chance(&mut rng, 15) {
+                rng.next_u64() as usize % (text.len() + 1)
+            } else {
+                digits[rng.next_u64() as usize % digits.len()]
+            };
+            let start = (0..=start)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap();
+            let end = (start + rng.next_u64() as usize % 3).min(text.len());
+            let end = (end..=text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap();
+            let insert = pick(&mut rng, &pieces).to_string();
+            text.replace_range(start..end, &insert);
+            doc = doc.edited(&[ByteEdit { start, end, insert }]);
+            let full = Document::new(text.clone());
+            assert_eq!(
+                doc.tree(),
+                full.tree(),
+                "after an edit at {start}..{end}:\n{text}"
+            );
+            edited += 1;
+        }
+    }
+    assert_eq!(edited, 1600);
 }

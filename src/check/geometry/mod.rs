@@ -230,8 +230,6 @@ fn ring_label(polygon: &str, index: usize) -> String {
     }
 }
 
-/// An array level of `coordinates`: its items, with `minItems`/`maxItems` of the schema
-/// reported; `None` (after an error) when the node is not an array.
 /// What a ring holds, in messages.
 const POSITIONS: &str = "[longitude, latitude] positions";
 
@@ -247,6 +245,8 @@ fn not_an_array(node: &Node, label: &str, what: &str) -> Diagnostic {
     )
 }
 
+/// An array level of `coordinates`: its items, with `minItems`/`maxItems` of the schema
+/// reported; `None` (after an error) when the node is not an array.
 fn array_level<'a>(
     node: &'a Node,
     label: &str,
@@ -332,7 +332,9 @@ impl Checker<'_> {
 
     /// The positions of a ring or line at rules level `depth`: their numbers, one error per
     /// ring for extra or missing numbers, ranges (one diagnostic per ring for [lat, lon]).
-    /// Returns the points and whether every position was readable and in range.
+    /// Returns the points (`[lon, lat]`, degrees: the tree's own slice for a ring stored
+    /// packed, else a buffer read from the nodes), whether every position was readable and
+    /// in range, and whether every one was a packed pair (no altitude to look for).
     fn positions<'a>(
         &self,
         items: ArrayItems<'a>,

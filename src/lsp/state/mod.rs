@@ -169,16 +169,18 @@ impl Backend {
     }
 
     /// The diagnostics of `doc` (the parse of `uri`'s document a request works on): those
-    /// published for it, else checked now with the settings' `[rules]` overrides and `[lint]`
-    /// selection, as publishing checks; `costly_fixes` off where the fixes are not shown (the
-    /// preview). The commands' async `current_diagnostics` also reads STAPI orders as search
-    /// orders, off the runtime's threads.
-    /// Memory the check kept is released once idle ([`Backend::release_when_idle`]).
+    /// published for it, else checked now as publishing checks: with the settings' `[rules]`
+    /// overrides and `[lint]` selection, and as a search order of `search_product` for a
+    /// STAPI order (the caller's `stapi::product_for`). Unlike publishing, a product whose
+    /// schema is not loaded yet is reported without the reason (`unknown_product_reason`).
+    /// `costly_fixes` is off where fixes are not shown (the preview). Memory the check kept
+    /// is released once idle ([`Backend::release_when_idle`]).
     pub(crate) fn diagnostics_now(
         &self,
         uri: &Uri,
         doc: &Arc<Document>,
         costly_fixes: bool,
+        search_product: Option<&crate::schema::SearchProduct>,
     ) -> Arc<Vec<crate::check::Diagnostic>> {
         if let Some(diagnostics) = self
             .0
@@ -193,6 +195,7 @@ impl Backend {
         let mut options = crate::check::CheckOptions::new(&store);
         options.rule_overrides = Some(&settings.rules);
         options.costly_fixes = costly_fixes;
+        options.search_product = search_product;
         let mut diagnostics = crate::check::check_document(doc, &options);
         settings.lint.apply(&mut diagnostics);
         self.release_when_idle();
