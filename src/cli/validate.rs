@@ -211,18 +211,12 @@ fn check_folder(
     // buffer grown by doubling to 10,000 entries lands in fresh memory at each step.
     let found = walk_entries(folder, args)
         .par_bridge()
-        .map(|entry| {
-            let settings = entry.and_then(|path| {
-                let settings = args.config.for_file(&path)?;
-                Ok(Source::File(path, settings))
-            });
-            match settings {
-                Ok(source) => match check(&source) {
-                    Ok(checked) => Found::Checked(checked),
-                    Err(message) => Found::Unread(message),
-                },
-                Err(message) => Found::Unused(message),
-            }
+        .map(|entry| match entry {
+            Ok((path, settings)) => match check(&Source::File(path, settings)) {
+                Ok(checked) => Found::Checked(checked),
+                Err(message) => Found::Unread(message),
+            },
+            Err(message) => Found::Unused(message),
         })
         .collect_vec_list();
     let total = found.iter().map(Vec::len).sum();
@@ -638,18 +632,19 @@ fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
 fn walk(dir: &Path, args: &ValidateArgs, files: &mut Vec<PathBuf>, failures: &mut Vec<String>) {
     for found in walk_entries(dir, args) {
         match found {
-            Ok(path) => files.push(path),
+            Ok((path, _)) => files.push(path),
             Err(message) => failures.push(message),
         }
     }
 }
 
-/// The files [`walk`] keeps under `dir`, as the walk finds them (directory order), and the
-/// messages of what it could not use; lazy, so that checking can start with the first file.
+/// The files [`walk`] keeps under `dir` with the settings they are checked under, as the
+/// walk finds them (directory order), and the messages of what it could not use; lazy, so
+/// that checking can start with the first file.
 fn walk_entries<'a>(
     dir: &Path,
     args: &'a ValidateArgs,
-) -> impl Iterator<Item = Result<PathBuf, String>> + Send + 'a {
+) -> impl Iterator<Item = Result<(PathBuf, Arc<FileSettings>), String>> + Send + 'a {
     let config = args.config.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
@@ -682,18 +677,18 @@ fn walk_entries<'a>(
         if kind.is_dir() {
             return None;
         }
-        match args.config.for_file(entry.path()) {
-            Ok(settings) if settings.file_patterns.matches(entry.path()) => {}
-            Ok(settings) if settings.stapi.is_order_file(entry.path()) => {}
+        let settings = match args.config.for_file(entry.path()) {
+            Ok(settings) if settings.file_patterns.matches(entry.path()) => settings,
+            Ok(settings) if settings.stapi.is_order_file(entry.path()) => settings,
             Ok(_) => return None,
             Err(message) => return Some(Err(message)),
-        }
+        };
         if kind.is_file() {
-            return Some(Ok(entry.into_path()));
+            return Some(Ok((entry.into_path(), settings)));
         }
         // A link: keep it when it leads to a regular file; say why otherwise.
         match std::fs::metadata(entry.path()) {
-            Ok(metadata) if metadata.is_file() => Some(Ok(entry.into_path())),
+            Ok(metadata) if metadata.is_file() => Some(Ok((entry.into_path(), settings))),
             Ok(metadata) if metadata.is_dir() => None,
             Ok(metadata) => Some(Err(format!(
                 "{}: not a regular file ({}); skipped",

@@ -13,7 +13,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::parser::{parse, MAX_DEPTH};
-use super::tree::{Items, Member, Node, NodeKind, ParsedJson, Positions, TextRange};
+use super::tree::{moved, Items, Member, Node, NodeKind, ParsedJson, Positions, TextRange};
 use super::Document;
 
 /// One replacement, in byte offsets of the text before it: `start..end` becomes `insert`.
@@ -309,15 +309,11 @@ fn max_depth(node: &Node) -> usize {
     }
 }
 
-fn shift(offset: u32, by: i64) -> u32 {
-    (offset as i64 + by) as u32
-}
-
 /// Moves `node` and everything in it by `by` bytes (a re-parsed container into place, or a
 /// node after the edit).
 fn shift_node(node: &mut Node, by: i64) {
-    node.range.start = shift(node.range.start, by);
-    node.range.end = shift(node.range.end, by);
+    node.range.start = moved(node.range.start, by);
+    node.range.end = moved(node.range.end, by);
     match &mut node.kind {
         NodeKind::Object(members) => {
             for member in members {
@@ -337,12 +333,12 @@ fn shift_node(node: &mut Node, by: i64) {
 }
 
 fn shift_member(member: &mut Member, by: i64) {
-    member.range.start = shift(member.range.start, by);
-    member.range.end = shift(member.range.end, by);
-    member.key.range.start = shift(member.key.range.start, by);
-    member.key.range.end = shift(member.key.range.end, by);
+    member.range.start = moved(member.range.start, by);
+    member.range.end = moved(member.range.end, by);
+    member.key.range.start = moved(member.key.range.start, by);
+    member.key.range.end = moved(member.key.range.end, by);
     if let Some(colon) = &mut member.colon {
-        *colon = shift(*colon, by);
+        *colon = moved(*colon, by);
     }
     if let Some(value) = &mut member.value {
         shift_node(value, by);
@@ -357,14 +353,14 @@ fn shift_after(node: &mut Node, container_start: u32, old_end: u32, delta: i64) 
         return;
     }
     // `node` strictly encloses the container.
-    node.range.end = shift(node.range.end, delta);
+    node.range.end = moved(node.range.end, delta);
     match &mut node.kind {
         NodeKind::Object(members) => {
             for member in members {
                 if member.range.start >= old_end {
                     shift_member(member, delta);
                 } else if member.range.start < container_start && member.range.end >= old_end {
-                    member.range.end = shift(member.range.end, delta);
+                    member.range.end = moved(member.range.end, delta);
                     if let Some(value) = &mut member.value {
                         if value.range.start < container_start {
                             shift_after(value, container_start, old_end, delta);

@@ -11,7 +11,7 @@
 use super::parser::{COMMENT_MESSAGE, UNTERMINATED_COMMENT_MESSAGE};
 use std::borrow::Cow;
 
-use super::tree::{Item, Member, Node, NodeKind, TextRange};
+use super::tree::{item_of, member_of, Item, Member, Node, NodeKind, TextRange};
 use super::Document;
 
 /// One step of a path from the root to a value.
@@ -44,18 +44,6 @@ pub enum CursorContext<'a> {
     None,
 }
 
-/// The child `pick` finds in `parent`: borrowed from the tree under a stored node, built
-/// (owned) under a packed one (a position of a ring stored packed holds its two numbers).
-fn child<'a>(
-    parent: Item<'a>,
-    pick: impl for<'p> FnOnce(&'p Node) -> Option<Item<'p>>,
-) -> Option<Item<'a>> {
-    match parent {
-        Cow::Borrowed(parent) => pick(parent),
-        Cow::Owned(parent) => pick(&parent).map(|c| Cow::Owned(c.into_owned())),
-    }
-}
-
 impl Document {
     /// The node at an RFC 6901 pointer (`""` is the root, `/params/geometry/coordinates/0`).
     /// `~1` stands for `/` and `~0` for `~`; on duplicate keys the last member wins. A malformed
@@ -68,14 +56,13 @@ impl Document {
         for token in pointer.strip_prefix('/')?.split('/') {
             let token = unescape_pointer_token(token)?;
             node = match &node.kind {
-                NodeKind::Object(_) => child(node, |parent| parent.get(&token).map(Cow::Borrowed))?,
+                NodeKind::Object(_) => member_of(&node, &token)?,
                 NodeKind::Array(_) => {
                     let canonical = token == "0" || !token.starts_with('0');
                     if !canonical || !token.bytes().all(|b| b.is_ascii_digit()) {
                         return None;
                     }
-                    let i = token.parse::<usize>().ok()?;
-                    child(node, |parent| parent.item(i))?
+                    item_of(node, token.parse::<usize>().ok()?)?
                 }
                 _ => return None,
             };
@@ -88,8 +75,8 @@ impl Document {
         let mut node = Cow::Borrowed(self.root()?);
         for segment in path {
             node = match segment {
-                PathSegment::Key(key) => child(node, |parent| parent.get(key).map(Cow::Borrowed))?,
-                PathSegment::Index(i) => child(node, |parent| parent.item(*i))?,
+                PathSegment::Key(key) => member_of(&node, key)?,
+                PathSegment::Index(i) => item_of(node, *i)?,
             };
         }
         Some(node)

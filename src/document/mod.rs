@@ -19,8 +19,8 @@ pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use lookup::{CursorContext, PathSegment};
 pub use parser::{parse, BOM_MESSAGE, LINE_BREAK_IN_STRING_MESSAGE};
 pub use tree::{
-    item_of, ArrayItems, Item, Items, ItemsIter, Key, Member, Node, NodeKind, NumberPair,
-    ParsedJson, Positions, SyntaxError, TextRange,
+    item_of, member_of, ArrayItems, Item, Items, ItemsIter, Key, Member, Node, NodeKind,
+    NumberPair, ParsedJson, Positions, SyntaxError, TextRange,
 };
 
 /// One order request file: its text, its line index and its parsed tree.

@@ -10,7 +10,7 @@
 //! not belong is reported at its own range, with the token quoted in the message.
 
 use super::tree::{
-    Items, Key, Member, Node, NodeKind, NumberPair, ParsedJson, Positions, SyntaxError, TextRange,
+    Items, Key, Member, Node, NodeKind, NumberPair, ParsedJson, SyntaxError, TextRange,
 };
 
 /// Containers nested deeper than this are reported and skipped. serde_json, which the checks
@@ -1151,21 +1151,7 @@ impl Strict<'_> {
             }
         }
         let start = open.range.start;
-        // As `Items::from_nodes`, without allocating for a pair that is packed.
-        let items = match NumberPair::pack(start, &self.items[base..]) {
-            Some(pair) => {
-                self.items.truncate(base);
-                Items::Pair(pair)
-            }
-            None => match Positions::of_pair_nodes(&self.items[base..]) {
-                // A ring's positions go straight from the stack into their packed store.
-                Some(positions) => {
-                    self.items.truncate(base);
-                    Items::Positions(Box::new(positions))
-                }
-                None => Items::of_nodes(self.items.drain(base..).collect()),
-            },
-        };
+        let items = Items::from_stack(start, &mut self.items, base);
         Some(Node {
             range: TextRange {
                 start,

@@ -120,7 +120,7 @@ struct PositionSpan {
 
 impl Positions {
     /// The positions of `nodes`, when every one is a packed pair and there is at least one.
-    pub(crate) fn of_pair_nodes(nodes: &[Node]) -> Option<Positions> {
+    fn of_pair_nodes(nodes: &[Node]) -> Option<Positions> {
         if nodes.is_empty()
             || !nodes
                 .iter()
@@ -210,7 +210,8 @@ impl Positions {
     }
 }
 
-fn moved(offset: u32, by: i64) -> u32 {
+/// `offset` moved by `by` bytes (an edit's length change).
+pub(super) fn moved(offset: u32, by: i64) -> u32 {
     (offset as i64 + by) as u32
 }
 
@@ -326,26 +327,52 @@ pub fn item_of(parent: Item<'_>, i: usize) -> Option<Item<'_>> {
     }
 }
 
+/// The value of the last member named `key` of the object `parent` ([`Node::get`]), however
+/// `parent` was reached; `None` under a packed node (a pair or a position holds no member).
+pub fn member_of<'a>(parent: &Item<'a>, key: &str) -> Option<Item<'a>> {
+    match parent {
+        Item::Borrowed(parent) => parent.get(key).map(Item::Borrowed),
+        Item::Owned(_) => None,
+    }
+}
+
 impl Items {
-    /// Items as parsed; two numbers are packed when that is lossless.
+    /// Items as parsed: two numbers packed into a pair and an array of such pairs into
+    /// positions when that is lossless, else stored nodes ([`Items::Flat`] or
+    /// [`Items::Nodes`]).
     pub(crate) fn from_nodes(array_start: u32, mut nodes: Vec<Node>) -> Items {
-        match NumberPair::pack(array_start, &nodes) {
-            Some(pair) => Items::Pair(pair),
-            None => {
-                // A 200,000-position ring would otherwise keep up to twice its size in spare
-                // capacity.
-                nodes.shrink_to_fit();
-                Items::of_nodes(nodes)
+        if let Some(packed) = Items::packed(array_start, &nodes) {
+            return packed;
+        }
+        // A 200,000-item array would otherwise keep up to twice its size in spare capacity.
+        nodes.shrink_to_fit();
+        Items::stored(nodes)
+    }
+
+    /// As [`Items::from_nodes`], of the item nodes `stack[base..]`, taken off the stack (the
+    /// strict parser's containers share one): no list of nodes is allocated for a pair or
+    /// positions.
+    pub(crate) fn from_stack(array_start: u32, stack: &mut Vec<Node>, base: usize) -> Items {
+        match Items::packed(array_start, &stack[base..]) {
+            Some(packed) => {
+                stack.truncate(base);
+                packed
             }
+            None => Items::stored(stack.drain(base..).collect()),
         }
     }
 
-    /// Stored nodes, as [`Items::Positions`] when every one is a packed pair, as
-    /// [`Items::Flat`] when every one is a scalar or a packed pair.
-    pub(crate) fn of_nodes(nodes: Vec<Node>) -> Items {
-        if let Some(positions) = Positions::of_pair_nodes(&nodes) {
-            Items::Positions(Box::new(positions))
-        } else if nodes.iter().all(Node::is_flat_item) {
+    /// The items packed ([`Items::Pair`], [`Items::Positions`]), when they can be.
+    fn packed(array_start: u32, nodes: &[Node]) -> Option<Items> {
+        match NumberPair::pack(array_start, nodes) {
+            Some(pair) => Some(Items::Pair(pair)),
+            None => Positions::of_pair_nodes(nodes).map(|p| Items::Positions(Box::new(p))),
+        }
+    }
+
+    /// Stored nodes, as [`Items::Flat`] when every one is a scalar or a packed pair.
+    fn stored(nodes: Vec<Node>) -> Items {
+        if nodes.iter().all(Node::is_flat_item) {
             Items::Flat(nodes)
         } else {
             Items::Nodes(nodes)

@@ -474,15 +474,13 @@ impl Checker<'_> {
                     }
                     None => all_ok = false,
                 },
-                // A position where a ring should be (positions one level too shallow, stored
-                // packed): read as a ring, whose positions are numbers, so never a good one.
-                Item::Owned(position) if position.items().is_some() => {
-                    self.ring(&position, ring_label, depth, out);
+                // A packed item where a ring should be (a number, or a position one level too
+                // shallow): checked as a ring, which it never is whole (a number is no array,
+                // a position's items are numbers); its reading borrows the built node, so
+                // none is kept.
+                Item::Owned(packed) => {
+                    self.ring(&packed, ring_label, depth, out);
                     all_ok = false;
-                }
-                Item::Owned(number) => {
-                    all_ok = false;
-                    out.push(not_an_array(&number, &ring_label, POSITIONS));
                 }
             }
         }
@@ -582,26 +580,18 @@ impl Checker<'_> {
         let mut read = Vec::with_capacity(polygons.len());
         let mut all_ok = true;
         for (index, polygon) in polygons.iter().enumerate() {
-            let polygon = match polygon {
-                Item::Borrowed(polygon) => polygon,
-                // A position where a polygon should be (a ring two levels too shallow, stored
-                // packed): read as a polygon, whose rings are numbers, so never a good one.
-                Item::Owned(position) if position.items().is_some() => {
-                    self.polygon(&position, &format!("polygon {index} of {label}"), 1, out);
+            let polygon_label = format!("polygon {index} of {label}");
+            match polygon {
+                Item::Borrowed(polygon) => match self.polygon(polygon, &polygon_label, 1, out) {
+                    Some(rings) => read.push(rings),
+                    None => all_ok = false,
+                },
+                // A packed item where a polygon should be (a number, or a ring two levels too
+                // shallow): checked as a polygon, which it never is whole.
+                Item::Owned(packed) => {
+                    self.polygon(&packed, &polygon_label, 1, out);
                     all_ok = false;
-                    continue;
                 }
-                // A packed number: not a polygon (reported by `polygon` as for any non-array).
-                Item::Owned(number) => {
-                    all_ok = false;
-                    let polygon_label = format!("polygon {index} of {label}");
-                    out.push(not_an_array(&number, &polygon_label, "linear rings"));
-                    continue;
-                }
-            };
-            match self.polygon(polygon, &format!("polygon {index} of {label}"), 1, out) {
-                Some(rings) => read.push(rings),
-                None => all_ok = false,
             }
         }
         if all_ok && !read.is_empty() {

@@ -20,7 +20,7 @@ use crate::check::messages::{
 use crate::check::suggest::{accepts, suggested};
 use crate::check::unknown::unknown_property;
 use crate::check::{Code, Diagnostic, Fix};
-use crate::document::{item_of, Item, Node, PathSegment, TextRange};
+use crate::document::{item_of, member_of, Item, Node, PathSegment, TextRange};
 use crate::schema::{AllowedValue, FieldInfo};
 
 impl Context<'_> {
@@ -29,11 +29,7 @@ impl Context<'_> {
         let mut node = Item::Borrowed(self.params);
         for segment in path {
             node = match segment {
-                // Packed nodes (numbers, positions) have no members.
-                PathSegment::Key(key) => match node {
-                    Item::Borrowed(parent) => Item::Borrowed(parent.get(key)?),
-                    Item::Owned(_) => return None,
-                },
+                PathSegment::Key(key) => member_of(&node, key)?,
                 PathSegment::Index(index) => item_of(node, *index)?,
             };
         }

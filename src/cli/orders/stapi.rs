@@ -18,7 +18,7 @@ use crate::api::{ErrorKind, Secret};
 use crate::check::CheckOptions;
 use crate::config::stapi::{SearchFiles, StapiConfig};
 use crate::config::GlobalOptions;
-use crate::document::{item_of, Document, Item, PositionEncoding};
+use crate::document::{item_of, member_of, Document, Item, PositionEncoding};
 use crate::schema::SearchProduct;
 
 use super::{
@@ -441,11 +441,7 @@ pub fn refusal_lines(path: &Path, text: &str, detail: &Value) -> Vec<String> {
         for part in loc.iter().skip_while(|p| p.as_str() == Some("body")) {
             let Some(current) = node.clone() else { break };
             let next = match part {
-                // Packed nodes (a ring's positions, their numbers) have no members.
-                Value::String(key) => match &current {
-                    Item::Borrowed(current) => current.get(key).map(Item::Borrowed),
-                    Item::Owned(_) => None,
-                },
+                Value::String(key) => member_of(&current, key),
                 Value::Number(n) => n
                     .as_u64()
                     .and_then(|i| usize::try_from(i).ok())

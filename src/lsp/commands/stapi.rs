@@ -223,16 +223,11 @@ pub(crate) fn refusal_text(detail: &Value, document: &Document) -> String {
 /// The 1-based line of the deepest node of `place` (keys, or indices as digits) found in the
 /// document.
 fn line_of(document: &Document, place: &[String]) -> Option<usize> {
-    use crate::document::{item_of, Item};
+    use crate::document::{item_of, member_of, Item};
     let mut node = Item::Borrowed(document.root()?);
     let mut found = None;
     for part in place {
-        // Packed nodes (a ring's positions, their numbers) have no members.
-        let member = match &node {
-            Item::Borrowed(node) => node.get(part).map(Item::Borrowed),
-            Item::Owned(_) => None,
-        };
-        let next = member.or_else(|| {
+        let next = member_of(&node, part).or_else(|| {
             let i = part.parse::<usize>().ok()?;
             item_of(node.clone(), i)
         });
